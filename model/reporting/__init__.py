@@ -1,0 +1,1 @@
+"""Reporting: house style, figures, tables, Dutch narrative, papermill runner and exporters."""

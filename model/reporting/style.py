@@ -1,0 +1,106 @@
+"""One house style for every figure: colours per stream and status, Dutch labels via the glossary."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # reports never need a screen
+import matplotlib.pyplot as plt  # noqa: E402
+
+STREAM_COLOURS = {"ukraine": "#1f5fa8", "asylum": "#d9822b", "status_holders": "#3a8f5c"}
+STATUS_COLOURS = {"existing": "#2f4b7c", "planned": "#7aa6c2", "candidate": "#bfbfbf"}
+ACCENT = "#b22d2d"   # shortfall, risk
+NEUTRAL = "#555555"
+BAND_ALPHA = (0.18, 0.32)  # outer (p05–p95), inner (p10–p90)
+
+GLOSSARY = {
+    "nl": {
+        "ukraine": "Oekraïners (GOO)",
+        "asylum": "Asielzoekers (COA, Spreidingswet)",
+        "status_holders": "Statushouders (taakstelling)",
+        "places": "plaatsen",
+        "dwellings": "woningen",
+        "persons": "personen",
+        "existing": "bestaand",
+        "planned": "gepland",
+        "candidate": "kandidaat",
+        "period": "maand",
+        "median": "mediaan",
+        "band_80": "80%-band",
+        "band_90": "90%-band",
+        "need": "behoefte",
+        "capacity": "capaciteit",
+        "shortfall": "tekort",
+        "laag": "laag",
+        "midden": "midden",
+        "hoog": "hoog",
+        "nieuwe_crisis": "nieuwe crisis",
+        "einde_tijdelijke_bescherming": "einde tijdelijke bescherming",
+        "basis": "basis",
+    },
+    "en": {
+        "ukraine": "Ukrainians (municipal reception)",
+        "asylum": "Asylum seekers (COA, dispersal act)",
+        "status_holders": "Status holders (housing target)",
+        "places": "places",
+        "dwellings": "dwellings",
+        "persons": "persons",
+        "existing": "existing",
+        "planned": "planned",
+        "candidate": "candidate",
+        "period": "month",
+        "median": "median",
+        "band_80": "80% band",
+        "band_90": "90% band",
+        "need": "need",
+        "capacity": "capacity",
+        "shortfall": "shortfall",
+        "laag": "low",
+        "midden": "middle",
+        "hoog": "high",
+        "nieuwe_crisis": "new crisis",
+        "einde_tijdelijke_bescherming": "end of temporary protection",
+        "basis": "base",
+    },
+}
+
+
+def label(key: str, language: str = "nl") -> str:
+    """The report label of a term (stream, unit, status, scenario) in the report language."""
+    return GLOSSARY.get(language, GLOSSARY["nl"]).get(key, key.replace("_", " "))
+
+
+def apply() -> None:
+    """Set the house style for matplotlib (idempotent)."""
+    plt.rcParams.update(
+        {
+            "figure.figsize": (8.0, 4.2),
+            "figure.dpi": 110,
+            "savefig.dpi": 150,
+            "savefig.bbox": "tight",
+            "font.family": "DejaVu Sans",
+            "font.size": 10,
+            "axes.titlesize": 12,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "legend.frameon": False,
+        }
+    )
+
+
+def thousands(x: float, _pos: object = None) -> str:
+    """Format a number Dutch style: 12.345 (dot for thousands)."""
+    return f"{x:,.0f}".replace(",", ".")
+
+
+def euro(x: float, decimals: int = 0) -> str:
+    """€ 1.234.567 (Dutch separators)."""
+    s = f"{abs(x):,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return ("−€ " if x < 0 else "€ ") + s
+
+
+apply()
