@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from model.errors import InputError
 
-NationalScenario = Literal["laag", "midden", "hoog", "nieuwe_crisis", "einde_tijdelijke_bescherming"]
+NationalScenario = Literal[
+    "laag", "midden", "hoog", "nieuwe_crisis", "einde_tijdelijke_bescherming"
+]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
@@ -33,9 +35,13 @@ class Municipality(Strict):
 
     name: str = Field(description="Name as used in the report, e.g. 'Gemeente Voorbeeld'.")
     code: str = Field(pattern=r"^GM\d{4}$", description="CBS municipality code, e.g. GM0797.")
-    population_persons: int = Field(gt=0, description="Inhabitants (CBS, 1 January of the latest year).")
+    population_persons: int = Field(
+        gt=0, description="Inhabitants (CBS, 1 January of the latest year)."
+    )
     national_population_persons: int | None = Field(
-        default=None, gt=0, description="Inhabitants of the Netherlands; default from data/reference."
+        default=None,
+        gt=0,
+        description="Inhabitants of the Netherlands; default from data/reference.",
     )
     ses_correction_share: float = Field(
         default=1.0,
@@ -44,17 +50,26 @@ class Municipality(Strict):
         description="Spreidingswet socio-economic correction (SES-WOA) on the population share; "
         "1.0 = none. ASSUMPTION unless taken from Stcrt 2024-3320.",
     )
-    region: str | None = Field(default=None, description="Veiligheidsregio or regional table, for region reports.")
+    region: str | None = Field(
+        default=None, description="Veiligheidsregio or regional table, for region reports."
+    )
 
 
 class InflowSettings(Strict):
     """Which national scenario drives the case and how the Monte-Carlo ensemble is drawn."""
 
-    national_scenario: NationalScenario = Field(default="midden", description="Named national trajectory.")
-    level_factor: float = Field(
-        default=1.0, gt=0, le=5, description="Multiplies the scenario's asylum inflow level (sensitivity)."
+    national_scenario: NationalScenario = Field(
+        default="midden", description="Named national trajectory."
     )
-    surges: bool = Field(default=True, description="Draw rare 2015/2022-like surges on top of the noise.")
+    level_factor: float = Field(
+        default=1.0,
+        gt=0,
+        le=5,
+        description="Multiplies the scenario's asylum inflow level (sensitivity).",
+    )
+    surges: bool = Field(
+        default=True, description="Draw rare 2015/2022-like surges on top of the noise."
+    )
     ukraine_return_share: Share | None = Field(
         default=None,
         description="Mean share of Ukrainians in GOO that leave when temporary protection ends; "
@@ -66,19 +81,29 @@ class UkraineSettings(Strict):
     """Municipal reception of displaced persons from Ukraine (GOO)."""
 
     agreed_places: int | None = Field(
-        default=None, ge=0, description="Agreed task (e.g. regional plan) at the start; overrides the population share."
+        default=None,
+        ge=0,
+        description="Agreed task (e.g. regional plan) at the start; overrides the population share.",
     )
-    share_override: Share | None = Field(default=None, description="Municipal share of the national GOO task.")
+    share_override: Share | None = Field(
+        default=None, description="Municipal share of the national GOO task."
+    )
 
 
 class AsylumSettings(Strict):
     """Asylum reception hosted under the Spreidingswet."""
 
     published_places: int | None = Field(
-        default=None, ge=0, description="Published indicative number for the current cycle; overrides the formula."
+        default=None,
+        ge=0,
+        description="Published indicative number for the current cycle; overrides the formula.",
     )
-    cycle_start: str = Field(default="2025-01", description="Start of a Spreidingswet cycle (YYYY-MM).")
-    cycle_months: int = Field(default=24, gt=0, description="Length of a Spreidingswet cycle in months.")
+    cycle_start: str = Field(
+        default="2025-01", description="Start of a Spreidingswet cycle (YYYY-MM)."
+    )
+    cycle_months: int = Field(
+        default=24, gt=0, description="Length of a Spreidingswet cycle in months."
+    )
     occupancy_norm_share: Share | None = Field(
         default=None, description="COA occupancy norm; default from data/reference (0.91)."
     )
@@ -96,7 +121,8 @@ class StatusHolderSettings(Strict):
         default=0.0, description="Achterstand (+) or voorsprong (−) at the start, in persons."
     )
     single_household_share: Share | None = Field(
-        default=None, description="Share of status-holder households that are one person; default CBS 2023."
+        default=None,
+        description="Share of status-holder households that are one person; default CBS 2023.",
     )
     multi_person_household_size_persons: float = Field(
         default=3.5,
@@ -120,21 +146,27 @@ class OrganisationSettings(Strict):
     location_manager_fte_per_location: float = Field(default=1.0, ge=0)
     staff_fte_per_100_residents: float = Field(default=1.5, ge=0)
     cost_per_fte_eur_per_year: float = Field(
-        default=95_000.0, ge=0, description="Loaded cost per FTE. ASSUMPTION: set from the municipal salary scales."
+        default=95_000.0,
+        ge=0,
+        description="Loaded cost per FTE. ASSUMPTION: set from the municipal salary scales.",
     )
 
 
 class Case(Strict):
     """One municipality, one scenario: everything the pipeline needs besides data/reference."""
 
-    name: str = Field(description="Short case name, used for report folders (letters, digits, - and _).")
+    name: str = Field(
+        description="Short case name, used for report folders (letters, digits, - and _)."
+    )
     title: str | None = Field(default=None, description="Title on the report.")
     fictional: bool = Field(default=False, description="True for demo data; the report says so.")
     language: Literal["nl", "en"] = "nl"
     municipality: Municipality
     start: str = Field(description="First month of the horizon (YYYY-MM).")
     horizon_months: int = Field(default=120, ge=12, le=360)
-    price_year: int = Field(ge=2000, le=2100, description="Money is in euros at prices of this year.")
+    price_year: int = Field(
+        ge=2000, le=2100, description="Money is in euros at prices of this year."
+    )
     discount_rate_real_share: float = Field(
         default=0.025,
         gt=-0.05,
@@ -148,9 +180,12 @@ class Case(Strict):
     ukraine: UkraineSettings = UkraineSettings()
     asylum: AsylumSettings = AsylumSettings()
     status_holders: StatusHolderSettings = StatusHolderSettings()
-    locations: str | None = Field(default=None, description="Location register (.csv or .xlsx), relative to the case file.")
+    locations: str | None = Field(
+        default=None, description="Location register (.csv or .xlsx), relative to the case file."
+    )
     allocation_rule: Literal["cost", "priority"] = Field(
-        default="cost", description="Fill locations by lowest cost per place-day, or by the register's priority."
+        default="cost",
+        description="Fill locations by lowest cost per place-day, or by the register's priority.",
     )
     organisation: OrganisationSettings = OrganisationSettings()
     # --- sections added by later capabilities go below this line ---
@@ -168,7 +203,9 @@ class Case(Strict):
     @classmethod
     def _slug(cls, v: str) -> str:
         if not v or not all(c.isalnum() or c in "-_" for c in v):
-            raise ValueError(f"{v!r} must use only letters, digits, '-' and '_' (it names the report folder)")
+            raise ValueError(
+                f"{v!r} must use only letters, digits, '-' and '_' (it names the report folder)"
+            )
         return v
 
     # -- derived ------------------------------------------------------------------------------
@@ -205,7 +242,8 @@ class CaseFile(Strict):
     """The YAML file: a base case plus named scenario overrides."""
 
     scenarios: dict[str, dict[str, Any]] = Field(
-        default_factory=dict, description="Named overrides of the base; each is validated on its own."
+        default_factory=dict,
+        description="Named overrides of the base; each is validated on its own.",
     )
 
     model_config = ConfigDict(extra="allow", frozen=True)
@@ -244,7 +282,11 @@ def _describe(exc: ValidationError, file: Path, scenario: str) -> list[str]:
         if err["type"] == "extra_forbidden":
             msg = "unknown field (check the spelling; see `onderdak schema`)"
         got = err.get("input")
-        shown = "" if err["type"] in ("missing", "extra_forbidden") or isinstance(got, dict) else f" (got {got!r})"
+        shown = (
+            ""
+            if err["type"] in ("missing", "extra_forbidden") or isinstance(got, dict)
+            else f" (got {got!r})"
+        )
         problems.append(f"{where}, field `{loc}`: {msg}{shown}")
     return problems
 
@@ -258,9 +300,13 @@ def read_yaml(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{path.name}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise InputError(
+            f"{path.name}{line}: not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
     if not isinstance(data, dict):
-        raise InputError(f"{path.name}: a case file must be a mapping of fields, not {type(data).__name__}")
+        raise InputError(
+            f"{path.name}: a case file must be a mapping of fields, not {type(data).__name__}"
+        )
     return data
 
 
@@ -278,7 +324,9 @@ def load_case_file(path: str | Path) -> dict[str, Case]:
     problems: list[str] = []
     for name, override in [(BASE, {}), *overrides.items()]:
         if name != BASE and not isinstance(override, dict):
-            problems.append(f"{path.name}, scenario '{name}': overrides must be a mapping of fields")
+            problems.append(
+                f"{path.name}, scenario '{name}': overrides must be a mapping of fields"
+            )
             continue
         try:
             case = Case.model_validate(deep_merge(raw, override or {}))

@@ -87,7 +87,9 @@ def _build_parser() -> argparse.ArgumentParser:
 _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
-def _extra(fn: Callable[[argparse._SubParsersAction], None]) -> Callable[[argparse._SubParsersAction], None]:
+def _extra(
+    fn: Callable[[argparse._SubParsersAction], None],
+) -> Callable[[argparse._SubParsersAction], None]:
     _EXTRA_COMMANDS.append(fn)
     return fn
 

@@ -1,0 +1,446 @@
+"""National drivers per scenario: named monthly trajectories and a seeded Monte-Carlo ensemble around them.
+
+The asylum chain is a monthly stock-flow (pending → decisions → permits or rejections → status holders
+→ housed) whose occupancy at the COA norm gives the national required capacity; Ukrainians in municipal
+reception (GOO) are a stock with arrivals, exits and the end of temporary protection; the national
+half-year taakstelling follows from permits plus nareizigers in a window starting a quarter earlier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from model import reference
+from model.case import Case
+from model.ensemble import Ensemble
+
+SCENARIO_FILE = "national_scenarios.yaml"
+BURN_IN_MONTHS = 6
+SEASON_PEAK_MONTHS = (8, 9, 10, 11)  # "most applications fall in Aug–Nov" (Volkskrant 2023-07, M)
+SEASON_AMPLITUDE_SHARE = 0.12  # ASSUMPTION: ±12 % seasonal swing
+
+
+@lru_cache(maxsize=1)
+def scenario_book() -> dict[str, Any]:
+    """The national scenario definitions from data/reference/national_scenarios.yaml."""
+    path = Path(reference.REFERENCE_DIR) / SCENARIO_FILE
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def scenario_definition(name: str) -> dict[str, Any]:
+    """A scenario's definition with its ``base`` scenario filled in."""
+    book = scenario_book()["scenarios"]
+    spec = dict(book[name])
+    if "base" in spec:
+        merged = dict(book[spec["base"]])
+        merged.update({k: v for k, v in spec.items() if k != "base"})
+        spec = merged
+    return spec
+
+
+def _anchored(anchors: dict[int, float], periods: pd.PeriodIndex) -> np.ndarray:
+    """Values at anchor years (taken as mid-year) interpolated linearly to months, flat outside."""
+    years = np.array(sorted(anchors), dtype=float)
+    values = np.array([anchors[int(y)] for y in years], dtype=float)
+    t = periods.year.to_numpy() + (periods.month.to_numpy() - 0.5) / 12.0
+    return np.interp(t, years + 0.5, values)
+
+
+def seasonality(periods: pd.PeriodIndex) -> np.ndarray:
+    """Monthly factors with mean 1, higher in August–November."""
+    peak = np.isin(periods.month.to_numpy(), SEASON_PEAK_MONTHS)
+    # four peak months at 1 + 2a and eight others at 1 − a average exactly 1 over a calendar year
+    return np.where(peak, 1.0 + SEASON_AMPLITUDE_SHARE * 2, 1.0 - SEASON_AMPLITUDE_SHARE)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Noise and surge parameters estimated from the historical series in data/reference."""
+
+    phi_monthly: float
+    sigma_monthly: float
+    surge_rate_per_year: float
+    surge_log_size_mean: float
+    surge_log_size_sd: float
+    annual_log_change_sd: float
+    surge_years: tuple[int, ...]
+
+    def describe(self) -> dict[str, float | list[int]]:
+        return {
+            "phi_monthly": round(self.phi_monthly, 4),
+            "sigma_monthly": round(self.sigma_monthly, 4),
+            "surge_rate_per_year": round(self.surge_rate_per_year, 4),
+            "surge_multiplier_median": round(float(np.exp(self.surge_log_size_mean)), 3),
+            "annual_log_change_sd": round(self.annual_log_change_sd, 4),
+            "surge_years": list(self.surge_years),
+        }
+
+
+SURGE_GROWTH_THRESHOLD = 1.5  # a year whose total inflow is ≥ 1.5 × the year before starts a surge
+
+
+@lru_cache(maxsize=8)
+def calibrate(until_year: int | None = None) -> Calibration:
+    """Estimate noise and surges from yearly (and quarterly) asylum inflow up to ``until_year``.
+
+    Surges: years whose total inflow is at least 1.5 × the previous year mark a surge onset
+    (consecutive onset years merge); the rate is onsets per observed year-on-year change and the size
+    is the log ratio of the surge peak to the year before onset. Noise: the annual log changes of
+    first applications outside surge years give the annual volatility; the monthly AR(1) coefficient
+    comes from the quarterly series' lag-1 autocorrelation, and the monthly innovation is scaled so
+    that the annual log change of the simulated process has the historical volatility.
+    """
+    yearly = reference.table("asylum_inflow_yearly").sort_values("year")
+    if until_year is not None:
+        yearly = yearly[yearly["year"] <= until_year]
+    total = yearly.set_index("year")["total_inflow_persons"].astype(float)
+    total = total.fillna(
+        yearly.set_index("year")["first_applications_persons"].astype(float)
+        + yearly.set_index("year")["nareizigers_persons"].astype(float).fillna(0)
+    )
+    ratio = (total / total.shift(1)).dropna()
+    onset = [int(y) for y, r in ratio.items() if r >= SURGE_GROWTH_THRESHOLD]
+    merged = [y for y in onset if y - 1 not in onset]
+    sizes = []
+    for y in merged:
+        before = total.get(y - 1)
+        peak = total.loc[y : y + 2].max()
+        sizes.append(np.log(peak / before))
+    n_changes = max(len(ratio), 1)
+    rate = (
+        max(len(merged), 0.5) / n_changes
+    )  # never 0: a quiet history does not prove surges are impossible
+    size_mean = float(np.mean(sizes)) if sizes else float(np.log(2.0))
+    size_sd = float(np.std(sizes, ddof=1)) if len(sizes) > 1 else 0.3
+
+    first = yearly.set_index("year")["first_applications_persons"].astype(float).dropna()
+    changes = np.log(first / first.shift(1)).dropna()
+    surge_years = {y + k for y in merged for k in (0, 1)}
+    calm = changes[[y not in surge_years for y in changes.index]]
+    annual_sd = float(np.std(calm, ddof=1)) if len(calm) > 2 else 0.25
+
+    phi_q = _quarterly_autocorrelation(until_year)
+    phi = float(np.clip(phi_q, 0.3, 0.98) ** (1.0 / 3.0))
+    sigma = annual_sd / _annual_change_sd_per_unit_sigma(phi)
+    return Calibration(phi, sigma, rate, size_mean, size_sd, annual_sd, tuple(merged))
+
+
+def _quarterly_autocorrelation(until_year: int | None) -> float:
+    """Lag-1 autocorrelation of quarterly log first applications around a 4-quarter mean."""
+    try:
+        q = reference.table("asylum_inflow_quarterly")
+    except Exception:  # noqa: BLE001 - quarterly data are optional
+        return 0.8
+    q = q.dropna(subset=["first_applications_persons"]).copy()
+    q["year"] = q["quarter"].str[:4].astype(int)
+    if until_year is not None:
+        q = q[q["year"] <= until_year]
+    x = np.log(q["first_applications_persons"].astype(float).to_numpy())
+    if len(x) < 6:
+        return 0.8
+    dev = x - pd.Series(x).rolling(4, center=True, min_periods=2).mean().to_numpy()
+    return float(np.corrcoef(dev[:-1], dev[1:])[0, 1]) if np.std(dev) > 0 else 0.8
+
+
+@lru_cache(maxsize=64)
+def _annual_change_sd_per_unit_sigma(phi: float) -> float:
+    """Std of the log change of annual sums of exp(AR(1)) with unit innovations (fixed-seed simulation)."""
+    rng = np.random.default_rng(12345)
+    n, months = 4000, 60
+    x = np.zeros((n, months))
+    eps = rng.standard_normal((n, months)) * 0.1  # small sigma: near-linear regime
+    stationary = 0.1 / np.sqrt(1 - phi**2)
+    x[:, 0] = rng.standard_normal(n) * stationary
+    for t in range(1, months):
+        x[:, t] = phi * x[:, t - 1] + eps[:, t]
+    annual = np.exp(x).reshape(n, -1, 12).sum(axis=2)
+    return float(np.std(np.diff(np.log(annual), axis=1))) / 0.1
+
+
+def _ar1_lognormal(
+    rng: np.random.Generator, shape: tuple[int, int], phi: float, sigma: float
+) -> np.ndarray:
+    """Multiplicative noise exp(x) with x an AR(1) started in its stationary law, mean-corrected to 1."""
+    paths, months = shape
+    eps = rng.standard_normal(shape)
+    x = np.empty(shape)
+    sd_stat = sigma / np.sqrt(1.0 - phi**2)
+    x[:, 0] = eps[:, 0] * sd_stat
+    for t in range(1, months):
+        x[:, t] = phi * x[:, t - 1] + sigma * eps[:, t]
+    return np.exp(x - 0.5 * sd_stat**2)
+
+
+def _surge_multiplier(
+    rng: np.random.Generator,
+    shape: tuple[int, int],
+    cal: Calibration,
+    ramp: int = 6,
+    half_life: float = 12.0,
+) -> np.ndarray:
+    """Random surges: onsets with the calibrated yearly rate, log size ~ N(mean, sd), ramp then decay."""
+    paths, months = shape
+    onset = rng.random(shape) < cal.surge_rate_per_year / 12.0
+    size = np.exp(rng.normal(cal.surge_log_size_mean, cal.surge_log_size_sd, shape)) - 1.0
+    return 1.0 + _surge_profile(onset * size, ramp, half_life)
+
+
+def _surge_profile(impulse: np.ndarray, ramp: int, half_life: float) -> np.ndarray:
+    """Convolve onset impulses (paths, months) with a linear ramp followed by exponential decay."""
+    months = impulse.shape[1]
+    lag = np.arange(months)
+    kernel = np.where(lag < ramp, (lag + 1) / ramp, 0.5 ** ((lag - ramp + 1) / half_life))
+    out = np.zeros_like(impulse)
+    for t in np.flatnonzero(impulse.any(axis=0)):
+        out[:, t:] += impulse[:, t : t + 1] * kernel[: months - t]
+    return out
+
+
+def simulate_inflow(case: Case, paths: int | None = None, seed: int | None = None) -> Ensemble:
+    """The seeded national ensemble of ``case.inflow.national_scenario`` over the case horizon.
+
+    Parameters
+    ----------
+    case : Case
+        The resolved case (one scenario).
+    paths : int, optional
+        Monte-Carlo paths; default ``case.paths``.
+    seed : int, optional
+        Seed; default ``case.seed``. The same case and seed give identical arrays.
+
+    Returns
+    -------
+    Ensemble
+        Series of shape (paths, months), persons per month for flows, persons for stocks.
+    """
+    paths = int(paths or case.paths)
+    seed = int(case.seed if seed is None else seed)
+    name = case.inflow.national_scenario
+    spec = scenario_definition(name)
+    meta = scenario_book()["meta"]
+    unc = {k: v["value"] for k, v in scenario_book()["uncertainty"].items()}
+    cal = calibrate()
+    # one stream of random numbers per scenario name, so adding scenarios does not shift others
+    rng = np.random.default_rng([seed, sum(name.encode())])
+
+    periods = case.periods
+    sim = pd.period_range(periods[0] - BURN_IN_MONTHS, periods[-1], freq="M", name="period")
+    months = len(sim)
+    shape = (paths, months)
+    season = seasonality(sim)
+
+    def path_factor(sd_log: float) -> np.ndarray:
+        return np.exp(rng.normal(-0.5 * sd_log**2, sd_log, (paths, 1)))
+
+    first = (
+        _anchored(spec["first_applications_persons_per_year"], sim)
+        / 12.0
+        * season
+        * case.inflow.level_factor
+    ) * _ar1_lognormal(rng, shape, cal.phi_monthly, cal.sigma_monthly)
+    if case.inflow.surges:
+        first = first * _surge_multiplier(rng, shape, cal)
+    if "surge" in spec:
+        s = spec["surge"]
+        impulse = np.zeros(shape)
+        impulse[:, sim.get_loc(pd.Period(s["start"], freq="M"))] = s["multiplier"] - 1.0
+        first = first * (1.0 + _surge_profile(impulse, s["ramp_months"], s["half_life_months"]))
+    nareis = (
+        _anchored(spec["nareizigers_persons_per_year"], sim)
+        / 12.0
+        * path_factor(unc["nareizigers_sd_log"])
+        * _ar1_lognormal(rng, shape, cal.phi_monthly, cal.sigma_monthly * 0.5)
+    )
+    decision_time = _anchored(spec["decision_time_months"], sim)[None, :] * path_factor(
+        unc["decision_time_sd_log"]
+    )
+    grant = np.clip(
+        _anchored(spec["grant_rate_share"], sim)[None, :]
+        + rng.normal(0, unc["grant_rate_sd"], (paths, 1)),
+        0.2,
+        0.95,
+    )
+    supply = _anchored(spec["housing_supply_persons_per_month"], sim)[None, :] * path_factor(
+        unc["housing_supply_sd_log"]
+    )
+    ua_arrivals = (
+        _anchored(spec["ukraine_arrivals_persons_per_month"], sim)[None, :]
+        * path_factor(unc["ukraine_arrivals_sd_log"])
+        * _ar1_lognormal(rng, shape, cal.phi_monthly, cal.sigma_monthly)
+    )
+    ua_exit = np.clip(
+        _anchored(spec["ukraine_exit_rate_share_per_month"], sim)[None, :]
+        * path_factor(unc["ukraine_exit_rate_sd_log"]),
+        0.0,
+        0.2,
+    )
+    ua_exit = np.broadcast_to(ua_exit, shape)
+    ret_mean = case.inflow.ukraine_return_share
+    if ret_mean is None:
+        ret_mean = float(spec.get("ukraine_return_share", 0.0))
+    ret_share = _beta_draws(rng, ret_mean, float(spec.get("ukraine_return_share_sd", 0.1)), paths)
+    to_asylum = float(spec.get("ukraine_to_asylum_share", 0.0))
+
+    init = {k: float(v["value"]) for k, v in meta["initial_state"].items()}
+    series = _stock_flow(
+        first=first,
+        nareis=nareis,
+        decision_time=np.broadcast_to(decision_time, shape),
+        grant=np.broadcast_to(grant, shape),
+        supply=np.broadcast_to(supply, shape),
+        ua_arrivals=ua_arrivals,
+        ua_exit=ua_exit,
+        ua_return_share=ret_share,
+        ua_to_asylum_share=to_asylum,
+        tpd_end=_tpd_end_index(sim),
+        transition_months=int(meta["ukraine_transition_months"]["value"]),
+        departure_months=float(meta["rejected_departure_months"]["value"]),
+        occupancy_norm=_occupancy_norm(case),
+        init=init,
+    )
+    series["taakstelling_persons"] = national_taakstelling(
+        series["permits_persons"] + series["nareizigers_persons"],
+        sim,
+        lead_months=int(meta["taakstelling_window_lead_months"]["value"]),
+    )
+    keep = slice(BURN_IN_MONTHS, None)
+    trimmed = {k: np.ascontiguousarray(v[:, keep]) for k, v in series.items()}
+    return Ensemble(
+        scenario=case.scenario, national_scenario=name, periods=periods, series=trimmed, seed=seed
+    )
+
+
+def _occupancy_norm(case: Case) -> float:
+    if case.asylum.occupancy_norm_share is not None:
+        return case.asylum.occupancy_norm_share
+    return reference.scalar("coa_occupancy_norm_share")
+
+
+def _tpd_end_index(sim: pd.PeriodIndex) -> int | None:
+    end = pd.Period(reference.scalar_text("tpd_end_date")[:7], freq="M")
+    return int(sim.get_loc(end)) if end in sim else None
+
+
+def _beta_draws(rng: np.random.Generator, mean: float, sd: float, n: int) -> np.ndarray:
+    """Draws of a share with the given mean and sd (method of moments Beta); a point mass at 0 or 1."""
+    if mean <= 0.0 or mean >= 1.0 or sd <= 0.0:
+        return np.full(n, float(np.clip(mean, 0.0, 1.0)))
+    var = min(sd**2, mean * (1 - mean) * 0.99)
+    k = mean * (1 - mean) / var - 1.0
+    return rng.beta(mean * k, (1 - mean) * k, n)
+
+
+def _stock_flow(
+    *,
+    first: np.ndarray,
+    nareis: np.ndarray,
+    decision_time: np.ndarray,
+    grant: np.ndarray,
+    supply: np.ndarray,
+    ua_arrivals: np.ndarray,
+    ua_exit: np.ndarray,
+    ua_return_share: np.ndarray,
+    ua_to_asylum_share: float,
+    tpd_end: int | None,
+    transition_months: int,
+    departure_months: float,
+    occupancy_norm: float,
+    init: dict[str, float],
+) -> dict[str, np.ndarray]:
+    """The monthly stock-flow of the asylum chain and of GOO, vectorised over paths.
+
+    Stocks are measured at the start of each month; flows during the month. For every stock
+    ``stock[t+1] = stock[t] + inflow[t] - outflow[t]`` holds exactly (tested as a property).
+    """
+    paths, months = first.shape
+    z = lambda: np.zeros((paths, months))  # noqa: E731
+    pending, rejected, sh, goo = z(), z(), z(), z()
+    decisions, permits, departures, housed = z(), z(), z(), z()
+    ua_out, ua_transition, ua_in_asylum = z(), z(), z()
+    p = np.full(paths, init["asylum_pending_persons"])
+    r = np.full(paths, init["rejected_in_coa_persons"])
+    s = np.full(paths, init["status_holders_in_coa_persons"])
+    g = np.full(paths, init["ukraine_goo_persons"])
+    transition_rate = np.zeros(paths)
+    for t in range(months):
+        pending[:, t], rejected[:, t], sh[:, t], goo[:, t] = p, r, s, g
+        if tpd_end is not None and t == tpd_end:
+            transition_rate = g * ua_return_share / transition_months
+        in_transition = tpd_end is not None and tpd_end <= t < tpd_end + transition_months
+        leave_tpd = np.minimum(transition_rate, g) if in_transition else np.zeros(paths)
+        exits = np.minimum(ua_exit[:, t] * g, g - leave_tpd)
+        to_asylum = leave_tpd * ua_to_asylum_share
+        new_applications = first[:, t] + to_asylum
+        d = p / decision_time[:, t]
+        pm = grant[:, t] * d
+        dep = r / departure_months
+        h = np.minimum(s + pm, supply[:, t])
+        decisions[:, t], permits[:, t], departures[:, t], housed[:, t] = d, pm, dep, h
+        ua_out[:, t], ua_transition[:, t], ua_in_asylum[:, t] = exits, leave_tpd, to_asylum
+        first[:, t] = new_applications  # applications including Ukrainians who switch to asylum
+        p = p + new_applications - d
+        r = r + (d - pm) - dep
+        s = s + pm - h
+        g = g + ua_arrivals[:, t] - exits - leave_tpd
+    occupancy = pending + rejected + sh
+    return {
+        "first_applications_persons": first,
+        "nareizigers_persons": nareis,
+        "decision_time_months": np.ascontiguousarray(decision_time),
+        "grant_rate_share": np.ascontiguousarray(grant),
+        "decisions_persons": decisions,
+        "permits_persons": permits,
+        "asylum_pending_persons": pending,
+        "rejected_in_coa_persons": rejected,
+        "rejected_departures_persons": departures,
+        "status_holders_in_coa_persons": sh,
+        "housed_from_coa_persons": housed,
+        "housing_supply_persons": np.ascontiguousarray(supply),
+        "coa_occupancy_persons": occupancy,
+        "coa_required_places": occupancy / occupancy_norm,
+        "ukraine_arrivals_persons": ua_arrivals,
+        "ukraine_exit_rate_share": np.ascontiguousarray(ua_exit),
+        "ukraine_exits_persons": ua_out,
+        "ukraine_tpd_departures_persons": ua_transition,
+        "ukraine_to_asylum_persons": ua_in_asylum,
+        "ukraine_goo_persons": goo,
+        "ukraine_goo_places": goo.copy(),
+    }
+
+
+def half_year_index(periods: pd.PeriodIndex) -> np.ndarray:
+    """An integer per month identifying its half-year (year × 2 + 0 for I, 1 for II)."""
+    return periods.year.to_numpy() * 2 + (periods.month.to_numpy() > 6)
+
+
+def half_year_label(key: int) -> str:
+    """'2026-I' or '2026-II' from a half_year_index key."""
+    return f"{key // 2}-{'II' if key % 2 else 'I'}"
+
+
+def national_taakstelling(
+    granted: np.ndarray, periods: pd.PeriodIndex, lead_months: int = 3
+) -> np.ndarray:
+    """The national half-year taakstelling, spread evenly over the months of its half-year.
+
+    The half-year's total is the permits plus nareizigers (``granted``, persons per month) in the six
+    months starting ``lead_months`` before the half-year. Months whose window is not fully simulated
+    use the window's available months scaled to six.
+    """
+    paths, months = granted.shape
+    out = np.zeros_like(granted)
+    keys = half_year_index(periods)
+    for key in np.unique(keys):
+        idx = np.flatnonzero(keys == key)
+        lo = idx[0] - lead_months
+        window = np.arange(max(lo, 0), min(lo + 6, months))
+        total = granted[:, window].sum(axis=1) * (6.0 / len(window))
+        out[:, idx] = (total / 6.0)[:, None]
+    return out

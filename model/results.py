@@ -1,0 +1,223 @@
+"""The whole pipeline for a case: every scenario simulated, every result table computed, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model import STREAMS, __version__
+from model.case import Case, load_case_file
+from model.demand import municipal_need, population_share
+from model.ensemble import Ensemble, Need, quantile_table
+from model.errors import InputError
+from model.inflow import calibrate, half_year_index, half_year_label, simulate_inflow
+
+DRIVERS = {
+    "first_applications_persons": "persons_per_month",
+    "nareizigers_persons": "persons_per_month",
+    "permits_persons": "persons_per_month",
+    "coa_occupancy_persons": "persons",
+    "coa_required_places": "places",
+    "status_holders_in_coa_persons": "persons",
+    "ukraine_goo_persons": "persons",
+    "taakstelling_persons": "persons_per_month",
+}
+
+
+@dataclass
+class ScenarioRun:
+    """One scenario of a case carried through the pipeline."""
+
+    case: Case
+    ensemble: Ensemble
+    need: Need
+
+    @property
+    def scenario(self) -> str:
+        return self.case.scenario
+
+
+@dataclass
+class Results:
+    """All scenarios of a case and their tidy result tables (name → DataFrame) and summary."""
+
+    runs: dict[str, ScenarioRun]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def simulate(case: Case, paths: int | None = None, seed: int | None = None) -> ScenarioRun:
+    """Inflow and municipal need of one resolved case."""
+    ensemble = simulate_inflow(case, paths=paths, seed=seed)
+    return ScenarioRun(case=case, ensemble=ensemble, need=municipal_need(case, ensemble))
+
+
+def select_cases(case_path: str | Path, scenarios: Sequence[str] | None = None) -> dict[str, Case]:
+    """The named scenarios of a case file (all when ``scenarios`` is empty)."""
+    cases = load_case_file(case_path)
+    if not scenarios:
+        return cases
+    unknown = [s for s in scenarios if s not in cases]
+    if unknown:
+        raise InputError(
+            f"{Path(case_path).name}: no scenario {', '.join(map(repr, unknown))}; the file has: {', '.join(cases)}"
+        )
+    return {s: cases[s] for s in scenarios}
+
+
+def need_table(run: ScenarioRun) -> pd.DataFrame:
+    """need.csv rows of one scenario: scenario, stream, period, unit, mean, p05 … p95."""
+    frames = [
+        quantile_table(
+            run.need.streams[s],
+            run.need.periods,
+            scenario=run.scenario,
+            stream=s,
+            unit=run.need.units[s],
+        )
+        for s in STREAMS
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def drivers_table(run: ScenarioRun) -> pd.DataFrame:
+    """drivers.csv rows: national drivers of one scenario with their bands."""
+    frames = [
+        quantile_table(
+            run.ensemble[d], run.ensemble.periods, scenario=run.scenario, driver=d, unit=u
+        )
+        for d, u in DRIVERS.items()
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def taakstelling_table(run: ScenarioRun) -> pd.DataFrame:
+    """taakstelling.csv rows: national and municipal taakstelling per half-year (persons), with bands."""
+    periods = run.need.periods
+    keys = half_year_index(periods)
+    rows = []
+    share = population_share(run.case)
+    for key in np.unique(keys):
+        idx = np.flatnonzero(keys == key)
+        national = run.ensemble["taakstelling_persons"][:, idx].sum(axis=1)
+        municipal = national * share
+        backlog_end = run.need.detail["backlog_persons"][:, idx[-1]]
+        for level, values in (
+            ("national", national),
+            ("municipal", municipal),
+            ("municipal_backlog_end", backlog_end),
+        ):
+            rows.append(
+                {
+                    "scenario": run.scenario,
+                    "half_year": half_year_label(int(key)),
+                    "level": level,
+                    "unit": "persons",
+                    "months_in_horizon": len(idx),
+                    "mean": values.mean(),
+                    "p10": np.quantile(values, 0.10),
+                    "p50": np.quantile(values, 0.50),
+                    "p90": np.quantile(values, 0.90),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def scenario_summary(run: ScenarioRun) -> dict[str, Any]:
+    """Key figures of one scenario for summary.json and the narrative."""
+    need = run.need
+    out: dict[str, Any] = {
+        "national_scenario": run.ensemble.national_scenario,
+        "paths": need.paths,
+        "seed": run.ensemble.seed,
+        "population_share": population_share(run.case),
+        "streams": {},
+    }
+    for s in STREAMS:
+        v = need.streams[s]
+        peak_month = int(np.argmax(np.median(v, axis=0)))
+        out["streams"][s] = {
+            "unit": need.units[s],
+            "start_p50": float(np.median(v[:, 0])),
+            "peak_p50": float(np.median(v, axis=0).max()),
+            "peak_period": str(need.periods[peak_month]),
+            "max_p90": float(np.quantile(v, 0.9, axis=0).max()),
+            "end_p10": float(np.quantile(v[:, -1], 0.1)),
+            "end_p50": float(np.median(v[:, -1])),
+            "end_p90": float(np.quantile(v[:, -1], 0.9)),
+        }
+    return out
+
+
+def run_case(
+    case_path: str | Path,
+    scenarios: Sequence[str] | None = None,
+    paths: int | None = None,
+    seed: int | None = None,
+) -> Results:
+    """Simulate every selected scenario of a case file and compute all result tables."""
+    cases = select_cases(case_path, scenarios)
+    runs = {name: simulate(c, paths=paths, seed=seed) for name, c in cases.items()}
+    results = Results(runs=runs)
+    results.tables["need"] = pd.concat([need_table(r) for r in runs.values()], ignore_index=True)
+    results.tables["drivers"] = pd.concat(
+        [drivers_table(r) for r in runs.values()], ignore_index=True
+    )
+    results.tables["taakstelling"] = pd.concat(
+        [taakstelling_table(r) for r in runs.values()], ignore_index=True
+    )
+    _add_capabilities(results)
+    base = next(iter(cases.values()))
+    results.summary = {
+        "case": base.name,
+        "municipality": base.municipality.name,
+        "fictional": base.fictional,
+        "start": base.start,
+        "horizon_months": base.horizon_months,
+        "onderdak_version": __version__,
+        "calibration": calibrate().describe(),
+        "scenarios": {name: scenario_summary(r) for name, r in runs.items()},
+    }
+    return results
+
+
+def _add_capabilities(results: Results) -> None:
+    """Tables of the later pipeline stages (portfolio, money, place, choice), per scenario."""
+    # --- later stages register here ---
+
+
+def write_results(results: Results, out: Path) -> None:
+    """Write every table as CSV and summary.json into ``out``, atomically (all or nothing)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for name, table in results.tables.items():
+            table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g", lineterminator="\n")
+        (tmp / "summary.json").write_text(
+            json.dumps(
+                results.summary, indent=2, ensure_ascii=False, sort_keys=True, default=_json_default
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        out.mkdir(exist_ok=True)
+        for f in tmp.iterdir():
+            os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
