@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
+from scipy.signal import fftconvolve, lfilter
 
 from model import reference
 from model.case import Case
@@ -164,17 +165,12 @@ def _annual_change_sd_per_unit_sigma(phi: float) -> float:
     return float(np.std(np.diff(np.log(annual), axis=1))) / 0.1
 
 
-def _ar1_lognormal(
-    rng: np.random.Generator, shape: tuple[int, int], phi: float, sigma: float
-) -> np.ndarray:
+def _ar1_lognormal(rng: np.random.Generator, shape: tuple[int, int], phi: float, sigma: float) -> np.ndarray:
     """Multiplicative noise exp(x) with x an AR(1) started in its stationary law, mean-corrected to 1."""
-    paths, months = shape
-    eps = rng.standard_normal(shape)
-    x = np.empty(shape)
+    eps = rng.standard_normal(shape) * sigma
     sd_stat = sigma / np.sqrt(1.0 - phi**2)
-    x[:, 0] = eps[:, 0] * sd_stat
-    for t in range(1, months):
-        x[:, t] = phi * x[:, t - 1] + sigma * eps[:, t]
+    eps[:, 0] *= 1.0 / np.sqrt(1.0 - phi**2)  # x[0] ~ N(0, sd_stat²)
+    x = lfilter([1.0], [1.0, -phi], eps, axis=1)  # x[t] = phi x[t-1] + eps[t]
     return np.exp(x - 0.5 * sd_stat**2)
 
 
@@ -197,10 +193,7 @@ def _surge_profile(impulse: np.ndarray, ramp: int, half_life: float) -> np.ndarr
     months = impulse.shape[1]
     lag = np.arange(months)
     kernel = np.where(lag < ramp, (lag + 1) / ramp, 0.5 ** ((lag - ramp + 1) / half_life))
-    out = np.zeros_like(impulse)
-    for t in np.flatnonzero(impulse.any(axis=0)):
-        out[:, t:] += impulse[:, t : t + 1] * kernel[: months - t]
-    return out
+    return fftconvolve(impulse, kernel[None, :], axes=1)[:, :months]
 
 
 def simulate_inflow(case: Case, paths: int | None = None, seed: int | None = None) -> Ensemble:
@@ -311,7 +304,7 @@ def simulate_inflow(case: Case, paths: int | None = None, seed: int | None = Non
         lead_months=int(meta["taakstelling_window_lead_months"]["value"]),
     )
     keep = slice(BURN_IN_MONTHS, None)
-    trimmed = {k: np.ascontiguousarray(v[:, keep]) for k, v in series.items()}
+    trimmed = {k: v[:, keep] for k, v in series.items()}  # views: no copies
     return Ensemble(
         scenario=case.scenario, national_scenario=name, periods=periods, series=trimmed, seed=seed
     )
@@ -393,8 +386,8 @@ def _stock_flow(
     return {
         "first_applications_persons": first,
         "nareizigers_persons": nareis,
-        "decision_time_months": np.ascontiguousarray(decision_time),
-        "grant_rate_share": np.ascontiguousarray(grant),
+        "decision_time_months": decision_time,
+        "grant_rate_share": grant,
         "decisions_persons": decisions,
         "permits_persons": permits,
         "asylum_pending_persons": pending,
@@ -402,11 +395,11 @@ def _stock_flow(
         "rejected_departures_persons": departures,
         "status_holders_in_coa_persons": sh,
         "housed_from_coa_persons": housed,
-        "housing_supply_persons": np.ascontiguousarray(supply),
+        "housing_supply_persons": supply,
         "coa_occupancy_persons": occupancy,
         "coa_required_places": occupancy / occupancy_norm,
         "ukraine_arrivals_persons": ua_arrivals,
-        "ukraine_exit_rate_share": np.ascontiguousarray(ua_exit),
+        "ukraine_exit_rate_share": ua_exit,
         "ukraine_exits_persons": ua_out,
         "ukraine_tpd_departures_persons": ua_transition,
         "ukraine_to_asylum_persons": ua_in_asylum,
