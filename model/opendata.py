@@ -1,0 +1,147 @@
+"""Downloads from public open-data services (PDOK WFS, CBS OData) through a file cache, for online users.
+
+Every response is stored under a cache folder keyed by URL and query, so a second run (or a run
+on a train) reads the file instead of the network. Tests pass a fake ``session`` whose ``get``
+serves recorded responses; nothing here is needed when a case carries its own files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+from model.errors import InputError
+
+PDOK_GEBIEDSINDELINGEN = "https://service.pdok.nl/cbs/gebiedsindelingen/{year}/wfs/v1_0"
+CBS_ODATA = "https://opendata.cbs.nl/ODataApi/odata/{table}/TypedDataSet"
+
+
+class Session(Protocol):
+    """What we need of ``requests`` (or a ``requests.Session``, or a test fake)."""
+
+    def get(self, url: str, params: dict[str, Any] | None = None, timeout: float = ...) -> Any: ...
+
+
+def default_cache_dir() -> Path:
+    """The cache folder: ``$ONDERDAK_CACHE`` or ``~/.cache/onderdak``."""
+    return Path(os.environ.get("ONDERDAK_CACHE", Path.home() / ".cache" / "onderdak"))
+
+
+def cached_json(
+    url: str,
+    params: dict[str, Any] | None = None,
+    *,
+    cache_dir: str | Path | None = None,
+    session: Session | None = None,
+    timeout_s: float = 60.0,
+    refresh: bool = False,
+) -> Any:
+    """The JSON answer of a GET request, read from the cache when present.
+
+    Parameters
+    ----------
+    url, params
+        The request; together they name the cache file.
+    cache_dir
+        Folder of the cache (created when needed); default :func:`default_cache_dir`.
+    session
+        Object with ``get(url, params=, timeout=)``; default the ``requests`` module.
+    timeout_s
+        Network timeout in seconds.
+    refresh
+        Ignore a cached answer and ask the service again.
+
+    Raises
+    ------
+    InputError
+        When the service cannot be reached or does not answer with JSON; the message tells
+        the user how to work offline instead.
+    """
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    key = hashlib.sha256(
+        (url + "?" + json.dumps(params or {}, sort_keys=True)).encode("utf-8")
+    ).hexdigest()[:32]
+    file = folder / f"{key}.json"
+    if file.exists() and not refresh:
+        return json.loads(file.read_text(encoding="utf-8"))
+    if session is None:
+        import requests
+
+        session = requests
+    try:
+        response = session.get(url, params=params, timeout=timeout_s)
+    except Exception as exc:  # requests raises many types; all mean "offline or unreachable"
+        raise InputError(
+            f"could not reach {url} ({type(exc).__name__}: {exc}). Are you online? "
+            "Offline, give the boundary or population file in the case instead."
+        ) from None
+    status = getattr(response, "status_code", 200)
+    if status != 200:
+        raise InputError(f"{url} answered HTTP {status}; check the year/table, or use a local file")
+    try:
+        data = response.json()
+    except ValueError:
+        raise InputError(f"{url} did not answer with JSON; check the year/table") from None
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(file)
+    return data
+
+
+def wfs_features(
+    url: str,
+    type_name: str,
+    *,
+    srs: str = "EPSG:28992",
+    page_size: int = 1000,
+    cql_filter: str | None = None,
+    **kwargs: Any,
+) -> list[dict[str, Any]]:
+    """All GeoJSON features of a WFS 2.0 layer, fetched page by page (PDOK serves ≤ 1,000 per page).
+
+    ``kwargs`` go to :func:`cached_json` (cache_dir, session, timeout_s, refresh).
+    """
+    features: list[dict[str, Any]] = []
+    start = 0
+    while True:
+        params: dict[str, Any] = {
+            "service": "WFS",
+            "version": "2.0.0",
+            "request": "GetFeature",
+            "typeNames": type_name,
+            "outputFormat": "application/json",
+            "srsName": srs,
+            "count": page_size,
+            "startIndex": start,
+        }
+        if cql_filter:
+            params["CQL_FILTER"] = cql_filter
+        page = cached_json(url, params, **kwargs)
+        batch = page.get("features", []) if isinstance(page, dict) else []
+        features.extend(batch)
+        if len(batch) < page_size:
+            return features
+        start += page_size
+
+
+def odata_rows(
+    url: str, params: dict[str, Any] | None = None, **kwargs: Any
+) -> list[dict[str, Any]]:
+    """All rows of a CBS OData (v3) query, following ``odata.nextLink`` pages.
+
+    ``kwargs`` go to :func:`cached_json` (cache_dir, session, timeout_s, refresh).
+    """
+    rows: list[dict[str, Any]] = []
+    next_url: str | None = url
+    next_params = dict(params or {})
+    next_params.setdefault("$format", "json")
+    while next_url:
+        page = cached_json(next_url, next_params, **kwargs)
+        rows.extend(page.get("value", []))
+        next_url = page.get("odata.nextLink") or page.get("@odata.nextLink")
+        next_params = {}
+    return rows
