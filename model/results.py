@@ -61,8 +61,20 @@ def simulate(case: Case, paths: int | None = None, seed: int | None = None) -> S
     return ScenarioRun(case=case, ensemble=ensemble, need=municipal_need(case, ensemble))
 
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def resolve_case_path(case_path: str | Path) -> Path:
+    """A case path as given, or relative to the repository root (so notebooks run from any folder)."""
+    p = Path(case_path)
+    if p.exists() or p.is_absolute():
+        return p
+    return REPO_ROOT / p if (REPO_ROOT / p).exists() else p
+
+
 def select_cases(case_path: str | Path, scenarios: Sequence[str] | None = None) -> dict[str, Case]:
     """The named scenarios of a case file (all when ``scenarios`` is empty)."""
+    case_path = resolve_case_path(case_path)
     cases = load_case_file(case_path)
     if not scenarios:
         return cases
@@ -164,7 +176,11 @@ def run_case(
     paths: int | None = None,
     seed: int | None = None,
 ) -> Results:
-    """Simulate every selected scenario of a case file and compute all result tables."""
+    """Simulate every selected scenario of a case file and compute all result tables.
+
+    ``paths`` and ``seed`` default to the case's; a negative seed also means the case's (notebook default).
+    """
+    seed = None if seed is None or seed < 0 else seed
     cases = select_cases(case_path, scenarios)
     runs = {name: simulate(c, paths=paths, seed=seed) for name, c in cases.items()}
     results = Results(runs=runs)

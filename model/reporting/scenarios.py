@@ -1,0 +1,315 @@
+"""Figures, tables and the Dutch narrative of the scenarios report (national drivers and municipal need)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from model import STREAMS
+from model.reporting.style import ACCENT, BAND_ALPHA, NEUTRAL, STREAM_COLOURS, label, thousands
+from model.results import Results, ScenarioRun
+
+SCENARIO_COLOURS = {
+    "laag": "#6a9f58",
+    "basis": "#1f5fa8",
+    "midden": "#1f5fa8",
+    "hoog": "#d9822b",
+    "nieuwe_crisis": "#b22d2d",
+    "einde_tijdelijke_bescherming": "#7b5ea7",
+}
+
+DRIVER_TITLES = {
+    "nl": {
+        "first_applications_persons": "Eerste asielaanvragen per maand",
+        "coa_required_places": "Benodigde COA-capaciteit (plaatsen)",
+        "ukraine_goo_persons": "Oekraïners in gemeentelijke opvang",
+        "taakstelling_persons": "Taakstelling statushouders per maand",
+    },
+    "en": {
+        "first_applications_persons": "First asylum applications per month",
+        "coa_required_places": "Required COA capacity (places)",
+        "ukraine_goo_persons": "Ukrainians in municipal reception",
+        "taakstelling_persons": "Status-holder housing target per month",
+    },
+}
+
+
+def _fan(ax, x, values: np.ndarray, colour: str, language: str, bands: bool = True) -> None:
+    q = np.quantile(values, [0.05, 0.10, 0.50, 0.90, 0.95], axis=0)
+    if bands:
+        ax.fill_between(
+            x, q[0], q[4], color=colour, alpha=BAND_ALPHA[0], lw=0, label=label("band_90", language)
+        )
+        ax.fill_between(
+            x, q[1], q[3], color=colour, alpha=BAND_ALPHA[1], lw=0, label=label("band_80", language)
+        )
+    ax.plot(x, q[2], color=colour, lw=2, label=label("median", language))
+
+
+def _x(periods: pd.PeriodIndex) -> np.ndarray:
+    return periods.to_timestamp().to_numpy()
+
+
+def driver_fans(results: Results, scenario: str, language: str = "nl") -> Figure:
+    """Fan charts of four national drivers for one scenario, with other scenarios' medians as lines."""
+    run = results.runs[scenario]
+    fig, axes = plt.subplots(2, 2, figsize=(10, 6.4), sharex=True)
+    x = _x(run.ensemble.periods)
+    for ax, (driver, title) in zip(axes.flat, DRIVER_TITLES[language].items(), strict=True):
+        _fan(ax, x, run.ensemble[driver], SCENARIO_COLOURS.get(scenario, NEUTRAL), language)
+        for name, other in results.runs.items():
+            if name != scenario:
+                ax.plot(
+                    x,
+                    np.median(other.ensemble[driver], axis=0),
+                    lw=1,
+                    ls="--",
+                    color=SCENARIO_COLOURS.get(name, NEUTRAL),
+                    label=label(name, language),
+                )
+        ax.set_title(title, fontsize=10)
+        ax.yaxis.set_major_formatter(FuncFormatter(thousands))
+        ax.set_ylim(bottom=0)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 4), fontsize=8)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
+
+
+def need_fans(results: Results, scenario: str, language: str = "nl") -> Figure:
+    """Municipal need per stream: bands for one scenario, medians of the other scenarios dashed."""
+    run = results.runs[scenario]
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.8), sharex=True)
+    x = _x(run.need.periods)
+    for ax, stream in zip(axes, STREAMS, strict=True):
+        _fan(ax, x, run.need.streams[stream], STREAM_COLOURS[stream], language)
+        for name, other in results.runs.items():
+            if name != scenario:
+                ax.plot(
+                    x,
+                    np.median(other.need.streams[stream], axis=0),
+                    lw=1,
+                    ls="--",
+                    color=SCENARIO_COLOURS.get(name, NEUTRAL),
+                    label=label(name, language),
+                )
+        ax.set_title(label(stream, language), fontsize=10)
+        ax.set_ylabel(label(run.need.units[stream], language))
+        ax.set_ylim(bottom=0)
+        ax.tick_params(axis="x", labelrotation=45)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 4), fontsize=8)
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    return fig
+
+
+def taakstelling_table(results: Results, scenario: str) -> pd.DataFrame:
+    """Municipal taakstelling and backlog per half-year (persons), p10/p50/p90."""
+    t = results.tables["taakstelling"]
+    t = t[(t["scenario"] == scenario) & (t["months_in_horizon"] == 6)]
+    wide = t.pivot(index="half_year", columns="level", values=["p10", "p50", "p90"])
+    out = pd.DataFrame(
+        {
+            "halfjaar": wide.index,
+            "taakstelling_nl_personen_p50": wide[("p50", "national")].to_numpy(),
+            "taakstelling_gemeente_personen_p10": wide[("p10", "municipal")].to_numpy(),
+            "taakstelling_gemeente_personen_p50": wide[("p50", "municipal")].to_numpy(),
+            "taakstelling_gemeente_personen_p90": wide[("p90", "municipal")].to_numpy(),
+            "achterstand_eind_personen_p50": wide[("p50", "municipal_backlog_end")].to_numpy(),
+        }
+    )
+    return out.round(1).reset_index(drop=True)
+
+
+def taakstelling_bars(results: Results, scenario: str, language: str = "nl") -> Figure:
+    """Municipal taakstelling per half-year (median with 80% band) and the backlog at its end."""
+    t = taakstelling_table(results, scenario)
+    fig, ax = plt.subplots(figsize=(10, 3.8))
+    pos = np.arange(len(t))
+    med = t["taakstelling_gemeente_personen_p50"]
+    err = [
+        med - t["taakstelling_gemeente_personen_p10"],
+        t["taakstelling_gemeente_personen_p90"] - med,
+    ]
+    ax.bar(
+        pos,
+        med,
+        color=STREAM_COLOURS["status_holders"],
+        yerr=err,
+        capsize=3,
+        ecolor=NEUTRAL,
+        label="taakstelling (mediaan, 80%-band)"
+        if language == "nl"
+        else "target (median, 80% band)",
+    )
+    ax.plot(
+        pos,
+        t["achterstand_eind_personen_p50"],
+        color=ACCENT,
+        marker="o",
+        lw=1.5,
+        label="achterstand aan het eind (mediaan)"
+        if language == "nl"
+        else "backlog at end (median)",
+    )
+    ax.set_xticks(pos, t["halfjaar"], rotation=45)
+    ax.set_ylabel(label("persons", language))
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+CHECK_MONTHS = ("2027-01", "2030-01")
+
+
+def scenario_table(results: Results) -> pd.DataFrame:
+    """Per scenario and stream: median need (80% band) at the start, in 2027, 2030 and at the end."""
+    rows = []
+    for name, run in results.runs.items():
+        labels = list(run.need.periods.strftime("%Y-%m"))
+        months = [labels[0], *[m for m in CHECK_MONTHS if m in labels], labels[-1]]
+        for stream in STREAMS:
+            v = run.need.streams[stream]
+            row = {"scenario": name, "doelgroep": stream, "eenheid": run.need.units[stream]}
+            for m in months:
+                col = v[:, labels.index(m)]
+                q10, q50, q90 = np.quantile(col, [0.1, 0.5, 0.9])
+                row[m] = f"{q50:,.0f} ({q10:,.0f}–{q90:,.0f})".replace(",", ".")
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def backtest_figure(table: pd.DataFrame, mpp: pd.DataFrame, language: str = "nl") -> Figure:
+    """Rolling-origin forecasts (80% and 95% intervals) against outcomes, with published MPP ranges."""
+    fig, ax = plt.subplots(figsize=(10, 4))
+    x = table["target_year"].to_numpy()
+    ax.fill_between(
+        x,
+        table["p025"],
+        table["p975"],
+        color=NEUTRAL,
+        alpha=0.15,
+        lw=0,
+        label="95%-interval Onderdak",
+    )
+    ax.fill_between(
+        x, table["p10"], table["p90"], color=NEUTRAL, alpha=0.3, lw=0, label="80%-interval Onderdak"
+    )
+    ax.plot(
+        x,
+        table["observed_persons"],
+        "o-",
+        color="black",
+        label="werkelijke instroom" if language == "nl" else "outcome",
+    )
+    ax.plot(
+        x,
+        table["naive_persons"],
+        ":",
+        color=NEUTRAL,
+        label="naïef (vorig jaar)" if language == "nl" else "naive",
+    )
+    ranged = mpp.dropna(subset=["high_persons"])
+    for i, (_, r) in enumerate(ranged.iterrows()):
+        lo = r["low_persons"] if not pd.isna(r["low_persons"]) else r["high_persons"]
+        ax.vlines(
+            r["for_year"] + 0.08 * (i % 4 - 1.5),
+            lo,
+            r["high_persons"],
+            color=ACCENT,
+            lw=3,
+            alpha=0.7,
+            label="MPP-bandbreedte" if i == 0 else None,
+        )
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(thousands))
+    ax.set_ylabel(
+        "asielinstroom per jaar (personen)"
+        if language == "nl"
+        else "asylum inflow per year (persons)"
+    )
+    ax.legend(fontsize=8, ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def _n(x: float) -> str:
+    return f"{x:,.0f}".replace(",", ".")
+
+
+def narrative(
+    results: Results, scenario: str, backtest_scores: dict[str, float], language: str = "nl"
+) -> str:
+    """A short narrative generated from the numbers (Markdown), Dutch by default."""
+    run: ScenarioRun = results.runs[scenario]
+    s = results.summary["scenarios"][scenario]["streams"]
+    case = run.case
+    ua, asy, sh = s["ukraine"], s["asylum"], s["status_holders"]
+    end = str(run.need.periods[-1])
+    cov80 = backtest_scores["coverage_80_share"] * 100
+    skill = backtest_scores["skill_share"]
+    if language == "en":
+        return (
+            f"In scenario **{label(scenario, 'en')}** ({results.summary['scenarios'][scenario]['national_scenario']}), "
+            f"{case.municipality.name} needs a median of **{_n(ua['start_p50'])} places** for Ukrainians now, "
+            f"{_n(ua['end_p50'])} by {end} (80% band {_n(ua['end_p10'])}–{_n(ua['end_p90'])}). "
+            f"The Spreidingswet share is **{_n(asy['start_p50'])} places**, rising to at most "
+            f"{_n(asy['max_p90'])} in the 90th percentile. Status holders need {_n(sh['end_p50'])} extra dwellings "
+            f"by {end} beyond regular allocation (80% band {_n(sh['end_p10'])}–{_n(sh['end_p90'])}).\n\n"
+            f"Backtest: the 80% intervals held {cov80:.0f}% of outcomes (target 80%); skill against a naive "
+            f"forecast is {skill:+.2f} (positive is better than naive)."
+        )
+    skill_text = (
+        "beter dan"
+        if skill > 0.05
+        else ("ongeveer even goed als" if skill > -0.05 else "slechter dan")
+    )
+    width = (
+        "te breed: het model overschat de onzekerheid op één jaar"
+        if cov80 > 92
+        else ("te smal" if cov80 < 68 else "ongeveer goed gekalibreerd")
+    )
+    return (
+        f"In het scenario **{label(scenario)}** (landelijk scenario "
+        f"*{label(results.summary['scenarios'][scenario]['national_scenario'])}*) heeft "
+        f"{case.municipality.name} nu naar verwachting **{_n(ua['start_p50'])} opvangplaatsen voor Oekraïners** nodig; "
+        f"in {end} zijn dat er {_n(ua['end_p50'])} (80%-band {_n(ua['end_p10'])}–{_n(ua['end_p90'])}). "
+        f"Het aandeel in de Spreidingswet is **{_n(asy['start_p50'])} asielplaatsen**; in een ongunstig verloop "
+        f"(90e percentiel) loopt dat op tot {_n(asy['max_p90'])}. "
+        f"Voor statushouders zijn in {end} bovenop de reguliere toewijzing **{_n(sh['end_p50'])} extra woningen** "
+        f"nodig (80%-band {_n(sh['end_p10'])}–{_n(sh['end_p90'])}).\n\n"
+        f"**Hoe betrouwbaar is dit?** In de terugtoets vielen {cov80:.0f}% van de werkelijke jaarcijfers binnen de "
+        f"80%-intervallen (streefwaarde 80%): de intervallen zijn {width}. De voorspelling is {skill_text} de naïeve "
+        f"voorspelling 'volgend jaar zoals dit jaar' (vaardigheidsscore {skill:+.2f}). De landelijke MPP-bandbreedtes "
+        f"misten in 2023 en 2024 de werkelijke instroom; beide soorten prognoses zijn dus met marge te lezen."
+    )
+
+
+def headline(results: Results, scenario: str, language: str = "nl") -> tuple[str, dict[str, str]]:
+    """The key message and its headline numbers for the first page."""
+    s = results.summary["scenarios"][scenario]["streams"]
+    name = results.runs[scenario].case.municipality.name
+    end = str(results.runs[scenario].need.periods[-1])[:4]
+    if language == "en":
+        text = (
+            f"{name} needs about {_n(s['ukraine']['start_p50'] + s['asylum']['start_p50'])} reception places now "
+            f"and {_n(s['status_holders']['end_p50'])} extra dwellings for status holders by {end}."
+        )
+        keys = ("Ukrainians now", "Asylum (Spreidingswet)", f"Extra dwellings {end}")
+    else:
+        text = (
+            f"{name} heeft nu ongeveer {_n(s['ukraine']['start_p50'] + s['asylum']['start_p50'])} opvangplaatsen "
+            f"nodig en in {end} {_n(s['status_holders']['end_p50'])} extra woningen voor statushouders."
+        )
+        keys = ("Oekraïners nu", "Asiel (Spreidingswet)", f"Extra woningen {end}")
+    numbers = {
+        keys[0]: f"{_n(s['ukraine']['start_p50'])} {label('places', language)}",
+        keys[1]: f"{_n(s['asylum']['start_p50'])} {label('places', language)}",
+        keys[
+            2
+        ]: f"{_n(s['status_holders']['end_p50'])} ({_n(s['status_holders']['end_p10'])}–{_n(s['status_holders']['end_p90'])})",
+    }
+    return text, numbers
