@@ -254,6 +254,176 @@ class MCASettings(Strict):
         return v
 
 
+class OptimiseSettings(Strict):
+    """Portfolio optimisation (`onderdak optimise`): reliability, budget, spread, recourse."""
+
+    reliability_share: Share = Field(
+        default=0.9,
+        description="Share of the (weighted) scenarios, or scenario-months, the own portfolio must "
+        "cover without any shortfall. ASSUMPTION: a policy choice of the college.",
+    )
+    reliability_measure: Literal["scenarios", "scenario_months"] = Field(
+        default="scenarios",
+        description="'scenarios': a scenario counts as covered only if no quarter is short; "
+        "'scenario_months': the share of months (checked per quarter) without shortfall.",
+    )
+    reliability_levels: list[Share] = Field(
+        default=[0.5, 0.7, 0.8, 0.9, 0.95, 0.99],
+        description="Reliability levels of the cost-reliability trade-off curve.",
+    )
+    capex_budget_eur: float | None = Field(
+        default=None, ge=0, description="Cap on purchase + conversion + furnishing capex; null: none."
+    )
+    max_places_per_wijk: int | None = Field(
+        default=None, ge=0, description="Cap on places (all locations) in one wijk; null: none."
+    )
+    min_quality_score: float | None = Field(
+        default=None, ge=1, le=5, description="New locations below this score are not opened."
+    )
+    must_keep: list[str] = Field(
+        default=[], description="Location ids that must stay (existing) or must be opened (new)."
+    )
+    forbidden: list[str] = Field(
+        default=[], description="Location ids that may not be used (existing ones close at once)."
+    )
+    streams: list[Literal["ukraine", "asylum", "status_holders"]] = Field(
+        default=["ukraine", "asylum"],
+        description="Streams whose need the plan must meet (each with its own capacity).",
+    )
+    reduced_scenarios: int = Field(
+        default=30, ge=2, le=200, description="Scenarios after reduction (k-medoids, weighted)."
+    )
+    recourse: Literal["hotel", "emergency"] = Field(
+        default="hotel",
+        description="Costly recourse for what the portfolio lacks: hotel (reference_costs.csv "
+        "hotel_khn, EUR 75 per person-day) or emergency (sources.csv "
+        "coa_cost_emergency_eur_per_place_year_2023, EUR 69,400 per place-year).",
+    )
+    recourse_cost_eur_per_place_month: float | None = Field(
+        default=None, ge=0, description="Overrides the reference cost of the recourse; null: reference."
+    )
+    recourse_limit_places: float | None = Field(
+        default=None,
+        ge=0,
+        description="Recourse places available per stream; need beyond it is short (penalised). "
+        "null: unlimited. ASSUMPTION.",
+    )
+    shortfall_penalty_eur_per_place_month: float = Field(
+        default=10_000.0,
+        ge=0,
+        description="Penalty per place-month met by neither portfolio nor recourse. "
+        "ASSUMPTION: a user parameter (no source), set above the recourse cost.",
+    )
+    mip_gap_share: float = Field(default=0.01, gt=0, lt=1, description="Relative MIP gap to stop at.")
+    time_limit_seconds: float = Field(default=60.0, gt=0, description="Time limit per MILP solve.")
+
+
+ReuseOption = Literal[
+    "social_housing", "starter_homes", "student_housing", "community", "sale", "relocate_units", "demolish"
+]
+
+
+class ReuseOptionSettings(Strict):
+    """One reuse option of a bought building. Every figure is an ASSUMPTION (facts.md §4.2, §4.7: none published)."""
+
+    capex_eur: float = Field(default=0.0, ge=0, description="Conversion (or demolition) cost at the switch, €. ASSUMPTION.")
+    lead_time_months: int = Field(default=12, ge=0, le=120, description="Months from switch to use. ASSUMPTION.")
+    dwellings: int = Field(default=0, ge=0, description="Dwellings the reuse delivers. ASSUMPTION.")
+    rent_eur_per_dwelling_per_year: float = Field(default=0.0, ge=0, description="Net rent per dwelling, €/year. ASSUMPTION.")
+    cost_eur_per_dwelling_per_year: float = Field(
+        default=0.0, ge=0, description="Maintenance and management per dwelling, €/year. ASSUMPTION."
+    )
+    income_eur_per_year: float = Field(default=0.0, ge=0, description="Other yearly income (community lease), €. ASSUMPTION.")
+    cost_eur_per_year: float = Field(default=0.0, ge=0, description="Other yearly cost, €. ASSUMPTION.")
+    sale_value_eur: float | None = Field(
+        default=None, ge=0, description="Proceeds when ready (sale); null: the register's market_value_eur for `sale`, else 0. ASSUMPTION."
+    )
+    residual_value_eur: float | None = Field(
+        default=None, ge=0, description="Value held at the horizon; null: the register's market_value_eur (0 for sale). ASSUMPTION."
+    )
+
+
+class BusinessCaseAlternative(Strict):
+    """A user's own alternative for the same need (e.g. a second building, a different lease)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_\-]+$", description="Short id used in tables.")
+    label: str | None = Field(default=None, description="Name in the report.")
+    kind: Literal["buy_convert", "lease", "hotel", "flex_units", "leegstandwet", "custom"] = "custom"
+    capacity_places: int | None = Field(default=None, ge=0, description="Places; null: the business case's target.")
+    capex_eur: float = Field(default=0.0, ge=0, description="Purchase, conversion and furnishing at the start, €.")
+    lead_time_months: int = Field(default=0, ge=0, le=120)
+    term_years: float | None = Field(default=None, gt=0, description="Reception may last at most this long; null: no limit.")
+    fixed_opex_eur_per_year: float = Field(default=0.0, ge=0, description="Rent, upkeep, security, staff, €/year.")
+    variable_opex_eur_per_place_day: float = Field(default=0.0, ge=0)
+    end_cost_eur: float = Field(default=0.0, ge=0, description="Paid when reception ends before the horizon, €.")
+    end_value_eur: float = Field(default=0.0, ge=0, description="Received when reception ends before the horizon, €.")
+    residual_value_eur: float = Field(default=0.0, ge=0, description="Value held at the horizon if still in reception, €.")
+    plan: Literal["rule", "fixed", "none"] = Field(
+        default="none", description="When reception ends: the decision rule, the fixed date, or only at its term."
+    )
+    reuse: ReuseOption | None = Field(default=None, description="Reuse after reception (parameters under `reuse`).")
+
+
+class BusinessCaseSettings(Strict):
+    """Buying a building (`onderdak business-case`): alternatives, reuse, decision rule, horizon."""
+
+    horizon_years: int = Field(default=30, ge=2, le=60, description="Years of cash flows from the case's start.")
+    target_places: int | None = Field(
+        default=None, ge=1, description="Places the alternatives must provide; null: the location's capacity_places."
+    )
+    decision_rule_months: int = Field(
+        default=6, ge=1, le=120,
+        description="Switch to reuse once need has stayed below the rest of the portfolio's capacity for this "
+        "many months (DESIGN.md example). ASSUMPTION: a policy choice.",
+    )
+    fixed_switch: str | None = Field(
+        default=None, description="Month (YYYY-MM) the fixed plan switches to reuse; null: end of the case's horizon."
+    )
+    reuse_option: ReuseOption | None = Field(
+        default=None, description="Reuse of the bought building; null: the first of the register's reuse_options."
+    )
+    reuse: dict[ReuseOption, ReuseOptionSettings] = Field(default={}, description="Parameters per reuse option.")
+    need_beyond_horizon: Literal["last", "zero"] = Field(
+        default="last",
+        description="Need after the simulated horizon: the last month's value on each path, or none. ASSUMPTION.",
+    )
+    recourse_eur_per_place_day: float | None = Field(
+        default=None, ge=0, description="Cost of need an alternative cannot hold (hotel); null: KHN hotel rate (reference)."
+    )
+    recourse_reimbursed: bool = Field(
+        default=True, description="The Rijk's normbedrag also covers need held in recourse (hotel) places."
+    )
+    hotel_eur_per_place_day: float | None = Field(
+        default=None, ge=0, description="Hotel alternative all-in rate; null: KHN lodging + food (reference)."
+    )
+    lease_rent_eur_per_place_year: float | None = Field(
+        default=None, ge=0, description="Long-lease rent per place; null: no lease alternative. ASSUMPTION."
+    )
+    lease_term_years: float = Field(default=10.0, gt=0, le=60, description="Lease term. ASSUMPTION.")
+    lease_capex_eur: float = Field(default=0.0, ge=0, description="Fit-out of the leased building, €. ASSUMPTION.")
+    lease_lead_time_months: int = Field(default=3, ge=0, le=120, description="ASSUMPTION.")
+    flex_places_per_unit: float | None = Field(
+        default=None, gt=0, description="Places per flex unit; null: no flex alternative. ASSUMPTION."
+    )
+    flex_site_capex_eur: float = Field(default=0.0, ge=0, description="Site preparation and utilities, €. ASSUMPTION.")
+    leegstandwet_rent_eur_per_year: float | None = Field(
+        default=None, ge=0, description="Rent of a vacant building under the Leegstandwet; null: no such alternative. ASSUMPTION."
+    )
+    leegstandwet_capex_eur: float = Field(default=0.0, ge=0, description="Light conversion, €. ASSUMPTION.")
+    leegstandwet_lead_time_months: int = Field(default=3, ge=0, le=120, description="Permit (8 weeks) and fit-out. ASSUMPTION.")
+    alternatives: list[BusinessCaseAlternative] = Field(default=[], description="The user's own alternatives.")
+    tornado_change_share: float = Field(default=0.2, gt=0, lt=1, description="± change of inputs in the tornado.")
+    tornado_discount_rate_change_share: float = Field(
+        default=0.01, gt=0, lt=0.2, description="± change of the discount rate in the tornado (0.01 = 1 point)."
+    )
+    tornado_timing_months: int = Field(default=6, ge=1, le=60, description="± months of the opening date in the tornado.")
+
+    @field_validator("fixed_switch")
+    @classmethod
+    def _switch_month(cls, v: str | None) -> str | None:
+        return None if v is None else _check_month(v)
+
+
 class Case(Strict):
     """One municipality, one scenario: everything the pipeline needs besides data/reference."""
 
@@ -273,8 +443,8 @@ class Case(Strict):
         default=0.025,
         gt=-0.05,
         lt=0.5,
-        description="Real discount rate per year. Default: the Dutch public-sector rate for risk-free "
-        "projects (2.25%, Werkgroep discontovoet 2020) rounded; see data/reference.",
+        description="Real discount rate per year. ASSUMPTION: no sourced rate in data/reference; "
+        "set the municipality's own (real) rate.",
     )
     seed: int = Field(default=20261123, ge=0, description="Seed of the Monte-Carlo ensemble.")
     paths: int = Field(default=2000, ge=10, le=200_000, description="Monte-Carlo paths.")
@@ -291,8 +461,10 @@ class Case(Strict):
     )
     organisation: OrganisationSettings = OrganisationSettings()
     # --- sections added by later capabilities go below this line ---
+    business_case: BusinessCaseSettings = BusinessCaseSettings()
     geo: GeoSettings = GeoSettings()
     mca: MCASettings = MCASettings()
+    optimise: OptimiseSettings = OptimiseSettings()
 
     _dir: Path = PrivateAttr(default=Path("."))
     _file: Path | None = PrivateAttr(default=None)
