@@ -1,0 +1,80 @@
+"""Signposts for the advice: which published figure to watch, when, and which step it triggers, with thresholds from the ensemble."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model.results import Results
+
+
+def _n(x: float) -> str:
+    return f"{x:,.0f}".replace(",", ".")
+
+
+def signposts(results: Results, scenario: str) -> pd.DataFrame:
+    """A monitoring table (Dutch) whose thresholds are the 90th percentiles of the chosen scenario.
+
+    Columns: signaal, bron, wanneer, drempel, stap. A figure above its threshold means the world is
+    moving outside the band the plan was built for, and names the step prepared for that case.
+    """
+    run = results.runs[scenario]
+    ens, need = run.ensemble, run.need
+    year = slice(0, min(12, len(need.periods)))
+    first_p90 = np.quantile(ens["first_applications_persons"][:, year].sum(axis=1) / 12 * 3, 0.9)
+    goo_p90 = np.quantile(ens["ukraine_goo_persons"][:, year].mean(axis=1), 0.9)
+    goo_p10 = np.quantile(ens["ukraine_goo_persons"][:, year].mean(axis=1), 0.1)
+    ua_p90 = np.quantile(need.streams["ukraine"][:, year].max(axis=1), 0.9)
+    backlog_p90 = np.quantile(need.detail["backlog_persons"][:, 5], 0.9)
+    rows = [
+        {
+            "signaal": "Eerste asielaanvragen, landelijk (kwartaal)",
+            "bron": "IND Asieltrends / CBS",
+            "wanneer": "elk kwartaal",
+            "drempel": f"meer dan {_n(first_p90)} per kwartaal",
+            "stap": "Kandidaat-locaties voor asiel in voorbereiding nemen; COA-gesprek over extra plaatsen",
+        },
+        {
+            "signaal": "MPP (voorjaar en najaar)",
+            "bron": "Rijksoverheid, MPP-brief",
+            "wanneer": "april en september",
+            "drempel": "midden-scenario buiten de 80%-band van dit advies",
+            "stap": "Scenario's herijken en het advies opnieuw draaien (onderdak report)",
+        },
+        {
+            "signaal": "Oekraïners in gemeentelijke opvang, landelijk",
+            "bron": "TK-verzamelbrief opvang Oekraïne",
+            "wanneer": "halfjaarlijks",
+            "drempel": f"boven {_n(goo_p90)} of onder {_n(goo_p10)} personen",
+            "stap": "Boven: volgende kandidaat-locatie openen; onder: tijdelijke locatie afbouwen of herbestemmen",
+        },
+        {
+            "signaal": "Bezetting eigen GOO-locaties",
+            "bron": "eigen registratie",
+            "wanneer": "maandelijks",
+            "drempel": f"meer dan 95% twee maanden achtereen, of behoefte boven {_n(ua_p90)} plaatsen",
+            "stap": "Reservecapaciteit (hotel/vakantiepark) afroepen; besluit over aankoop versnellen",
+        },
+        {
+            "signaal": "Achterstand taakstelling statushouders",
+            "bron": "provincie (IBT), eigen registratie",
+            "wanneer": "einde van elk halfjaar",
+            "drempel": f"meer dan {_n(backlog_p90)} personen",
+            "stap": "Flexwoningen of transformatie naar voren halen; afspraken met corporatie herzien",
+        },
+        {
+            "signaal": "Besluit over tijdelijke bescherming na 4 maart 2027",
+            "bron": "Raad van de EU / Rijksoverheid",
+            "wanneer": "zodra bekend (verwacht 2026)",
+            "drempel": "geen verlenging of nationaal vervolgregime",
+            "stap": "Scenario 'einde tijdelijke bescherming' als basis nemen; herbestemming van GOO-locaties voorbereiden",
+        },
+        {
+            "signaal": "Normbedrag GOO",
+            "bron": "Rijksoverheid (per 1 januari)",
+            "wanneer": "jaarlijks",
+            "drempel": "lager dan het bedrag in de begroting",
+            "stap": "Begroting en business cases bijwerken; duurste locaties eerst afbouwen",
+        },
+    ]
+    return pd.DataFrame(rows)
