@@ -1,0 +1,346 @@
+"""Money per location and for the portfolio, per year and path: costs, the Rijk's income and the municipal net cost.
+
+All amounts are euros at prices of ``case.price_year`` (no inflation is applied; the normbedrag of a
+year is used as published). Cost lines (positive): ``capex`` (purchase, conversion and furnishing, in
+the year a new location opens; existing locations' capex is sunk), ``fixed_opex`` (per open month),
+``variable_opex`` (per occupied place-day), ``closing_cost`` (in the month after the last open month,
+if within the horizon), ``staff_locations`` (location managers and staff per resident, or the
+register's ``staff_fte``) and, for the portfolio only, ``staff_central`` (project leader, secretary).
+Income lines (positive): ``income_normbedrag`` (GOO: per occupied Ukrainian place-day; private hosts:
+the POO amount per person-month), ``income_coa_rent`` (COA rent per contracted place per year while
+open) and ``income_spreidingswet`` (one-off incentive per new asylum place when it opens).
+``net_cost`` = costs − income.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from model.case import Case
+from model.gap import DAYS_PER_YEAR, Allocation
+from model.locations import Register
+
+COST_LINES = ("capex", "fixed_opex", "variable_opex", "closing_cost", "staff_locations")
+INCOME_LINES = ("income_normbedrag", "income_coa_rent", "income_spreidingswet")
+CENTRAL_LINES = ("staff_central",)
+TOTAL_LINES = ("costs_total", "income_total", "net_cost")
+BAND_QUANTILES = (0.10, 0.50, 0.90)
+
+RECEPTION_STREAMS = frozenset({"ukraine", "asylum"})
+"""Streams whose residents need reception staff (status holders live in ordinary dwellings)."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Yearly money per location and path.
+
+    Attributes
+    ----------
+    years : numpy.ndarray
+        Calendar years of the horizon (axis -1 of every array).
+    ids : tuple of str
+        Location ids (axis 1 of ``lines``).
+    lines : dict
+        Line -> array (paths or 1, locations, years) in EUR; a leading axis of 1 means the same on
+        every path.
+    central : dict
+        Portfolio-only line -> array (paths or 1, years) in EUR.
+    assumptions : dict
+        Line -> text flagging an ASSUMPTION behind it (empty when none).
+    """
+
+    years: np.ndarray
+    ids: tuple[str, ...]
+    lines: dict[str, np.ndarray]
+    central: dict[str, np.ndarray]
+    assumptions: dict[str, str] = field(default_factory=dict)
+
+    def location_total(self, line: str) -> np.ndarray:
+        """A line or total per location, shape (paths or 1, locations, years)."""
+        if line in self.lines:
+            return self.lines[line]
+        if line == "costs_total":
+            return _add(*(self.lines[k] for k in COST_LINES))
+        if line == "income_total":
+            return _add(*(self.lines[k] for k in INCOME_LINES))
+        if line == "net_cost":
+            return self.location_total("costs_total") - self.location_total("income_total")
+        raise KeyError(line)
+
+    def portfolio_total(self, line: str) -> np.ndarray:
+        """A line or total summed over locations (plus central lines), shape (paths or 1, years)."""
+        if line in self.central:
+            return self.central[line]
+        total = self.location_total(line).sum(axis=1)
+        if line in ("costs_total", "net_cost"):
+            total = _add(total, *self.central.values())
+        return total
+
+
+def _add(*arrays: np.ndarray) -> np.ndarray:
+    out = arrays[0]
+    for a in arrays[1:]:
+        out = out + a
+    return out
+
+
+def rate_by_year(name: str, column: str, years: np.ndarray) -> tuple[np.ndarray, str]:
+    """A yearly rate from a data/reference table with ``year`` and ``from`` columns (last rate of a year).
+
+    Years after the last known value take that value; the returned note then flags it as an ASSUMPTION.
+    """
+    from model.reference import table
+
+    t = table(name).dropna(subset=[column]).sort_values(["year", "from"])
+    last = t.groupby("year")[column].last()
+    out = np.empty(len(years))
+    carried = []
+    for i, y in enumerate(years):
+        known = last[last.index <= y]
+        if known.empty:
+            known = last.iloc[:1]
+        out[i] = known.iloc[-1]
+        if y not in last.index:
+            carried.append(int(y))
+    note = ""
+    if carried:
+        ref = (
+            int(last.index[last.index <= carried[0]].max())
+            if (last.index <= carried[0]).any()
+            else int(last.index[0])
+        )
+        note = (
+            f"ASSUMPTION: {column} for {carried[0]}–{carried[-1]} not published; "
+            f"the {ref} value ({last[ref]:g}) is carried forward (data/reference/{name}.csv)"
+        )
+    return out, note
+
+
+def spreidingswet_rates() -> tuple[float, float, float, float, str]:
+    """(durable EUR per place, not-durable EUR per place, durable minimum places, minimum years, note)."""
+    from model.reference import scalar, table
+
+    t = table("spreidingswet_incentives").set_index("case")["eur_per_place"]
+    note = (
+        "ASSUMPTION: new asylum places are offered in the first 3 months of the cycle "
+        "(durable rate) and without compulsion (data/reference/spreidingswet_incentives.csv)"
+    )
+    return (
+        float(t["durable_first_3_months"]),
+        float(t["not_durable"]),
+        scalar("spreidingswet_durable_min_places"),
+        scalar("spreidingswet_durable_min_years"),
+        note,
+    )
+
+
+def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
+    """Yearly costs and income per location and path, and the central organisation cost.
+
+    Parameters
+    ----------
+    case : Case
+        For ``organisation`` (FTE and cost per FTE) and ``price_year``.
+    register : Register
+    alloc : Allocation
+        From :func:`model.gap.allocate` on the register's capacity.
+
+    Returns
+    -------
+    Budget
+    """
+    cap = alloc.capacity
+    periods = cap.periods
+    t = register.table.loc[list(cap.ids)]
+    years = np.unique(periods.year)
+    year_of = np.searchsorted(years, periods.year)
+    days = periods.days_in_month.to_numpy(dtype=float)
+    n_loc, n_year, paths = len(cap.ids), len(years), alloc.paths
+    org = case.organisation
+
+    def per_year(monthly: np.ndarray) -> np.ndarray:
+        """(..., months) -> (..., years) by summing the months of each year."""
+        out = np.zeros((*monthly.shape[:-1], n_year))
+        for y in range(n_year):
+            out[..., y] = monthly[..., year_of == y].sum(axis=-1)
+        return out
+
+    open_months = per_year((cap.places > 0).astype(float))  # (L, Y)
+    col = {
+        c: t[c].to_numpy(dtype=float)
+        for c in (
+            "purchase_price_eur",
+            "conversion_capex_eur",
+            "furnishing_capex_eur",
+            "fixed_opex_eur_per_year",
+            "variable_opex_eur_per_place_day",
+            "closing_cost_eur",
+            "coa_rent_eur_per_place_year",
+            "capacity_places",
+        )
+    }
+    status, kind = t["status"].to_numpy(), t["kind"].to_numpy()
+
+    # occupied place-days per stream, location and year (paths, locations, years)
+    place_days = {s: np.zeros((paths, n_loc, n_year)) for s in alloc.stream_order}
+    for s, idx in alloc.locations.items():
+        if idx.size == 0:
+            continue
+        occ = alloc.occupied_by_month[s]  # (months, paths, n)
+        for y in range(n_year):
+            months = np.flatnonzero(year_of == y)
+            block = occ[months[0] : months[-1] + 1].reshape(len(months), -1)
+            place_days[s][:, idx, y] = (days[months].astype(np.float32) @ block).reshape(
+                paths, idx.size
+            )
+    all_days = sum(place_days.values()) if place_days else np.zeros((paths, n_loc, n_year))
+
+    lines: dict[str, np.ndarray] = {}
+    capex = np.zeros((1, n_loc, n_year))
+    closing = np.zeros((1, n_loc, n_year))
+    for i in range(n_loc):
+        if cap.opening[i] is not None and status[i] != "existing":
+            capex[0, i, year_of[periods.get_loc(cap.opening[i])]] = (
+                col["purchase_price_eur"][i]
+                + col["conversion_capex_eur"][i]
+                + col["furnishing_capex_eur"][i]
+            )
+        if cap.closing[i] is not None and cap.closing[i] + 1 <= periods[-1]:
+            closing[0, i, year_of[periods.get_loc(cap.closing[i] + 1)]] = col["closing_cost_eur"][i]
+    lines["capex"] = capex
+    lines["fixed_opex"] = (col["fixed_opex_eur_per_year"][:, None] * open_months / 12.0)[None]
+    lines["variable_opex"] = all_days * col["variable_opex_eur_per_place_day"][None, :, None]
+    lines["closing_cost"] = closing
+
+    # staff: the register's staff_fte, else a manager per open reception location plus staff per resident
+    reception = np.array(
+        [
+            k != "coa_location" and bool(set(s) & RECEPTION_STREAMS)
+            for k, s in zip(kind, cap.streams, strict=True)
+        ]
+    )
+    override = t["staff_fte"].to_numpy(dtype=float)
+    resident_years = sum(
+        (place_days[s] for s in place_days if s in RECEPTION_STREAMS), np.zeros((1, n_loc, n_year))
+    )
+    resident_years = resident_years / DAYS_PER_YEAR
+    fte = np.where(
+        reception[None, :, None],
+        org.location_manager_fte_per_location * open_months[None] / 12.0
+        + org.staff_fte_per_100_residents / 100.0 * resident_years,
+        0.0,
+    )
+    has_override = ~np.isnan(override)
+    fte[:, has_override, :] = 0.0
+    fte = (
+        fte
+        + np.where(has_override, np.nan_to_num(override), 0.0)[None, :, None]
+        * open_months[None]
+        / 12.0
+    )
+    lines["staff_locations"] = fte * org.cost_per_fte_eur_per_year
+
+    # income
+    assumptions: dict[str, str] = {}
+    goo, note_goo = rate_by_year("normbedrag", "goo_eur_per_place_day", years)
+    poo, note_poo = rate_by_year("normbedrag", "poo_eur_per_person_month", years)
+    assumptions["income_normbedrag"] = "; ".join(n for n in (note_goo, note_poo) if n)
+    poo_per_day = poo * 12.0 / DAYS_PER_YEAR
+    hosts = kind == "private_hosts"
+    ukraine_days = place_days.get("ukraine", np.zeros((paths, n_loc, n_year)))
+    rate = np.where(hosts[:, None], poo_per_day[None, :], goo[None, :])  # (L, Y)
+    lines["income_normbedrag"] = ukraine_days * rate[None]
+    serves_asylum = np.array(["asylum" in s for s in cap.streams])
+    lines["income_coa_rent"] = (
+        np.where(serves_asylum, col["coa_rent_eur_per_place_year"] * col["capacity_places"], 0.0)[
+            :, None
+        ]
+        * open_months
+        / 12.0
+    )[None]
+    durable_eur, other_eur, min_places, min_years, note_sw = spreidingswet_rates()
+    incentive = np.zeros((1, n_loc, n_year))
+    for i in range(n_loc):
+        if serves_asylum[i] and status[i] != "existing" and cap.opening[i] is not None:
+            months_open = (
+                (cap.closing[i] - cap.opening[i]).n + 1 if cap.closing[i] is not None else None
+            )
+            lasting = months_open is None or months_open > 12 * min_years
+            per_place = (
+                durable_eur if (col["capacity_places"][i] > min_places and lasting) else other_eur
+            )
+            incentive[0, i, year_of[periods.get_loc(cap.opening[i])]] = (
+                per_place * col["capacity_places"][i]
+            )
+    lines["income_spreidingswet"] = incentive
+    if incentive.any():
+        assumptions["income_spreidingswet"] = note_sw
+
+    months_per_year = per_year(np.ones(len(periods)))
+    central = {
+        "staff_central": (
+            (org.project_leader_fte + org.secretary_fte)
+            * org.cost_per_fte_eur_per_year
+            * months_per_year
+            / 12.0
+        )[None]
+    }
+    assumptions["staff_central"] = (
+        "ASSUMPTION: organisation FTE and cost per FTE from the case (`organisation`)"
+    )
+    return Budget(
+        years=years, ids=tuple(cap.ids), lines=lines, central=central, assumptions=assumptions
+    )
+
+
+def _bands(values: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean and BAND_QUANTILES over axis 0 (paths); a single path gives the value itself."""
+    flat = values.reshape(values.shape[0], -1)
+    out = {"mean_eur": flat.mean(axis=0)}
+    if flat.shape[0] == 1:
+        for q in BAND_QUANTILES:
+            out[f"p{round(q * 100):02d}_eur"] = flat[0]
+    else:
+        qs = np.quantile(flat, BAND_QUANTILES, axis=0)
+        for q, row in zip(BAND_QUANTILES, qs, strict=True):
+            out[f"p{round(q * 100):02d}_eur"] = row
+    return {k: v.reshape(values.shape[1:]) for k, v in out.items()}
+
+
+def budget_table(b: Budget, *, per_location: bool = True, **labels: str) -> pd.DataFrame:
+    """budget.csv: tidy yearly money with bands across paths, for the portfolio and per location.
+
+    Columns: ``*labels``, scope (``portfolio`` | ``location``), location_id (empty for the portfolio),
+    year, line, mean_eur, p10_eur, p50_eur, p90_eur, assumption. Bands of totals are taken over the
+    per-path totals (not sums of quantiles).
+    """
+    frames = []
+    all_lines = COST_LINES + CENTRAL_LINES + INCOME_LINES + TOTAL_LINES
+    for line in all_lines:
+        bands = _bands(b.portfolio_total(line))
+        frame = pd.DataFrame(
+            {"scope": "portfolio", "location_id": "", "year": b.years, "line": line, **bands}
+        )
+        frame["assumption"] = b.assumptions.get(line, "")
+        frames.append(frame)
+    if per_location:
+        for line in COST_LINES + INCOME_LINES + TOTAL_LINES:
+            bands = _bands(b.location_total(line))
+            frame = pd.DataFrame(
+                {
+                    "scope": "location",
+                    "location_id": np.repeat(np.array(b.ids, dtype=object), len(b.years)),
+                    "year": np.tile(b.years, len(b.ids)),
+                    "line": line,
+                    **{k: v.ravel() for k, v in bands.items()},
+                }
+            )
+            frame["assumption"] = b.assumptions.get(line, "")
+            frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    for k, v in reversed(labels.items()):
+        out.insert(0, k, v)
+    return out

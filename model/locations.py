@@ -1,0 +1,415 @@
+"""The location register (CSV or Excel) read, validated and checked, and the usable places it offers per month.
+
+A register is one row a location (see DESIGN.md, "Locations"). Dutch headers and values, decimal
+commas and Dutch dates are accepted (the alias tables are in :mod:`model.register_terms`); every row is
+validated with pydantic and all problems of a file are reported at once, each naming file, sheet,
+spreadsheet row, column and value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from model import STREAMS
+from model.errors import InputError
+from model.register_rows import COLUMN_ORDER, REQUIRED, read_cells, validate_rows
+from model.register_terms import (
+    COLUMNS,
+    PERSON_WORDS,
+    is_empty,
+    is_personal_data_header,
+    looks_like_bsn,
+    lookup,
+    normalise,
+)
+
+if TYPE_CHECKING:
+    from model.case import Case
+
+__all__ = [
+    "Capacity",
+    "Register",
+    "capacity",
+    "load_register",
+    "read_register",
+    "register_warnings",
+]
+
+LEGAL_TERM_KEYS = {
+    "leegstandwet": (
+        "leegstandwet_max_years_non_residential",
+        "de Leegstandwet (gebouw zonder woonbestemming)",
+    ),
+    "flex_units": ("flex_standing_years_max", "de gebruikelijke standtijd van flexwoningen"),
+    "holiday_park": (
+        "kruimelgeval_max_years",
+        "een tijdelijke afwijking van het bestemmingsplan (kruimelgeval)",
+    ),
+}
+"""Kinds whose use is limited in time by law or practice -> (key in data/reference/sources.csv, what limits it)."""
+
+PERSONAL_DATA_MESSAGE = (
+    "Onderdak works on counts of places and dwellings, never on persons: remove the column(s) with "
+    "personal data (residents' names, BSN, dates of birth) from the register and keep them out of it"
+)
+
+
+@dataclass(frozen=True)
+class Register:
+    """A validated location register.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row a location, indexed by ``id``, with the English columns of the register contract
+        (``streams`` and ``reuse_options`` as ``;``-separated canonical names, dates as datetime64,
+        empty optional numbers NaN, empty money 0).
+    warnings : list of str
+        Points to check (Dutch; shown by ``onderdak validate`` and in the report).
+    source : pathlib.Path
+        The file read.
+    sheet : str or None
+        The Excel sheet read (None for CSV).
+    rows : dict
+        Location id -> spreadsheet row number (header row included), for messages.
+    """
+
+    table: pd.DataFrame
+    warnings: list[str]
+    source: Path
+    sheet: str | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def streams(self, location_id: str) -> tuple[str, ...]:
+        """The streams one location serves, in the order of the register."""
+        return tuple(self.table.at[location_id, "streams"].split(";"))
+
+
+def read_register(
+    path: str | Path, sheet: str | None = None, *, start: str | pd.Period | None = None
+) -> Register:
+    """Read, validate and check a location register.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv`` (``,``, ``;`` or tab separated; UTF-8 or Windows-1252) or ``.xlsx`` file.
+    sheet : str, optional
+        Excel sheet; default a sheet named ``locaties``/``locations``/``register``, else the first.
+    start : str or pandas.Period, optional
+        First month of the case (``YYYY-MM``). When given, planned and candidate openings that ignore
+        their lead time are added to the warnings.
+
+    Returns
+    -------
+    Register
+
+    Raises
+    ------
+    InputError
+        Listing every problem of the file: personal-data columns, missing or duplicated columns, and
+        each invalid cell with file, sheet, row, column and value.
+    """
+    path = Path(path)
+    cells = read_cells(path, sheet)
+    where = path.name + (f", sheet '{cells.sheet}'" if cells.sheet else "")
+    columns, ignored = _map_headers(cells.headers, cells.rows, where)
+    records, problems = validate_rows(cells.rows, columns, where)
+    if problems:
+        raise InputError(f"{path}: the location register has {len(problems)} problem(s)", problems)
+    if not records:
+        raise InputError(f"{path}: the location register has no locations")
+    table = pd.DataFrame([r for _, r in records], columns=list(COLUMN_ORDER)).set_index("id")
+    for c in ("available_from", "available_until"):
+        table[c] = pd.to_datetime(table[c])
+    table["priority"] = table["priority"].astype("Int64")
+    register = Register(
+        table=table,
+        warnings=[],
+        source=path,
+        sheet=cells.sheet,
+        rows={r["id"]: n for n, r in records},
+    )
+    register.warnings.extend(
+        f"{where}: kolom `{h}` is onbekend en wordt genegeerd" for h in ignored
+    )
+    register.warnings.extend(register_warnings(register, start))
+    return register
+
+
+def load_register(case: Case) -> Register:
+    """The register a case points at (``case.locations``), read with the case's start month.
+
+    Raises
+    ------
+    InputError
+        If the case has no register or it is invalid.
+    """
+    if not case.locations:
+        raise InputError(
+            f"{case.source or case.name}: the case names no location register (field `locations`)"
+        )
+    return read_register(case.path(case.locations), start=case.start)
+
+
+def _map_headers(
+    headers: list[str], rows: list[tuple[int, list[object]]], where: str
+) -> tuple[dict[str, int], list[str]]:
+    """Column name -> position in the row; unknown headers; refuses personal data and missing columns."""
+    aliases = lookup(COLUMNS)
+    personal = [h for h in headers if h and is_personal_data_header(h)]
+    columns: dict[str, int] = {}
+    problems: list[str] = []
+    ignored: list[str] = []
+    for i, header in enumerate(headers):
+        if not header or header in personal:
+            continue
+        key = aliases.get(normalise(header))
+        if key is None:
+            values = [str(r[i]) for _, r in rows if i < len(r) and not is_empty(r[i])]
+            if _holds_personal_data(header, values):
+                personal.append(header)
+            else:
+                ignored.append(header)
+        elif key in columns:
+            problems.append(
+                f"{where}: columns `{headers[columns[key]]}` and `{header}` both mean `{key}`; keep one"
+            )
+        else:
+            columns[key] = i
+    if personal:
+        raise InputError(
+            f"{where}: refused. {PERSONAL_DATA_MESSAGE}", [f"column `{h}`" for h in personal]
+        )
+    for key in REQUIRED:
+        if key not in columns:
+            dutch = next((a for a in COLUMNS[key] if a != key), key)
+            problems.append(f"{where}: required column `{key}` (Dutch: `{dutch}`) is missing")
+    if problems:
+        raise InputError(f"{where}: the location register is not valid", problems)
+    return columns, ignored
+
+
+def _holds_personal_data(header: str, values: list[str]) -> bool:
+    """An unknown column of text about persons, or of numbers that pass the BSN eleven-test."""
+    if not values:
+        return False
+    if sum(looks_like_bsn(v) for v in values) >= max(1, len(values) // 2):
+        return True
+    words = set(normalise(header).split("_"))
+    textual = [v for v in values if any(ch.isalpha() for ch in v)]
+    return bool(words & PERSON_WORDS) and len(textual) >= max(1, len(values) // 2)
+
+
+def _fmt_date(value: pd.Timestamp) -> str:
+    return value.strftime("%d-%m-%Y")
+
+
+def _dutch(x: float) -> str:
+    return f"{x:.1f}".replace(".", ",")
+
+
+def register_warnings(register: Register, start: str | pd.Period | None = None) -> list[str]:
+    """Dutch warnings about a valid register: legal terms exceeded, lead times ignored, closed locations.
+
+    Parameters
+    ----------
+    register : Register
+    start : str or pandas.Period, optional
+        First month of the case; without it the lead-time and closed-location checks are skipped.
+        A *planned* location whose ``available_from`` lies before ``start + lead_time_months`` is
+        reported (it opens later than the register says). For a candidate, ``available_from`` is when
+        the building can be had, so opening at ``start + lead_time_months`` is the rule, not a warning.
+
+    Returns
+    -------
+    list of str
+        The limits come from data/reference (keys in ``LEGAL_TERM_KEYS``).
+    """
+    from model.reference import citation, scalar
+
+    out: list[str] = []
+    t = register.table
+    first = None if start is None else pd.Period(start, freq="M")
+    for loc_id, row in t.iterrows():
+        label = f"{loc_id} {row['name']}"
+        if row["kind"] in LEGAL_TERM_KEYS:
+            key, what = LEGAL_TERM_KEYS[row["kind"]]
+            max_years = scalar(key)
+            begin = row["available_from"]
+            if pd.isna(begin) and first is not None:
+                begin = first.start_time
+            if pd.isna(row["available_until"]):
+                out.append(
+                    f"{label}: geen einddatum, terwijl {what} het gebruik beperkt tot {max_years:g} jaar"
+                )
+            elif not pd.isna(begin):
+                years = (row["available_until"] - begin).days / 365.25
+                if years > max_years + 1e-9:
+                    out.append(
+                        f"{label}: beschikbaar tot {_fmt_date(row['available_until'])} is {_dutch(years)} jaar "
+                        f"na {_fmt_date(begin)}; {what} staat ten hoogste {max_years:g} jaar toe "
+                        f"(bron: {citation(key)})"
+                    )
+        if row["kind"] == "coa_location" and "asylum" not in row["streams"].split(";"):
+            out.append(f"{label}: een COA-locatie zonder doelgroep asiel")
+        if first is None:
+            continue
+        if (
+            row["status"] == "planned"
+        ):  # a candidate's available_from is when the building can be had
+            earliest = first + int(row["lead_time_months"])
+            if (
+                not pd.isna(row["available_from"])
+                and pd.Period(row["available_from"], freq="M") < earliest
+            ):
+                out.append(
+                    f"{label}: beschikbaar vanaf {_fmt_date(row['available_from'])} negeert de doorlooptijd van "
+                    f"{int(row['lead_time_months'])} maanden vanaf de start ({first.strftime('%m-%Y')}); "
+                    f"Onderdak opent de locatie in {earliest.strftime('%m-%Y')}"
+                )
+        if (
+            not pd.isna(row["available_until"])
+            and pd.Period(row["available_until"], freq="M") <= first
+        ):
+            out.append(
+                f"{label}: beschikbaar tot {_fmt_date(row['available_until'])} ligt vóór de start; telt niet mee"
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Usable places (or dwellings) per location per month.
+
+    Attributes
+    ----------
+    ids : tuple of str
+        Location ids, in register order (axis 0 of ``places``).
+    periods : pandas.PeriodIndex
+        Months (axis 1 of ``places``).
+    places : numpy.ndarray
+        Shape (locations, months): ``capacity_places × occupancy_norm_share`` while open, else 0.
+    nominal : numpy.ndarray
+        Shape (locations, months): ``capacity_places`` while open, else 0.
+    opening : tuple of pandas.Period or None
+        First open month per location (None: not open within the horizon).
+    closing : tuple of pandas.Period or None
+        Last open month per location (None: open to the end of the horizon or never open).
+    streams : tuple of tuple of str
+        Streams each location serves.
+    status : tuple of str
+    """
+
+    ids: tuple[str, ...]
+    periods: pd.PeriodIndex
+    places: np.ndarray
+    nominal: np.ndarray
+    opening: tuple[pd.Period | None, ...]
+    closing: tuple[pd.Period | None, ...]
+    streams: tuple[tuple[str, ...], ...]
+    status: tuple[str, ...]
+
+    def serving(self, stream: str) -> np.ndarray:
+        """Indices of the locations that serve ``stream``."""
+        return np.array([i for i, s in enumerate(self.streams) if stream in s], dtype=np.intp)
+
+    def by_stream(self, stream: str, status: Iterable[str] | None = None) -> np.ndarray:
+        """Usable places per month open to ``stream`` (a shared location counts in full for each stream)."""
+        keep = set(status) if status is not None else None
+        idx = [i for i in self.serving(stream) if keep is None or self.status[i] in keep]
+        return self.places[idx].sum(axis=0) if idx else np.zeros(len(self.periods))
+
+
+def opening_month(row: pd.Series, start: pd.Period, lead_time: bool = True) -> pd.Period:
+    """The first month a location is open.
+
+    An ``available_from`` that is not the first of a month opens the location the next month.
+    Planned and candidate locations open no earlier than ``start + lead_time_months`` (with
+    ``lead_time=True``); existing ones from ``available_from`` (empty: from before the start).
+    """
+    begin = row["available_from"]
+    month = start if pd.isna(begin) else pd.Period(begin, freq="M") + (0 if begin.day == 1 else 1)
+    if lead_time and row["status"] in ("planned", "candidate"):
+        month = max(month, start + int(row["lead_time_months"]))
+    return month
+
+
+def closing_month(row: pd.Series) -> pd.Period | None:
+    """The last month a location is open: the month of ``available_until`` if that is the month's last day, else the month before."""
+    end = row["available_until"]
+    if pd.isna(end):
+        return None
+    month = pd.Period(end, freq="M")
+    return month if end.day == month.days_in_month else month - 1
+
+
+def capacity(
+    register: Register,
+    periods: pd.PeriodIndex,
+    *,
+    start: str | pd.Period | None = None,
+    statuses: Iterable[str] | None = None,
+    lead_time: bool = True,
+) -> Capacity:
+    """Usable places per location and month.
+
+    Parameters
+    ----------
+    register : Register
+    periods : pandas.PeriodIndex
+        The monthly horizon (``case.periods``).
+    start : str or pandas.Period, optional
+        Month the lead times count from; default ``periods[0]``.
+    statuses : iterable of str, optional
+        Statuses to include (default all: existing, planned and candidate).
+    lead_time : bool
+        Open planned and candidate locations no earlier than start + lead time (default True).
+
+    Returns
+    -------
+    Capacity
+        Open from the opening month through the closing month; usable places are
+        ``capacity_places × occupancy_norm_share``.
+    """
+    first = pd.Period(start, freq="M") if start is not None else periods[0]
+    keep = set(statuses) if statuses is not None else {"existing", "planned", "candidate"}
+    t = register.table[register.table["status"].isin(keep)]
+    months = periods.asi8
+    places = np.zeros((len(t), len(periods)))
+    nominal = np.zeros_like(places)
+    opening: list[pd.Period | None] = []
+    closing: list[pd.Period | None] = []
+    for i, (_, row) in enumerate(t.iterrows()):
+        open_m, close_m = opening_month(row, first, lead_time), closing_month(row)
+        is_open = months >= open_m.ordinal
+        if close_m is not None:
+            is_open &= months <= close_m.ordinal
+        nominal[i] = np.where(is_open, float(row["capacity_places"]), 0.0)
+        places[i] = nominal[i] * float(row["occupancy_norm_share"])
+        opening.append(periods[is_open.argmax()] if is_open.any() else None)
+        closing.append(
+            periods[len(months) - 1 - is_open[::-1].argmax()]
+            if is_open.any() and not is_open[-1]
+            else None
+        )
+    streams = tuple(tuple(s.split(";")) for s in t["streams"])
+    unknown = {s for ss in streams for s in ss} - set(STREAMS)
+    if unknown:  # pragma: no cover - the reader refuses these
+        raise InputError(f"{register.source}: unknown streams {sorted(unknown)}")
+    return Capacity(
+        ids=tuple(t.index),
+        periods=periods,
+        places=places,
+        nominal=nominal,
+        opening=tuple(opening),
+        closing=tuple(closing),
+        streams=streams,
+        status=tuple(t["status"]),
+    )
