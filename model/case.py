@@ -367,6 +367,9 @@ class BusinessCaseAlternative(Strict):
 class BusinessCaseSettings(Strict):
     """Buying a building (`onderdak business-case`): alternatives, reuse, decision rule, horizon."""
 
+    location_id: str | None = Field(
+        default=None, description="Register id of the building `onderdak run` makes the business case for; null: none."
+    )
     horizon_years: int = Field(default=30, ge=2, le=60, description="Years of cash flows from the case's start.")
     target_places: int | None = Field(
         default=None, ge=1, description="Places the alternatives must provide; null: the location's capacity_places."
@@ -375,6 +378,11 @@ class BusinessCaseSettings(Strict):
         default=6, ge=1, le=120,
         description="Switch to reuse once need has stayed below the rest of the portfolio's capacity for this "
         "many months (DESIGN.md example). ASSUMPTION: a policy choice.",
+    )
+    decision_rule_lookahead_months: int = Field(
+        default=12, ge=0, le=120,
+        description="A month counts as low only if the rest of the portfolio, as planned (contract ends are known), "
+        "still holds that month's need for this many months ahead. ASSUMPTION.",
     )
     fixed_switch: str | None = Field(
         default=None, description="Month (YYYY-MM) the fixed plan switches to reuse; null: end of the case's horizon."
