@@ -9,7 +9,11 @@ units, Leegstandwet temporary use, the user's own) and evaluates them on the sam
 from __future__ import annotations
 
 import math
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -261,3 +265,17 @@ def run_business_case(
         assumptions=[*inputs.notes, *notes],
         last_normbedrag_eur_per_place_day=last_norm,
     )
+
+
+def write_business_case(bc: BusinessCase, out: str | Path) -> None:
+    """Write business_case.csv and tornado.csv into ``out``, atomically (both or neither)."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".business_case.", dir=out))
+    try:
+        for name, table in bc.tables().items():
+            table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g", lineterminator="\n")
+        for f in tmp.iterdir():
+            os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -97,6 +97,31 @@ def _extra(
 # --- sub-commands of later capabilities go below this line ---
 
 
+# business case of buying a building (model.business_case) --------------------------------------
+def _cmd_business_case(args: argparse.Namespace) -> int:
+    from model.business_case import run_business_case, write_business_case
+    from model.case import load_case
+
+    case = load_case(args.case, args.scenario)
+    bc = run_business_case(case, args.location, paths=args.paths, seed=args.seed)
+    out = Path(args.out) if args.out else Path("reports") / case.name / f"business-case-{args.location}"
+    write_business_case(bc, out)
+    print(f"{args.case}: business case for {args.location} written to {out} (business_case.csv, tornado.csv)")
+    return 0
+
+
+@_extra
+def _add_business_case(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("business-case", help="buying a building: alternatives, reuse, flexibility, tornado")
+    p.add_argument("case", help="case file (YAML)")
+    p.add_argument("--location", required=True, help="register id of the building (e.g. L08)")
+    p.add_argument("--out", help="output folder (default: reports/<case>/business-case-<location>)")
+    p.add_argument("--scenario", help="scenario of the case file (default: the base)")
+    p.add_argument("--paths", type=int, help="Monte-Carlo paths (default: the case's)")
+    p.add_argument("--seed", type=int, help="seed (default: the case's)")
+    p.set_defaults(func=_cmd_business_case)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `onderdak`; returns the exit code."""
     parser = _build_parser()
