@@ -163,9 +163,13 @@ def spread_table(
     frame = pd.DataFrame(
         {"wijk_code": in_wijk["wijk_code"], "status": in_wijk["status"], "places": capacity}
     )
-    by_status = frame.pivot_table(
-        index="wijk_code", columns="status", values="places", aggfunc="sum", fill_value=0.0
-    ).reindex(index=codes, columns=list(STATUSES), fill_value=0.0)
+    by_status = pd.DataFrame(
+        {
+            s: frame.loc[frame["status"] == s, "places"].groupby(frame["wijk_code"]).sum()
+            for s in STATUSES
+        }
+    )
+    by_status = by_status.reindex(index=codes).astype(float).fillna(0.0)
     counted_mask = frame["status"].isin(statuses)
     count = frame[counted_mask].groupby("wijk_code").size().reindex(codes, fill_value=0)
     pop = population.astype(float).to_numpy()
