@@ -122,6 +122,128 @@ def _add_business_case(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_business_case)
 
 
+# report and batch (model.reporting.runner, model.batch) ---------------------------------------
+def _cmd_report(args: argparse.Namespace) -> int:
+    from model.errors import InputError
+    from model.reporting import runner
+    from model.reporting.parameters import parse_assignments, read_parameters
+
+    if args.list_parameters:
+        name, path = runner.resolve_notebook(args.notebook)
+        for p in read_parameters(path).values():
+            print(p.describe())
+        return 0
+    if not args.case:
+        raise InputError(
+            "report: give a case file, e.g. `onderdak report data/cases/demo/case.yaml`"
+        )
+    formats = runner.parse_formats(args.formats)
+    try:
+        result = runner.run_report(
+            args.case,
+            args.notebook,
+            parse_assignments(args.parameters),
+            out=args.out,
+            scenario=args.scenario,
+            formats=formats,
+            no_pdf=args.no_pdf,
+        )
+    except OnderdakError as exc:
+        if args.result_json:
+            res = getattr(exc, "result", None)
+            data = (
+                res.as_dict() if res is not None else {"ok": False, "error": str(exc), "folder": ""}
+            )
+            Path(args.result_json).write_text(json.dumps(data, default=str), encoding="utf-8")
+        raise
+    if args.result_json:
+        Path(args.result_json).write_text(
+            json.dumps(result.as_dict(), default=str), encoding="utf-8"
+        )
+    made = ", ".join(f"{k}: {v}" for k, v in result.outputs.items())
+    pages = f" ({result.pdf_pages} PDF pages)" if result.pdf_pages else ""
+    print(
+        f"{args.case}: report {result.notebook} written to {result.folder} in {result.seconds:.1f} s{pages}"
+    )
+    print(f"  {made}")
+    return 0
+
+
+@_extra
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="run a report notebook for a case and export it")
+    p.add_argument("case", nargs="?", help="case file (YAML)")
+    p.add_argument("--notebook", help="notebooks/<NAME>.ipynb or a path (default: advice)")
+    p.add_argument(
+        "-p",
+        "--parameter",
+        dest="parameters",
+        action="append",
+        metavar="NAME=VALUE",
+        help="notebook parameter (repeatable; checked against its parameters cell)",
+    )
+    p.add_argument(
+        "--out", help="report root (default: reports/<case name>); runs go to <out>/<run-id>"
+    )
+    p.add_argument("--scenario", help="scenario of the case file")
+    p.add_argument(
+        "--formats",
+        help="exports, comma-separated from html,pdf,pptx,xlsx "
+        "(default: all for advice, html,xlsx otherwise)",
+    )
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    p.add_argument("--list-parameters", action="store_true", help="print the notebook's parameters")
+    p.add_argument("--result-json", help=argparse.SUPPRESS)
+    p.set_defaults(func=_cmd_report)
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from model import batch
+    from model.errors import InputError
+    from model.reporting.parameters import parse_assignments
+    from model.reporting.runner import parse_formats
+
+    given = parse_assignments(args.parameters)
+    if args.region and args.cases:
+        raise InputError("batch: give case files or --region, not both")
+    if args.region:
+        name, jobs = batch.jobs_for_region(args.region, args.notebook, given)
+    elif args.cases:
+        name, jobs = "batch", batch.jobs_for_cases(args.cases, args.scenario, args.notebook, given)
+    else:
+        raise InputError("batch: give one or more case files, or --region REGION.yaml")
+    formats = parse_formats(args.formats)
+    results, folder = batch.run_batch(
+        jobs, args.workers, args.out, formats, name, not args.no_progress, no_pdf=args.no_pdf
+    )
+    print(batch.summary_table(results))
+    bad = sum(r.status != "ok" for r in results)
+    print(
+        f"{len(results) - bad} of {len(results)} runs succeeded; summary: {folder / 'summary.csv'}"
+    )
+    return batch.exit_code(results)
+
+
+@_extra
+def _add_batch(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "batch", help="run reports for many cases/scenarios or a region, in parallel"
+    )
+    p.add_argument("cases", nargs="*", help="case files")
+    p.add_argument("--region", help="region file (YAML) with one entry per municipality")
+    p.add_argument(
+        "--scenario", action="append", help="scenario (repeatable; 'all' for every scenario)"
+    )
+    p.add_argument("--notebook", help="notebook of every run (default: advice)")
+    p.add_argument("-p", "--parameter", dest="parameters", action="append", metavar="NAME=VALUE")
+    p.add_argument("--workers", type=int, help="parallel runs (default: CPU cores)")
+    p.add_argument("--out", help="report root of every run (default: reports/<case name>)")
+    p.add_argument("--formats", help="exports of every run (default per notebook)")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_batch)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `onderdak`; returns the exit code."""
     parser = _build_parser()

@@ -1,0 +1,452 @@
+"""Show figures, tables, the key message and the decisions in a notebook and record them for the exports.
+
+How notebook authors use it (one call per section, no other display needed)::
+
+    from model.reporting.collect import decisions, key_message, show_figure, show_table
+
+    key_message(
+        "Gemeente Voorbeeld heeft in 2027 naar verwachting 180 plaatsen nodig.",
+        numbers={"Behoefte 2027 (mediaan)": "180 plaatsen", "Kans op tekort": "23%"},
+    )
+    show_figure(need_fan(need), "need_fan", "Behoefte per doelgroep",
+                caption="Mediaan en 80%-band", source="CBS, COA (2025)",
+                notes="Mediaan 180 plaatsen in 2027; 80%-band 120–260.")
+    show_table(scenario_table(need), "scenarios", "Behoefte per scenario",
+               units={"mean_places": "plaatsen"})
+    decisions(["Kennis te nemen van ...", "In te stemmen met ..."])
+
+Each call displays a house-style HTML block in the notebook (figure with numbered caption, table
+with Dutch number format, key-message box, numbered decisions) and, when a run folder is known,
+records the artefact in it:
+
+- ``figures/<key>.png`` (the very bytes shown in the notebook, so every deck figure is in the HTML)
+  and ``figures/<key>.svg``;
+- ``results/<key>.csv`` for tables (tidy, as given; ``record_table`` records without displaying);
+- ``artefacts.jsonl``: one JSON line per call (kind, key, title, units, notes, …), read back by
+  :func:`model.reporting.artefacts.read_artefacts` for the XLSX workbook and the PPTX deck.
+
+The run folder is, in order: the folder set with :func:`set_output_dir` (the runner's
+``output_dir`` parameter, if the notebook declares one, should be passed here), else the
+environment variable ``ONDERDAK_OUTPUT_DIR`` (set by ``onderdak report`` for the kernel), else none
+(interactive use: display only). Keys are short identifiers (letters, digits, ``_``, ``-``); calling
+again with the same key replaces the earlier artefact.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from model.reporting import style as _style  # noqa: F401  (applies the house style to every figure)
+from model.reporting.artefacts import INDEX_FILE, Artefacts, read_artefacts
+
+ENV_OUTPUT_DIR = "ONDERDAK_OUTPUT_DIR"
+ENV_LANGUAGE = "ONDERDAK_LANGUAGE"
+PNG_DPI = 150
+_KEY = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
+_WORDS = {
+    "nl": {
+        "figure": "Figuur",
+        "table": "Tabel",
+        "source": "Bron",
+        "decisions": "Besluitpunten",
+        "key": "Kernboodschap",
+        "unit": "eenheid",
+    },
+    "en": {
+        "figure": "Figure",
+        "table": "Table",
+        "source": "Source",
+        "decisions": "Decisions",
+        "key": "Key message",
+        "unit": "unit",
+    },
+}
+
+_state: dict[str, Any] = {"dir": None, "numbers": {}, "language": None}
+
+
+def set_output_dir(path: str | Path | None) -> None:
+    """Record artefacts into ``path`` (None: fall back to ``ONDERDAK_OUTPUT_DIR``)."""
+    _state["dir"] = None if path in (None, "") else Path(path)
+
+
+def set_language(language: str | None) -> None:
+    """Caption words in ``"nl"`` (default) or ``"en"``."""
+    _state["language"] = language
+
+
+def output_dir() -> Path | None:
+    """The folder artefacts are recorded into, or None (display only)."""
+    if _state["dir"] is not None:
+        return _state["dir"]
+    env = os.environ.get(ENV_OUTPUT_DIR)
+    return Path(env) if env else None
+
+
+def _words() -> dict[str, str]:
+    lang = _state["language"] or os.environ.get(ENV_LANGUAGE) or "nl"
+    return _WORDS.get(lang, _WORDS["nl"])
+
+
+def _number(kind: str, key: str) -> int:
+    numbers = _state["numbers"].setdefault(kind, {})
+    return numbers.setdefault(key, len(numbers) + 1)
+
+
+def _check_key(key: str) -> str:
+    if not _KEY.match(key):
+        raise ValueError(f"artefact key {key!r}: use 1–60 letters, digits, '_' or '-'")
+    return key
+
+
+def _record(entry: dict[str, Any]) -> None:
+    folder = output_dir()
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / INDEX_FILE, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def _display_html(markup: str, plain: str) -> None:
+    from IPython.display import display
+
+    display({"text/html": markup, "text/plain": plain}, raw=True)
+
+
+def _source_line(source: str | None) -> str:
+    if not source:
+        return ""
+    return f'<p class="ond-source">{_words()["source"]}: {html.escape(source)}</p>'
+
+
+def show_figure(
+    fig: Any,
+    key: str,
+    title: str,
+    caption: str | None = None,
+    source: str | None = None,
+    notes: str | None = None,
+    deck: bool = True,
+) -> None:
+    """Display a matplotlib figure with a numbered caption and record it as ``figures/<key>.png``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure (closed afterwards).
+    key : str
+        Identifier of the figure, also its file name.
+    title : str
+        Caption title, also the deck slide title.
+    caption : str, optional
+        One sentence under the figure explaining what it shows.
+    source : str, optional
+        Data source shown under the figure.
+    notes : str, optional
+        The numbers a presenter should say: the deck's speaker notes.
+    deck : bool
+        Whether the figure may appear in the PPTX deck.
+    """
+    import matplotlib.pyplot as plt
+
+    _check_key(key)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=PNG_DPI, bbox_inches="tight", metadata={"Software": None})
+    png = buf.getvalue()
+    folder = output_dir()
+    if folder is not None:
+        (folder / "figures").mkdir(parents=True, exist_ok=True)
+        (folder / "figures" / f"{key}.png").write_bytes(png)
+        fig.savefig(
+            folder / "figures" / f"{key}.svg",
+            format="svg",
+            bbox_inches="tight",
+            metadata={"Date": None},
+        )
+    plt.close(fig)
+    n = _number("figure", key)
+    text = f"{_words()['figure']} {n}. {title}"
+    b64 = base64.b64encode(png).decode("ascii")
+    markup = (
+        f'<figure class="ond-figure" data-key="{html.escape(key)}">'
+        f'<img src="data:image/png;base64,{b64}" alt="{html.escape(title)}"/>'
+        f'<figcaption><span class="ond-label">{html.escape(text)}</span>'
+        + (f" {html.escape(caption)}" if caption else "")
+        + f"</figcaption>{_source_line(source)}</figure>"
+    )
+    _display_html(markup, text)
+    _record(
+        {
+            "kind": "figure",
+            "key": key,
+            "title": title,
+            "number": n,
+            "caption": caption,
+            "source": source,
+            "notes": notes,
+            "deck": deck,
+            "file": f"figures/{key}.png",
+        }
+    )
+
+
+def format_value(value: Any, decimals: int | None = None) -> str:
+    """A cell value as report text: Dutch separators, ja/nee, blank for missing.
+
+    ``decimals`` fixes the decimals of floats; by default 0 from 100, 1 from 10, else 2.
+    """
+    value = _py(value)
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    if isinstance(value, float):
+        if decimals is None:
+            decimals = 0 if abs(value) >= 100 else (1 if abs(value) >= 10 else 2)
+        s = f"{value:,.{decimals}f}"
+        return s.replace(",", "_").replace(".", ",").replace("_", ".")
+    return str(value)
+
+
+def column_decimals(series: pd.Series) -> int | None:
+    """Decimals to show for a float column: 0 when all whole or large, else by typical size."""
+    if not pd.api.types.is_float_dtype(series):
+        return None
+    values = series.dropna().abs()
+    if values.empty or (values % 1 == 0).all():
+        return 0
+    typical = float(values.median())
+    if typical >= 100:
+        return 0
+    share = str(series.name).endswith("_share")
+    return 3 if share else (1 if typical >= 10 else 2)
+
+
+def table_html(
+    df: pd.DataFrame, units: Mapping[str, str] | None = None, index: bool = False
+) -> str:
+    """A clean HTML table of ``df``: Dutch number format, units in the header, numbers right-aligned."""
+    units = dict(units or {})
+    frame = df.reset_index() if index else df
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in frame.columns
+    ]
+    decimals = [column_decimals(frame[c]) for c in frame.columns]
+    head = "".join(
+        f'<th class="{"num" if isnum else "txt"}">{html.escape(str(c))}'
+        + (
+            f' <span class="ond-unit">({html.escape(units[str(c)])})</span>'
+            if str(c) in units
+            else ""
+        )
+        + "</th>"
+        for c, isnum in zip(frame.columns, numeric, strict=True)
+    )
+    rows = []
+    for rec in frame.itertuples(index=False, name=None):
+        cells = "".join(
+            f'<td class="{"num" if isnum else "txt"}">{html.escape(format_value(v, d))}</td>'
+            for v, isnum, d in zip(rec, numeric, decimals, strict=True)
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return f'<table class="ond-data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _py(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") and not isinstance(v, str) else v
+
+
+def _write_table(df: pd.DataFrame, key: str) -> str:
+    folder = output_dir()
+    rel = f"results/{key}.csv"
+    if folder is not None:
+        (folder / "results").mkdir(parents=True, exist_ok=True)
+        df.to_csv(folder / rel, index=False, lineterminator="\n")
+    return rel
+
+
+def _units(df: pd.DataFrame, unit: str | None, units: Mapping[str, str] | None) -> dict[str, str]:
+    out = {str(c): unit for c in df.columns if unit and pd.api.types.is_numeric_dtype(df[c])}
+    out.update({str(k): v for k, v in (units or {}).items()})
+    return out
+
+
+def show_table(
+    df: pd.DataFrame,
+    key: str,
+    title: str,
+    unit: str | None = None,
+    units: Mapping[str, str] | None = None,
+    caption: str | None = None,
+    source: str | None = None,
+    notes: str | None = None,
+    deck: bool = False,
+    index: bool = False,
+    max_rows: int = 60,
+) -> None:
+    """Display a table with a numbered caption and record it as ``results/<key>.csv`` and an XLSX sheet.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table (tidy; its index is dropped unless ``index=True``).
+    key : str
+        Identifier, also the CSV file name and the XLSX sheet name.
+    title : str
+        Caption title.
+    unit : str, optional
+        Unit of every numeric column (e.g. ``"plaatsen"``, ``"EUR"``).
+    units : Mapping[str, str], optional
+        Unit per column; overrides ``unit``.
+    caption, source, notes : str, optional
+        Explanation, data source, and speaker notes for the deck.
+    deck : bool
+        Whether the table gets its own (editable) slide in the deck; keep it to ≤ 8 rows.
+    index : bool
+        Whether to keep the index as columns.
+    max_rows : int
+        Rows shown in the notebook and HTML; all rows go to the CSV and XLSX.
+    """
+    _check_key(key)
+    frame = df.reset_index() if index else df.reset_index(drop=True)
+    all_units = _units(frame, unit, units)
+    rel = _write_table(frame, key)
+    n = _number("table", key)
+    text = f"{_words()['table']} {n}. {title}"
+    shown = frame.head(max_rows)
+    more = (
+        ""
+        if len(frame) <= max_rows
+        else f'<p class="ond-source">… {len(frame) - max_rows} rijen meer in {rel}</p>'
+    )
+    markup = (
+        f'<figure class="ond-table" data-key="{html.escape(key)}">'
+        f'<figcaption><span class="ond-label">{html.escape(text)}</span>'
+        + (f" {html.escape(caption)}" if caption else "")
+        + f"</figcaption>{table_html(shown, all_units)}{more}{_source_line(source)}</figure>"
+    )
+    _display_html(markup, text)
+    _record(
+        {
+            "kind": "table",
+            "key": key,
+            "title": title,
+            "number": n,
+            "caption": caption,
+            "source": source,
+            "notes": notes,
+            "deck": deck,
+            "units": all_units,
+            "file": rel,
+            "shown": True,
+        }
+    )
+
+
+def record_table(
+    df: pd.DataFrame,
+    key: str,
+    title: str,
+    unit: str | None = None,
+    units: Mapping[str, str] | None = None,
+    source: str | None = None,
+) -> None:
+    """Record a table for the CSVs and the XLSX without displaying it (e.g. a long tidy result)."""
+    _check_key(key)
+    frame = df.reset_index(drop=True)
+    rel = _write_table(frame, key)
+    _record(
+        {
+            "kind": "table",
+            "key": key,
+            "title": title,
+            "number": None,
+            "caption": None,
+            "source": source,
+            "notes": None,
+            "deck": False,
+            "units": _units(frame, unit, units),
+            "file": rel,
+            "shown": False,
+        }
+    )
+
+
+def key_message(
+    text: str, numbers: Mapping[str, str] | None = None, notes: str | None = None
+) -> None:
+    """Display the key message (kernboodschap) with up to four headline numbers; first deck slide.
+
+    Parameters
+    ----------
+    text : str
+        One or two sentences.
+    numbers : Mapping[str, str], optional
+        Label → formatted value, e.g. ``{"Tekortkans 2027": "23%"}``.
+    notes : str, optional
+        Speaker notes; default: the numbers.
+    """
+    numbers = dict(numbers or {})
+    tiles = "".join(
+        f'<div class="ond-number"><span class="ond-value">{html.escape(str(v))}</span>'
+        f'<span class="ond-what">{html.escape(str(k))}</span></div>'
+        for k, v in numbers.items()
+    )
+    markup = (
+        f'<div class="ond-key-message"><p class="ond-kicker">{_words()["key"]}</p>'
+        f'<p class="ond-message">{html.escape(text)}</p>'
+        + (f'<div class="ond-numbers">{tiles}</div>' if tiles else "")
+        + "</div>"
+    )
+    _display_html(markup, text)
+    _record(
+        {
+            "kind": "key_message",
+            "key": "key_message",
+            "text": text,
+            "numbers": numbers,
+            "notes": notes,
+        }
+    )
+
+
+def decisions(items: Sequence[str], title: str | None = None, notes: str | None = None) -> None:
+    """Display the decisions asked of the college (besluitpunten), numbered; the deck's decisions slide."""
+    items = [str(i) for i in items]
+    heading = title or _words()["decisions"]
+    lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
+    markup = (
+        f'<div class="ond-decisions"><p class="ond-kicker">{html.escape(heading)}</p>'
+        f"<ol>{lis}</ol></div>"
+    )
+    _display_html(markup, heading + ": " + "; ".join(items))
+    _record(
+        {"kind": "decisions", "key": "decisions", "title": heading, "items": items, "notes": notes}
+    )
+
+
+__all__ = [
+    "Artefacts",
+    "decisions",
+    "key_message",
+    "read_artefacts",
+    "record_table",
+    "set_language",
+    "set_output_dir",
+    "show_figure",
+    "show_table",
+]

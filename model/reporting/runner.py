@@ -1,0 +1,405 @@
+"""Run a report notebook for a case with papermill and export it into its own folder, atomically.
+
+A run checks the parameters strictly, executes ``notebooks/<name>.ipynb`` with the ``onderdak``
+kernel into ``<root>/.partial-<run-id>/``, exports it (HTML, PDF, PPTX, XLSX, manifest) and renames
+the folder to ``<root>/<run-id>/``; ``<root>/latest`` then points at it. A failed run is moved to
+``<root>/failed-<run-id>/`` with its error notebook and ``error.txt``; the last good report is
+never touched. ``<root>`` is ``reports/<case name>`` unless ``out`` is given.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from model import __version__
+from model.errors import InputError, ReportError
+from model.reporting import collect
+from model.reporting.export import NOTEBOOK_TITLES, ReportMeta, export_all
+from model.reporting.manifest import REPO_ROOT, build_manifest, sha256_file, write_manifest
+from model.reporting.parameters import parameters_cell, read_parameters, validate
+from model.reporting.runfolder import FAILED_PREFIX, claim_folder, latest_run, point_latest, utc_now
+
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+NOTEBOOKS = ("scenarios", "portfolio", "business_case", "plan", "advice", "region")
+KERNEL = "onderdak"
+FORMATS = ("html", "pdf", "pptx", "xlsx")
+FULL_EXPORTS = {"advice": FORMATS}
+"""Formats per notebook by default; notebooks not listed get HTML and XLSX."""
+RESERVED = {
+    "case_path": "give the case as the CASE argument",
+    "output_dir": "use --out for the report folder",
+}
+_MONTHS_NL = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def default_notebook() -> str:
+    """The notebook ``onderdak report`` runs without ``--notebook``: the advice once it exists."""
+    return "advice" if (NOTEBOOK_DIR / "advice.ipynb").exists() else "scenarios"
+
+
+def resolve_notebook(notebook: str | Path | None) -> tuple[str, Path]:
+    """``(name, path)`` of a notebook given by name (``notebooks/<name>.ipynb``) or by path."""
+    text = str(notebook or default_notebook())
+    path = Path(text) if text.endswith(".ipynb") else NOTEBOOK_DIR / f"{text}.ipynb"
+    if not path.is_file():
+        known = sorted(p.stem for p in NOTEBOOK_DIR.glob("*.ipynb"))
+        raise InputError(
+            f"notebook {text!r} not found ({path}); available: {', '.join(known) or 'none'}"
+        )
+    return path.stem, path.resolve()
+
+
+def default_formats(name: str) -> tuple[str, ...]:
+    """The export formats of a notebook when none are asked for."""
+    return FULL_EXPORTS.get(name, ("html", "xlsx"))
+
+
+def check_kernel(kernel_name: str = KERNEL) -> None:
+    """Raise a ReportError with the install command when the Jupyter kernel is missing."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(kernel_name)
+    except NoSuchKernel:
+        raise ReportError(
+            f"Jupyter kernel {kernel_name!r} is not installed; run `make` once, or "
+            f"`.venv/bin/python -m ipykernel install --prefix .venv --name {kernel_name}`"
+        ) from None
+
+
+@dataclass
+class RunResult:
+    """The outcome of one report run."""
+
+    ok: bool
+    run_id: str
+    notebook: str
+    case: str
+    scenario: str | None
+    folder: Path
+    seconds: float
+    outputs: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    pdf_pages: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        d = asdict(self)
+        d["folder"] = str(self.folder)
+        return d
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@contextlib.contextmanager
+def _quiet_papermill() -> Iterator[None]:
+    """Silence papermill's own logging (we check parameters ourselves and report errors)."""
+    import logging
+
+    log = logging.getLogger("papermill")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def _inputs_digest(
+    files: Sequence[Path], parameters: Mapping[str, Any], scenario: str | None
+) -> str:
+    digest = hashlib.sha256()
+    for f in files:
+        if f.is_file():
+            digest.update(sha256_file(f).encode())
+    digest.update(json.dumps([dict(parameters), scenario], sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _report_date(now: dt.datetime, language: str) -> str:
+    if language == "en":
+        return now.strftime("%d %B %Y").lstrip("0")
+    return f"{now.day} {_MONTHS_NL[now.month - 1]} {now.year}"
+
+
+def _first_heading(nb: nbformat.NotebookNode) -> str | None:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            m = re.search(r"^#\s+(.+?)\s*#*\s*$", cell.source, re.M)
+            if m:
+                return m.group(1).strip()
+    return None
+
+
+def describe_cell_error(
+    exc: Any, template: nbformat.NotebookNode, name: str, injected: bool
+) -> str:
+    """Name the failing cell of the template (1-based, with its first line) and the exception."""
+    index = exc.cell_index
+    found = parameters_cell(template)
+    if injected and found is not None and index > found[0]:
+        index -= 1
+    sources = [c.source for c in template.cells]
+    if not (0 <= index < len(sources)) or sources[index] != exc.source:
+        index = sources.index(exc.source) if exc.source in sources else index
+    lines = [ln for ln in str(exc.source).splitlines() if ln.strip()]
+    first = lines[0].strip() if lines else ""
+    return f"{name}.ipynb failed in cell {index + 1} (`{first}`): {exc.ename}: {exc.evalue}"
+
+
+def _fail(
+    root: Path, tmp: Path, run_id: str, message: str, detail: str, result: RunResult
+) -> ReportError:
+    failed = root / f"{FAILED_PREFIX}{run_id}"
+    with contextlib.suppress(OSError):
+        (tmp / "error.txt").write_text(
+            message + "\n\n" + _ANSI.sub("", detail) + "\n", encoding="utf-8"
+        )
+    try:
+        os.replace(tmp, failed)
+    except OSError:  # pragma: no cover
+        failed = tmp
+    result.ok, result.error, result.folder = False, message, failed
+    previous = latest_run(root)
+    kept = f"\nerror notebook kept in {failed}"
+    if previous is not None:
+        kept += f"; the last good report ({previous}) is untouched"
+    error = ReportError(message + kept)
+    error.result = result  # type: ignore[attr-defined]
+    return error
+
+
+def run_report(
+    case_path: str | Path,
+    notebook: str | Path | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    out: str | Path | None = None,
+    scenario: str | None = None,
+    formats: Sequence[str] | None = None,
+    kernel_name: str = KERNEL,
+    timeout_s: int = 1800,
+    from_text: bool = True,
+    no_pdf: bool = False,
+) -> RunResult:
+    """Execute a report notebook for a case and export it; see the module docstring for the folders.
+
+    Parameters
+    ----------
+    case_path : str or Path
+        The case YAML (injected as ``case_path`` when the notebook declares it).
+    notebook : str or Path, optional
+        A name in ``notebooks/`` or a path to an ``.ipynb``; default :func:`default_notebook`.
+    parameters : Mapping[str, Any], optional
+        Parameter values, checked strictly against the notebook's parameters cell.
+    out : str or Path, optional
+        Report root; default ``reports/<case name>``.
+    scenario : str, optional
+        Scenario of the case file (injected as ``scenario``; the notebook must declare it).
+    formats : Sequence[str], optional
+        Subset of ``html, pdf, pptx, xlsx``; default :func:`default_formats`.
+    kernel_name : str
+        Jupyter kernel to run with.
+    timeout_s : int
+        Time limit per cell in seconds.
+    from_text : bool
+        Whether ``parameters`` are command-line text (``-p name=value``) to be parsed.
+    no_pdf : bool
+        Leave the PDF out of whatever formats apply.
+
+    Returns
+    -------
+    RunResult
+        With ``ok=True``; a failure raises instead.
+
+    Raises
+    ------
+    InputError
+        Unknown or ill-typed parameters, an unknown notebook, scenario or format, a bad case.
+    ReportError
+        The notebook failed (the message names the cell) or an export failed; ``.result`` holds
+        the :class:`RunResult` with the ``failed-`` folder.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from model.case import load_case
+
+    started = time.perf_counter()
+    name, nb_path = resolve_notebook(notebook)
+    template = nbformat.read(str(nb_path), 4)
+    declared = read_parameters(template)
+    values = validate(declared, parameters or {}, f"{name}.ipynb", from_text, RESERVED)
+    if scenario is not None and "scenario" not in declared:
+        raise InputError(f"--scenario: {name}.ipynb has no `scenario` parameter")
+    case = load_case(case_path, scenario)
+    formats = tuple(default_formats(name) if formats is None else formats)
+    formats = tuple(f for f in formats if not (no_pdf and f == "pdf"))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise InputError(
+            f"unknown export format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}"
+        )
+    check_kernel(kernel_name)
+
+    case_file = Path(case_path).resolve()
+    register = case.path(case.locations) if case.locations else None
+    injected = dict(values)
+    if "case_path" in declared:
+        injected["case_path"] = str(case_file)
+    if scenario is not None:
+        injected["scenario"] = scenario
+    language = str(values.get("language") or case.language)
+    root = Path(out) if out else Path("reports") / case.name
+    digest = _inputs_digest(
+        [case_file, nb_path] + ([register] if register else []), values, scenario
+    )
+    run_id, tmp = claim_folder(root, name, scenario, digest)
+    if "output_dir" in declared:
+        injected["output_dir"] = str(tmp.resolve())
+    now = utc_now()
+    result = RunResult(False, run_id, name, case.name, scenario, tmp, 0.0)
+    timings: dict[str, float] = {}
+    executed_path = tmp / f"{name}.ipynb"
+
+    t = time.perf_counter()
+    env = {
+        collect.ENV_OUTPUT_DIR: str(tmp.resolve()),
+        collect.ENV_LANGUAGE: language,
+        "ONDERDAK_RUN_ID": run_id,
+    }
+    try:
+        with _environment(env), _quiet_papermill():
+            pm.execute_notebook(
+                str(nb_path),
+                str(executed_path),
+                parameters=injected,
+                kernel_name=kernel_name,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(nb_path.parent),
+                execution_timeout=timeout_s,
+                start_timeout=120,
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            )
+    except PapermillExecutionError as exc:
+        message = describe_cell_error(exc, template, name, bool(injected))
+        error = _fail(root, tmp, run_id, message, "\n".join(exc.traceback), result)
+        if exc.ename == "InputError":
+            raise InputError(str(error)) from None
+        raise error from None
+    except Exception as exc:  # kernel died, timed out, could not start
+        message = f"{name}.ipynb could not be executed: {type(exc).__name__}: {exc}"
+        raise _fail(root, tmp, run_id, message, repr(exc), result) from None
+    timings["execute_s"] = time.perf_counter() - t
+
+    executed = nbformat.read(str(executed_path), 4)
+    meta = ReportMeta(
+        title=_first_heading(executed)
+        or NOTEBOOK_TITLES.get(language, NOTEBOOK_TITLES["nl"]).get(name, name),
+        subtitle=case.title or "",
+        municipality=case.municipality.name,
+        scenario=_scenario_label(case, language),
+        date=_report_date(now, language),
+        run_id=run_id,
+        version=__version__,
+        language=language,
+        fictional=case.fictional,
+        notebook=name,
+    )
+    try:
+        result.pdf_pages = export_all(executed, tmp, name, meta, formats, timings, result.outputs)
+    except Exception as exc:
+        step = next(
+            (f for f in ("html", "pdf", "xlsx", "pptx") if f"{f}_s" not in timings), "export"
+        )
+        message = f"{name}.ipynb ran, but the {step} export failed: {type(exc).__name__}: {exc}"
+        raise _fail(root, tmp, run_id, message, repr(exc), result) from None
+
+    timings["total_s"] = time.perf_counter() - started
+    manifest = build_manifest(
+        run_id=run_id,
+        notebook=name,
+        notebook_file=nb_path,
+        case_file=case_file,
+        scenario=scenario,
+        register=register,
+        parameters={k: v for k, v in injected.items() if k != "output_dir"},
+        seed=values.get("seed", case.seed),
+        timings_s=timings,
+        started_utc=now.isoformat(),
+        finished_utc=utc_now().isoformat(),
+        kernel_name=kernel_name,
+        folder=tmp,
+        meta=meta.as_dict(),
+    )
+    write_manifest(tmp, manifest)
+    result.outputs["manifest"] = "manifest.json"
+    final = root / run_id
+    os.replace(tmp, final)
+    point_latest(root, run_id)
+    result.ok, result.folder = True, final
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _scenario_label(case: Any, language: str) -> str:
+    from model.reporting.style import label
+
+    national = label(case.inflow.national_scenario, language)
+    own = label(case.scenario, language)
+    word = "national scenario" if language == "en" else "landelijk scenario"
+    return own if own == national else f"{own} ({word}: {national})"
+
+
+def parse_formats(text: str | None) -> tuple[str, ...] | None:
+    """``"html,pdf"`` → ``("html", "pdf")``; ``"none"`` → ``()``; None → None (the default)."""
+    if text is None:
+        return None
+    formats = tuple(
+        f.strip().lower() for f in text.split(",") if f.strip() and f.strip().lower() != "none"
+    )
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise InputError(
+            f"--formats: unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}"
+        )
+    return formats

@@ -1,0 +1,166 @@
+"""Tests of model.reporting.runner and `onderdak report`: strict parameters, atomic run folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from model.cli import main
+from model.errors import InputError, ReportError
+from model.reporting import runner
+from model.reporting.runfolder import latest_run, new_run_id
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "tests" / "data" / "notebooks" / "tiny.ipynb"
+
+CASE_YAML = """\
+name: testcase
+title: "Testcase voor de runner"
+fictional: true
+municipality:
+  name: Gemeente Test
+  code: GM9998
+  population_persons: {population}
+start: 2026-01
+price_year: 2026
+scenarios:
+  hoog:
+    inflow: {{national_scenario: hoog}}
+"""
+
+
+def write_case(folder: Path, population: int = 10_000) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "case.yaml"
+    path.write_text(CASE_YAML.format(population=population), encoding="utf-8")
+    return path
+
+
+def folder_state(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# -- fast: everything that fails before a kernel starts ------------------------------------------
+def test_unknown_parameter_is_exit_2_naming_it_and_listing_valid_ones(tmp_path, capsys):
+    case = write_case(tmp_path / "case")
+    code = main(["report", str(case), "--notebook", str(TINY), "-p", "pionts=3", "--out", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "`pionts` is not a parameter of tiny.ipynb (did you mean `points`?)" in err
+    assert "points: int = 12  — months shown" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_wrong_type_is_exit_2(tmp_path, capsys):
+    case = write_case(tmp_path / "case")
+    code = main(["report", str(case), "--notebook", str(TINY), "-p", "points=twelve", "--out", str(tmp_path / "r")])
+    assert code == 2
+    assert "`points` = 'twelve' does not fit type `int`: expected a whole number" in capsys.readouterr().err
+
+
+def test_injected_parameters_cannot_be_set_and_unknown_scenarios_are_refused(tmp_path, capsys):
+    case = write_case(tmp_path / "case")
+    assert main(["report", str(case), "--notebook", str(TINY), "-p", f"case_path={case}"]) == 2
+    assert "CASE argument" in capsys.readouterr().err
+    with pytest.raises(InputError, match="no scenario 'extreem'"):
+        runner.run_report(case, TINY, scenario="extreem", out=tmp_path / "r")
+
+
+def test_unknown_notebook_and_format_are_input_errors(tmp_path):
+    case = write_case(tmp_path / "case")
+    with pytest.raises(InputError, match="not found"):
+        runner.run_report(case, "no_such_notebook", out=tmp_path / "r")
+    with pytest.raises(InputError, match="unknown export format"):
+        runner.run_report(case, TINY, formats=("docx",), out=tmp_path / "r")
+
+
+def test_missing_kernel_is_a_clear_error_and_writes_nothing(tmp_path):
+    case = write_case(tmp_path / "case")
+    with pytest.raises(ReportError, match="ipykernel install --prefix .venv --name nope"):
+        runner.run_report(case, TINY, out=tmp_path / "r", kernel_name="nope")
+    assert not (tmp_path / "r").exists()
+
+
+def test_run_ids_are_unique_and_sort_by_time():
+    ids = {new_run_id("scenarios", "hoog", "abcdef123") for _ in range(200)}
+    assert len(ids) > 190  # 16 random bits per second; the folder claim retries on a clash
+    one = next(iter(ids))
+    assert "-scenarios-hoog-abcdef-" in one and one[8] == "T" and one[15] == "Z"
+
+
+def test_default_notebook_is_advice_once_it_exists():
+    expected = "advice" if (runner.NOTEBOOK_DIR / "advice.ipynb").exists() else "scenarios"
+    assert runner.default_notebook() == expected
+    assert runner.default_formats("advice") == ("html", "pdf", "pptx", "xlsx")
+    assert runner.parse_formats("HTML, pdf") == ("html", "pdf")
+    assert runner.parse_formats("none") == ()
+
+
+# -- slow: real notebook runs ----------------------------------------------------------------------
+@pytest.mark.slow
+def test_good_run_failed_run_and_changed_case(tmp_path):
+    """A good run is published atomically; a failed run leaves it untouched; hashes follow the case."""
+    case = write_case(tmp_path / "case")
+    root = tmp_path / "reports"
+
+    good = runner.run_report(case, TINY, {"points": "6"}, out=root, formats=("html",))
+    assert good.ok and good.folder == root / good.run_id
+    assert latest_run(root) == good.folder.resolve()
+    assert not list(root.glob(".partial-*"))
+    names = {p.name for p in good.folder.iterdir()}
+    assert {"tiny.ipynb", "tiny.html", "manifest.json", "figures", "results", "artefacts.jsonl"} <= names
+    manifest = json.loads((good.folder / "manifest.json").read_text())
+    assert manifest["parameters"] == {"points": 6, "case_path": str(case.resolve())}
+    assert manifest["seed"] == 20261123
+    assert manifest["timings_s"]["execute_s"] > 0
+    assert manifest["hashes"]["case_file"]["sha256"] and manifest["hashes"]["reference"]
+    assert set(manifest["outputs"]) >= {"tiny.html", "tiny.ipynb", "results/need_table.csv"}
+    executed = nbformat.read(str(good.folder / "tiny.ipynb"), 4)
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+    before = folder_state(good.folder)
+
+    with pytest.raises(ReportError) as info:
+        runner.run_report(case, TINY, {"fail": "true"}, out=root, formats=("html",))
+    message = str(info.value)
+    assert "tiny.ipynb failed in cell 8 (`check = 1 / (0 if fail else 1)" in message
+    assert "ZeroDivisionError: division by zero" in message
+    assert "is untouched" in message
+    failed = info.value.result.folder
+    assert failed.name.startswith("failed-") and failed.parent == root
+    error_nb = nbformat.read(str(failed / "tiny.ipynb"), 4)
+    assert any(o.get("ename") == "ZeroDivisionError" for c in error_nb.cells for o in c.get("outputs", []))
+    assert "cell 8" in (failed / "error.txt").read_text()
+    assert not (failed / "tiny.html").exists()
+    assert latest_run(root) == good.folder.resolve()
+    assert folder_state(good.folder) == before
+
+    write_case(tmp_path / "case", population=12_345)
+    again = runner.run_report(case, TINY, {"points": "6"}, out=root, formats=())
+    second = json.loads((again.folder / "manifest.json").read_text())
+    assert second["hashes"]["case_file"]["sha256"] != manifest["hashes"]["case_file"]["sha256"]
+    assert second["hashes"]["combined"] != manifest["hashes"]["combined"]
+    assert second["hashes"]["reference"] == manifest["hashes"]["reference"]
+    assert latest_run(root) == again.folder.resolve()
+    assert again.run_id.split("-")[2] != good.run_id.split("-")[2]  # the input hash in the run id
+
+
+@pytest.mark.slow
+def test_cli_report_with_scenario_writes_result_json(tmp_path, capsys):
+    case = write_case(tmp_path / "case")
+    out = tmp_path / "reports"
+    result_json = tmp_path / "result.json"
+    code = main([
+        "report", str(case), "--notebook", str(TINY), "--scenario", "hoog", "-p", "labels=a,b,c",
+        "--out", str(out), "--formats", "html", "--result-json", str(result_json),
+    ])
+    assert code == 0, capsys.readouterr().err
+    data = json.loads(result_json.read_text())
+    assert data["ok"] and data["scenario"] == "hoog" and "-tiny-hoog-" in data["run_id"]
+    manifest = json.loads((Path(data["folder"]) / "manifest.json").read_text())
+    assert manifest["parameters"]["scenario"] == "hoog"
+    assert manifest["parameters"]["labels"] == ["a", "b", "c"]
+    assert "written to" in capsys.readouterr().out
