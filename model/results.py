@@ -53,6 +53,8 @@ class Results:
     runs: dict[str, ScenarioRun]
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
+    register: Any = None  # model.locations.Register of the base case, when it has one
+    place: Any = None  # model.spread.Place (wijk assignment, spread, distances), when geometry is given
 
 
 def simulate(case: Case, paths: int | None = None, seed: int | None = None) -> ScenarioRun:
@@ -207,7 +209,23 @@ def run_case(
 
 
 def _add_capabilities(results: Results) -> None:
-    """Tables of the later pipeline stages (portfolio, money, place, choice), per scenario."""
+    """Tables of the later pipeline stages (portfolio, money, place, choice)."""
+    base = next(iter(results.runs.values())).case
+    if not base.locations:
+        return
+    from model.locations import load_register
+    from model.mca import mca_for_case
+    from model.spread import place_for_case
+
+    register = load_register(base)
+    results.register = register
+    place = place_for_case(base, register.table)
+    results.place = place
+    if place is not None:
+        results.tables["spread"] = place.spread
+        if place.distances is not None:
+            results.tables["distances"] = place.distances
+    results.tables["mca"] = mca_for_case(base, register.table, place)
     # --- later stages register here ---
 
 
