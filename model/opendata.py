@@ -123,9 +123,12 @@ def wfs_features(
         page = cached_json(url, params, **kwargs)
         batch = page.get("features", []) if isinstance(page, dict) else []
         features.extend(batch)
-        if len(batch) < page_size:
+        matched = page.get("numberMatched") if isinstance(page, dict) else None
+        if not batch or (isinstance(matched, int) and len(features) >= matched):
             return features
-        start += page_size
+        if not isinstance(matched, int) and len(batch) < page_size:
+            return features  # a short page is the last one
+        start += len(batch)  # the server may cap a page below page_size
 
 
 def odata_rows(

@@ -157,14 +157,17 @@ def test_geopackage_layers(tmp_path):
 class FakeWFS:
     """Serves recorded features like the PDOK WFS: count/startIndex paging, GeoJSON in RD New."""
 
-    def __init__(self, features: list[dict]):
-        self.features = features
+    def __init__(self, features: list[dict], cap: int | None = None):
+        self.features, self.cap = features, cap
         self.calls: list[dict] = []
 
     def get(self, url, params=None, timeout=None):
         self.calls.append({"url": url, **(params or {})})
         start, count = int(params["startIndex"]), int(params["count"])
+        count = min(count, self.cap or count)
         page = {"type": "FeatureCollection", "features": self.features[start : start + count]}
+        if self.cap:
+            page["numberMatched"] = len(self.features)
         return type("Response", (), {"status_code": 200, "json": lambda self: page})()
 
 
@@ -190,6 +193,11 @@ def test_pdok_loader_pages_caches_and_filters(tmp_path):
         "https://example.org/wfs", "x", page_size=4, cache_dir=tmp_path / "p", session=fake
     )
     assert len(pages) == 9 and [c["startIndex"] for c in fake.calls[-3:]] == [0, 4, 8]
+    capped = FakeWFS(
+        fake.features, cap=2
+    )  # a server that serves fewer than asked, with numberMatched
+    pages = wfs_features("https://example.org/wfs", "y", cache_dir=tmp_path / "q", session=capped)
+    assert len(pages) == 9 and [c["startIndex"] for c in capped.calls] == [0, 2, 4, 6, 8]
 
 
 def test_offline_without_cache_is_a_clear_error(tmp_path):
