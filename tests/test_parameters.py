@@ -22,7 +22,7 @@ from model.reporting.parameters import (
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "notebooks" / "tiny.ipynb"
 
-CELL = '''\
+CELL = """\
 case_path: str | None = None  # case file (set by onderdak report)
 paths: int = 2000  # Monte-Carlo paths
 level: float = 1.0  # multiplies the inflow
@@ -32,7 +32,7 @@ language: Literal["nl", "en"] = "nl"  # report language
 seed: Optional[int] = None  # seed (None: the case's)
 weights: dict[str, float] = {"cost": 0.5}  # MCA weights
 plain = 3  # no annotation
-'''
+"""
 
 
 @pytest.fixture
@@ -42,7 +42,15 @@ def declared() -> dict[str, Parameter]:
 
 def test_parse_reads_names_types_defaults_and_help(declared):
     assert list(declared) == [
-        "case_path", "paths", "level", "show_backtest", "streams", "language", "seed", "weights", "plain",
+        "case_path",
+        "paths",
+        "level",
+        "show_backtest",
+        "streams",
+        "language",
+        "seed",
+        "weights",
+        "plain",
     ]
     assert declared["paths"] == Parameter("paths", "int", 2000, "Monte-Carlo paths")
     assert declared["case_path"].annotation == "str | None"
@@ -114,7 +122,11 @@ def test_unknown_name_suggests_the_closest_and_reserved_names_are_refused(declar
         validate(declared, {"pahts": "10"}, "x.ipynb")
     assert "`pahts` is not a parameter of x.ipynb (did you mean `paths`?)" in str(info.value)
     with pytest.raises(InputError, match="CASE argument"):
-        validate(declared, {"case_path": "a"}, reserved={"case_path": "give the case as the CASE argument"})
+        validate(
+            declared,
+            {"case_path": "a"},
+            reserved={"case_path": "give the case as the CASE argument"},
+        )
 
 
 def test_python_values_are_checked_without_parsing(declared):
@@ -139,8 +151,12 @@ def test_parse_assignments():
 
 
 @settings(max_examples=50, deadline=None)
-@given(n=st.integers(-10**12, 10**12), x=st.floats(allow_nan=False, allow_infinity=False),
-       words=st.lists(st.from_regex(r"[a-z_]{1,8}", fullmatch=True), max_size=5), b=st.booleans())
+@given(
+    n=st.integers(-(10**12), 10**12),
+    x=st.floats(allow_nan=False, allow_infinity=False),
+    words=st.lists(st.from_regex(r"[a-z_]{1,8}", fullmatch=True), max_size=5),
+    b=st.booleans(),
+)
 def test_text_round_trip(n, x, words, b):
     assert check_value(Parameter("n", "int", 0, ""), str(n)) == n
     assert check_value(Parameter("x", "float", 0.0, ""), repr(x)) == x
@@ -154,7 +170,9 @@ def test_the_test_notebook_declares_parameters():
     assert check_defaults(declared) == []
 
 
-@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem
+)
 def test_every_report_notebook_has_a_valid_parameters_cell(notebook):
     declared = read_parameters(notebook)
     assert declared, f"{notebook.name} has no cell tagged `parameters`"

@@ -40,13 +40,28 @@ def write_case(folder: Path, population: int = 10_000) -> Path:
 
 
 def folder_state(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 # -- fast: everything that fails before a kernel starts ------------------------------------------
 def test_unknown_parameter_is_exit_2_naming_it_and_listing_valid_ones(tmp_path, capsys):
     case = write_case(tmp_path / "case")
-    code = main(["report", str(case), "--notebook", str(TINY), "-p", "pionts=3", "--out", str(tmp_path / "r")])
+    code = main(
+        [
+            "report",
+            str(case),
+            "--notebook",
+            str(TINY),
+            "-p",
+            "pionts=3",
+            "--out",
+            str(tmp_path / "r"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "`pionts` is not a parameter of tiny.ipynb (did you mean `points`?)" in err
@@ -57,9 +72,23 @@ def test_unknown_parameter_is_exit_2_naming_it_and_listing_valid_ones(tmp_path, 
 
 def test_wrong_type_is_exit_2(tmp_path, capsys):
     case = write_case(tmp_path / "case")
-    code = main(["report", str(case), "--notebook", str(TINY), "-p", "points=twelve", "--out", str(tmp_path / "r")])
+    code = main(
+        [
+            "report",
+            str(case),
+            "--notebook",
+            str(TINY),
+            "-p",
+            "points=twelve",
+            "--out",
+            str(tmp_path / "r"),
+        ]
+    )
     assert code == 2
-    assert "`points` = 'twelve' does not fit type `int`: expected a whole number" in capsys.readouterr().err
+    assert (
+        "`points` = 'twelve' does not fit type `int`: expected a whole number"
+        in capsys.readouterr().err
+    )
 
 
 def test_injected_parameters_cannot_be_set_and_unknown_scenarios_are_refused(tmp_path, capsys):
@@ -112,7 +141,14 @@ def test_good_run_failed_run_and_changed_case(tmp_path):
     assert latest_run(root) == good.folder.resolve()
     assert not list(root.glob(".partial-*"))
     names = {p.name for p in good.folder.iterdir()}
-    assert {"tiny.ipynb", "tiny.html", "manifest.json", "figures", "results", "artefacts.jsonl"} <= names
+    assert {
+        "tiny.ipynb",
+        "tiny.html",
+        "manifest.json",
+        "figures",
+        "results",
+        "artefacts.jsonl",
+    } <= names
     manifest = json.loads((good.folder / "manifest.json").read_text())
     assert manifest["parameters"] == {"points": 6, "case_path": str(case.resolve())}
     assert manifest["seed"] == 20261123
@@ -132,7 +168,9 @@ def test_good_run_failed_run_and_changed_case(tmp_path):
     failed = info.value.result.folder
     assert failed.name.startswith("failed-") and failed.parent == root
     error_nb = nbformat.read(str(failed / "tiny.ipynb"), 4)
-    assert any(o.get("ename") == "ZeroDivisionError" for c in error_nb.cells for o in c.get("outputs", []))
+    assert any(
+        o.get("ename") == "ZeroDivisionError" for c in error_nb.cells for o in c.get("outputs", [])
+    )
     assert "cell 8" in (failed / "error.txt").read_text()
     assert not (failed / "tiny.html").exists()
     assert latest_run(root) == good.folder.resolve()
@@ -153,10 +191,24 @@ def test_cli_report_with_scenario_writes_result_json(tmp_path, capsys):
     case = write_case(tmp_path / "case")
     out = tmp_path / "reports"
     result_json = tmp_path / "result.json"
-    code = main([
-        "report", str(case), "--notebook", str(TINY), "--scenario", "hoog", "-p", "labels=a,b,c",
-        "--out", str(out), "--formats", "html", "--result-json", str(result_json),
-    ])
+    code = main(
+        [
+            "report",
+            str(case),
+            "--notebook",
+            str(TINY),
+            "--scenario",
+            "hoog",
+            "-p",
+            "labels=a,b,c",
+            "--out",
+            str(out),
+            "--formats",
+            "html",
+            "--result-json",
+            str(result_json),
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     data = json.loads(result_json.read_text())
     assert data["ok"] and data["scenario"] == "hoog" and "-tiny-hoog-" in data["run_id"]

@@ -247,7 +247,7 @@ def table_html(
     ]
     decimals = [column_decimals(frame[c]) for c in frame.columns]
     head = "".join(
-        f'<th class="{"num" if isnum else "txt"}">{html.escape(str(c))}'
+        f'<th class="{"num" if isnum else "txt"}">{_breakable(str(c))}'
         + (
             f' <span class="ond-unit">({html.escape(units[str(c)])})</span>'
             if str(c) in units
@@ -264,6 +264,11 @@ def table_html(
         )
         rows.append(f"<tr>{cells}</tr>")
     return f'<table class="ond-data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _breakable(name: str) -> str:
+    """An escaped column name that may wrap after underscores (long snake_case headers)."""
+    return html.escape(name).replace("_", "_<wbr>")
 
 
 def _py(v: Any) -> Any:

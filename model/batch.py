@@ -1,0 +1,341 @@
+"""Run many report runs in parallel (cases × scenarios, or one region's municipalities), each isolated.
+
+Every run is its own ``python -m model report`` process with its own kernel and its own run
+folder (unique run ids), so runs cannot write into each other's folders, also when two batches
+run at once. A failed run does not stop the batch; its error notebook is kept in its
+``failed-<run-id>`` folder. The batch writes ``<root>/batches/<batch-id>/summary.csv`` and one log
+per run, and prints a summary table.
+
+A region file lists the municipalities::
+
+    name: regio-voorbeeld          # optional: names the batch folder
+    notebook: scenarios            # default notebook of every entry
+    parameters: {paths: 500}       # default parameters of every entry
+    municipalities:
+      - case: ../cases/demo/case.yaml     # relative to the region file
+        scenario: hoog                    # optional
+        parameters: {language: en}        # merged over the defaults
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from model.errors import InputError
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    case: str = Field(description="Case file, relative to the region file.")
+    scenario: str | None = None
+    notebook: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    name: str | None = Field(
+        default=None, description="Label in the summary (default: the case file's folder)."
+    )
+
+
+class RegionFile(BaseModel):
+    """A region file: defaults plus one entry per municipality."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str | None = None
+    notebook: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    municipalities: list[_Entry] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report run of a batch."""
+
+    case: Path
+    scenario: str | None = None
+    notebook: str | None = None
+    parameters: tuple[tuple[str, str], ...] = ()
+    label: str = ""
+
+    def command(
+        self,
+        out: Path | None,
+        formats: Sequence[str] | None,
+        result_json: Path,
+        no_pdf: bool = False,
+    ) -> list[str]:
+        """The ``python -m model report`` command line of this job."""
+        cmd = [
+            sys.executable,
+            "-m",
+            "model",
+            "report",
+            str(self.case),
+            "--result-json",
+            str(result_json),
+        ]
+        if self.notebook:
+            cmd += ["--notebook", self.notebook]
+        if self.scenario:
+            cmd += ["--scenario", self.scenario]
+        for name, value in self.parameters:
+            cmd += ["-p", f"{name}={value}"]
+        if out is not None:
+            cmd += ["--out", str(out)]
+        if formats is not None:
+            cmd += ["--formats", ",".join(formats) or "none"]
+        if no_pdf:
+            cmd.append("--no-pdf")
+        return cmd
+
+
+@dataclass
+class JobResult:
+    """What became of one job."""
+
+    job: Job
+    status: str  # ok | failed | invalid
+    seconds: float
+    folder: str = ""
+    message: str = ""
+    log: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _text(value: Any) -> str:
+    """A YAML value as ``-p`` text the runner parses back to the same value."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _params(values: Mapping[str, Any], as_text: bool) -> tuple[tuple[str, str], ...]:
+    return tuple((k, v if as_text else _text(v)) for k, v in values.items())
+
+
+def jobs_for_cases(
+    cases: Sequence[str | Path],
+    scenarios: Sequence[str] | None = None,
+    notebook: str | None = None,
+    parameters: Mapping[str, str] | None = None,
+) -> list[Job]:
+    """One job per case and scenario (``scenarios=["all"]``: every scenario in each case file)."""
+    from model.case import load_case_file
+
+    jobs = []
+    for case in cases:
+        path = Path(case)
+        names: list[str | None] = list(scenarios) if scenarios else [None]
+        if names == ["all"]:
+            names = list(load_case_file(path))
+        for s in names:
+            jobs.append(Job(path, s, notebook, _params(parameters or {}, True), path.parent.name))
+    return jobs
+
+
+def jobs_for_region(
+    region: str | Path, notebook: str | None = None, parameters: Mapping[str, str] | None = None
+) -> tuple[str, list[Job]]:
+    """The batch name and one job per municipality of a region file (command-line values win)."""
+    from model.case import read_yaml
+
+    region = Path(region)
+    try:
+        spec = RegionFile.model_validate(read_yaml(region))
+    except ValidationError as exc:
+        problems = [
+            f"{region.name}, field `{'.'.join(str(p) for p in e['loc'])}`: {e['msg']}"
+            for e in exc.errors()
+        ]
+        raise InputError(f"{region}: the region file is not valid", problems) from None
+    jobs = []
+    for entry in spec.municipalities:
+        case = Path(entry.case)
+        case = case if case.is_absolute() else (region.parent / case)
+        if not case.is_file():
+            raise InputError(f"{region.name}: case file {entry.case!r} not found ({case})")
+        values = {k: _text(v) for k, v in {**spec.parameters, **entry.parameters}.items()}
+        values.update(parameters or {})
+        jobs.append(
+            Job(
+                case,
+                entry.scenario,
+                notebook or entry.notebook or spec.notebook,
+                tuple(values.items()),
+                entry.name or case.parent.name,
+            )
+        )
+    return spec.name or region.stem, jobs
+
+
+def _run_one(
+    job: Job, index: int, out: Path | None, formats: Sequence[str] | None, logs: Path, no_pdf: bool
+) -> JobResult:
+    stem = f"{index:03d}-{job.label or job.case.stem}" + (
+        f"-{job.scenario}" if job.scenario else ""
+    )
+    result_json = logs / f"{stem}.json"
+    log = logs / f"{stem}.log"
+    env = dict(os.environ)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")  # one core per run: the workers are the parallelism
+    started = time.perf_counter()
+    with open(log, "w", encoding="utf-8") as fh:
+        proc = subprocess.run(
+            job.command(out, formats, result_json, no_pdf),
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    seconds = time.perf_counter() - started
+    text = log.read_text(encoding="utf-8", errors="replace").strip()
+    if result_json.is_file():
+        data = json.loads(result_json.read_text(encoding="utf-8"))
+        status = "ok" if data.get("ok") else ("invalid" if proc.returncode == 2 else "failed")
+        return JobResult(
+            job, status, seconds, data.get("folder", ""), data.get("error") or "", str(log), data
+        )
+    status = "invalid" if proc.returncode == 2 else "failed"
+    last = text.splitlines()[-1] if text else f"exit code {proc.returncode}"
+    return JobResult(job, status, seconds, "", last, str(log))
+
+
+def run_batch(
+    jobs: Sequence[Job],
+    workers: int | None = None,
+    out: str | Path | None = None,
+    formats: Sequence[str] | None = None,
+    name: str = "batch",
+    progress: bool = True,
+    no_pdf: bool = False,
+) -> tuple[list[JobResult], Path]:
+    """Run the jobs in parallel processes; returns the results (in job order) and the batch folder.
+
+    Parameters
+    ----------
+    jobs : Sequence[Job]
+        From :func:`jobs_for_cases` or :func:`jobs_for_region`.
+    workers : int, optional
+        Parallel runs; default the number of CPU cores (at most the number of jobs).
+    out : str or Path, optional
+        Report root passed to every run (runs go to ``<out>/<run-id>``); default ``reports/<case>``.
+    formats : Sequence[str], optional
+        Export formats of every run; default per notebook.
+    name : str
+        Name in the batch id.
+    progress : bool
+        Show a progress bar on standard error.
+    no_pdf : bool
+        Leave out the PDF of every run.
+    """
+    from tqdm import tqdm
+
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    base = Path(out) if out else Path("reports")
+    folder = base / "batches" / f"{stamp}-{name}-{os.getpid()}-{secrets.token_hex(2)}"
+    (folder / "logs").mkdir(parents=True)
+    run_out = Path(out) if out else None
+    results: list[JobResult | None] = [None] * len(jobs)
+    bar = tqdm(total=len(jobs), desc=name, unit="run", disable=not progress, file=sys.stderr)
+    failed = 0
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            pool.submit(_run_one, job, i, run_out, formats, folder / "logs", no_pdf): i
+            for i, job in enumerate(jobs)
+        }
+        for fut in as_completed(futures):
+            res = fut.result()
+            results[futures[fut]] = res
+            failed += res.status != "ok"
+            bar.set_postfix(failed=failed)
+            bar.update(1)
+    bar.close()
+    done = [r for r in results if r is not None]
+    write_summary(done, folder / "summary.csv")
+    return done, folder
+
+
+def write_summary(results: Sequence[JobResult], path: Path) -> None:
+    """Write the summary CSV: case, scenario, notebook, status, seconds, folder, message, log."""
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(
+            ["case", "scenario", "notebook", "status", "seconds", "folder", "message", "log"]
+        )
+        for r in results:
+            w.writerow(
+                [
+                    str(r.job.case),
+                    r.job.scenario or "",
+                    r.job.notebook or "",
+                    r.status,
+                    f"{r.seconds:.1f}",
+                    r.folder,
+                    r.message.splitlines()[0] if r.message else "",
+                    r.log,
+                ]
+            )
+
+
+def summary_table(results: Sequence[JobResult]) -> str:
+    """A plain-text table of the results for the terminal."""
+    rows = [("case", "scenario", "status", "seconds", "folder")]
+    for r in results:
+        where = r.folder or (r.message.splitlines()[0][:70] if r.message else "")
+        rows.append(
+            (
+                r.job.label or str(r.job.case),
+                r.job.scenario or "-",
+                r.status,
+                f"{r.seconds:.1f}",
+                where,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = []
+    for k, row in enumerate(rows):
+        lines.append(
+            "  ".join(
+                c.ljust(w) if i != 3 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row[:4], widths, strict=True))
+            )
+            + "  "
+            + row[4]
+        )
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 6)
+    return "\n".join(lines)
+
+
+def exit_code(results: Sequence[JobResult]) -> int:
+    """0 when every run succeeded, 2 when some had invalid input, else 1."""
+    statuses = {r.status for r in results}
+    if statuses <= {"ok"}:
+        return 0
+    return 2 if statuses == {"ok", "invalid"} or statuses == {"invalid"} else 1
+
+
+def as_dict(result: JobResult) -> dict[str, Any]:
+    """JSON-ready mapping of a result."""
+    d = asdict(result)
+    d["job"]["case"] = str(result.job.case)
+    return d
