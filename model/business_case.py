@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -70,6 +71,10 @@ class BusinessCase:
         The tidy result table (business_case.csv).
     assumptions
         Every assumption made (Dutch or English as written; the report lists them).
+    last_normbedrag_eur_per_place_day
+        The normbedrag in the last month of the horizon (break-even factors are expressed in it).
+    case, location
+        The resolved case and the register row (for the report).
     """
 
     location_id: str
@@ -84,6 +89,8 @@ class BusinessCase:
     table: pd.DataFrame
     assumptions: list[str]
     last_normbedrag_eur_per_place_day: float
+    case: Any = None
+    location: pd.Series | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The CSV tables: ``business_case`` and ``tornado``."""
@@ -264,6 +271,8 @@ def run_business_case(
         table=out,
         assumptions=[*inputs.notes, *notes],
         last_normbedrag_eur_per_place_day=last_norm,
+        case=case,
+        location=row,
     )
 
 
@@ -279,3 +288,32 @@ def write_business_case(bc: BusinessCase, out: str | Path) -> None:
             os.replace(f, out / f.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load_business_case(
+    case_path: str | Path,
+    location_id: str | None = None,
+    scenario: str | None = None,
+    paths: int | None = None,
+    seed: int | None = None,
+) -> BusinessCase:
+    """Read a case file and make the business case of one location (the notebook's one call).
+
+    ``case_path`` may be relative to the repository root; ``location_id`` None or empty takes the case's
+    ``business_case.location_id``; ``seed`` None or negative takes the case's seed; ``scenario`` None or
+    ``basis`` the base case.
+    """
+    from model.case import load_case
+    from model.results import resolve_case_path
+
+    case = load_case(
+        resolve_case_path(case_path), None if scenario in (None, "", "basis") else scenario
+    )
+    location = location_id or case.business_case.location_id
+    if not location:
+        raise InputError(
+            f"{case_path}: name the building: a location id, or `business_case.location_id` in the case file"
+        )
+    return run_business_case(
+        case, location, paths=paths, seed=None if seed is None or seed < 0 else seed
+    )

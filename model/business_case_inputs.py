@@ -227,13 +227,13 @@ def build_alternatives(
     alts = [
         Alternative(
             name="buy_rule",
-            label=f"{row['name']}: kopen, hergebruik volgens beslisregel",
+            label="Kopen, hergebruik via beslisregel",
             plan="rule",
             **common,
         ),
         Alternative(
             name="buy_fixed",
-            label=f"{row['name']}: kopen, hergebruik op vaste datum",
+            label="Kopen, hergebruik op vaste datum",
             plan="fixed",
             **common,
         ),
