@@ -21,7 +21,7 @@ import pandas as pd
 
 from model.case import Case
 from model.gap import DAYS_PER_YEAR, Allocation
-from model.locations import Register
+from model.locations import Register, closing_month
 
 COST_LINES = ("capex", "fixed_opex", "variable_opex", "closing_cost", "staff_locations")
 INCOME_LINES = ("income_normbedrag", "income_coa_rent", "income_spreidingswet")
@@ -113,8 +113,8 @@ def rate_by_year(name: str, column: str, years: np.ndarray) -> tuple[np.ndarray,
             else int(last.index[0])
         )
         note = (
-            f"ASSUMPTION: {column} for {carried[0]}–{carried[-1]} not published; "
-            f"the {ref} value ({last[ref]:g}) is carried forward (data/reference/{name}.csv)"
+            f"ASSUMPTION: {column} for {carried[0]}–{carried[-1]} is not published, so the {ref} "
+            f"value ({last[ref]:g}) is carried forward (data/reference/{name}.csv)"
         )
     return out, note
 
@@ -184,19 +184,21 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     }
     status, kind = t["status"].to_numpy(), t["kind"].to_numpy()
 
-    # occupied place-days per stream, location and year (paths, locations, years)
-    place_days = {s: np.zeros((paths, n_loc, n_year)) for s in alloc.stream_order}
-    for s, idx in alloc.locations.items():
-        if idx.size == 0:
-            continue
-        occ = alloc.occupied_by_month[s]  # (months, paths, n)
-        for y in range(n_year):
-            months = np.flatnonzero(year_of == y)
-            block = occ[months[0] : months[-1] + 1].reshape(len(months), -1)
-            place_days[s][:, idx, y] = (days[months].astype(np.float32) @ block).reshape(
-                paths, idx.size
-            )
-    all_days = sum(place_days.values()) if place_days else np.zeros((paths, n_loc, n_year))
+    # occupied place-days per stream: (paths, locations serving the stream, years)
+    place_days = {
+        st: _yearly_place_days(alloc.occupied_by_month[st], days, year_of, n_year)
+        for st in alloc.stream_order
+    }
+
+    def per_place_day(rate: np.ndarray, streams: tuple[str, ...]) -> np.ndarray:
+        """EUR per location and year from occupied place-days of ``streams`` at ``rate`` (L,) or (L, Y)."""
+        out = np.zeros((paths, n_loc, n_year))
+        rate = rate if rate.ndim == 2 else rate[:, None]
+        for st in streams:
+            idx = alloc.locations.get(st, np.zeros(0, dtype=np.intp))
+            if idx.size:
+                out[:, idx, :] += place_days[st] * rate[idx][None]
+        return out
 
     lines: dict[str, np.ndarray] = {}
     capex = np.zeros((1, n_loc, n_year))
@@ -212,7 +214,9 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
             closing[0, i, year_of[periods.get_loc(cap.closing[i] + 1)]] = col["closing_cost_eur"][i]
     lines["capex"] = capex
     lines["fixed_opex"] = (col["fixed_opex_eur_per_year"][:, None] * open_months / 12.0)[None]
-    lines["variable_opex"] = all_days * col["variable_opex_eur_per_place_day"][None, :, None]
+    lines["variable_opex"] = per_place_day(
+        col["variable_opex_eur_per_place_day"], alloc.stream_order
+    )
     lines["closing_cost"] = closing
 
     # staff: the register's staff_fte, else a manager per open reception location plus staff per resident
@@ -223,25 +227,18 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
         ]
     )
     override = t["staff_fte"].to_numpy(dtype=float)
-    resident_years = sum(
-        (place_days[s] for s in place_days if s in RECEPTION_STREAMS), np.zeros((1, n_loc, n_year))
-    )
-    resident_years = resident_years / DAYS_PER_YEAR
-    fte = np.where(
-        reception[None, :, None],
-        org.location_manager_fte_per_location * open_months[None] / 12.0
-        + org.staff_fte_per_100_residents / 100.0 * resident_years,
-        0.0,
-    )
-    has_override = ~np.isnan(override)
-    fte[:, has_override, :] = 0.0
-    fte = (
-        fte
-        + np.where(has_override, np.nan_to_num(override), 0.0)[None, :, None]
-        * open_months[None]
+    by_norm = reception & np.isnan(override)
+    fte_fixed = (
+        np.where(by_norm, org.location_manager_fte_per_location, np.nan_to_num(override))[:, None]
+        * open_months
         / 12.0
     )
-    lines["staff_locations"] = fte * org.cost_per_fte_eur_per_year
+    per_resident_day = np.where(
+        by_norm, org.staff_fte_per_100_residents / 100.0 / DAYS_PER_YEAR, 0.0
+    )
+    lines["staff_locations"] = org.cost_per_fte_eur_per_year * (
+        fte_fixed[None] + per_place_day(per_resident_day, tuple(RECEPTION_STREAMS))
+    )
 
     # income
     assumptions: dict[str, str] = {}
@@ -250,9 +247,8 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     assumptions["income_normbedrag"] = "; ".join(n for n in (note_goo, note_poo) if n)
     poo_per_day = poo * 12.0 / DAYS_PER_YEAR
     hosts = kind == "private_hosts"
-    ukraine_days = place_days.get("ukraine", np.zeros((paths, n_loc, n_year)))
     rate = np.where(hosts[:, None], poo_per_day[None, :], goo[None, :])  # (L, Y)
-    lines["income_normbedrag"] = ukraine_days * rate[None]
+    lines["income_normbedrag"] = per_place_day(rate, ("ukraine",))
     serves_asylum = np.array(["asylum" in s for s in cap.streams])
     lines["income_coa_rent"] = (
         np.where(serves_asylum, col["coa_rent_eur_per_place_year"] * col["capacity_places"], 0.0)[
@@ -265,9 +261,8 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     incentive = np.zeros((1, n_loc, n_year))
     for i in range(n_loc):
         if serves_asylum[i] and status[i] != "existing" and cap.opening[i] is not None:
-            months_open = (
-                (cap.closing[i] - cap.opening[i]).n + 1 if cap.closing[i] is not None else None
-            )
+            last = closing_month(t.iloc[i])  # from the register: the horizon may end earlier
+            months_open = (last - cap.opening[i]).n + 1 if last is not None else None
             lasting = months_open is None or months_open > 12 * min_years
             per_place = (
                 durable_eur if (col["capacity_places"][i] > min_places and lasting) else other_eur
@@ -294,6 +289,21 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     return Budget(
         years=years, ids=tuple(cap.ids), lines=lines, central=central, assumptions=assumptions
     )
+
+
+def _yearly_place_days(
+    occupied: np.ndarray, days: np.ndarray, year_of: np.ndarray, n_year: int
+) -> np.ndarray:
+    """(months, paths, n) occupied places -> (paths, n, years) occupied place-days (days per month as weights)."""
+    months, paths, n = occupied.shape
+    out = np.zeros((paths, n, n_year))
+    if n == 0:
+        return out
+    for y in range(n_year):
+        m = np.flatnonzero(year_of == y)
+        block = occupied[m[0] : m[-1] + 1].reshape(m.size, -1)  # consecutive months: a view
+        out[:, :, y] = (days[m].astype(occupied.dtype) @ block).reshape(paths, n)
+    return out
 
 
 def _bands(values: np.ndarray) -> dict[str, np.ndarray]:

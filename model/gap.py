@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from model import STREAMS
 from model.ensemble import Need
 from model.locations import Capacity, Register
 
@@ -121,9 +122,14 @@ class Allocation:
         return self.occupied_by_month[stream].transpose(1, 2, 0)
 
     def occupied_total(self) -> np.ndarray:
-        """Occupied places of all streams, shape (paths, locations, months), float32 (a new array)."""
+        """Occupied places of all streams, shape (paths, locations, months), in register order (a new array)."""
         months, paths = len(self.capacity.periods), self.paths
-        out = np.zeros((months, paths, len(self.capacity.ids)), dtype=np.float32)
+        dtype = (
+            next(iter(self.occupied_by_month.values())).dtype
+            if self.occupied_by_month
+            else np.float32
+        )
+        out = np.zeros((months, paths, len(self.capacity.ids)), dtype=dtype)
         for s, idx in self.locations.items():
             out[:, :, idx] += self.occupied_by_month[s]
         return out.transpose(1, 2, 0)
@@ -137,7 +143,7 @@ def allocate(
     stream_order: Sequence[str] = STREAM_FILL_ORDER,
     dtype: type = np.float32,
 ) -> Allocation:
-    """Fill locations with need, per path and month (vectorised over paths, a loop over months).
+    """Fill locations with need, per path and month (vectorised over paths and months; a loop over streams).
 
     Parameters
     ----------
@@ -157,41 +163,57 @@ def allocate(
     Allocation
     """
     streams = need.streams if isinstance(need, Need) else dict(need)
-    ordered = [s for s in stream_order if s in streams] + [
-        s for s in streams if s not in stream_order
-    ]
+    ordered = [s for s in stream_order if s in streams]
+    ordered += [s for s in streams if s not in stream_order]
     rank = np.arange(len(cap.ids)) if order is None else np.asarray(order, dtype=np.intp)
     paths, months = next(iter(streams.values())).shape
     locs = {s: np.array([i for i in rank if s in cap.streams[i]], dtype=np.intp) for s in ordered}
-    last_stream = {
-        i: s for s in ordered for i in locs[s]
-    }  # a later stream overwrites: the last one wins
-    tail = {
-        s: np.array([i for i in locs[s] if last_stream[i] == s], dtype=np.intp) for s in ordered
-    }
-    occ = {s: np.empty((months, paths, len(locs[s])), dtype=dtype) for s in ordered}
-    short = {s: np.empty((paths, months)) for s in ordered}
-    empty = {s: np.zeros((paths, months)) for s in ordered}
-    places = cap.places.astype(dtype)
-    remaining = np.empty((paths, len(cap.ids)), dtype=dtype)
-    for t in range(months):
-        remaining[:] = places[:, t]
-        for s in ordered:
-            want = streams[s][:, t].astype(dtype)
-            idx = locs[s]
-            if idx.size == 0:
-                short[s][:, t] = np.maximum(want, 0.0)
-                continue
-            offer = remaining[:, idx]
-            cum = np.cumsum(offer, axis=1)
-            taken = want[:, None] - (cum - offer)
-            np.clip(taken, 0.0, offer, out=taken)
-            occ[s][t] = taken
-            remaining[:, idx] = offer - taken
-            short[s][:, t] = np.maximum(want - cum[:, -1], 0.0)
-        for s in ordered:
-            if tail[s].size:
-                empty[s][:, t] = remaining[:, tail[s]].sum(axis=1)
+    later = {i: s for s in ordered for i in locs[s]}  # the last stream to fill each location
+    places = np.ascontiguousarray(cap.places.T, dtype=dtype)  # (months, locations)
+    left: dict[
+        int, np.ndarray
+    ] = {}  # shared location -> what earlier streams left, (months, paths)
+    occ, short, empty = {}, {}, {}
+    for s in ordered:
+        idx = locs[s]
+        want = np.ascontiguousarray(streams[s].T, dtype=dtype)  # (months, paths)
+        taken = occ[s] = np.empty((months, paths, idx.size), dtype=dtype)
+        if idx.size == 0:
+            short[s] = np.maximum(want, 0.0).T.astype(float)
+            empty[s] = np.zeros((paths, months))
+            continue
+        if not any(i in left for i in idx):  # capacity the same on every path: no cumsum over paths
+            offer = places[:, idx]  # (months, n)
+            np.subtract(want[:, :, None], (np.cumsum(offer, axis=1) - offer)[:, None, :], out=taken)
+            np.clip(taken, 0.0, offer[:, None, :], out=taken)
+            total = offer.sum(axis=1)[:, None]
+            source = offer[:, None, :]
+        else:
+            full = np.empty_like(taken)
+            full[:] = places[:, idx][:, None, :]
+            for j, i in enumerate(idx):
+                if i in left:
+                    full[:, :, j] = left.pop(i)
+            cum = np.cumsum(full, axis=2)
+            np.subtract(cum, full, out=cum)  # cum is now what the earlier locations offer
+            np.subtract(want[:, :, None], cum, out=taken)
+            total = cum[:, :, -1] + full[:, :, -1]
+            np.clip(taken, 0.0, full, out=taken)
+            source = full
+        short[s] = np.maximum(want - total, 0.0).T.astype(float)
+        last = np.array(
+            [later[i] == s for i in idx], dtype=dtype
+        )  # locations whose empty places count here
+        if (
+            last.all()
+        ):  # greedy filling occupies min(need, offer): no pass over the locations needed
+            free = np.maximum(total - want, 0.0)
+        else:
+            free = (source @ last) - (taken @ last)  # (months, paths) or broadcastable
+        for j in np.flatnonzero(last == 0):
+            left[idx[j]] = source[:, :, j] - taken[:, :, j]  # passed on to a later stream
+        free = np.broadcast_to(free, (months, paths)).astype(float)
+        empty[s] = np.ascontiguousarray(free.T)
     return Allocation(
         capacity=cap,
         order=rank,
@@ -202,6 +224,11 @@ def allocate(
         shortfall=short,
         empty=empty,
     )
+
+
+def _report_order(streams: Sequence[str]) -> list[str]:
+    """Streams in report order (ukraine, asylum, status holders), others after."""
+    return [s for s in STREAMS if s in streams] + [s for s in streams if s not in STREAMS]
 
 
 def first_risky_month(
@@ -223,7 +250,7 @@ def gap_table(
     """
     cap, periods = alloc.capacity, alloc.capacity.periods
     frames = []
-    for s in alloc.stream_order:
+    for s in _report_order(alloc.stream_order):
         short = alloc.shortfall[s]
         q50, q90 = np.quantile(short, (0.5, 0.9), axis=0)
         frame = pd.DataFrame({k: v for k, v in labels.items()}, index=range(len(periods)))
@@ -254,7 +281,7 @@ def gap_summary(
     """
     periods = alloc.capacity.periods
     rows = []
-    for s in alloc.stream_order:
+    for s in _report_order(alloc.stream_order):
         short = alloc.shortfall[s]
         prob = (short >= SHORTFALL_THRESHOLD).mean(axis=0)
         months_short = short.sum(axis=1)

@@ -120,15 +120,12 @@ def read_register(
     cells = read_cells(path, sheet)
     where = path.name + (f", sheet '{cells.sheet}'" if cells.sheet else "")
     columns, ignored = _map_headers(cells.headers, cells.rows, where)
-    records, problems = validate_rows(cells.rows, columns, where)
+    records, problems = validate_rows(cells.rows, columns, where, cells.headers)
     if problems:
         raise InputError(f"{path}: the location register has {len(problems)} problem(s)", problems)
     if not records:
         raise InputError(f"{path}: the location register has no locations")
-    table = pd.DataFrame([r for _, r in records], columns=list(COLUMN_ORDER)).set_index("id")
-    for c in ("available_from", "available_until"):
-        table[c] = pd.to_datetime(table[c])
-    table["priority"] = table["priority"].astype("Int64")
+    table = _typed(pd.DataFrame([r for _, r in records], columns=list(COLUMN_ORDER)))
     register = Register(
         table=table,
         warnings=[],
@@ -141,6 +138,29 @@ def read_register(
     )
     register.warnings.extend(register_warnings(register, start))
     return register
+
+
+TEXT_COLUMNS = ("id", "name", "status", "kind", "streams", "address", "crs", "wijk_code", "reuse_options", "notes")
+DATE_COLUMNS = ("available_from", "available_until")
+INT_COLUMNS = ("capacity_places", "lead_time_months")
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fixed dtypes whatever the cells held: text (missing NaN), datetime64, int64, Int64 priority, float64."""
+    out = {}
+    for c in frame.columns:
+        values = frame[c].tolist()
+        if c in TEXT_COLUMNS:
+            out[c] = pd.Series(values, dtype="str")
+        elif c in DATE_COLUMNS:
+            out[c] = pd.to_datetime(pd.Series(values, dtype=object))
+        elif c in INT_COLUMNS:
+            out[c] = pd.Series(values, dtype="int64")
+        elif c == "priority":
+            out[c] = pd.Series(values, dtype="Int64")
+        else:
+            out[c] = pd.Series([np.nan if v is None else v for v in values], dtype="float64")
+    return pd.DataFrame(out).set_index("id")
 
 
 def load_register(case: Case) -> Register:

@@ -1,0 +1,203 @@
+"""Tests of the money: hand-computed micro cases, reference rates, and location sums equal to portfolio totals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model.budget import COST_LINES, INCOME_LINES, budget, budget_table, rate_by_year
+from model.case import load_case
+from model.ensemble import Need
+from model.gap import allocate, fill_order
+from model.locations import capacity, read_register
+from model.portfolio import analyse_portfolio, portfolio_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "cases" / "demo" / "case.yaml"
+HEADER = (
+    "id,name,status,kind,streams,capacity_places,occupancy_norm_share,available_from,lead_time_months,available_until,"
+    "purchase_price_eur,conversion_capex_eur,furnishing_capex_eur,fixed_opex_eur_per_year,"
+    "variable_opex_eur_per_place_day,closing_cost_eur,coa_rent_eur_per_place_year,staff_fte\n"
+)
+NO_STAFF = {"project_leader_fte": 1.0, "secretary_fte": 0.0, "location_manager_fte_per_location": 0.0,
+            "staff_fte_per_100_residents": 0.0, "cost_per_fte_eur_per_year": 100_000.0}
+
+
+def make_case(months: int = 12, **organisation: float):
+    return load_case(DEMO).with_updates(horizon_months=months, organisation={**NO_STAFF, **organisation})
+
+
+def run(tmp_path: Path, body: str, need: dict[str, np.ndarray], case=None):
+    path = tmp_path / "reg.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    reg = read_register(path)
+    case = case or make_case(next(iter(need.values())).shape[1])
+    cap = capacity(reg, case.periods)
+    alloc = allocate(need, cap, fill_order(reg, cap, "cost"))
+    return case, reg, alloc, budget(case, reg, alloc)
+
+
+TWO = (
+    # A: existing municipal building, 10 places, 36,500 EUR a year fixed, 10 EUR per place-day
+    "A,School (fictief),existing,municipal_building,ukraine,10,1,,0,,0,0,0,36500,10,0,0,\n"
+    # B: bought from July, 150,000 capex, 12,000 a year fixed, 20 EUR per place-day
+    "B,Kantoor (fictief),candidate,purchase,ukraine,10,1,01-07-2026,0,,100000,40000,10000,12000,20,0,0,\n"
+)
+
+
+def test_two_locations_hand_computed(tmp_path):
+    need = {"ukraine": np.full((1, 12), 15.0)}
+    case, reg, alloc, b = run(tmp_path, TWO, need)
+    assert list(b.years) == [2026]
+    # A is cheaper and always full (10 places x 365 days); B takes 5 places Jul-Dec (184 days)
+    np.testing.assert_allclose(b.lines["variable_opex"][0, :, 0], [10 * 365 * 10, 5 * 184 * 20])
+    np.testing.assert_allclose(b.lines["fixed_opex"][0, :, 0], [36_500, 6_000])
+    np.testing.assert_allclose(b.lines["capex"][0, :, 0], [0, 150_000])
+    # normbedrag 2026 not published: the 2025 value (44 EUR per place-day) is carried forward
+    np.testing.assert_allclose(b.lines["income_normbedrag"][0, :, 0], [44 * 3650, 44 * 920])
+    assert "ASSUMPTION" in b.assumptions["income_normbedrag"]
+    np.testing.assert_allclose(b.portfolio_total("staff_central"), [[100_000]])
+    net = 36_500 + 36_500 + 18_400 + 6_000 + 150_000 + 100_000 - 44 * (3650 + 920)
+    np.testing.assert_allclose(b.portfolio_total("net_cost"), [[net]])
+    np.testing.assert_allclose(alloc.shortfall["ukraine"][0], [5] * 6 + [0] * 6)
+    table = budget_table(b, portfolio="test")
+    row = table[(table["scope"] == "portfolio") & (table["line"] == "income_normbedrag")].iloc[0]
+    assert row["mean_eur"] == pytest.approx(44 * 4570) and "ASSUMPTION" in row["assumption"]
+    assert row["p10_eur"] == row["p90_eur"] == row["mean_eur"]
+
+
+def test_staff_per_location_and_per_resident(tmp_path):
+    need = {"ukraine": np.full((1, 12), 15.0)}
+    case = make_case(12, location_manager_fte_per_location=1.0, staff_fte_per_100_residents=2.0)
+    _, _, _, b = run(tmp_path, TWO, need, case)
+    resident_years = np.array([3650, 920]) / 365.25
+    expected = (np.array([1.0, 0.5]) + 0.02 * resident_years) * 100_000
+    np.testing.assert_allclose(b.lines["staff_locations"][0, :, 0], expected)
+    # an explicit staff_fte replaces the norm
+    body = TWO.replace("0,36500,10,0,0,\n", "0,36500,10,0,0,0.25\n", 1)
+    _, _, _, b = run(tmp_path, body, need, case)
+    assert b.lines["staff_locations"][0, 0, 0] == pytest.approx(0.25 * 100_000)
+
+
+def test_asylum_income_coa_rent_and_spreidingswet(tmp_path):
+    body = (
+        # durable: >100 places, no end date -> 5,000 EUR per place when it opens (March)
+        "C,Zorgcentrum (fictief),candidate,purchase,asylum,120,1,01-03-2026,0,,0,0,0,0,0,0,1000,\n"
+        # not durable: 80 places -> 2,500 EUR per place; existing AZC gets no incentive
+        "D,Paviljoen (fictief),planned,lease,asylum,80,1,01-01-2026,0,31-12-2027,0,0,0,0,0,0,0,\n"
+        "E,AZC (fictief),existing,coa_location,asylum,300,1,,0,,0,0,0,0,0,0,500,\n"
+    )
+    _, _, _, b = run(tmp_path, body, {"asylum": np.full((2, 24), 100.0)})
+    # a location of 120 places for 2 years only is not durable, even when the horizon ends first
+    short = body.replace("01-03-2026,0,,", "01-03-2026,0,28-02-2028,", 1)
+    _, _, _, b2 = run(tmp_path, short, {"asylum": np.full((2, 24), 100.0)})
+    assert b2.lines["income_spreidingswet"][0, 0, 0] == pytest.approx(120 * 2_500)
+    np.testing.assert_allclose(b.lines["income_spreidingswet"][0, :, 0], [600_000, 200_000, 0])
+    np.testing.assert_allclose(b.lines["income_spreidingswet"][0, :, 1], 0)
+    np.testing.assert_allclose(b.lines["income_coa_rent"][0, :, 0], [1000 * 120 * 10 / 12, 0, 500 * 300])
+    assert "ASSUMPTION" in b.assumptions["income_spreidingswet"]
+
+
+def test_private_hosts_earn_the_poo_amount(tmp_path):
+    body = "P,Gastgezinnen (fictief),existing,private_hosts,ukraine,20,1,,0,,0,0,0,0,0,0,0,\n"
+    _, _, _, b = run(tmp_path, body, {"ukraine": np.full((1, 12), 20.0)})
+    assert b.lines["income_normbedrag"][0, 0, 0] == pytest.approx(20 * 365 * 48 * 12 / 365.25)
+
+
+def test_closing_cost_in_the_month_after_closing(tmp_path):
+    body = "H,Hotel (fictief),existing,hotel,ukraine,10,1,,0,31-12-2026,0,0,0,0,80,5000,0,\n"
+    _, _, _, b = run(tmp_path, body, {"ukraine": np.full((1, 24), 10.0)})
+    np.testing.assert_allclose(b.lines["closing_cost"][0, 0], [0, 5000])
+    np.testing.assert_allclose(b.lines["variable_opex"][0, 0], [10 * 365 * 80, 0])
+
+
+def test_rate_by_year_carries_the_last_known_value_forward():
+    rates, note = rate_by_year("normbedrag", "goo_eur_per_place_day", np.array([2024, 2025, 2026, 2030]))
+    np.testing.assert_allclose(rates, [61, 44, 44, 44])
+    assert "2026–2030" in note and "ASSUMPTION" in note
+    rates, note = rate_by_year("normbedrag", "goo_eur_per_place_day", np.array([2023, 2024]))
+    assert note == "" and list(rates) == [83, 61]
+
+
+# -- properties: money adds up from location to portfolio ----------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    level=st.floats(0, 400),
+    spread=st.floats(0, 150),
+    seed=st.integers(0, 2**16),
+)
+def test_location_money_adds_up_to_the_portfolio(level, spread, seed):
+    case = load_case(DEMO).with_updates(horizon_months=24)
+    from model.locations import load_register
+
+    reg = load_register(case)
+    rng = np.random.default_rng(seed)
+    need = {s: np.maximum(level + spread * rng.standard_normal((5, 24)), 0) for s in ("ukraine", "asylum", "status_holders")}
+    cap = capacity(reg, case.periods, start=case.start)
+    b = budget(case, reg, allocate(need, cap, fill_order(reg, cap)))
+    for line in COST_LINES + INCOME_LINES:
+        np.testing.assert_allclose(b.portfolio_total(line), b.location_total(line).sum(axis=1))
+    costs = sum(np.broadcast_to(b.portfolio_total(k), (5, 2)) for k in COST_LINES) + b.portfolio_total("staff_central")
+    income = sum(np.broadcast_to(b.portfolio_total(k), (5, 2)) for k in INCOME_LINES)
+    np.testing.assert_allclose(b.portfolio_total("net_cost"), costs - income)
+    table = budget_table(b)
+    loc = table[table["scope"] == "location"].groupby(["year", "line"])["mean_eur"].sum()
+    port = table[table["scope"] == "portfolio"].set_index(["year", "line"])["mean_eur"]
+    for line in COST_LINES + INCOME_LINES + ("income_total",):
+        np.testing.assert_allclose(loc.xs(line, level="line"), port.xs(line, level="line"), rtol=1e-9, atol=1e-6)
+
+
+# -- the portfolio tables -------------------------------------------------------------------------
+
+
+def synthetic_need(case, paths: int = 50, seed: int = 1) -> Need:
+    rng = np.random.default_rng(seed)
+    months = len(case.periods)
+    trend = np.linspace(0, 1, months)
+    streams = {
+        "ukraine": 235 - 60 * trend + 25 * rng.standard_normal((paths, 1)) * (1 + trend),
+        "asylum": np.full((paths, months), 260.0) + 60 * rng.standard_normal((paths, 1)) * trend,
+        "status_holders": np.maximum(5 + 60 * trend * rng.lognormal(0, 0.4, (paths, 1)), 0),
+    }
+    return Need(case.scenario, case.periods, streams, {"ukraine": "places", "asylum": "places", "status_holders": "dwellings"})
+
+
+def test_portfolio_tables_of_the_demo_are_tidy_and_deterministic():
+    case = load_case(DEMO)
+    need = synthetic_need(case)
+    tables = portfolio_tables(case, need)
+    assert {"capacity", "gap", "gap_summary", "locations", "budget", "cost_comparison", "register_warnings"} <= set(tables)
+    assert set(tables["gap"]["portfolio"]) == {"committed", "with_candidates"}
+    assert len(tables["gap"]) == 2 * 3 * 120
+    assert tables["budget"]["year"].min() == 2026 and tables["budget"]["year"].max() == 2035
+    assert {"mean_eur", "p10_eur", "p50_eur", "p90_eur"} <= set(tables["budget"].columns)
+    locs = tables["locations"]
+    assert (locs.loc[locs["portfolio"] == "committed", "status"] != "candidate").all()
+    assert (locs["occupancy_mean_share"].dropna() <= 1 + 1e-6).all()
+    again = portfolio_tables(case, need)
+    for name, frame in tables.items():
+        assert frame.to_csv(index=False) == again[name].to_csv(index=False), name
+    # candidates only add capacity: the shortfall can only fall
+    g = tables["gap"].set_index(["portfolio", "stream", "period"])["shortfall_mean"]
+    assert (g.loc["with_candidates"] <= g.loc["committed"] + 1e-6).all()
+
+
+def test_cost_per_occupied_place_day_matches_an_independent_formula():
+    case = load_case(DEMO)
+    analysis = analyse_portfolio(case, synthetic_need(case, paths=20))
+    run_ = analysis.runs["committed"]
+    locs = analysis.tables["locations"].set_index(["portfolio", "location_id"]).loc["committed"]
+    b, alloc = run_.budget, run_.allocation
+    days = case.periods.days_in_month.to_numpy(dtype=float)
+    occupied = alloc.occupied_total().astype(float)  # (paths, locations, months)
+    place_days = (occupied * days).sum(axis=2).mean(axis=0)
+    costs = sum(b.lines[k].sum(axis=2).mean(axis=0) for k in COST_LINES)
+    expected = pd.Series(costs / place_days, index=list(run_.capacity.ids))
+    np.testing.assert_allclose(locs["cost_eur_per_occupied_place_day"].loc[expected.index], expected, rtol=1e-5)
