@@ -317,3 +317,30 @@ def load_business_case(
     return run_business_case(
         case, location, paths=paths, seed=None if seed is None or seed < 0 else seed
     )
+
+
+def business_case_tables(runs: dict[str, Any], register: Any) -> dict[str, pd.DataFrame]:
+    """``business_case`` and ``tornado`` tables for ``onderdak run``: one block per scenario.
+
+    Parameters
+    ----------
+    runs
+        Scenario name → :class:`model.results.ScenarioRun` (its ``case`` and simulated ``need``).
+    register
+        The case's location register.
+
+    Returns
+    -------
+    dict
+        Empty when the case names no ``business_case.location_id``; else the two tables with a leading
+        ``scenario`` column, each scenario evaluated on its own ensemble.
+    """
+    blocks: dict[str, list[pd.DataFrame]] = {"business_case": [], "tornado": []}
+    for name, run in runs.items():
+        location = run.case.business_case.location_id
+        if not location:
+            continue
+        bc = run_business_case(run.case, location, register=register, need=run.need)
+        for key, table in bc.tables().items():
+            blocks[key].append(table.assign(scenario=name)[["scenario", *table.columns]])
+    return {k: pd.concat(v, ignore_index=True) for k, v in blocks.items() if v}

@@ -22,7 +22,13 @@ from model.alternatives import (
     expected_npv,
     probability_cheapest,
 )
-from model.business_case import TABLE_COLUMNS, run_business_case, summary_table, write_business_case
+from model.business_case import (
+    TABLE_COLUMNS,
+    business_case_tables,
+    run_business_case,
+    summary_table,
+    write_business_case,
+)
 from model.case import load_case
 from model.cli import main
 from model.errors import InputError
@@ -295,3 +301,15 @@ def test_notebook_is_a_template_without_outputs_or_logic():
         assert not c.get("outputs") and c.get("execution_count") is None
         src = "".join(c["source"])
         assert not re.search(r"^\s*(def|class|for|while)\b", src, flags=re.MULTILINE), src
+
+
+def test_tables_for_onderdak_run_have_a_scenario_column(demo_case_path):
+    from model.locations import load_register
+    from model.results import select_cases, simulate
+
+    cases = select_cases(demo_case_path, ["basis", "hoog"])
+    runs = {n: simulate(c, paths=30) for n, c in cases.items()}
+    tables = business_case_tables(runs, load_register(cases["basis"]))
+    assert set(tables) == {"business_case", "tornado"}
+    assert list(tables["business_case"].columns) == ["scenario", *TABLE_COLUMNS]
+    assert set(tables["tornado"]["scenario"]) == {"basis", "hoog"}
