@@ -165,7 +165,8 @@ def build_alternatives(
 ) -> tuple[list[Alternative], list[str]]:
     """The alternatives for the same need: the location bought (rule and fixed plan) and the standard ones.
 
-    The location: capex = purchase + conversion + furnishing, its fixed and variable opex, value at
+    The location: its usable places (capacity × occupancy norm; need beyond them and beyond the
+    target goes to recourse), capex = purchase + conversion + furnishing, its fixed and variable opex, value at
     the horizon = market value (else the purchase price), and its reuse. Lease, Leegstandwet and flex
     units use the location's running costs plus their own rent or capex; each is included only when
     its ASSUMPTION parameter is set in the case. The hotel uses the KHN rate (data/reference).
@@ -211,9 +212,10 @@ def build_alternatives(
         option, s.reuse.get(option), market_value_eur=market, units_investment_eur=units
     )
     closing = _closing_term(case, row, opening)
+    usable = _num(row, "capacity_places") * _num(row, "occupancy_norm_share")
     common = dict(
         kind="buy_convert",
-        capacity_places=target,
+        capacity_places=usable,
         capex_eur=capex,
         lead_time_months=opening,
         term_months=closing,
