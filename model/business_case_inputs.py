@@ -89,21 +89,27 @@ def business_case_inputs(
     if len(periods) > len(case.periods):
         what = "de laatste maand per pad" if settings.need_beyond_horizon == "last" else "nul"
         notes.append(
-            f"ASSUMPTION: behoefte na {case.periods[-1]} (einde van de simulatie) = {what} "
+            f"AANNAME: behoefte na {case.periods[-1]} (einde van de simulatie) = {what} "
             f"(business_case.need_beyond_horizon)."
         )
     streams = register.streams(location_id)
     if "ukraine" in streams:
         norm = normbedrag_per_month(periods)
         income = norm.eur_per_place_day
-        notes.extend(norm.notes)
+        later = [y for y in norm.assumed_years if y > (norm.last_known_year or 0)]
+        if later:
+            notes.append(
+                f"AANNAME: normbedrag voor {later[0]}–{later[-1]} niet gepubliceerd; de waarde van "
+                f"{norm.last_known_year} (€ {norm.eur_per_place_day[-1]:.0f} per plaats-dag) is doorgetrokken "
+                "(data/reference/normbedrag.csv)."
+            )
         notes.append(
-            "Normbedrag in nominale euro's van het jaar zelf, niet geïndexeerd naar het prijsjaar (ASSUMPTION)."
+            "AANNAME: normbedrag in euro's van het jaar zelf, niet geïndexeerd naar het prijsjaar."
         )
     elif "asylum" in streams:
         income = np.full(len(periods), float(row["coa_rent_eur_per_place_year"]) / 365.25)
         notes.append(
-            "ASSUMPTION: COA-huur per plaats-jaar uit het register, toegerekend per bezette plaats-dag."
+            "AANNAME: COA-huur per plaats-jaar uit het register, toegerekend per bezette plaats-dag."
         )
     else:
         income = np.zeros(len(periods))
@@ -119,11 +125,11 @@ def business_case_inputs(
         )
     else:
         notes.append(
-            f"ASSUMPTION: opvang buiten het alternatief kost € {recourse:.0f} per plaats-dag (instelling)."
+            f"AANNAME: opvang buiten het alternatief kost € {recourse:.0f} per plaats-dag (instelling)."
         )
     notes.append(
-        f"Discontovoet {case.discount_rate_real_share:.2%} "
-        f"reëel per jaar; bedragen in prijzen van {case.price_year}."
+        f"Discontovoet {case.discount_rate_real_share * 100:.2f}".replace(".", ",")
+        + f"% reëel per jaar; bedragen in prijzen van {case.price_year}."
     )
     signal = None
     if settings.decision_rule_lookahead_months > 0:
@@ -195,7 +201,7 @@ def build_alternatives(
     if market <= 0:
         market = purchase
         notes.append(
-            "ASSUMPTION: geen marktwaarde in het register; de aankoopprijs geldt als waarde van het pand."
+            "AANNAME: geen marktwaarde in het register; de aankoopprijs geldt als waarde van het pand."
         )
     registered = [o for o in str(row.get("reuse_options") or "").split(";") if o in REUSE_OPTIONS]
     option = s.reuse_option or (
@@ -205,7 +211,7 @@ def build_alternatives(
     )
     if option not in s.reuse:
         notes.append(
-            f"ASSUMPTION: geen parameters voor hergebruik `{option}` in de case; standaardwaarden (nul) gebruikt."
+            f"AANNAME: geen parameters voor hergebruik `{option}` in de case; standaardwaarden (nul) gebruikt."
         )
     units = purchase if row["kind"] == "flex_units" else 0.0
     reuse = reuse_spec(
@@ -289,7 +295,7 @@ def build_alternatives(
             )
         )
         notes.append(
-            f"Flexwoningen: € {scalar('flex_unit_cost_eur_2022'):,.0f} per unit (prijspeil 2022, niet geïndexeerd; "
+            f"Flexwoningen: € {_fmt(scalar('flex_unit_cost_eur_2022'))} per unit (prijspeil 2022, niet geïndexeerd; "
             f"{citation('flex_unit_cost_eur_2022')}); verplaatsen kost {scalar('flex_relocation_cost_share'):.0%} "
             f"({citation('flex_relocation_cost_share')}), restwaarde {scalar('flex_residual_value_share'):.0%} "
             f"({citation('flex_residual_value_share')}); standtijd max {scalar('flex_standing_years_max'):.0f} jaar."
@@ -339,6 +345,8 @@ def build_alternatives(
                 reuse=reuse_u,
             )
         )
+    used = sorted({a.reuse.option for a in alts if a.reuse is not None})
+    notes.extend(settings_assumptions(s, used))
     names = [a.name for a in alts]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -346,6 +354,31 @@ def build_alternatives(
             f"business_case.alternatives: names {dupes} are already used; choose other names"
         )
     return alts, notes
+
+
+def settings_assumptions(settings: BusinessCaseSettings, reuse_options: list[str]) -> list[str]:
+    """The user parameters of the business case that are assumptions, with the values used (Dutch)."""
+    out = []
+    for name, info in type(settings).model_fields.items():
+        value = getattr(settings, name)
+        if value is not None and "ASSUMPTION" in (info.description or ""):
+            out.append(f"AANNAME business_case.{name} = {_fmt(value)}")
+    for option in reuse_options:
+        params = settings.reuse.get(option)
+        if params is not None:
+            values = ", ".join(
+                f"{k} = {_fmt(v)}" for k, v in params.model_dump().items() if v is not None
+            )
+            out.append(f"AANNAME business_case.reuse.{option}: {values}")
+    return out
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}".replace(",", ".")
+    return str(value)
 
 
 def _closing_term(case: Case, row: pd.Series, opening: int) -> int | None:

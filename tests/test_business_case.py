@@ -232,7 +232,7 @@ def test_demo_business_case_evaluates_every_alternative(demo_business_case):
     cheapest = t[t.metric == "probability_cheapest_share"]["mean"]
     assert cheapest.sum() == pytest.approx(1.0)
     assert bc.flexibility.best_eur >= 0
-    assert any("ASSUMPTION" in a for a in bc.assumptions)
+    assert any("AANNAME" in a for a in bc.assumptions)
     assert {"purchase_price", "normbedrag", "occupancy", "discount_rate", "timing"} <= set(
         bc.tornado.parameter
     )
