@@ -142,7 +142,7 @@ def npv_distributions(bc: BusinessCase, language: str = "nl") -> Figure:
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(names) + 1.6))
     ax.boxplot(
         data,
-        vert=False,
+        orientation="horizontal",
         whis=(10, 90),
         showfliers=False,
         widths=0.55,

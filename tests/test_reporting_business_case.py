@@ -1,0 +1,50 @@
+"""Business-case report: every figure is a Figure, tables have units in their headers, the narrative advises."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.figure import Figure
+
+from model.business_case import load_business_case
+from model.reporting import business_case as rep
+from model.reporting import business_case_narrative as txt
+
+
+@pytest.fixture(scope="module")
+def bc(demo_case_path):
+    return load_business_case(demo_case_path, paths=60)
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        "npv_distributions",
+        "cash_flow_chart",
+        "reuse_timeline",
+        "flexibility_figure",
+        "tornado_figure",
+    ],
+)
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_figures_are_figures(bc, figure, language):
+    fig = getattr(rep, figure)(bc, language=language)
+    assert isinstance(fig, Figure)
+    plt.close(fig)
+
+
+def test_tables(bc):
+    alt = rep.alternatives_table(bc)
+    assert len(alt) == len(bc.alternatives) and "(€ mln)" in alt.columns[1]
+    assert alt["kans goedkoopst"].sum() == pytest.approx(1.0, abs=0.02)  # rounded to 2 decimals
+    be = rep.break_even_table(bc)
+    assert len(be) == len(bc.alternatives) - 2
+    assert len(rep.assumptions_table(bc)) == len(bc.assumptions)
+
+
+def test_narrative_has_an_advice_and_caveats(bc):
+    text = txt.narrative(bc)
+    assert "**Advies.**" in text and "**Kanttekeningen.**" in text and "fictieve" in text
+    assert "Caveats" in txt.narrative(bc, "en")
+    message, numbers = txt.headline(bc)
+    assert message and len(numbers) == 4
