@@ -5,17 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.budget import COST_LINES, INCOME_LINES, budget, budget_table, rate_by_year
 from model.case import load_case
-from model.ensemble import Need
 from model.gap import allocate, fill_order
 from model.locations import capacity, read_register
-from model.portfolio import analyse_portfolio, portfolio_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo" / "case.yaml"
@@ -24,12 +21,19 @@ HEADER = (
     "purchase_price_eur,conversion_capex_eur,furnishing_capex_eur,fixed_opex_eur_per_year,"
     "variable_opex_eur_per_place_day,closing_cost_eur,coa_rent_eur_per_place_year,staff_fte\n"
 )
-NO_STAFF = {"project_leader_fte": 1.0, "secretary_fte": 0.0, "location_manager_fte_per_location": 0.0,
-            "staff_fte_per_100_residents": 0.0, "cost_per_fte_eur_per_year": 100_000.0}
+NO_STAFF = {
+    "project_leader_fte": 1.0,
+    "secretary_fte": 0.0,
+    "location_manager_fte_per_location": 0.0,
+    "staff_fte_per_100_residents": 0.0,
+    "cost_per_fte_eur_per_year": 100_000.0,
+}
 
 
 def make_case(months: int = 12, **organisation: float):
-    return load_case(DEMO).with_updates(horizon_months=months, organisation={**NO_STAFF, **organisation})
+    return load_case(DEMO).with_updates(
+        horizon_months=months, organisation={**NO_STAFF, **organisation}
+    )
 
 
 def run(tmp_path: Path, body: str, need: dict[str, np.ndarray], case=None):
@@ -99,7 +103,9 @@ def test_asylum_income_coa_rent_and_spreidingswet(tmp_path):
     assert b2.lines["income_spreidingswet"][0, 0, 0] == pytest.approx(120 * 2_500)
     np.testing.assert_allclose(b.lines["income_spreidingswet"][0, :, 0], [600_000, 200_000, 0])
     np.testing.assert_allclose(b.lines["income_spreidingswet"][0, :, 1], 0)
-    np.testing.assert_allclose(b.lines["income_coa_rent"][0, :, 0], [1000 * 120 * 10 / 12, 0, 500 * 300])
+    np.testing.assert_allclose(
+        b.lines["income_coa_rent"][0, :, 0], [1000 * 120 * 10 / 12, 0, 500 * 300]
+    )
     assert "ASSUMPTION" in b.assumptions["income_spreidingswet"]
 
 
@@ -117,7 +123,9 @@ def test_closing_cost_in_the_month_after_closing(tmp_path):
 
 
 def test_rate_by_year_carries_the_last_known_value_forward():
-    rates, note = rate_by_year("normbedrag", "goo_eur_per_place_day", np.array([2024, 2025, 2026, 2030]))
+    rates, note = rate_by_year(
+        "normbedrag", "goo_eur_per_place_day", np.array([2024, 2025, 2026, 2030])
+    )
     np.testing.assert_allclose(rates, [61, 44, 44, 44])
     assert "2026–2030" in note and "ASSUMPTION" in note
     rates, note = rate_by_year("normbedrag", "goo_eur_per_place_day", np.array([2023, 2024]))
@@ -139,65 +147,23 @@ def test_location_money_adds_up_to_the_portfolio(level, spread, seed):
 
     reg = load_register(case)
     rng = np.random.default_rng(seed)
-    need = {s: np.maximum(level + spread * rng.standard_normal((5, 24)), 0) for s in ("ukraine", "asylum", "status_holders")}
+    need = {
+        s: np.maximum(level + spread * rng.standard_normal((5, 24)), 0)
+        for s in ("ukraine", "asylum", "status_holders")
+    }
     cap = capacity(reg, case.periods, start=case.start)
     b = budget(case, reg, allocate(need, cap, fill_order(reg, cap)))
     for line in COST_LINES + INCOME_LINES:
         np.testing.assert_allclose(b.portfolio_total(line), b.location_total(line).sum(axis=1))
-    costs = sum(np.broadcast_to(b.portfolio_total(k), (5, 2)) for k in COST_LINES) + b.portfolio_total("staff_central")
+    costs = sum(
+        np.broadcast_to(b.portfolio_total(k), (5, 2)) for k in COST_LINES
+    ) + b.portfolio_total("staff_central")
     income = sum(np.broadcast_to(b.portfolio_total(k), (5, 2)) for k in INCOME_LINES)
     np.testing.assert_allclose(b.portfolio_total("net_cost"), costs - income)
     table = budget_table(b)
     loc = table[table["scope"] == "location"].groupby(["year", "line"])["mean_eur"].sum()
     port = table[table["scope"] == "portfolio"].set_index(["year", "line"])["mean_eur"]
     for line in COST_LINES + INCOME_LINES + ("income_total",):
-        np.testing.assert_allclose(loc.xs(line, level="line"), port.xs(line, level="line"), rtol=1e-9, atol=1e-6)
-
-
-# -- the portfolio tables -------------------------------------------------------------------------
-
-
-def synthetic_need(case, paths: int = 50, seed: int = 1) -> Need:
-    rng = np.random.default_rng(seed)
-    months = len(case.periods)
-    trend = np.linspace(0, 1, months)
-    streams = {
-        "ukraine": 235 - 60 * trend + 25 * rng.standard_normal((paths, 1)) * (1 + trend),
-        "asylum": np.full((paths, months), 260.0) + 60 * rng.standard_normal((paths, 1)) * trend,
-        "status_holders": np.maximum(5 + 60 * trend * rng.lognormal(0, 0.4, (paths, 1)), 0),
-    }
-    return Need(case.scenario, case.periods, streams, {"ukraine": "places", "asylum": "places", "status_holders": "dwellings"})
-
-
-def test_portfolio_tables_of_the_demo_are_tidy_and_deterministic():
-    case = load_case(DEMO)
-    need = synthetic_need(case)
-    tables = portfolio_tables(case, need)
-    assert {"capacity", "gap", "gap_summary", "locations", "budget", "cost_comparison", "register_warnings"} <= set(tables)
-    assert set(tables["gap"]["portfolio"]) == {"committed", "with_candidates"}
-    assert len(tables["gap"]) == 2 * 3 * 120
-    assert tables["budget"]["year"].min() == 2026 and tables["budget"]["year"].max() == 2035
-    assert {"mean_eur", "p10_eur", "p50_eur", "p90_eur"} <= set(tables["budget"].columns)
-    locs = tables["locations"]
-    assert (locs.loc[locs["portfolio"] == "committed", "status"] != "candidate").all()
-    assert (locs["occupancy_mean_share"].dropna() <= 1 + 1e-6).all()
-    again = portfolio_tables(case, need)
-    for name, frame in tables.items():
-        assert frame.to_csv(index=False) == again[name].to_csv(index=False), name
-    # candidates only add capacity: the shortfall can only fall
-    g = tables["gap"].set_index(["portfolio", "stream", "period"])["shortfall_mean"]
-    assert (g.loc["with_candidates"] <= g.loc["committed"] + 1e-6).all()
-
-
-def test_cost_per_occupied_place_day_matches_an_independent_formula():
-    case = load_case(DEMO)
-    analysis = analyse_portfolio(case, synthetic_need(case, paths=20))
-    run_ = analysis.runs["committed"]
-    locs = analysis.tables["locations"].set_index(["portfolio", "location_id"]).loc["committed"]
-    b, alloc = run_.budget, run_.allocation
-    days = case.periods.days_in_month.to_numpy(dtype=float)
-    occupied = alloc.occupied_total().astype(float)  # (paths, locations, months)
-    place_days = (occupied * days).sum(axis=2).mean(axis=0)
-    costs = sum(b.lines[k].sum(axis=2).mean(axis=0) for k in COST_LINES)
-    expected = pd.Series(costs / place_days, index=list(run_.capacity.ids))
-    np.testing.assert_allclose(locs["cost_eur_per_occupied_place_day"].loc[expected.index], expected, rtol=1e-5)
+        np.testing.assert_allclose(
+            loc.xs(line, level="line"), port.xs(line, level="line"), rtol=1e-9, atol=1e-6
+        )

@@ -77,7 +77,10 @@ def test_shared_location_gives_status_holders_first_and_passes_on_the_rest(tmp_p
     )
     cap = capacity(reg, PERIODS)
     order = fill_order(reg, cap)
-    need = {"ukraine": np.array([[5.0, 25.0, 40.0]]), "status_holders": np.array([[5.0, 8.0, 30.0]])}
+    need = {
+        "ukraine": np.array([[5.0, 25.0, 40.0]]),
+        "status_holders": np.array([[5.0, 8.0, 30.0]]),
+    }
     alloc = allocate(need, cap, order)
     assert alloc.stream_order == ("status_holders", "ukraine")
     np.testing.assert_allclose(alloc.occupied("status_holders")[0, 0], [5, 8, 20])
@@ -128,7 +131,13 @@ def test_first_risky_month_is_empty_when_never_risky():
 
 # -- properties ----------------------------------------------------------------------------------
 
-STREAM_SETS = [("ukraine",), ("asylum",), ("status_holders",), ("ukraine", "status_holders"), ("asylum", "ukraine")]
+STREAM_SETS = [
+    ("ukraine",),
+    ("asylum",),
+    ("status_holders",),
+    ("ukraine", "status_holders"),
+    ("asylum", "ukraine"),
+]
 
 
 @st.composite
@@ -136,10 +145,26 @@ def portfolios(draw):
     n_loc = draw(st.integers(1, 6))
     months = draw(st.integers(1, 5))
     paths = draw(st.integers(1, 4))
-    places = np.array(draw(st.lists(st.lists(st.floats(0, 60), min_size=months, max_size=months), min_size=n_loc, max_size=n_loc)))
+    places = np.array(
+        draw(
+            st.lists(
+                st.lists(st.floats(0, 60), min_size=months, max_size=months),
+                min_size=n_loc,
+                max_size=n_loc,
+            )
+        )
+    )
     streams = tuple(draw(st.sampled_from(STREAM_SETS)) for _ in range(n_loc))
     need = {
-        s: np.array(draw(st.lists(st.lists(st.floats(0, 150), min_size=months, max_size=months), min_size=paths, max_size=paths)))
+        s: np.array(
+            draw(
+                st.lists(
+                    st.lists(st.floats(0, 150), min_size=months, max_size=months),
+                    min_size=paths,
+                    max_size=paths,
+                )
+            )
+        )
         for s in ("ukraine", "asylum", "status_holders")
     }
     order = np.array(draw(st.permutations(range(n_loc))), dtype=np.intp)
@@ -169,10 +194,14 @@ def test_allocation_invariants(case):
     for s in need:
         occ = alloc.occupied(s).sum(axis=1)
         assert (alloc.shortfall[s] >= 0).all()
-        np.testing.assert_allclose(occ + alloc.shortfall[s], need[s], atol=tol)  # occupied + shortfall = need
+        np.testing.assert_allclose(
+            occ + alloc.shortfall[s], need[s], atol=tol
+        )  # occupied + shortfall = need
     # every usable place is either occupied or empty (empty counted once, for one stream)
     empty = sum(alloc.empty.values())
-    np.testing.assert_allclose(total.sum(axis=1) + empty, np.broadcast_to(cap.places.sum(axis=0), empty.shape), atol=1e-5)
+    np.testing.assert_allclose(
+        total.sum(axis=1) + empty, np.broadcast_to(cap.places.sum(axis=0), empty.shape), atol=1e-5
+    )
 
 
 @settings(max_examples=30, deadline=None)

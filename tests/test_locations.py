@@ -91,12 +91,26 @@ def test_parse_date_refuses_impossible_dates():
         parse_date("juni 2022")
 
 
-@pytest.mark.parametrize("header", ["bsn", "BSN", "geboortedatum", "date_of_birth", "naam_bewoner", "Resident name", "bewoner", "Voornaam"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "bsn",
+        "BSN",
+        "geboortedatum",
+        "date_of_birth",
+        "naam_bewoner",
+        "Resident name",
+        "bewoner",
+        "Voornaam",
+    ],
+)
 def test_personal_data_headers_are_recognised(header):
     assert is_personal_data_header(header)
 
 
-@pytest.mark.parametrize("header", ["naam", "name", "aantal_bewoners", "capaciteit_plaatsen", "adres", "wijkcode"])
+@pytest.mark.parametrize(
+    "header", ["naam", "name", "aantal_bewoners", "capaciteit_plaatsen", "adres", "wijkcode"]
+)
 def test_ordinary_headers_are_not_personal_data(header):
     assert not is_personal_data_header(header)
 
@@ -115,13 +129,22 @@ def test_demo_register_is_realistic():
     t = reg.table
     assert 12 <= len(t) <= 16
     assert set(t["status"]) == {"existing", "planned", "candidate"}
-    assert {"coa_location", "hotel", "leegstandwet", "flex_units", "private_hosts", "holiday_park"} <= set(t["kind"])
+    assert {
+        "coa_location",
+        "hotel",
+        "leegstandwet",
+        "flex_units",
+        "private_hosts",
+        "holiday_park",
+    } <= set(t["kind"])
     assert t["name"].str.contains("fictief").all()
     goo = t[t["streams"].str.contains("ukraine") & (t["kind"] != "private_hosts")]
     assert goo["capacity_places"].between(20, 120).all()
     assert t.loc[t["kind"] == "coa_location", "capacity_places"].between(150, 400).all()
     for loc_id, row in t.iterrows():
-        nearest = min(math.hypot(row["x"] - x, row["y"] - y) for x, y in WIJK_CENTRES[row["wijk_code"]])
+        nearest = min(
+            math.hypot(row["x"] - x, row["y"] - y) for x, y in WIJK_CENTRES[row["wijk_code"]]
+        )
         assert nearest <= 300, f"{loc_id} is {nearest:.0f} m from its wijk centre"
     cand = t[t["status"] == "candidate"]
     assert (cand["reuse_options"] != "").sum() >= 4
@@ -197,7 +220,11 @@ def test_personal_data_is_refused_with_a_reason():
 
 
 def test_bsn_numbers_in_an_unknown_column_are_refused(tmp_path):
-    path = write(tmp_path, "A,Opvang (fictief),bestaand,huur,oekraine,2,1,,0,,123456782\n", HEADER.strip() + ",kenmerk\n")
+    path = write(
+        tmp_path,
+        "A,Opvang (fictief),bestaand,huur,oekraine,2,1,,0,,123456782\n",
+        HEADER.strip() + ",kenmerk\n",
+    )
     with pytest.raises(InputError, match="never on persons"):
         read_register(path)
 
@@ -211,7 +238,11 @@ def test_missing_required_column_names_the_dutch_alias(tmp_path):
 
 
 def test_unknown_columns_are_ignored_with_a_warning(tmp_path):
-    path = write(tmp_path, "A,Opvang (fictief),bestaand,huur,oekraine,20,1,,0,,blauw\n", HEADER.strip() + ",kleur\n")
+    path = write(
+        tmp_path,
+        "A,Opvang (fictief),bestaand,huur,oekraine,20,1,,0,,blauw\n",
+        HEADER.strip() + ",kleur\n",
+    )
     reg = read_register(path)
     assert any("`kleur` is onbekend" in w for w in reg.warnings)
 
@@ -247,7 +278,11 @@ def test_warnings_for_legal_terms_lead_times_and_closed_locations(tmp_path):
     assert "vóór de start" in by_id["E"]
     assert "geen einddatum" in by_id["F"]
     # without a start, only the start-independent warnings remain
-    assert {w.split(" ")[0] for w in read_register(write(tmp_path, body)).warnings} == {"A", "B", "F"}
+    assert {w.split(" ")[0] for w in read_register(write(tmp_path, body)).warnings} == {
+        "A",
+        "B",
+        "F",
+    }
 
 
 # -- capacity -----------------------------------------------------------------------------------------

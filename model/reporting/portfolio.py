@@ -363,7 +363,7 @@ def budget_overview(
     lab = LINE_LABELS.get(language, LINE_LABELS["nl"])
     order = [k for k in lab if k in wide.index]
     wide = wide.loc[order]
-    wide.index = [lab[k] for k in order]
+    wide.index = pd.Index([lab[k] for k in order], name="post" if language != "en" else "line")
     wide.columns = [str(c) for c in wide.columns]
     return wide
 
@@ -384,3 +384,8 @@ def assumptions(analysis: PortfolioAnalysis) -> list[str]:
             if part and part not in out:
                 out.append(part)
     return out
+
+
+def assumptions_table(analysis: PortfolioAnalysis, language: str = "nl") -> pd.DataFrame:
+    """The budget's ASSUMPTION notes as a one-column table."""
+    return pd.DataFrame({"aanname" if language != "en" else "assumption": assumptions(analysis)})

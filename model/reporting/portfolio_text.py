@@ -197,7 +197,9 @@ def narrative(analysis: PortfolioAnalysis, language: str = "nl") -> str:
     notes = assumptions(analysis)
     if notes:
         paras.append(
-            ("**Assumptions.** " if en else "**Aannames.** ") + " ".join(f"{n}." for n in notes)
+            f"The budget rests on {len(notes)} assumption(s); see the table of assumptions."
+            if en
+            else f"De begroting rust op {len(notes)} aanname(s); zie de tabel met aannames."
         )
     if analysis.register.warnings:
         n = len(analysis.register.warnings)
