@@ -23,7 +23,16 @@ from model.locations import capacity, read_register
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_S, TARGET_GB = 1.5, 2.0
-KINDS = ("municipal_building", "lease", "purchase", "hotel", "holiday_park", "flex_units", "leegstandwet", "coa_location")
+KINDS = (
+    "municipal_building",
+    "lease",
+    "purchase",
+    "hotel",
+    "holiday_park",
+    "flex_units",
+    "leegstandwet",
+    "coa_location",
+)
 STREAMS = ("ukraine", "asylum", "status_holders", "ukraine;status_holders")
 
 
@@ -58,14 +67,19 @@ def main(paths: int = 10_000, n_locations: int = 50) -> None:
         reg = read_register(synthetic_register(Path(tmp), n_locations))
     rng = np.random.default_rng(1)
     months = len(case.periods)
-    scale = np.exp(0.3 * rng.standard_normal((paths, 1)) + 0.2 * rng.standard_normal((paths, months)).cumsum(axis=1) / 10)
+    scale = np.exp(
+        0.3 * rng.standard_normal((paths, 1))
+        + 0.2 * rng.standard_normal((paths, months)).cumsum(axis=1) / 10
+    )
     need = Need(
         "bench",
         case.periods,
         {"ukraine": 900 * scale, "asylum": 1500 * scale[::-1], "status_holders": 300 * scale},
         {"ukraine": "places", "asylum": "places", "status_holders": "dwellings"},
     )
-    budget(case, reg, allocate(need, capacity(reg, case.periods), None))  # warm up imports and caches
+    budget(
+        case, reg, allocate(need, capacity(reg, case.periods), None)
+    )  # warm up imports and caches
 
     tracemalloc.start()
     c0 = time.process_time()
@@ -89,11 +103,19 @@ def main(paths: int = 10_000, n_locations: int = 50) -> None:
     print(f"portfolio benchmark: {paths:,} paths × {months} months × {n_locations} locations")
     print(f"  capacity + allocation : {t1 - t0:6.3f} s")
     print(f"  money (budget)        : {t2 - t1:6.3f} s")
-    print(f"  allocation and money  : {wall:6.3f} s   (target ≤ {TARGET_S} s)  {'OK' if wall <= TARGET_S else 'OVER'}")
-    print(f"  CPU time (all threads): {cpu:6.3f} s   (wall exceeds it when other processes share the cores)")
-    print(f"  peak traced memory    : {peak / 1024**3:6.3f} GB (target ≤ {TARGET_GB} GB)  {'OK' if peak / 1024**3 <= TARGET_GB else 'OVER'}")
+    print(
+        f"  allocation and money  : {wall:6.3f} s   (target ≤ {TARGET_S} s)  {'OK' if wall <= TARGET_S else 'OVER'}"
+    )
+    print(
+        f"  CPU time (all threads): {cpu:6.3f} s   (wall exceeds it when other processes share the cores)"
+    )
+    print(
+        f"  peak traced memory    : {peak / 1024**3:6.3f} GB (target ≤ {TARGET_GB} GB)  {'OK' if peak / 1024**3 <= TARGET_GB else 'OVER'}"
+    )
     print(f"  peak RSS (process)    : {rss_gb:6.3f} GB")
-    print(f"  tables (gap, budget)  : {t4 - t3:6.3f} s   (not in the target: summary statistics for the CSVs)")
+    print(
+        f"  tables (gap, budget)  : {t4 - t3:6.3f} s   (not in the target: summary statistics for the CSVs)"
+    )
 
 
 if __name__ == "__main__":

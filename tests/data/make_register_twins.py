@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
-from model.register_terms import COLUMNS, KINDS, REUSE_OPTIONS, STATUSES, STREAM_NAMES
+from model.register_terms import COLUMNS, KINDS, REUSE_OPTIONS, STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "data" / "cases" / "demo" / "locations.csv"
@@ -52,7 +52,9 @@ def translated(row: dict[str, str]) -> dict[str, object]:
     out["status"] = dutch(STATUSES, row["status"])
     out["kind"] = dutch(KINDS, row["kind"])
     out["streams"] = "; ".join(DUTCH_STREAMS[s] for s in row["streams"].split(";"))
-    out["reuse_options"] = ";".join(dutch(REUSE_OPTIONS, r) for r in row["reuse_options"].split(";") if r)
+    out["reuse_options"] = ";".join(
+        dutch(REUSE_OPTIONS, r) for r in row["reuse_options"].split(";") if r
+    )
     return out
 
 
@@ -60,7 +62,9 @@ def write_excel(header: list[str], data: list[dict[str, str]]) -> None:
     book = openpyxl.Workbook()
     info = book.active
     info.title = "Toelichting"
-    info["A1"] = "Locatieregister Gemeente Voorbeeld (fictief). Eén rij per locatie; zie tabblad Locaties."
+    info["A1"] = (
+        "Locatieregister Gemeente Voorbeeld (fictief). Eén rij per locatie; zie tabblad Locaties."
+    )
     sheet = book.create_sheet("Locaties")
     sheet.append([dutch(COLUMNS, c) if c not in ("x", "y", "crs") else c for c in header])
     for i, row in enumerate(data):
@@ -71,7 +75,12 @@ def write_excel(header: list[str], data: list[dict[str, str]]) -> None:
             if c in ("available_from", "available_until") and v:
                 # alternate real Excel dates and Dutch text dates
                 v = dt.datetime.fromisoformat(str(v)) if i % 2 else dutch_date(str(v))
-            elif c.endswith("_eur") or c.endswith("_per_year") or c.endswith("_place_day") or c == "occupancy_norm_share":
+            elif (
+                c.endswith("_eur")
+                or c.endswith("_per_year")
+                or c.endswith("_place_day")
+                or c == "occupancy_norm_share"
+            ):
                 v = dutch_number(str(v)) if i % 2 == 0 else (float(v) if v else None)
             elif c in ("capacity_places", "lead_time_months", "priority", "x", "y", "gbo_m2") and v:
                 v = int(float(v)) if float(v).is_integer() else float(v)
@@ -91,7 +100,12 @@ def write_dutch_csv(header: list[str], data: list[dict[str, str]]) -> None:
                 v = str(values[c])
                 if c in ("available_from", "available_until"):
                     v = dutch_date(v)
-                elif c.endswith("_eur") or c.endswith("_per_year") or c.endswith("_place_day") or c == "occupancy_norm_share":
+                elif (
+                    c.endswith("_eur")
+                    or c.endswith("_per_year")
+                    or c.endswith("_place_day")
+                    or c == "occupancy_norm_share"
+                ):
                     v = dutch_number(v, decimals_always=c.endswith("_eur"))
                 out.append(v.replace("€", "EUR"))
             writer.writerow(out)
