@@ -89,16 +89,19 @@ def test_two_batches_at_once_do_not_collide_and_failures_are_kept(tmp_path):
     out = tmp_path / "reports"
     good = batch.jobs_for_cases([case], None, str(TINY), {"points": "3"})
     bad = batch.jobs_for_cases([case], ["hoog"], str(TINY), {"fail": "true"})
+    invalid = batch.jobs_for_cases([case], None, str(TINY), {"points": "abc"})
 
     def one(jobs):
         return batch.run_batch(jobs, workers=2, out=out, formats=("html",), progress=False)
 
     with ThreadPoolExecutor(2) as pool:
-        (res_a, folder_a), (res_b, folder_b) = pool.map(one, [good + bad, good])
+        (res_a, folder_a), (res_b, folder_b) = pool.map(one, [good + bad, good + invalid])
 
     assert folder_a != folder_b
-    results = res_a + res_b
-    assert [r.status for r in res_a] == ["ok", "failed"] and [r.status for r in res_b] == ["ok"]
+    results = res_a + res_b[:1]
+    assert [r.status for r in res_a] == ["ok", "failed"]
+    assert [r.status for r in res_b] == ["ok", "invalid"]
+    assert "`points` = 'abc' does not fit type `int`" in res_b[1].message
     folders = [Path(r.folder) for r in results]
     assert len(set(folders)) == 3 and all(f.parent == out for f in folders)
     for r in (res_a[0], res_b[0]):
@@ -108,31 +111,30 @@ def test_two_batches_at_once_do_not_collide_and_failures_are_kept(tmp_path):
     failed = Path(res_a[1].folder)
     assert failed.name.startswith("failed-") and (failed / "tiny.ipynb").exists()
     assert "failed in cell 8" in res_a[1].message
-    assert batch.exit_code(res_a) == 1 and batch.exit_code(res_b) == 0
+    assert batch.exit_code(res_a) == 1 and batch.exit_code(res_b) == 2
     rows = list(csv.DictReader(open(folder_a / "summary.csv", encoding="utf-8")))
     assert [r["status"] for r in rows] == ["ok", "failed"] and rows[1]["scenario"] == "hoog"
     table = batch.summary_table(res_a)
     assert "failed" in table and "seconds" in table
 
 
-@pytest.mark.slow
-def test_cli_batch_exit_code_and_summary(tmp_path, capsys):
+def test_cli_batch_prints_the_summary_and_exits_non_zero(tmp_path, capsys, monkeypatch):
     case = write_case(tmp_path / "case", "cli")
-    code = main(
-        [
-            "batch",
-            str(case),
-            "--notebook",
-            str(TINY),
-            "-p",
-            "points=abc",
-            "--out",
-            str(tmp_path / "r"),
-            "--no-progress",
-            "--formats",
-            "html",
+    seen = {}
+
+    def fake_run_batch(jobs, workers, out, formats, name, progress, no_pdf=False):
+        seen.update(jobs=jobs, workers=workers, formats=formats, no_pdf=no_pdf)
+        results = [
+            batch.JobResult(jobs[0], "ok", 3.0, str(tmp_path / "r" / "run1")),
+            batch.JobResult(jobs[1], "failed", 4.0, str(tmp_path / "r" / "failed-run2"), "cell 8"),
         ]
-    )
+        return results, tmp_path / "batch"
+
+    monkeypatch.setattr(batch, "run_batch", fake_run_batch)
+    args = ["batch", str(case), "--scenario", "all", "--notebook", "tiny", "--workers", "3"]
+    code = main(args + ["--formats", "html", "--no-pdf", "--no-progress"])
     out = capsys.readouterr().out
-    assert code == 2
-    assert "invalid" in out and "0 of 1 runs succeeded" in out
+    assert code == 1
+    assert [j.scenario for j in seen["jobs"]] == ["basis", "hoog"]
+    assert seen["workers"] == 3 and seen["formats"] == ("html",) and seen["no_pdf"]
+    assert "failed-run2" in out and "1 of 2 runs succeeded" in out

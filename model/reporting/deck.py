@@ -123,6 +123,11 @@ def _footer(slide, meta: ReportMeta, number: int) -> None:
     )
 
 
+def _message_size(text: str) -> int:
+    """Point size of the key message so that it fits its box (about three lines)."""
+    return 28 if len(text) <= 130 else (24 if len(text) <= 190 else 20)
+
+
 def _notes(slide, text: str) -> None:
     slide.notes_slide.notes_text_frame.text = text
 
@@ -176,7 +181,7 @@ def _key_message_slide(
         WIDTH - 2 * MARGIN - Inches(0.35),
         Inches(2.0),
         entry["text"],
-        28,
+        _message_size(entry["text"]),
         True,
         NAVY,
         anchor=MSO_ANCHOR.MIDDLE,
@@ -294,10 +299,14 @@ def _table_slide(
     shown = frame.head(MAX_TABLE_ROWS)
     units = entry.get("units") or {}
     rows, cols = len(shown) + 1, len(shown.columns)
-    height = Inches(0.4) * rows
-    shape = slide.shapes.add_table(rows, cols, MARGIN, Inches(1.6), WIDTH - 2 * MARGIN, height)
+    row_height = min(Inches(0.4), Emu(int(Inches(4.8) / rows)))
+    shape = slide.shapes.add_table(
+        rows, cols, MARGIN, Inches(1.55), WIDTH - 2 * MARGIN, row_height * rows
+    )
     table = shape.table
-    size = 14 if rows <= 8 else 11
+    size = 14 if rows <= 8 else 10
+    for row in table.rows:
+        row.height = row_height
     for j, col in enumerate(shown.columns):
         table.cell(0, j).text = header_label(str(col), units.get(str(col)))
         decimals = column_decimals(frame[col])
@@ -308,6 +317,7 @@ def _table_slide(
             for para in cell.text_frame.paragraphs:
                 for run in para.runs:
                     run.font.size, run.font.name = Pt(size), FONT
+            cell.margin_top = cell.margin_bottom = Inches(0.03)
     if len(frame) > len(shown):
         _text(
             slide,

@@ -326,6 +326,8 @@ def run_report(
         if exc.ename == "InputError":
             raise InputError(str(error)) from None
         raise error from None
+    except KeyboardInterrupt:
+        raise _fail(root, tmp, run_id, f"{name}.ipynb: interrupted", "", result) from None
     except Exception as exc:  # kernel died, timed out, could not start
         message = f"{name}.ipynb could not be executed: {type(exc).__name__}: {exc}"
         raise _fail(root, tmp, run_id, message, repr(exc), result) from None
