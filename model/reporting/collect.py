@@ -30,6 +30,12 @@ The run folder is, in order: the folder set with :func:`set_output_dir` (the run
 environment variable ``ONDERDAK_OUTPUT_DIR`` (set by ``onderdak report`` for the kernel), else none
 (interactive use: display only). Keys are short identifiers (letters, digits, ``_``, ``-``); calling
 again with the same key replaces the earlier artefact.
+
+The deck (PPTX) is title, key message, decisions, then the figures in display order (``deck=False``
+leaves one out) and the tables shown with ``deck=True`` (keep those ≤ 12 rows), at most 10 slides:
+mark minor figures ``deck=False`` and give ``notes=`` the numbers a presenter should say.
+Captions say "Figuur n"/"Tabel n" (``set_language("en")`` or the runner's ``ONDERDAK_LANGUAGE``
+switch to English). Units go in ``unit``/``units`` and appear in HTML and XLSX headers.
 """
 
 from __future__ import annotations

@@ -268,6 +268,8 @@ def run_report(
     template = nbformat.read(str(nb_path), 4)
     declared = read_parameters(template)
     values = validate(declared, parameters or {}, f"{name}.ipynb", from_text, RESERVED)
+    if scenario is None and values.get("scenario"):
+        scenario = str(values.pop("scenario"))  # -p scenario=S is --scenario S
     if scenario is not None and "scenario" not in declared:
         raise InputError(f"--scenario: {name}.ipynb has no `scenario` parameter")
     case = load_case(case_path, scenario)
@@ -365,7 +367,7 @@ def run_report(
         scenario=scenario,
         register=register,
         parameters={k: v for k, v in injected.items() if k != "output_dir"},
-        seed=values.get("seed", case.seed),
+        seed=case.seed if values.get("seed") is None else values["seed"],
         timings_s=timings,
         started_utc=now.isoformat(),
         finished_utc=utc_now().isoformat(),
