@@ -256,6 +256,7 @@ class Evaluator:
         self.need_days = yearly(x.need_places * days)
         self.need_income = yearly(x.need_places * self._weight_inc)
         self.pv_need_days = self.need_days @ self._df
+        self._path_weights = np.full(x.paths, 1.0 / x.paths)  # mean over paths as a matrix product
 
     def _cumulative(self, capacity: float, weight: np.ndarray) -> np.ndarray:
         """Running sum over months of min(need, capacity) × weight, with a leading 0: (paths, months + 1)."""
@@ -329,7 +330,7 @@ class Evaluator:
             alternative=alt,
             npv_eur=net @ self._df,
             component_npv_eur=component_npv,
-            mean_flows_eur={k: v.mean(axis=0) for k, v in flows.items()},
+            mean_flows_eur={k: self._path_weights @ v for k, v in flows.items()},
             net_eur=net,
             served_place_days=served_days.sum(axis=1),
             recourse_place_days=recourse_days.sum(axis=1),
