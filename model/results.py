@@ -226,7 +226,18 @@ def _add_capabilities(results: Results) -> None:
         if place.distances is not None:
             results.tables["distances"] = place.distances
     results.tables["mca"] = mca_for_case(base, register.table, place)
-    # --- later stages register here ---
+
+    from model.business_case import business_case_tables
+    from model.portfolio import portfolio_tables
+
+    per_scenario: dict[str, list[pd.DataFrame]] = {}
+    for name, run in results.runs.items():
+        for key, table in portfolio_tables(run.case, run.need, register).items():
+            per_scenario.setdefault(key, []).append(table.assign(scenario=name))
+    for key, frames in per_scenario.items():
+        table = pd.concat(frames, ignore_index=True)
+        results.tables[key] = table[["scenario", *[c for c in table.columns if c != "scenario"]]]
+    results.tables.update(business_case_tables(results.runs, register))
 
 
 def write_results(results: Results, out: Path) -> None:
