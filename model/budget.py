@@ -157,7 +157,6 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     t = register.table.loc[list(cap.ids)]
     years = np.unique(periods.year)
     year_of = np.searchsorted(years, periods.year)
-    days = periods.days_in_month.to_numpy(dtype=float)
     n_loc, n_year, paths = len(cap.ids), len(years), alloc.paths
     org = case.organisation
 
@@ -184,11 +183,7 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     }
     status, kind = t["status"].to_numpy(), t["kind"].to_numpy()
 
-    # occupied place-days per stream: (paths, locations serving the stream, years)
-    place_days = {
-        st: _yearly_place_days(alloc.occupied_by_month[st], days, year_of, n_year)
-        for st in alloc.stream_order
-    }
+    place_days = alloc.place_days  # stream -> (paths, locations serving the stream, years)
 
     def per_place_day(rate: np.ndarray, streams: tuple[str, ...]) -> np.ndarray:
         """EUR per location and year from occupied place-days of ``streams`` at ``rate`` (L,) or (L, Y)."""
@@ -224,7 +219,8 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
         [
             k != "coa_location" and bool(set(s) & RECEPTION_STREAMS)
             for k, s in zip(kind, cap.streams, strict=True)
-        ]
+        ],
+        dtype=bool,
     )
     override = t["staff_fte"].to_numpy(dtype=float)
     by_norm = reception & np.isnan(override)
@@ -249,7 +245,7 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     hosts = kind == "private_hosts"
     rate = np.where(hosts[:, None], poo_per_day[None, :], goo[None, :])  # (L, Y)
     lines["income_normbedrag"] = per_place_day(rate, ("ukraine",))
-    serves_asylum = np.array(["asylum" in s for s in cap.streams])
+    serves_asylum = np.array(["asylum" in s for s in cap.streams], dtype=bool)
     lines["income_coa_rent"] = (
         np.where(serves_asylum, col["coa_rent_eur_per_place_year"] * col["capacity_places"], 0.0)[
             :, None
@@ -289,21 +285,6 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     return Budget(
         years=years, ids=tuple(cap.ids), lines=lines, central=central, assumptions=assumptions
     )
-
-
-def _yearly_place_days(
-    occupied: np.ndarray, days: np.ndarray, year_of: np.ndarray, n_year: int
-) -> np.ndarray:
-    """(months, paths, n) occupied places -> (paths, n, years) occupied place-days (days per month as weights)."""
-    months, paths, n = occupied.shape
-    out = np.zeros((paths, n, n_year))
-    if n == 0:
-        return out
-    for y in range(n_year):
-        m = np.flatnonzero(year_of == y)
-        block = occupied[m[0] : m[-1] + 1].reshape(m.size, -1)  # consecutive months: a view
-        out[:, :, y] = (days[m].astype(occupied.dtype) @ block).reshape(paths, n)
-    return out
 
 
 def _bands(values: np.ndarray) -> dict[str, np.ndarray]:

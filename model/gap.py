@@ -98,10 +98,15 @@ class Allocation:
     locations : dict
         Stream -> indices (into ``capacity.ids``) of the locations serving it, in fill order.
     occupied_by_month : dict
-        Stream -> float32 array (months, paths, locations of the stream): occupied places.
+        Stream -> float32 array (months, locations of the stream, paths): occupied places (paths
+        last, so that filling locations in rank order works on contiguous rows of paths).
         Use :meth:`occupied` for the (paths, locations, months) view.
     need, shortfall, empty : dict
         Stream -> array (paths, months): need, unmet need, and empty usable places (places or dwellings).
+    years : numpy.ndarray
+        Calendar years of the horizon.
+    place_days : dict
+        Stream -> array (paths, locations of the stream, years): occupied place-days (dwelling-days).
     """
 
     capacity: Capacity
@@ -112,6 +117,8 @@ class Allocation:
     need: dict[str, np.ndarray]
     shortfall: dict[str, np.ndarray]
     empty: dict[str, np.ndarray]
+    years: np.ndarray
+    place_days: dict[str, np.ndarray]
 
     @property
     def paths(self) -> int:
@@ -119,7 +126,7 @@ class Allocation:
 
     def occupied(self, stream: str) -> np.ndarray:
         """Occupied places of one stream, shape (paths, locations serving it, months) (a view)."""
-        return self.occupied_by_month[stream].transpose(1, 2, 0)
+        return self.occupied_by_month[stream].transpose(2, 1, 0)
 
     def occupied_total(self) -> np.ndarray:
         """Occupied places of all streams, shape (paths, locations, months), in register order (a new array)."""
@@ -129,10 +136,10 @@ class Allocation:
             if self.occupied_by_month
             else np.float32
         )
-        out = np.zeros((months, paths, len(self.capacity.ids)), dtype=dtype)
+        out = np.zeros((months, len(self.capacity.ids), paths), dtype=dtype)
         for s, idx in self.locations.items():
-            out[:, :, idx] += self.occupied_by_month[s]
-        return out.transpose(1, 2, 0)
+            out[:, idx, :] += self.occupied_by_month[s]
+        return out.transpose(2, 1, 0)
 
 
 def allocate(
@@ -169,51 +176,30 @@ def allocate(
     paths, months = next(iter(streams.values())).shape
     locs = {s: np.array([i for i in rank if s in cap.streams[i]], dtype=np.intp) for s in ordered}
     later = {i: s for s in ordered for i in locs[s]}  # the last stream to fill each location
+    last = {s: np.array([later[i] == s for i in locs[s]], dtype=dtype) for s in ordered}
     places = np.ascontiguousarray(cap.places.T, dtype=dtype)  # (months, locations)
-    left: dict[
-        int, np.ndarray
-    ] = {}  # shared location -> what earlier streams left, (months, paths)
-    occ, short, empty = {}, {}, {}
-    for s in ordered:
-        idx = locs[s]
-        want = np.ascontiguousarray(streams[s].T, dtype=dtype)  # (months, paths)
-        taken = occ[s] = np.empty((months, paths, idx.size), dtype=dtype)
-        if idx.size == 0:
-            short[s] = np.maximum(want, 0.0).T.astype(float)
-            empty[s] = np.zeros((paths, months))
-            continue
-        if not any(i in left for i in idx):  # capacity the same on every path: no cumsum over paths
-            offer = places[:, idx]  # (months, n)
-            np.subtract(want[:, :, None], (np.cumsum(offer, axis=1) - offer)[:, None, :], out=taken)
-            np.clip(taken, 0.0, offer[:, None, :], out=taken)
-            total = offer.sum(axis=1)[:, None]
-            source = offer[:, None, :]
-        else:
-            full = np.empty_like(taken)
-            full[:] = places[:, idx][:, None, :]
-            for j, i in enumerate(idx):
-                if i in left:
-                    full[:, :, j] = left.pop(i)
-            cum = np.cumsum(full, axis=2)
-            np.subtract(cum, full, out=cum)  # cum is now what the earlier locations offer
-            np.subtract(want[:, :, None], cum, out=taken)
-            total = cum[:, :, -1] + full[:, :, -1]
-            np.clip(taken, 0.0, full, out=taken)
-            source = full
-        short[s] = np.maximum(want - total, 0.0).T.astype(float)
-        last = np.array(
-            [later[i] == s for i in idx], dtype=dtype
-        )  # locations whose empty places count here
-        if (
-            last.all()
-        ):  # greedy filling occupies min(need, offer): no pass over the locations needed
-            free = np.maximum(total - want, 0.0)
-        else:
-            free = (source @ last) - (taken @ last)  # (months, paths) or broadcastable
-        for j in np.flatnonzero(last == 0):
-            left[idx[j]] = source[:, :, j] - taken[:, :, j]  # passed on to a later stream
-        free = np.broadcast_to(free, (months, paths)).astype(float)
-        empty[s] = np.ascontiguousarray(free.T)
+    wants = {s: np.ascontiguousarray(streams[s].T, dtype=dtype) for s in ordered}  # (months, paths)
+    occ = {s: np.empty((months, locs[s].size, paths), dtype=dtype) for s in ordered}
+    short = {s: np.empty((months, paths)) for s in ordered}
+    empty = {s: np.empty((months, paths)) for s in ordered}
+    periods = cap.periods
+    years = np.unique(periods.year)
+    days = periods.days_in_month.to_numpy(dtype=dtype)
+    place_days = {s: np.zeros((paths, locs[s].size, years.size)) for s in ordered}
+    # blocks of months (half-years) keep the work arrays in the processor cache
+    starts = [m for m in range(months) if m == 0 or periods[m].month in (1, 7)] + [months]
+    for m0, m1 in zip(starts[:-1], starts[1:], strict=True):
+        block, y = slice(m0, m1), int(np.searchsorted(years, periods[m0].year))
+        left: dict[int, np.ndarray] = {}  # shared location -> what earlier streams left
+        for s in ordered:
+            taken = occ[s][block]
+            short[s][block], empty[s][block] = _fill(
+                wants[s][block], places[block], locs[s], last[s], left, taken
+            )
+            if locs[s].size:  # occupied place-days, while the block is in cache
+                place_days[s][:, :, y] += np.einsum("m,mnp->pn", days[block], taken)
+    short = {s: np.ascontiguousarray(v.T) for s, v in short.items()}
+    empty = {s: np.ascontiguousarray(v.T) for s, v in empty.items()}
     return Allocation(
         capacity=cap,
         order=rank,
@@ -223,12 +209,59 @@ def allocate(
         need={s: np.asarray(streams[s], dtype=float) for s in ordered},
         shortfall=short,
         empty=empty,
+        years=years,
+        place_days=place_days,
     )
 
 
 def _report_order(streams: Sequence[str]) -> list[str]:
     """Streams in report order (ukraine, asylum, status holders), others after."""
     return [s for s in STREAMS if s in streams] + [s for s in streams if s not in STREAMS]
+
+
+def _fill(
+    want: np.ndarray,
+    places: np.ndarray,
+    idx: np.ndarray,
+    last: np.ndarray,
+    left: dict[int, np.ndarray],
+    taken: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fill one stream's locations in rank order for a block of months; returns (shortfall, empty).
+
+    ``want`` (months, paths); ``places`` (months, all locations); ``idx`` the stream's locations in
+    fill order; ``last`` 1 where this stream is the last to fill the location (its empty places count
+    here); ``left`` what earlier streams left of shared locations (read and extended); ``taken``
+    (months, len(idx), paths) is written with the occupied places.
+    """
+    months, paths = want.shape
+    if idx.size == 0:
+        return np.maximum(want, 0.0), np.zeros((months, paths))
+    if not any(i in left for i in idx):  # capacity the same on every path: no cumsum over paths
+        offer = places[:, idx]  # (months, n)
+        np.subtract(want[:, None, :], (np.cumsum(offer, axis=1) - offer)[:, :, None], out=taken)
+        np.clip(taken, 0.0, offer[:, :, None], out=taken)
+        total = offer.sum(axis=1)[:, None]
+        source = offer[:, :, None]
+    else:
+        source = np.empty_like(taken)
+        source[:] = places[:, idx][:, :, None]
+        for j, i in enumerate(idx):
+            if i in left:
+                source[:, j, :] = left.pop(i)
+        before = np.cumsum(source, axis=1)  # rows of paths: contiguous, fast
+        total = before[:, -1, :].copy()
+        np.subtract(before, source, out=before)  # what the locations ranked earlier offer
+        np.subtract(want[:, None, :], before, out=taken)
+        np.clip(taken, 0.0, source, out=taken)
+    shortfall = np.maximum(want - total, 0.0)
+    if last.all():  # greedy filling occupies min(need, offer): no pass over the locations needed
+        free = np.maximum(total - want, 0.0)
+    else:
+        free = np.einsum("mnp,n->mp", source, last) - np.einsum("mnp,n->mp", taken, last)
+        for j in np.flatnonzero(last == 0):
+            left[int(idx[j])] = source[:, j, :] - taken[:, j, :]  # passed on to a later stream
+    return shortfall, np.broadcast_to(free, (months, paths))
 
 
 def first_risky_month(
@@ -259,7 +292,7 @@ def gap_table(
         frame["unit"] = (units or {}).get(s, "places")
         frame["need_mean"] = alloc.need[s].mean(axis=0)
         frame["capacity"] = cap.by_stream(s)
-        frame["occupied_mean"] = alloc.occupied_by_month[s].sum(axis=2, dtype=float).mean(axis=1)
+        frame["occupied_mean"] = alloc.occupied_by_month[s].sum(axis=1, dtype=float).mean(axis=1)
         frame["shortfall_probability_share"] = (short >= SHORTFALL_THRESHOLD).mean(axis=0)
         frame["shortfall_mean"] = short.mean(axis=0)
         frame["shortfall_p50"] = q50

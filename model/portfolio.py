@@ -160,7 +160,7 @@ def location_table(register: Register, run: PortfolioRun, **labels: str) -> pd.D
     occupied_months = np.zeros(n)
     occupied_days = np.zeros(n)
     for s, idx in alloc.locations.items():
-        mean_tn = alloc.occupied_by_month[s].mean(axis=1, dtype=np.float64)  # (months, n_s)
+        mean_tn = alloc.occupied_by_month[s].mean(axis=2, dtype=np.float64)  # (months, n_s)
         occupied_months[idx] += mean_tn.sum(axis=0)
         occupied_days[idx] += days @ mean_tn
     usable_months = cap.places.sum(axis=1)

@@ -182,3 +182,27 @@ def test_notebook_runs_end_to_end(tmp_path):
         "cost_per_place_day",
         "budget",
     } <= figures
+
+
+def test_a_register_of_candidates_only_leaves_the_committed_portfolio_empty(tmp_path):
+    from model.locations import read_register
+
+    path = tmp_path / "reg.csv"
+    path.write_text(
+        "id,name,status,kind,streams,capacity_places\nA,Kandidaat (fictief),candidate,lease,ukraine,30\n"
+    )
+    case = load_case(DEMO)
+    need = synthetic_need(case, paths=5)
+    analysis = analyse_portfolio(case, need, read_register(path))
+    committed = analysis.tables["gap"].query("portfolio == 'committed'")
+    assert (committed["capacity"] == 0).all()
+    np.testing.assert_allclose(committed["shortfall_mean"], committed["need_mean"], rtol=1e-6)
+    assert (analysis.tables["locations"]["portfolio"] == "with_candidates").all()
+    assert "per bezette plaatsdag" not in narrative(analysis)
+    for figure in (
+        rep.capacity_need_figure,
+        rep.timeline_figure,
+        rep.cost_figure,
+        rep.budget_figure,
+    ):
+        assert isinstance(figure(analysis), Figure)

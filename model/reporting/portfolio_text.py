@@ -175,24 +175,33 @@ def narrative(analysis: PortfolioAnalysis, language: str = "nl") -> str:
         & (locs["streams"] == "ukraine")
         & (locs["kind"] != "private_hosts")
     ]
+    goo_days = goo["occupied_place_days_mean"].sum()
     goo_cost = goo["cost_eur_per_occupied_place_day"].mul(
         goo["occupied_place_days_mean"]
-    ).sum() / max(goo["occupied_place_days_mean"].sum(), 1e-9)
+    ).sum() / max(goo_days, 1e-9)
     ref = analysis.tables["cost_comparison"].set_index("key")["eur_per_place_day"]
     norm = float(ref.get("goo_normbedrag_2025", np.nan))
     if en:
         paras.append(
             f"**Money ({years}, existing and planned locations).** Costs {euro(money['costs_total_mean'] / 1e6, 1)} million, "
             f"income from the Rijk and COA {euro(money['income_total_mean'] / 1e6, 1)} million, net cost "
-            f"{euro(money['net_cost_p50'] / 1e6, 1)} million (80% band {euro(money['net_cost_p10'] / 1e6, 1)}–{euro(money['net_cost_p90'] / 1e6, 1)} million). "
-            f"Municipal reception of Ukrainians costs {euro(goo_cost)} per occupied place-day against a normbedrag of {euro(norm)}."
+            f"{euro(money['net_cost_p50'] / 1e6, 1)} million (80% band {euro(money['net_cost_p10'] / 1e6, 1)}–{euro(money['net_cost_p90'] / 1e6, 1)} million)."
+            + (
+                f" Municipal reception of Ukrainians costs {euro(goo_cost)} per occupied place-day against a normbedrag of {euro(norm)}."
+                if goo_days > 0
+                else ""
+            )
         )
     else:
         paras.append(
             f"**Geld ({years}, bestaande en geplande locaties).** Kosten {euro(money['costs_total_mean'] / 1e6, 1)} mln, "
             f"inkomsten van Rijk en COA {euro(money['income_total_mean'] / 1e6, 1)} mln, netto kosten "
-            f"{euro(money['net_cost_p50'] / 1e6, 1)} mln (80%-band {euro(money['net_cost_p10'] / 1e6, 1)}–{euro(money['net_cost_p90'] / 1e6, 1)} mln). "
-            f"De gemeentelijke opvang van Oekraïners kost {euro(goo_cost)} per bezette plaatsdag, tegen een normbedrag van {euro(norm)}."
+            f"{euro(money['net_cost_p50'] / 1e6, 1)} mln (80%-band {euro(money['net_cost_p10'] / 1e6, 1)}–{euro(money['net_cost_p90'] / 1e6, 1)} mln)."
+            + (
+                f" De gemeentelijke opvang van Oekraïners kost {euro(goo_cost)} per bezette plaatsdag, tegen een normbedrag van {euro(norm)}."
+                if goo_days > 0
+                else ""
+            )
         )
     notes = assumptions(analysis)
     if notes:
