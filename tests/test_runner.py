@@ -208,3 +208,32 @@ def test_good_run_failed_run_and_changed_case(tmp_path, capsys):
     assert second["hashes"]["reference"] == manifest["hashes"]["reference"]
     assert latest_run(root) == again.resolve()
     assert "written to" in capsys.readouterr().out
+
+
+def test_failing_cell_is_named_by_its_place_in_the_template():
+    template = nbformat.read(str(TINY), 4)
+    failing = template.cells[7]
+
+    class Failure:  # what papermill reports: the index in the executed notebook (+1 injected cell)
+        cell_index = 8
+        source = failing.source
+        ename, evalue = "ZeroDivisionError", "division by zero"
+
+    text = runner.describe_cell_error(Failure, template, "tiny", injected=True)
+    assert text == (
+        "tiny.ipynb failed in cell 8 (`check = 1 / (0 if fail else 1)  # fail=True raises "
+        "ZeroDivisionError here`): ZeroDivisionError: division by zero"
+    )
+
+
+def test_latest_points_at_the_newest_run_and_claims_are_exclusive(tmp_path):
+    from model.reporting.runfolder import claim_folder, point_latest
+
+    claimed = [claim_folder(tmp_path, "tiny", None, "abcdef") for _ in range(30)]
+    assert len({run_id for run_id, _ in claimed}) == 30
+    assert all(folder.name.startswith(".partial-") and folder.is_dir() for _, folder in claimed)
+    older, newer = "20260101T000000Z-tiny-abcdef-0000", "20260102T000000Z-tiny-abcdef-0000"
+    for run_id in (newer, older):
+        (tmp_path / run_id).mkdir()
+        point_latest(tmp_path, run_id)
+    assert latest_run(tmp_path) == (tmp_path / newer).resolve()  # an older run finishing late

@@ -312,7 +312,7 @@ def run_report(
         with _environment(env), _quiet_papermill():
             pm.execute_notebook(
                 str(nb_path),
-                str(executed_path),
+                str(executed_path.resolve()),  # papermill changes the working directory
                 parameters=injected,
                 kernel_name=kernel_name,
                 progress_bar=False,
@@ -352,9 +352,9 @@ def run_report(
     try:
         result.pdf_pages = export_all(executed, tmp, name, meta, formats, timings, result.outputs)
     except Exception as exc:
-        step = next(
-            (f for f in ("html", "pdf", "xlsx", "pptx") if f"{f}_s" not in timings), "export"
-        )
+        needed = set(formats) | ({"html"} if "pdf" in formats else set())
+        asked = [f for f in ("html", "pdf", "xlsx", "pptx") if f in needed]
+        step = next((f for f in asked if f"{f}_s" not in timings), "export")
         message = f"{name}.ipynb ran, but the {step} export failed: {type(exc).__name__}: {exc}"
         raise _fail(root, tmp, run_id, message, repr(exc), result) from None
 
