@@ -105,8 +105,10 @@ def analyse_portfolio(
             [budget_table(r.budget, portfolio=n) for n, r in runs.items()], ignore_index=True
         ),
         "cost_comparison": cost_comparison(location_table(register, runs["with_candidates"])),
-        "register_warnings": pd.DataFrame({"warning": register.warnings}, dtype=object),
     }
+    for frame in tables.values():  # so that scenarios can be stacked in one CSV
+        frame.insert(0, "scenario", need.scenario)
+    tables["register_warnings"] = pd.DataFrame({"warning": register.warnings}, dtype=object)
     return PortfolioAnalysis(case=case, need=need, register=register, runs=runs, tables=tables)
 
 
@@ -118,6 +120,7 @@ def portfolio_tables(
     Returns
     -------
     dict
+        Every table but the warnings starts with a ``scenario`` column (``need.scenario``).
         ``capacity`` (usable places per stream, status and month), ``gap`` (per portfolio, stream and
         month), ``gap_summary`` (per portfolio and stream), ``locations`` (results per location),
         ``budget`` (yearly money with bands), ``cost_comparison`` (EUR per occupied place-day per
