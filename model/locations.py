@@ -18,16 +18,7 @@ import pandas as pd
 
 from model import STREAMS
 from model.errors import InputError
-from model.register_rows import COLUMN_ORDER, REQUIRED, read_cells, validate_rows
-from model.register_terms import (
-    COLUMNS,
-    PERSON_WORDS,
-    is_empty,
-    is_personal_data_header,
-    looks_like_bsn,
-    lookup,
-    normalise,
-)
+from model.register_rows import COLUMN_ORDER, map_headers, read_cells, validate_rows
 
 if TYPE_CHECKING:
     from model.case import Case
@@ -53,11 +44,6 @@ LEGAL_TERM_KEYS = {
     ),
 }
 """Kinds whose use is limited in time by law or practice -> (key in data/reference/sources.csv, what limits it)."""
-
-PERSONAL_DATA_MESSAGE = (
-    "Onderdak works on counts of places and dwellings, never on persons: remove the column(s) with "
-    "personal data (residents' names, BSN, dates of birth) from the register and keep them out of it"
-)
 
 
 @dataclass(frozen=True)
@@ -119,7 +105,7 @@ def read_register(
     path = Path(path)
     cells = read_cells(path, sheet)
     where = path.name + (f", sheet '{cells.sheet}'" if cells.sheet else "")
-    columns, ignored = _map_headers(cells.headers, cells.rows, where)
+    columns, ignored = map_headers(cells.headers, cells.rows, where)
     records, problems = validate_rows(cells.rows, columns, where, cells.headers)
     if problems:
         raise InputError(f"{path}: the location register has {len(problems)} problem(s)", problems)
@@ -140,7 +126,18 @@ def read_register(
     return register
 
 
-TEXT_COLUMNS = ("id", "name", "status", "kind", "streams", "address", "crs", "wijk_code", "reuse_options", "notes")
+TEXT_COLUMNS = (
+    "id",
+    "name",
+    "status",
+    "kind",
+    "streams",
+    "address",
+    "crs",
+    "wijk_code",
+    "reuse_options",
+    "notes",
+)
 DATE_COLUMNS = ("available_from", "available_until")
 INT_COLUMNS = ("capacity_places", "lead_time_months")
 
@@ -176,55 +173,6 @@ def load_register(case: Case) -> Register:
             f"{case.source or case.name}: the case names no location register (field `locations`)"
         )
     return read_register(case.path(case.locations), start=case.start)
-
-
-def _map_headers(
-    headers: list[str], rows: list[tuple[int, list[object]]], where: str
-) -> tuple[dict[str, int], list[str]]:
-    """Column name -> position in the row; unknown headers; refuses personal data and missing columns."""
-    aliases = lookup(COLUMNS)
-    personal = [h for h in headers if h and is_personal_data_header(h)]
-    columns: dict[str, int] = {}
-    problems: list[str] = []
-    ignored: list[str] = []
-    for i, header in enumerate(headers):
-        if not header or header in personal:
-            continue
-        key = aliases.get(normalise(header))
-        if key is None:
-            values = [str(r[i]) for _, r in rows if i < len(r) and not is_empty(r[i])]
-            if _holds_personal_data(header, values):
-                personal.append(header)
-            else:
-                ignored.append(header)
-        elif key in columns:
-            problems.append(
-                f"{where}: columns `{headers[columns[key]]}` and `{header}` both mean `{key}`; keep one"
-            )
-        else:
-            columns[key] = i
-    if personal:
-        raise InputError(
-            f"{where}: refused. {PERSONAL_DATA_MESSAGE}", [f"column `{h}`" for h in personal]
-        )
-    for key in REQUIRED:
-        if key not in columns:
-            dutch = next((a for a in COLUMNS[key] if a != key), key)
-            problems.append(f"{where}: required column `{key}` (Dutch: `{dutch}`) is missing")
-    if problems:
-        raise InputError(f"{where}: the location register is not valid", problems)
-    return columns, ignored
-
-
-def _holds_personal_data(header: str, values: list[str]) -> bool:
-    """An unknown column of text about persons, or of numbers that pass the BSN eleven-test."""
-    if not values:
-        return False
-    if sum(looks_like_bsn(v) for v in values) >= max(1, len(values) // 2):
-        return True
-    words = set(normalise(header).split("_"))
-    textual = [v for v in values if any(ch.isalpha() for ch in v)]
-    return bool(words & PERSON_WORDS) and len(textual) >= max(1, len(values) // 2)
 
 
 def _fmt_date(value: pd.Timestamp) -> str:

@@ -17,18 +17,29 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from model.errors import InputError
 from model.register_terms import (
+    COLUMNS,
     CRS_NAMES,
     KINDS,
+    PERSON_WORDS,
     REUSE_OPTIONS,
     STATUSES,
     STREAM_NAMES,
     is_empty,
+    is_personal_data_header,
+    looks_like_bsn,
+    lookup,
     normalise,
     parse_choice,
     parse_date,
     parse_list,
     parse_number,
 )
+
+PERSONAL_DATA_MESSAGE = (
+    "Onderdak works on counts of places and dwellings, never on persons: remove the column(s) with "
+    "personal data (residents' names, BSN, dates of birth) from the register and keep them out of it"
+)
+"""Why a register with personal data is refused."""
 
 SHEET_NAMES = ("locaties", "locations", "register", "locatieregister", "locatie_register")
 """Sheets read by default (normalised names), before falling back to the first sheet."""
@@ -326,3 +337,59 @@ def validate_rows(
         record["reuse_options"] = ";".join(loc.reuse_options)
         records.append((number, record))
     return records, problems
+
+
+def map_headers(
+    headers: list[str], rows: list[tuple[int, list[object]]], where: str
+) -> tuple[dict[str, int], list[str]]:
+    """English column -> position in a row, and the unknown headers (ignored).
+
+    Raises
+    ------
+    InputError
+        For columns holding personal data (all of them listed, with the reason), for missing
+        required columns (named in English and Dutch) and for two headers meaning the same column.
+    """
+    aliases = lookup(COLUMNS)
+    personal = [h for h in headers if h and is_personal_data_header(h)]
+    columns: dict[str, int] = {}
+    problems: list[str] = []
+    ignored: list[str] = []
+    for i, header in enumerate(headers):
+        if not header or header in personal:
+            continue
+        key = aliases.get(normalise(header))
+        if key is None:
+            values = [str(r[i]) for _, r in rows if i < len(r) and not is_empty(r[i])]
+            if _holds_personal_data(header, values):
+                personal.append(header)
+            else:
+                ignored.append(header)
+        elif key in columns:
+            problems.append(
+                f"{where}: columns `{headers[columns[key]]}` and `{header}` both mean `{key}`; keep one"
+            )
+        else:
+            columns[key] = i
+    if personal:
+        raise InputError(
+            f"{where}: refused. {PERSONAL_DATA_MESSAGE}", [f"column `{h}`" for h in personal]
+        )
+    for key in REQUIRED:
+        if key not in columns:
+            dutch = next((a for a in COLUMNS[key] if a != key), key)
+            problems.append(f"{where}: required column `{key}` (Dutch: `{dutch}`) is missing")
+    if problems:
+        raise InputError(f"{where}: the location register is not valid", problems)
+    return columns, ignored
+
+
+def _holds_personal_data(header: str, values: list[str]) -> bool:
+    """An unknown column of text about persons, or of numbers that pass the BSN eleven-test."""
+    if not values:
+        return False
+    if sum(looks_like_bsn(v) for v in values) >= max(1, len(values) // 2):
+        return True
+    words = set(normalise(header).split("_"))
+    textual = [v for v in values if any(ch.isalpha() for ch in v)]
+    return bool(words & PERSON_WORDS) and len(textual) >= max(1, len(values) // 2)
