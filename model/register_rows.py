@@ -140,7 +140,10 @@ def _excel_cells(path: Path, sheet: str | None) -> Cells:
         ]
     finally:
         book.close()
-    return _split_header(numbered, path, sheet)
+    cells = _split_header(numbered, path, sheet)
+    width = len(cells.headers)  # a sheet's rows are as wide as its widest row: drop empty overhang
+    rows = [(n, v[:width] if all(is_empty(x) for x in v[width:]) else v) for n, v in cells.rows]
+    return Cells(headers=cells.headers, rows=rows, sheet=sheet)
 
 
 # -- typed fields ---------------------------------------------------------------------------------
@@ -318,6 +321,12 @@ def validate_rows(
     problems: list[str] = []
     first_row: dict[str, int] = {}
     for number, values in rows:
+        if headers and len(values) > len(headers):
+            problems.append(
+                f"{where}, row {number}: {len(values)} cells but {len(headers)} columns; a decimal "
+                "comma in a comma-separated file? Put such values in quotes or separate with ;"
+            )
+            continue
         raw = {col: (values[i] if i < len(values) else None) for col, i in columns.items()}
         given = {col: v for col, v in raw.items() if not is_empty(v)}
         try:

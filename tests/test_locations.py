@@ -324,3 +324,10 @@ def test_validate_command_prints_warnings_of_the_demo(capsys):
     assert main(["validate", str(DEMO / "case.yaml")]) == 0
     out = capsys.readouterr().out
     assert "16 locations" in out and "waarschuwing" in out
+
+
+def test_a_decimal_comma_in_a_comma_separated_file_is_explained(tmp_path):
+    path = write(tmp_path, "A,Opvang (fictief),existing,lease,ukraine,20,0,9,,0,\n")
+    with pytest.raises(InputError) as err:
+        read_register(path)
+    assert "row 2: 11 cells but 10 columns; a decimal comma" in err.value.problems[0]
