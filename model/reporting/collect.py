@@ -265,16 +265,18 @@ def table_html(
     rows = []
     for rec in frame.itertuples(index=False, name=None):
         cells = "".join(
-            f'<td class="{"num" if isnum else "txt"}">{html.escape(format_value(v, d))}</td>'
+            f'<td class="num">{html.escape(format_value(v, d))}</td>'
+            if isnum
+            else f'<td class="txt">{_breakable(format_value(v, d))}</td>'
             for v, isnum, d in zip(rec, numeric, decimals, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
     return f'<table class="ond-data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def _breakable(name: str) -> str:
-    """An escaped column name that may wrap after underscores (long snake_case headers)."""
-    return html.escape(name).replace("_", "_<wbr>")
+def _breakable(text: str) -> str:
+    """Escaped text that may wrap after ``_``, ``.`` and ``/`` (long keys, paths, snake_case)."""
+    return re.sub(r"(?<=[_/])(?=\S)|(?<=\.)(?=[A-Za-z])", "<wbr>", html.escape(text))
 
 
 def _py(v: Any) -> Any:
