@@ -166,6 +166,11 @@ def test_deck_has_title_key_message_decisions_figures_and_notes(recorded, tmp_pa
     notes = [slide.notes_slide.notes_text_frame.text for slide in slides]
     assert "Tekortkans: 23%" in notes[1]
     assert notes[3] == "one: 120 plaatsen"
+    for slide in slides:  # nothing sticks out of a 16:9 slide
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0
+            assert shape.left + shape.width <= prs.slide_width
+            assert shape.top + shape.height <= prs.slide_height
     tables = [s.table for s in slides[5].shapes if s.has_table]
     assert tables and tables[0].cell(0, 1).text == "need_places [plaatsen]"
     assert tables[0].cell(1, 1).text == "120"  # column of values ≥ 100: no decimals
