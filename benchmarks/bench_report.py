@@ -5,7 +5,8 @@ a batch of 12 municipalities ≤ 4 minutes. Prints wall seconds per phase (from 
 the peak memory of the kernel, and the target.
 
 Run: ``.venv/bin/python benchmarks/bench_report.py`` (scenarios, and advice when it exists);
-``--notebook NAME [--formats html,pdf,pptx,xlsx]`` for one notebook; ``--batch 12`` for the batch.
+``--notebook NAME [--formats html,pdf,pptx,xlsx]`` for one notebook; ``--batch 12 [--only-batch]``
+for the batch (advice with all exports when it exists).
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ def main() -> None:
     parser.add_argument(
         "--batch-notebook", default=None, help="notebook of the batch (default: advice)"
     )
+    parser.add_argument("--only-batch", action="store_true", help="skip the single reports")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the output folder")
     args = parser.parse_args()
@@ -108,7 +110,7 @@ def main() -> None:
             if args.notebook
             else [n for n in ("scenarios", "advice") if (NOTEBOOK_DIR / f"{n}.ipynb").exists()]
         )
-        for name in names:
+        for name in [] if args.only_batch else names:
             bench_notebook(name, formats, out)
         if args.batch:
             nb = args.batch_notebook or (

@@ -1,8 +1,8 @@
 """Run many report runs in parallel (cases × scenarios, or one region's municipalities), each isolated.
 
-Every run is its own ``python -m model report`` process with its own kernel and its own run
-folder (unique run ids), so runs cannot write into each other's folders, also when two batches
-run at once. A failed run does not stop the batch; its error notebook is kept in its
+Runs go to a pool of worker processes (spawned, one run at a time each); every run starts its own
+kernel and claims its own run folder (unique run ids, exclusive creation), so runs cannot write
+into each other's folders, also when two batches run at once; a worker that dies is replaced. A failed run does not stop the batch; its error notebook is kept in its
 ``failed-<run-id>`` folder. The batch writes ``<root>/batches/<batch-id>/summary.csv`` and one log
 per run, and prints a summary table.
 
@@ -22,13 +22,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import multiprocessing
 import os
 import secrets
-import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,37 +71,6 @@ class Job:
     notebook: str | None = None
     parameters: tuple[tuple[str, str], ...] = ()
     label: str = ""
-
-    def command(
-        self,
-        out: Path | None,
-        formats: Sequence[str] | None,
-        result_json: Path,
-        no_pdf: bool = False,
-    ) -> list[str]:
-        """The ``python -m model report`` command line of this job."""
-        cmd = [
-            sys.executable,
-            "-m",
-            "model",
-            "report",
-            str(self.case),
-            "--result-json",
-            str(result_json),
-        ]
-        if self.notebook:
-            cmd += ["--notebook", self.notebook]
-        if self.scenario:
-            cmd += ["--scenario", self.scenario]
-        for name, value in self.parameters:
-            cmd += ["-p", f"{name}={value}"]
-        if out is not None:
-            cmd += ["--out", str(out)]
-        if formats is not None:
-            cmd += ["--formats", ",".join(formats) or "none"]
-        if no_pdf:
-            cmd.append("--no-pdf")
-        return cmd
 
 
 @dataclass
@@ -186,36 +156,51 @@ def jobs_for_region(
     return spec.name or region.stem, jobs
 
 
-def _run_one(
-    job: Job, index: int, out: Path | None, formats: Sequence[str] | None, logs: Path, no_pdf: bool
-) -> JobResult:
-    stem = f"{index:03d}-{job.label or job.case.stem}" + (
-        f"-{job.scenario}" if job.scenario else ""
-    )
-    result_json = logs / f"{stem}.json"
-    log = logs / f"{stem}.log"
-    env = dict(os.environ)
+def _init_worker() -> None:
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        env.setdefault(var, "1")  # one core per run: the workers are the parallelism
+        os.environ.setdefault(
+            var, "1"
+        )  # one core per run (and kernel): the workers are the parallelism
+
+
+def _work(
+    job: Job, out: Path | None, formats: Sequence[str] | None, no_pdf: bool
+) -> dict[str, Any]:
+    """Run one job in a worker process (its own kernel, its own run folder); never raises."""
+    import traceback
+
+    from model.errors import InputError, OnderdakError
+    from model.reporting.runner import run_report
+
     started = time.perf_counter()
-    with open(log, "w", encoding="utf-8") as fh:
-        proc = subprocess.run(
-            job.command(out, formats, result_json, no_pdf),
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-            env=env,
+    data: dict[str, Any] = {"folder": "", "message": ""}
+    try:
+        result = run_report(
+            job.case,
+            job.notebook,
+            dict(job.parameters),
+            out=out,
+            scenario=job.scenario,
+            formats=formats,
+            no_pdf=no_pdf,
         )
-    seconds = time.perf_counter() - started
-    text = log.read_text(encoding="utf-8", errors="replace").strip()
-    if result_json.is_file():
-        data = json.loads(result_json.read_text(encoding="utf-8"))
-        status = "ok" if data.get("ok") else ("invalid" if proc.returncode == 2 else "failed")
-        return JobResult(
-            job, status, seconds, data.get("folder", ""), data.get("error") or "", str(log), data
+        data.update(status="ok", folder=str(result.folder), extra=result.as_dict())
+    except OnderdakError as exc:
+        result = getattr(exc, "result", None)
+        data.update(status="invalid" if isinstance(exc, InputError) else "failed", message=str(exc))
+        if result is not None:
+            data.update(folder=str(result.folder), extra=result.as_dict())
+    except Exception as exc:  # a bug: report it, keep the batch going
+        data.update(
+            status="failed", message=f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
         )
-    status = "invalid" if proc.returncode == 2 else "failed"
-    last = text.splitlines()[-1] if text else f"exit code {proc.returncode}"
-    return JobResult(job, status, seconds, "", last, str(log))
+    data["seconds"] = time.perf_counter() - started
+    return data
+
+
+def _log_name(index: int, job: Job) -> str:
+    stem = f"{index:03d}-{job.label or job.case.stem}"
+    return stem + (f"-{job.scenario}" if job.scenario else "") + ".log"
 
 
 def run_batch(
@@ -253,21 +238,45 @@ def run_batch(
     base = Path(out) if out else Path("reports")
     folder = base / "batches" / f"{stamp}-{name}-{os.getpid()}-{secrets.token_hex(2)}"
     (folder / "logs").mkdir(parents=True)
-    run_out = Path(out) if out else None
+    run_out = Path(out).resolve() if out else None
     results: list[JobResult | None] = [None] * len(jobs)
     bar = tqdm(total=len(jobs), desc=name, unit="run", disable=not progress, file=sys.stderr)
     failed = 0
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {
-            pool.submit(_run_one, job, i, run_out, formats, folder / "logs", no_pdf): i
-            for i, job in enumerate(jobs)
-        }
-        for fut in as_completed(futures):
-            res = fut.result()
-            results[futures[fut]] = res
-            failed += res.status != "ok"
-            bar.set_postfix(failed=failed)
-            bar.update(1)
+    pending, attempts = list(range(len(jobs))), [0] * len(jobs)
+    context = multiprocessing.get_context("spawn")
+    while pending:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker) as pool:
+            futures = {pool.submit(_work, jobs[i], run_out, formats, no_pdf): i for i in pending}
+            pending = []
+            for fut in as_completed(futures):
+                i = futures[fut]
+                try:
+                    data = fut.result()
+                except BrokenProcessPool:  # a worker died (e.g. out of memory): retry once
+                    attempts[i] += 1
+                    if attempts[i] < 2:
+                        pending.append(i)
+                        continue
+                    data = {
+                        "status": "failed",
+                        "seconds": 0.0,
+                        "folder": "",
+                        "message": "the worker process died twice (out of memory?)",
+                    }
+                log = folder / "logs" / _log_name(i, jobs[i])
+                log.write_text(data["message"] + "\n", encoding="utf-8")
+                results[i] = JobResult(
+                    jobs[i],
+                    data["status"],
+                    data["seconds"],
+                    data["folder"],
+                    data["message"],
+                    str(log),
+                    data.get("extra") or {},
+                )
+                failed += data["status"] != "ok"
+                bar.set_postfix(failed=failed)
+                bar.update(1)
     bar.close()
     done = [r for r in results if r is not None]
     write_summary(done, folder / "summary.csv")

@@ -325,8 +325,10 @@ def run_report(
     except PapermillExecutionError as exc:
         message = describe_cell_error(exc, template, name, bool(injected))
         error = _fail(root, tmp, run_id, message, "\n".join(exc.traceback), result)
-        if exc.ename == "InputError":
-            raise InputError(str(error)) from None
+        if exc.ename == "InputError":  # the notebook found the input invalid: exit 2
+            invalid = InputError(str(error))
+            invalid.result = result  # type: ignore[attr-defined]
+            raise invalid from None
         raise error from None
     except KeyboardInterrupt:
         raise _fail(root, tmp, run_id, f"{name}.ipynb: interrupted", "", result) from None
