@@ -202,6 +202,8 @@ def test_html_has_title_page_toc_and_no_code():
     assert html.count("<h1") == 1  # the notebook's title moved to the title page
     assert '<a href="#Behoefte">' in html and '<a href="#Behoefte-2">' in html
     assert "Fictieve gegevens" in html and "Pagina" in html
+    english = render_html(nb, META.__class__(**{**META.as_dict(), "language": "en"}))
+    assert ">Contents<" in english and '"Page "' in english and "Fictional data" in english
 
 
 # -- slow: the real thing, rendered as a person would see it --------------------------------------
