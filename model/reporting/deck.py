@@ -18,8 +18,9 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from model.reporting.collect import Artefacts, column_decimals, format_value
+from model.reporting.artefacts import Artefacts
 from model.reporting.export import ReportMeta
+from model.reporting.tablefmt import column_decimals, format_value
 
 MAX_SLIDES = 10
 MAX_TABLE_ROWS = 12

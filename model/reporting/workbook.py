@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from model.reporting.collect import Artefacts
+from model.reporting.artefacts import Artefacts
 from model.reporting.export import ReportMeta
 
 NAVY = "1F3A5F"
