@@ -314,6 +314,13 @@ class OptimiseSettings(Strict):
         description="Penalty per place-month met by neither portfolio nor recourse. "
         "ASSUMPTION: a user parameter (no source), set above the recourse cost.",
     )
+    cost_classes: int = Field(
+        default=2,
+        ge=1,
+        le=6,
+        description="Groups of locations by running cost per occupied place (variable opex minus "
+        "income) per stream, filled cheapest first; 1 = one average per stream (fastest).",
+    )
     mip_gap_share: float = Field(default=0.01, gt=0, lt=1, description="Relative MIP gap to stop at.")
     time_limit_seconds: float = Field(default=60.0, gt=0, description="Time limit per MILP solve.")
 

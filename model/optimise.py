@@ -1,0 +1,435 @@
+"""Portfolio optimisation: open, close or convert locations per quarter, a MILP solved by HiGHS.
+
+The formulation, aggregated per stream (each stream has its own capacity and need):
+
+- first stage, shared by all scenarios: per location a binary *move* per quarter — a new location
+  (planned or candidate) opens in that quarter and stays open until its end (``available_until``
+  or the horizon); an existing location closes (or converts to its reuse) in that quarter. A
+  location serving several streams gives each stream a share of its places per quarter
+  (``allocation``, first stage). Capacity per stream and quarter is the sum of the shares.
+- second stage, per reduced scenario, quarter and stream: need is met by occupied places in a few
+  *cost classes* (locations grouped by variable opex minus income per occupied place), by
+  recourse (hotel or emergency places, up to a limit) and by shortfall (penalised), each at most
+  its capacity: a merit-order dispatch, which :func:`evaluate` reproduces in closed form.
+- reliability: a scenario (or scenario-quarter) *is short* when need exceeds the portfolio's
+  capacity; a binary per scenario (or scenario-quarter) switches the requirement
+  capacity ≥ need off (big-M = need); the weighted share switched off is at most 1 − reliability.
+- objective: expected present value over the scenarios of capex, fixed opex while open, closing
+  cost, minus residual (market) value at exit or horizon, plus the net cost of occupied places
+  and the recourse and shortfall costs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from model.case import OptimiseSettings
+from model.errors import InfeasibleError
+from model.portfolio_plan import (
+    Evaluation,
+    Plan,
+    Portfolio,
+    Scenarios,
+    evaluate,
+    plan_from_decisions,
+)
+
+__all__ = [
+    "Evaluation",
+    "Plan",
+    "Portfolio",
+    "Scenarios",
+    "evaluate",
+    "optimise",
+    "plan_from_decisions",
+]
+
+BREAKPOINTS = 60
+"""Most breakpoints of the expected-dispatch curve per stream and quarter (quantiles of need)."""
+
+OBJECTIVE_SCALE = 1e-3
+"""Objective in thousands of euros inside the solver (better conditioned)."""
+
+CONSTRAINT_GROUPS = ("reliability", "budget", "wijk", "must_keep", "min_quality", "forbidden")
+
+
+class _Model:
+    """Collects variables (bounds, costs, integrality) and sparse rows for scipy.optimize.milp."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.lb: list[np.ndarray] = []
+        self.ub: list[np.ndarray] = []
+        self.cost: list[np.ndarray] = []
+        self.integer: list[np.ndarray] = []
+        self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.lo: list[np.ndarray] = []
+        self.hi: list[np.ndarray] = []
+        self.m = 0
+
+    def var(self, shape: tuple[int, ...], lb=0.0, ub=np.inf, cost=0.0, integer=False) -> np.ndarray:
+        size = int(np.prod(shape))
+        idx = np.arange(self.n, self.n + size).reshape(shape)
+        self.n += size
+        for store, value in ((self.lb, lb), (self.ub, ub), (self.cost, cost)):
+            store.append(np.broadcast_to(np.asarray(value, dtype=float), shape).ravel().copy())
+        self.integer.append(np.full(size, int(integer)))
+        return idx
+
+    def rows_(self, cols: np.ndarray, coefs: np.ndarray, lo, hi) -> None:
+        """Rows given as (R, T) column and coefficient arrays; unused terms have coefficient 0."""
+        cols, coefs = np.atleast_2d(cols), np.atleast_2d(np.asarray(coefs, dtype=float))
+        coefs = np.broadcast_to(coefs, cols.shape)
+        r = np.broadcast_to(np.arange(self.m, self.m + cols.shape[0])[:, None], cols.shape)
+        keep = coefs != 0
+        self.rows.append((r[keep], cols[keep], coefs[keep]))
+        self.lo.append(np.broadcast_to(np.asarray(lo, dtype=float), cols.shape[:1]).copy())
+        self.hi.append(np.broadcast_to(np.asarray(hi, dtype=float), cols.shape[:1]).copy())
+        self.m += cols.shape[0]
+
+    def arrays(self):
+        r, c, v = (np.concatenate(a) for a in zip(*self.rows, strict=True))
+        a = sparse.csr_array((v, (r, c)), shape=(self.m, self.n))
+        cat = np.concatenate
+        return (
+            cat(self.cost),
+            cat(self.integer),
+            cat(self.lb),
+            cat(self.ub),
+            a,
+            cat(self.lo),
+            cat(self.hi),
+        )
+
+
+@dataclass(frozen=True)
+class _Built:
+    model: _Model
+    x: np.ndarray
+    move: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    offset_eur: float  # added to the solver's objective (not a cost)
+
+
+def _build(
+    p: Portfolio,
+    s: Scenarios,
+    settings: OptimiseSettings,
+    reliability: float,
+    budget: float | None,
+    relax: frozenset[str] = frozenset(),
+    objective: str = "cost",
+) -> _Built:
+    L, S, Q = p.size
+    N = len(s.weights)
+    q_idx = np.arange(Q)
+    live = q_idx[None, :] < p.end_quarter[:, None]  # (L, Q) location available in quarter
+    ids = np.array(p.ids, dtype=object)
+    must = np.isin(ids, settings.must_keep) & ("must_keep" not in relax)
+    forbidden = np.isin(ids, settings.forbidden) & ("forbidden" not in relax)
+    low_quality = np.zeros(L, dtype=bool)
+    if settings.min_quality_score is not None and "min_quality" not in relax:
+        low_quality = ~p.existing & (p.quality_score < settings.min_quality_score)
+    new = ~p.existing
+    may_open = new & ~forbidden & ~low_quality
+    open_cost = p.open_cost_eur()
+    close_cost, keep_cost = p.close_cost_eur()
+    cost_on = objective == "cost"
+
+    mdl = _Model()
+    x_ub = live.astype(float)
+    x_lb = np.zeros((L, Q))
+    for i in np.flatnonzero(must & new & (p.end_quarter > 0)):
+        x_lb[i, p.end_quarter[i] - 1] = 1.0  # opened at some point
+    x = mdl.var((L, Q), x_lb, x_ub)
+    can_move = np.where(
+        new[:, None], may_open[:, None] & live & (q_idx >= p.earliest_quarter[:, None]), live
+    )
+    can_move &= ~(must & p.existing)[:, None]
+    move_lb = np.zeros((L, Q))
+    for i in np.flatnonzero(forbidden & p.existing & (p.end_quarter > 0)):
+        move_lb[i, 0] = 1.0
+    move_cost = np.where(new[:, None], open_cost, close_cost - keep_cost[:, None])
+    move_cost = np.where(can_move, move_cost, 0.0) if cost_on else 0.0
+    move = mdl.var((L, Q), move_lb, can_move.astype(float), move_cost * OBJECTIVE_SCALE, True)
+    y_ub = np.where(p.serves[:, :, None] & live[:, None, :], p.capacity_places[:, None, None], 0.0)
+    y = mdl.var((L, S, Q), 0.0, y_ub)
+    C = p.class_cost_eur_per_place_month.shape[0]
+    cls = mdl.var((C, S, Q))
+
+    # state: new x_q = x_{q-1} + open_q ; existing x_q = x_{q-1} − close_q (x_{-1} = 1)
+    li, qi = np.nonzero(live)
+    prev = np.where(qi > 0, x[li, np.maximum(qi - 1, 0)], 0)
+    sign = np.where(new[li], -1.0, 1.0)
+    first_existing = np.where(new[li] | (qi > 0), 0.0, 1.0)
+    mdl.rows_(
+        np.stack([x[li, qi], prev, move[li, qi]], 1),
+        np.stack([np.ones(len(li)), np.where(qi > 0, -1.0, 0.0), sign], 1),
+        first_existing,
+        first_existing,
+    )
+    # allocation: Σ_s y ≤ capacity · x ; places of a cost class ≤ Σ of its locations' y
+    mdl.rows_(
+        np.concatenate([y[li, :, qi], x[li, qi][:, None]], 1),
+        np.concatenate([np.ones((len(li), S)), -p.capacity_places[li][:, None]], 1),
+        -np.inf,
+        0.0,
+    )
+    member = (p.cost_class[None, :, :] == np.arange(C)[:, None, None]).astype(float)  # (C, L, S)
+    cols = np.concatenate([cls[:, :, :, None], np.moveaxis(y, 0, -1)[None].repeat(C, 0)], 3)
+    coefs = np.concatenate(
+        [
+            np.ones((C, S, Q, 1)),
+            -np.broadcast_to(np.moveaxis(member, 1, -1)[:, :, None, :], (C, S, Q, L)),
+        ],
+        3,
+    )
+    mdl.rows_(cols.reshape(C * S * Q, L + 1), coefs.reshape(C * S * Q, L + 1), -np.inf, 0.0)
+    if settings.max_places_per_wijk is not None and "wijk" not in relax:
+        for wijk in sorted(set(p.wijk)):
+            members = np.flatnonzero(np.array(p.wijk, dtype=object) == wijk)
+            mdl.rows_(
+                x[members].T,
+                p.nominal_places[members][None, :],
+                -np.inf,
+                settings.max_places_per_wijk,
+            )
+    if budget is not None and "budget" not in relax:
+        capex = np.where(new[:, None] & can_move, p.capex_eur[:, None], 0.0)
+        mdl.rows_(move.reshape(1, -1), capex.reshape(1, -1), -np.inf, budget)
+    if objective == "capex":
+        mdl.cost[1] = (
+            np.where(new[:, None] & can_move, p.capex_eur[:, None], 0.0).ravel() * OBJECTIVE_SCALE
+        )
+
+    # second stage, expected over scenarios: merit-order dispatch of need over the cost classes,
+    # recourse and shortfall. With items sorted by rate, E[cost] = r_J·E[need] − Σ_j Δr_j·M_j where
+    # M_j = E[min(need, cumulative capacity of items ≤ j)], concave piecewise linear in capacity.
+    sample, sample_w = s.cost_sample
+    m_d = p.months_per_quarter * p.discount[:Q]
+    constant = 0.0
+    if cost_on:
+        for si in range(S):
+            for q in range(Q):
+                constant += _dispatch_rows(
+                    mdl, cls[:, si, q], p, si, q, sample[:, q, si], sample_w, m_d[q]
+                )
+    # reliability: capacity ≥ need unless the scenario (-quarter) is allowed short
+    per_quarter = settings.reliability_measure == "scenario_months"
+    q_from = p.reliability_from_quarter()
+    z_shape = (N, Q) if per_quarter else (N,)
+    window = p.months_per_quarter * (q_idx >= q_from)
+    z_weight = s.weights[:, None] * window[None, :] / window.sum() if per_quarter else s.weights
+    z_cost = z_weight * OBJECTIVE_SCALE * 1e3 if objective == "reliability" else 0.0
+    z = mdl.var(z_shape, 0.0, 1.0, z_cost, True)
+    if "reliability" not in relax:
+        mdl.rows_(z.reshape(1, -1), z_weight.reshape(1, -1), -np.inf, 1.0 - reliability + 1e-9)
+    strengthen = "reliability" not in relax and not per_quarter
+    cover = s.cover
+    floor = _covered_need(cover, s.weights, reliability) if strengthen else np.zeros((Q, S))
+    for si in range(S):
+        for q in range(q_from, Q):
+            caps = cls[:, si, q]
+            if floor[q, si] > 0:  # capacity below the floor would leave > 1 − reliability short
+                mdl.rows_(caps[None, :], np.ones((1, C)), floor[q, si], np.inf)
+                serving = np.flatnonzero(p.serves[:, si] & live[:, q])
+                knapsack = np.minimum(p.capacity_places[serving], floor[q, si])
+                mdl.rows_(x[serving, q][None, :], knapsack[None, :], floor[q, si], np.inf)
+            col = cover[:, q, si]
+            rows = np.flatnonzero(col > floor[q, si])
+            if len(rows) == 0:
+                continue
+            zc = z[rows, q] if per_quarter else z[rows]
+            mdl.rows_(
+                np.concatenate([np.broadcast_to(caps, (len(rows), C)), zc[:, None]], 1),
+                np.concatenate([np.ones((len(rows), C)), (col[rows] - floor[q, si])[:, None]], 1),
+                col[rows],
+                np.inf,
+            )
+    constant += float(keep_cost[p.existing].sum()) if cost_on else 0.0
+    # The constant as a fixed variable, so that the solver's relative gap is one of the whole cost.
+    # Income from the Rijk can make the net cost near zero, which no relative gap survives: the
+    # solver's objective adds the income on all expected need (a constant), i.e. it is a gross cost.
+    offset = 0.0
+    if cost_on:
+        income = np.maximum(-p.class_cost_eur_per_place_month.min(axis=0), 0.0)  # (S, Q)
+        mean_need = np.einsum("p,pqs->sq", sample_w, sample)
+        offset = float((income * mean_need * m_d[None, :]).sum())
+    mdl.var((1,), 1.0, 1.0, (constant + offset) * OBJECTIVE_SCALE)
+    return _Built(mdl, x, move, y, z, offset)
+
+
+def _covered_need(need: np.ndarray, weights: np.ndarray, reliability: float) -> np.ndarray:
+    """(Q, S) need that capacity must cover in any plan of this reliability (scenario measure).
+
+    Sorting scenarios by need, descending: capacity below the need of the first scenario at which
+    the cumulative weight exceeds 1 − reliability would leave more than that weight short.
+    """
+    order = np.argsort(-need, axis=0, kind="stable")
+    sorted_need = np.take_along_axis(need, order, axis=0)
+    cum = np.cumsum(weights[order], axis=0)
+    beyond = cum > 1.0 - reliability + 1e-9
+    first = beyond.argmax(axis=0)
+    floor = np.take_along_axis(sorted_need, first[None], axis=0)[0]
+    return np.where(beyond.any(axis=0), floor, 0.0)
+
+
+def _expected_min_lines(need: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lines a + b·c whose minimum is E[min(need, c)] for c ≥ 0 (its last, flat, piece left out).
+
+    Exact (one line between consecutive needs) for up to BREAKPOINTS distinct needs; beyond that,
+    chords between BREAKPOINTS quantiles of need: exact at the quantiles, slightly below in
+    between (the cost errs on the high side).
+    """
+    srt = np.argsort(need, kind="stable")
+    u, w = need[srt], weights[srt]
+    if len(np.unique(u)) <= BREAKPOINTS:
+        a_line = np.r_[0.0, np.cumsum(w * u)]
+        b_line = np.r_[1.0, 1.0 - np.cumsum(w)]
+    else:
+        cuts = np.unique(np.r_[0.0, np.quantile(u, np.linspace(0.0, 1.0, BREAKPOINTS))])
+        f = (np.minimum(u[None, :], cuts[:, None]) * w[None, :]).sum(axis=1)
+        b_line = np.diff(f) / np.diff(cuts)
+        a_line = f[:-1] - b_line * cuts[:-1]
+    keep = b_line > 1e-12
+    return a_line[keep], b_line[keep]
+
+
+def _dispatch_rows(mdl, caps, p: Portfolio, si: int, q: int, need, weights, m_d: float) -> float:
+    """Add the expected dispatch cost of one stream and quarter; return its constant part (€)."""
+    C = len(caps)
+    rates = np.r_[
+        p.class_cost_eur_per_place_month[:, si, q],
+        p.recourse_cost_eur_per_place_month,
+        p.shortfall_penalty_eur_per_place_month,
+    ]
+    fixed = np.r_[np.zeros(C), p.recourse_limit_places, np.inf]
+    order = np.argsort(rates, kind="stable")
+    rates, fixed = rates[order], fixed[order]
+    is_class = order < C
+    mean_need = float(weights @ need)
+    a_line, b_line = _expected_min_lines(need, weights)
+    constant = rates[-1] * mean_need
+    members: list[int] = []
+    offset = 0.0
+    for j in range(len(rates) - 1):
+        if is_class[j]:
+            members.append(int(caps[order[j]]))
+        offset += fixed[j]
+        delta = rates[j + 1] - rates[j]
+        if delta <= 0:
+            continue
+        if np.isinf(offset):
+            constant -= delta * mean_need
+            break
+        if not members:
+            constant -= delta * float(weights @ np.minimum(need, offset))
+            continue
+        m = mdl.var((1,), 0.0, mean_need, -delta * m_d * OBJECTIVE_SCALE)[0]
+        cols = np.broadcast_to(np.r_[m, members], (len(a_line), len(members) + 1))
+        coefs = np.concatenate(
+            [np.ones((len(a_line), 1)), -np.repeat(b_line[:, None], len(members), 1)], 1
+        )
+        mdl.rows_(cols, coefs, -np.inf, a_line + b_line * offset)
+    return constant * m_d
+
+
+def _solve(built: _Built, settings: OptimiseSettings, time_limit: float | None = None):
+    c, integrality, lb, ub, a, lo, hi = built.model.arrays()
+    with _quiet():
+        return milp(
+            c,
+            integrality=integrality,
+            bounds=Bounds(lb, ub),
+            constraints=LinearConstraint(a, lo, hi),
+            options={
+                "mip_rel_gap": settings.mip_gap_share,
+                "time_limit": time_limit or settings.time_limit_seconds,
+                "presolve": True,
+            },
+        )
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Silence what HiGHS prints on the C level (file descriptor 1) during a solve."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # e.g. a notebook's stream
+        fd = 1
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def optimise(
+    portfolio: Portfolio,
+    scenarios: Scenarios,
+    settings: OptimiseSettings,
+    reliability: float | None = None,
+    budget_eur: float | None = ...,  # type: ignore[assignment]
+) -> Plan:
+    """The plan of least expected cost that meets need at the reliability asked.
+
+    Parameters
+    ----------
+    portfolio : Portfolio
+    scenarios : Scenarios
+    settings : OptimiseSettings
+        Constraints, gap and time limit (``reliability_share`` and ``capex_budget_eur`` unless given).
+    reliability : float, optional
+        Share (0–1) of weighted scenarios (or scenario-months) without shortfall.
+    budget_eur : float or None, optional
+        Capex budget in euros; None: no budget. Default: the settings' budget.
+
+    Raises
+    ------
+    InfeasibleError
+        If no plan meets the constraints; the message names the constraint that binds.
+    """
+    rel = settings.reliability_share if reliability is None else float(reliability)
+    budget = settings.capex_budget_eur if budget_eur is ... else budget_eur
+    started = time.perf_counter()
+    built = _build(portfolio, scenarios, settings, rel, budget)
+    res = _solve(built, settings)
+    if res.x is None:
+        from model.optimise_diagnosis import explain_infeasible
+
+        raise InfeasibleError(
+            explain_infeasible(portfolio, scenarios, settings, rel, budget, res.status)
+        )
+    plan = _plan_from(built, res.x, portfolio, rel, settings.reliability_measure)
+    gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
+    status = "optimal" if res.status == 0 else f"stopped at the time limit (gap {gap:.1%})"
+    return replace(
+        plan,
+        objective_eur=float(res.fun / OBJECTIVE_SCALE - built.offset_eur),
+        mip_gap_share=gap,
+        solve_seconds=time.perf_counter() - started,
+        status=status,
+    )
+
+
+def _plan_from(
+    built: _Built, sol: np.ndarray, p: Portfolio, reliability: float, measure: str
+) -> Plan:
+    """A Plan from a solution vector: rounded decisions, allocation and first-stage costs."""
+    in_service = sol[built.x] > 0.5
+    alloc = np.where(in_service[:, None, :], sol[built.y], 0.0)
+    alloc = np.clip(np.round(alloc, 6), 0.0, None)
+    return plan_from_decisions(p, in_service, alloc, reliability, measure)

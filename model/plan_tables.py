@@ -1,0 +1,401 @@
+"""The investment plan of a case: decision table, cost–reliability trade-off and regret per scenario."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.case import Case, OptimiseSettings
+from model.ensemble import Need
+from model.errors import InfeasibleError
+from model.optimise import optimise
+from model.plan_inputs import (
+    portfolio_from_register,
+    reduced_scenarios,
+    ukraine_income_eur_per_place_month,
+)
+from model.portfolio_plan import Evaluation, Plan, Portfolio, Scenarios, evaluate
+from model.reporting.style import euro
+from model.scenario_reduction import QuarterlyNeed, Reduction, quarterly_need
+
+WHY = {
+    "nl": {
+        "open_needed": "zonder deze locatie kans op een tekort {without} in plaats van {with_}",
+        "open_cost": "verlaagt de verwachte kosten (goedkoper dan {recourse})",
+        "keep_needed": "nodig tot {until}; zonder: kans op een tekort {without} in plaats van {with_}",
+        "keep": "blijft in gebruik tot {until}",
+        "must": "moet blijven of open (must_keep)",
+        "close": "vanaf {quarter} niet meer nodig bij de gekozen betrouwbaarheid; bespaart {opex} per jaar",
+        "convert": "; daarna {reuse}",
+        "forbidden": "uitgesloten (forbidden)",
+        "quality": "kwaliteitsscore {score:g} onder het minimum {minimum:g}",
+        "unavailable": "niet beschikbaar binnen de horizon",
+        "not_needed": "niet nodig: andere locaties dekken de behoefte goedkoper ({cost} per plaats per jaar)",
+        "per_place": "; {cost} per plaats per jaar",
+        "hotel": "hotel",
+        "emergency": "noodopvang",
+    },
+    "en": {
+        "open_needed": "without it the chance of a shortfall is {without} instead of {with_}",
+        "open_cost": "lowers the expected cost (cheaper than {recourse})",
+        "keep_needed": "needed until {until}; without it the chance of a shortfall is {without} instead of {with_}",
+        "keep": "stays in use until {until}",
+        "must": "must stay or open (must_keep)",
+        "close": "from {quarter} no longer needed at the chosen reliability; saves {opex} per year",
+        "convert": "; then {reuse}",
+        "forbidden": "excluded (forbidden)",
+        "quality": "quality score {score:g} below the minimum {minimum:g}",
+        "unavailable": "not available within the horizon",
+        "not_needed": "not needed: other locations cover the need more cheaply ({cost} per place per year)",
+        "per_place": "; {cost} per place per year",
+        "hotel": "hotel",
+        "emergency": "emergency places",
+    },
+}
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _short_share(p: Portfolio, s: Scenarios, capacity: np.ndarray) -> float:
+    """Weighted share of reduced scenarios whose envelope exceeds ``capacity`` (S, Q) in the window."""
+    short = (s.cover - capacity.T[None]) > 1e-6
+    short[:, : p.reliability_from_quarter()] = False
+    return float(s.weights @ short.any(axis=(1, 2)))
+
+
+def decision_table(
+    plan: Plan, scenarios: Scenarios, settings: OptimiseSettings, language: str = "nl"
+) -> pd.DataFrame:
+    """One row per location: action (open, keep, close, convert, reject), when, places, cost, why.
+
+    Columns: location_id, name, action, quarter (in service from / leaving in), decide_by (YYYY-MM,
+    opening quarter minus lead time), until (last quarter in service), places, usable_places,
+    streams (places per stream, ``ukraine:40;asylum:20``), capex_eur, cost_pv_eur (present
+    value of capex, fixed opex, closing cost minus residual value), why.
+    """
+    p = plan.portfolio
+    text = WHY.get(language, WHY["nl"])
+    quarters = [str(q) for q in p.quarters]
+    with_ = _short_share(p, scenarios, plan.capacity_places)
+    opened, closed = plan.opened_quarter(), plan.closed_quarter()
+    rows = []
+    for i, loc in enumerate(p.ids):
+        service = plan.in_service[i]
+        months = float(p.months_per_quarter @ service)
+        alloc = plan.allocation_places[i].max(axis=1)
+        streams = ";".join(f"{s}:{a:g}" for s, a in zip(p.streams, alloc, strict=True) if a > 0)
+        per_year = plan.location_cost_eur[i] / max(p.capacity_places[i] * months / 12.0, 1e-9)
+        without = _short_share(p, scenarios, plan.capacity_places - plan.allocation_places[i])
+        last = int(np.flatnonzero(service)[-1]) if service.any() else -1
+        until = quarters[last] if last >= 0 else ""
+        must = loc in settings.must_keep
+        quarter, decide_by = "", ""
+        if p.existing[i]:
+            if closed[i] >= 0:
+                action = "convert" if p.reuse[i] else "close"
+                quarter = quarters[closed[i]]
+                why = text["close"].format(
+                    quarter=quarter, opex=euro(12 * p.fixed_opex_eur_per_month[i])
+                )
+                why += text["convert"].format(reuse=p.reuse[i]) if p.reuse[i] else ""
+            else:
+                action = "keep"
+                quarter = quarters[0] if service.any() else ""
+                why = (
+                    text["must"]
+                    if must
+                    else (
+                        text["keep_needed"].format(
+                            until=until, without=_pct(without), with_=_pct(with_)
+                        )
+                        if without > with_ + 1e-9
+                        else text["keep"].format(until=until)
+                    )
+                )
+        elif opened[i] >= 0:
+            action, quarter = "open", quarters[opened[i]]
+            start = pd.Period(p.quarters[opened[i]].start_time, freq="M")
+            decide_by = str(start - int(p.lead_time_months[i]))
+            why = (
+                text["must"]
+                if must
+                else (
+                    text["open_needed"].format(without=_pct(without), with_=_pct(with_))
+                    if without > with_ + 1e-9
+                    else text["open_cost"].format(recourse=text[settings.recourse])
+                )
+            )
+            why += text["per_place"].format(cost=euro(per_year))
+        else:
+            action = "reject"
+            why = _reject_reason(p, i, settings, text, plan)
+        rows.append(
+            {
+                "location_id": loc,
+                "name": p.names[i],
+                "action": action,
+                "quarter": quarter,
+                "decide_by": decide_by,
+                "until": until,
+                "places": float(p.nominal_places[i]),
+                "usable_places": round(float(p.capacity_places[i]), 2),
+                "streams": streams,
+                "capex_eur": round(float(p.capex_eur[i]) if action == "open" else 0.0, 0),
+                "cost_pv_eur": round(float(plan.location_cost_eur[i]), 0),
+                "why": why,
+            }
+        )
+    order = {"keep": 0, "open": 1, "close": 2, "convert": 2, "reject": 3}
+    table = pd.DataFrame(rows)
+    table["_o"] = table["action"].map(order)
+    return (
+        table.sort_values(["_o", "quarter", "location_id"], kind="stable")
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
+
+
+def _reject_reason(p: Portfolio, i: int, settings: OptimiseSettings, text: dict, plan: Plan) -> str:
+    if p.ids[i] in settings.forbidden:
+        return text["forbidden"]
+    score, minimum = p.quality_score[i], settings.min_quality_score
+    if minimum is not None and np.isfinite(score) and score < minimum:
+        return text["quality"].format(score=score, minimum=minimum)
+    if p.earliest_quarter[i] >= p.end_quarter[i]:
+        return text["unavailable"]
+    q0 = int(p.earliest_quarter[i])
+    cost = p.open_cost_eur()[i, q0]
+    months = float(p.months_per_quarter[q0 : p.end_quarter[i]].sum())
+    return text["not_needed"].format(
+        cost=euro(cost / max(p.capacity_places[i] * months / 12.0, 1e-9))
+    )
+
+
+def tradeoff_table(
+    portfolio: Portfolio,
+    scenarios: Scenarios,
+    full_need: np.ndarray,
+    settings: OptimiseSettings,
+    levels: list[float],
+    budget_eur: float | None,
+    known: dict[float, Plan] | None = None,
+) -> tuple[pd.DataFrame, dict[float, Plan]]:
+    """Cost against reliability: one optimal plan per level, each evaluated on the full ensemble.
+
+    Columns: reliability_share, feasible, expected_cost_eur (present value, every path of the
+    ensemble), expected_cost_reduced_eur (the reduced scenarios, weighted: the reduction error is
+    the difference), objective_eur (the MILP's own estimate), capex_eur, places_opened,
+    shortfall_probability_share (full ensemble), shortfall_probability_reduced_share (the reduced
+    scenarios' envelopes, as the constraint sees them), shortfall_month_share (full), note.
+    """
+    plans: dict[float, Plan] = dict(known or {})
+    rows = []
+    for level in sorted(set(levels) | set(plans)):
+        row: dict[str, Any] = {"reliability_share": level}
+        try:
+            plan = plans.get(level) or optimise(portfolio, scenarios, settings, level, budget_eur)
+        except InfeasibleError as exc:
+            rows.append({**row, "feasible": False, "note": str(exc)})
+            continue
+        plans[level] = plan
+        full = evaluate(plan, full_need)
+        red = evaluate(plan, scenarios.need_places, scenarios.weights)
+        opened = plan.opened_quarter() >= 0
+        rows.append(
+            {
+                **row,
+                "feasible": True,
+                "expected_cost_eur": round(full.expected_cost_eur, 0),
+                "expected_cost_reduced_eur": round(red.expected_cost_eur, 0),
+                "objective_eur": round(plan.objective_eur, 0),
+                "capex_eur": round(plan.capex_eur, 0),
+                "places_opened": float(portfolio.nominal_places[opened].sum()),
+                "shortfall_probability_share": round(full.shortfall_probability_share, 4),
+                "shortfall_probability_reduced_share": round(
+                    _short_share(portfolio, scenarios, plan.capacity_places), 4
+                ),
+                "shortfall_month_share": round(full.shortfall_month_share, 4),
+                "note": plan.status,
+            }
+        )
+    return pd.DataFrame(rows), plans
+
+
+def regret_table(
+    plan: Plan, scenarios: Scenarios, settings: OptimiseSettings, budget_eur: float | None
+) -> pd.DataFrame:
+    """Per reduced scenario: the plan's cost against the plan that would have been best in hindsight.
+
+    The hindsight plan knows the scenario's need and meets the same hard constraints (budget, wijk,
+    quality, must_keep, forbidden) but no reliability; it may use recourse where that is cheaper.
+    Since the plan is one of its options, regret ≥ 0.
+    """
+    p = plan.portfolio
+    ev = evaluate(plan, scenarios.need_places, scenarios.weights)
+    rows = []
+    for n in range(len(scenarios.weights)):
+        one = Scenarios(scenarios.need_places[n : n + 1], np.ones(1), scenarios.labels[n : n + 1])
+        plan_cost = float(ev.cost_eur[n])
+        try:
+            best = optimise(p, one, settings, 0.0, budget_eur)
+            hindsight, capex = min(best.objective_eur, plan_cost), best.capex_eur
+        except InfeasibleError:
+            hindsight, capex = plan_cost, plan.capex_eur
+        rows.append(
+            {
+                "scenario": int(n + 1),
+                "path": int(scenarios.labels[n]),
+                "weight_share": round(float(scenarios.weights[n]), 6),
+                "need_place_months": round(
+                    float((scenarios.need_places[n] * p.months_per_quarter[:, None]).sum()), 1
+                ),
+                "plan_cost_eur": round(plan_cost, 0),
+                "hindsight_cost_eur": round(hindsight, 0),
+                "regret_eur": round(plan_cost - hindsight, 0),
+                "plan_short_place_months": round(float(ev.short_place_months[n]), 1),
+                "hindsight_capex_eur": round(capex, 0),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class OptimiseResult:
+    """Everything `onderdak optimise` and plan.ipynb show, for one scenario of a case."""
+
+    plan: Plan
+    portfolio: Portfolio
+    scenarios: Scenarios
+    reduction: Reduction
+    need: QuarterlyNeed
+    full: Evaluation
+    reduced: Evaluation
+    tables: dict[str, pd.DataFrame]
+    summary: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+
+def optimise_case(
+    case: Case,
+    need: Need,
+    register: Any = None,
+    reliability: float | None = None,
+    budget_eur: float | None = ...,  # type: ignore[assignment]
+    levels: list[float] | None = None,
+    regret: bool = True,
+    language: str | None = None,
+) -> OptimiseResult:
+    """The recommended plan for one scenario of a case, with its trade-off and regret tables.
+
+    Parameters
+    ----------
+    case : Case
+        Its ``optimise`` section gives the constraints; start, horizon and discount rate the time.
+    need : Need
+        From ``model.demand.municipal_need``.
+    register : Register or pandas.DataFrame, optional
+        Default: the case's register (``model.locations.load_register``).
+    reliability, budget_eur : optional
+        Override ``case.optimise.reliability_share`` and ``capex_budget_eur`` (None: no budget).
+    levels : list of float, optional
+        Reliability levels of the trade-off (default: the settings'); [] skips the trade-off.
+    regret : bool
+        Compute regret per scenario (one MILP per reduced scenario).
+    language : str, optional
+        Language of the ``why`` column (default: the case's).
+
+    Raises
+    ------
+    InfeasibleError
+        If no plan meets the constraints at the reliability asked (the message names the binding one).
+    """
+    settings = case.optimise
+    rel = settings.reliability_share if reliability is None else float(reliability)
+    budget = settings.capex_budget_eur if budget_eur is ... else budget_eur
+    settings = replace_settings(settings, rel, budget)
+    if register is None:
+        from model.locations import load_register
+
+        register = load_register(case)
+    table = register.table if hasattr(register, "table") else register
+    streams = [s for s in settings.streams if s in need.streams]
+    need_q = quarterly_need(need.streams, need.periods, streams)
+    scenarios, reduction = reduced_scenarios(need_q, settings.reduced_scenarios, case.seed)
+    income: dict[str, np.ndarray] = {}
+    notes: list[str] = []
+    if "ukraine" in streams:
+        income["ukraine"], notes = ukraine_income_eur_per_place_month(need.periods, need_q)
+    portfolio = portfolio_from_register(
+        table,
+        need_q,
+        case.start,
+        case.horizon_months,
+        case.discount_rate_real_share,
+        settings,
+        income,
+    )
+    plan = optimise(portfolio, scenarios, settings, rel, budget)
+    full = evaluate(plan, need_q.places)
+    reduced = evaluate(plan, scenarios.need_places, scenarios.weights)
+    decisions = decision_table(plan, scenarios, settings, language or case.language)
+    extra = table.reindex(decisions["location_id"])
+    for col in ("status", "kind", "wijk_code"):
+        if col in extra:
+            decisions.insert(2, col, extra[col].astype(str).to_numpy())
+    lv = settings.reliability_levels if levels is None else levels
+    tradeoff, _ = (
+        tradeoff_table(portfolio, scenarios, need_q.places, settings, lv, budget, {rel: plan})
+        if lv
+        else (pd.DataFrame(), {})
+    )
+    tables = {"plan": decisions, "tradeoff": tradeoff}
+    if regret:
+        tables["regret"] = regret_table(plan, scenarios, settings, budget)
+    summary = {
+        "scenario": case.scenario,
+        "reliability_share": rel,
+        "reliability_measure": settings.reliability_measure,
+        "reliability_from_quarter": str(portfolio.quarters[portfolio.reliability_from_quarter()]),
+        "capex_budget_eur": budget,
+        "capex_eur": round(plan.capex_eur, 0),
+        "expected_cost_eur": round(full.expected_cost_eur, 0),
+        "expected_cost_reduced_eur": round(reduced.expected_cost_eur, 0),
+        "objective_eur": round(plan.objective_eur, 0),
+        "shortfall_probability_share": round(full.shortfall_probability_share, 4),
+        "shortfall_probability_reduced_share": round(
+            _short_share(portfolio, scenarios, plan.capacity_places), 4
+        ),
+        "shortfall_month_share": round(full.shortfall_month_share, 4),
+        "paths": int(need_q.paths),
+        "reduced_scenarios": int(reduction.size),
+        "recourse": settings.recourse,
+        "recourse_cost_eur_per_place_month": round(portfolio.recourse_cost_eur_per_place_month, 2),
+        "mip_gap_share": round(plan.mip_gap_share, 4),
+        "status": plan.status,
+    }
+    return OptimiseResult(
+        plan, portfolio, scenarios, reduction, need_q, full, reduced, tables, summary, notes
+    )
+
+
+def replace_settings(
+    settings: OptimiseSettings, reliability: float, budget: float | None
+) -> OptimiseSettings:
+    """The settings with reliability and budget set (validated)."""
+    return OptimiseSettings.model_validate(
+        {**settings.model_dump(), "reliability_share": reliability, "capex_budget_eur": budget}
+    )
+
+
+__all__ = [
+    "OptimiseResult",
+    "decision_table",
+    "optimise_case",
+    "regret_table",
+    "tradeoff_table",
+]

@@ -1,0 +1,320 @@
+"""Tests of model.optimise: hand-computed plans, brute force, constraints, infeasibility messages."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model.case import OptimiseSettings
+from model.errors import InfeasibleError
+from model.optimise import Portfolio, Scenarios, evaluate, optimise, plan_from_decisions
+
+EXACT = {"mip_gap_share": 1e-6, "time_limit_seconds": 30}
+
+
+def make_portfolio(**overrides) -> Portfolio:
+    """Two new single-stream locations (50 and 100 places) over four undiscounted quarters."""
+    L = len(overrides.get("ids", ("a", "b")))
+    Q = overrides.pop("Q", 4)
+    S = overrides.pop("S", 1)
+    base = dict(
+        ids=("a", "b"),
+        names=("A", "B"),
+        existing=np.zeros(L, bool),
+        streams=("ukraine", "asylum")[:S],
+        serves=np.ones((L, S), bool),
+        capacity_places=np.array([50.0, 100.0]),
+        nominal_places=np.array([50.0, 100.0]),
+        wijk=("w1", "w2"),
+        earliest_quarter=np.zeros(L, int),
+        end_quarter=np.full(L, Q),
+        lead_time_months=np.zeros(L, int),
+        capex_eur=np.zeros(L),
+        fixed_opex_eur_per_month=np.array([1000.0, 1500.0]),
+        closing_cost_eur=np.zeros(L),
+        residual_value_eur=np.zeros(L),
+        quality_score=np.full(L, 3.0),
+        reuse=("",) * L,
+        quarters=pd.period_range("2026Q1", periods=Q, freq="Q"),
+        months_per_quarter=np.full(Q, 3),
+        discount=np.ones(Q + 1),
+        cost_class=np.zeros((L, S), int),
+        class_cost_eur_per_place_month=np.zeros((1, S, Q)),
+        recourse_cost_eur_per_place_month=100.0,
+        shortfall_penalty_eur_per_place_month=1000.0,
+    )
+    base.update(overrides)
+    return Portfolio(**base)
+
+
+TWO = Scenarios(np.array([[[40.0]] * 4, [[90.0]] * 4]), np.array([0.5, 0.5]), np.array([0, 1]))
+
+
+@pytest.mark.parametrize(
+    ("recourse", "reliability", "expected_open", "cost"),
+    [
+        # B alone: 1,500 × 12 = 18,000 covers both scenarios; A + recourse costs 12,000 + 24,000
+        (100.0, 0.0, [False, True], 18_000.0),
+        (100.0, 1.0, [False, True], 18_000.0),
+        # cheap recourse (10): nothing 0.5·40·12·10 + 0.5·90·12·10 = 7,800; A covers scenario 1:
+        # 12,000 + 0.5·40·12·10 = 14,400; B covers both: 18,000
+        (10.0, 0.0, [False, False], 7_800.0),
+        (10.0, 0.5, [True, False], 14_400.0),
+        (10.0, 1.0, [False, True], 18_000.0),
+    ],
+)
+def test_tiny_instance_known_by_hand(recourse, reliability, expected_open, cost):
+    p = make_portfolio(recourse_cost_eur_per_place_month=recourse)
+    plan = optimise(p, TWO, OptimiseSettings(**EXACT), reliability=reliability)
+    assert plan.in_service.any(axis=1).tolist() == expected_open
+    assert plan.objective_eur == pytest.approx(cost, abs=1e-6)
+    assert evaluate(plan, TWO.need_places, TWO.weights).expected_cost_eur == pytest.approx(cost)
+
+
+def test_opens_when_needed_and_respects_lead_time():
+    p = make_portfolio(earliest_quarter=np.array([1, 1]))
+    rising = Scenarios(np.array([[[0.0], [0.0], [40.0], [40.0]]]), np.ones(1), np.zeros(1, int))
+    plan = optimise(p, rising, OptimiseSettings(**EXACT), reliability=1.0)
+    # A (50 places) from quarter 2: 1,000 × 6 months
+    assert plan.in_service.astype(int).tolist() == [[0, 0, 1, 1], [0, 0, 0, 0]]
+    assert plan.objective_eur == pytest.approx(6_000.0)
+
+
+def test_existing_location_closes_when_need_ends_unless_it_must_stay():
+    p = make_portfolio(
+        ids=("e",),
+        names=("E",),
+        existing=np.ones(1, bool),
+        capacity_places=np.array([50.0]),
+        nominal_places=np.array([50.0]),
+        wijk=("w1",),
+        fixed_opex_eur_per_month=np.array([1000.0]),
+        closing_cost_eur=np.array([500.0]),
+    )
+    falling = Scenarios(np.array([[[40.0], [0.0], [0.0], [0.0]]]), np.ones(1), np.zeros(1, int))
+    plan = optimise(p, falling, OptimiseSettings(**EXACT), reliability=1.0)
+    assert plan.closed_quarter().tolist() == [1]
+    assert plan.objective_eur == pytest.approx(3_000.0 + 500.0)
+    kept = optimise(p, falling, OptimiseSettings(must_keep=["e"], **EXACT), reliability=1.0)
+    assert kept.closed_quarter().tolist() == [-1]
+    assert kept.objective_eur == pytest.approx(12_000.0)
+
+
+def test_reliability_counts_scenario_months():
+    # one scenario, short in 1 of 4 quarters without B: 75% of months covered by A alone
+    p = make_portfolio(recourse_cost_eur_per_place_month=10.0)
+    peak = Scenarios(np.array([[[40.0], [40.0], [40.0], [90.0]]]), np.ones(1), np.zeros(1, int))
+    months = OptimiseSettings(reliability_measure="scenario_months", **EXACT)
+    plan = optimise(p, peak, months, reliability=0.75)
+    assert plan.in_service.any(axis=1).tolist() == [True, False]
+    whole = optimise(p, peak, OptimiseSettings(**EXACT), reliability=0.75)
+    assert (whole.capacity_places >= peak.need_places[0].T).all()  # the one scenario in full
+
+
+def _brute_force(p: Portfolio, s: Scenarios, reliability: float, budget: float | None) -> float:
+    """Cheapest plan over every choice of opening quarter (or none) per candidate."""
+    L, _, Q = p.size
+    best = np.inf
+    for starts in itertools.product(range(-1, Q), repeat=L):
+        service = np.zeros((L, Q), bool)
+        for i, q0 in enumerate(starts):
+            if q0 >= 0:
+                if q0 < p.earliest_quarter[i] or q0 >= p.end_quarter[i]:
+                    break
+                service[i, q0 : p.end_quarter[i]] = True
+        else:
+            plan = plan_from_decisions(p, service)
+            if budget is not None and plan.capex_eur > budget + 1e-6:
+                continue
+            ev = evaluate(plan, s.need_places, s.weights)
+            if ev.shortfall_probability_share > 1 - reliability + 1e-9:
+                continue
+            best = min(best, ev.expected_cost_eur)
+    return best
+
+
+def _five(seed: int) -> tuple[Portfolio, Scenarios]:
+    rng = np.random.default_rng(seed)
+    L, S, Q, N = 5, 2, 3, 4
+    serves = np.zeros((L, S), bool)
+    serves[np.arange(L), rng.integers(0, S, L)] = True
+    var = rng.choice([300.0, 900.0, 2500.0], L)
+    classes = np.where(serves, np.searchsorted([300.0, 900.0, 2500.0], var)[:, None], -1)
+    rate = np.array([300.0, 900.0, 2500.0])[:, None, None] * np.ones((3, S, Q))
+    p = make_portfolio(
+        Q=Q,
+        S=S,
+        ids=tuple("abcde"),
+        names=tuple("ABCDE"),
+        existing=np.zeros(L, bool),
+        serves=serves,
+        capacity_places=rng.integers(10, 60, L).astype(float),
+        nominal_places=rng.integers(10, 60, L).astype(float),
+        wijk=("w",) * L,
+        earliest_quarter=rng.integers(0, 2, L),
+        end_quarter=np.full(L, Q),
+        lead_time_months=np.zeros(L, int),
+        capex_eur=rng.choice([0.0, 20_000.0, 60_000.0], L),
+        fixed_opex_eur_per_month=rng.uniform(500.0, 4_000.0, L),
+        closing_cost_eur=np.zeros(L),
+        residual_value_eur=np.zeros(L),
+        quality_score=np.full(L, 3.0),
+        reuse=("",) * L,
+        discount=1.02 ** -np.arange(Q + 1),
+        cost_class=classes,
+        class_cost_eur_per_place_month=rate,
+        recourse_cost_eur_per_place_month=2_000.0,
+        shortfall_penalty_eur_per_place_month=5_000.0,
+        recourse_limit_places=15.0,
+    )
+    need = rng.uniform(0.0, 60.0, (N, Q, S)).round()
+    return p, Scenarios(need, np.array([0.4, 0.3, 0.2, 0.1]), np.arange(N))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize(("reliability", "budget"), [(0.0, None), (0.6, None), (0.6, 60_000.0)])
+def test_five_candidates_match_brute_force(seed, reliability, budget):
+    p, s = _five(seed)
+    best = _brute_force(p, s, reliability, budget)
+    try:
+        plan = optimise(p, s, OptimiseSettings(**EXACT), reliability, budget)
+    except InfeasibleError:
+        assert np.isinf(best)
+        return
+    assert plan.objective_eur == pytest.approx(best, rel=1e-6, abs=1e-3)
+    assert evaluate(plan, s.need_places, s.weights).expected_cost_eur == pytest.approx(
+        best, rel=1e-6
+    )
+
+
+def _random_instance(seed: int, n_existing: int = 2, n_new: int = 6):
+    rng = np.random.default_rng(seed)
+    L, S, Q, N = n_existing + n_new, 2, 8, 6
+    serves = rng.random((L, S)) < 0.6
+    serves[~serves.any(axis=1), 0] = True
+    cap = rng.integers(20, 80, L).astype(float)
+    p = make_portfolio(
+        Q=Q,
+        S=S,
+        ids=tuple(f"L{i}" for i in range(L)),
+        names=tuple(f"Locatie {i}" for i in range(L)),
+        existing=np.arange(L) < n_existing,
+        serves=serves,
+        capacity_places=cap * 0.9,
+        nominal_places=cap,
+        wijk=tuple(f"W{i % 3}" for i in range(L)),
+        earliest_quarter=np.where(np.arange(L) < n_existing, 0, rng.integers(0, 4, L)),
+        end_quarter=np.where(rng.random(L) < 0.3, rng.integers(4, Q, L), Q),
+        lead_time_months=rng.integers(0, 9, L),
+        capex_eur=np.where(np.arange(L) < n_existing, 0.0, rng.choice([0.0, 1e5, 5e5], L)),
+        fixed_opex_eur_per_month=rng.uniform(1_000.0, 10_000.0, L),
+        closing_cost_eur=rng.uniform(0.0, 20_000.0, L),
+        residual_value_eur=rng.choice([0.0, 3e5], L),
+        quality_score=rng.integers(1, 6, L).astype(float),
+        reuse=("",) * L,
+        discount=1.025 ** -(np.arange(Q + 1) / 4),
+        cost_class=np.where(serves, 0, -1),
+        class_cost_eur_per_place_month=np.full((1, S, Q), 500.0),
+        recourse_cost_eur_per_place_month=2_280.0,
+        shortfall_penalty_eur_per_place_month=10_000.0,
+    )
+    need = rng.uniform(20.0, 120.0, (N, Q, S))
+    weights = rng.dirichlet(np.ones(N))
+    cover = need * rng.uniform(1.0, 1.2, need.shape)
+    return p, Scenarios(need, weights, np.arange(N), cover)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    reliability=st.sampled_from([0.0, 0.5, 0.8]),
+    measure=st.sampled_from(["scenarios", "scenario_months"]),
+    budget=st.sampled_from([None, 6e5]),
+    wijk_max=st.sampled_from([None, 150]),
+    min_quality=st.sampled_from([None, 3.0]),
+)
+def test_plan_never_violates_a_constraint(
+    seed, reliability, measure, budget, wijk_max, min_quality
+):
+    p, s = _random_instance(seed)
+    opts = OptimiseSettings(
+        reliability_measure=measure,
+        capex_budget_eur=budget,
+        max_places_per_wijk=wijk_max,
+        min_quality_score=min_quality,
+        must_keep=["L0"],
+        forbidden=["L1", "L7"],
+        **EXACT,
+    )
+    try:
+        plan = optimise(p, s, opts, reliability)
+    except InfeasibleError as exc:
+        assert "binding" in str(exc) or "relax" in str(exc) or "cannot" in str(exc)
+        return
+    L, S, Q = p.size
+    service = plan.in_service
+    q = np.arange(Q)
+    assert not service[q[None, :] >= p.end_quarter[:, None]].any()
+    new = ~p.existing
+    assert not (service & new[:, None] & (q[None, :] < p.earliest_quarter[:, None])).any()
+    for i in range(L):  # open until its end, or (existing) from the start until it closes
+        on = np.flatnonzero(service[i])
+        if len(on):
+            assert on.tolist() == list(range(on[0], on[-1] + 1))
+            if new[i]:
+                assert on[-1] == p.end_quarter[i] - 1
+            else:
+                assert on[0] == 0
+    assert service[0, : p.end_quarter[0]].all()  # must_keep (existing)
+    assert not service[1].any() and not service[7].any()  # forbidden
+    if budget is not None:
+        assert plan.capex_eur <= budget + 1e-6
+    if min_quality is not None:
+        assert not (service.any(axis=1) & new & (p.quality_score < min_quality)).any()
+    if wijk_max is not None:
+        for w in set(p.wijk):
+            members = np.array(p.wijk) == w
+            assert (p.nominal_places[members] @ service[members]).max() <= wijk_max + 1e-6
+    assert (plan.allocation_places.sum(axis=1) <= p.capacity_places[:, None] * service + 1e-6).all()
+    assert (plan.allocation_places[~p.serves] <= 1e-9).all()
+    short = (s.cover - plan.capacity_places.T[None]) > 1e-6
+    if measure == "scenarios":
+        share = s.weights @ short.any(axis=(1, 2))
+    else:
+        share = s.weights @ (short.any(axis=2) @ p.months_per_quarter) / p.months_per_quarter.sum()
+    assert share <= 1 - reliability + 1e-6
+    ev = evaluate(plan, s.need_places, s.weights)
+    assert plan.objective_eur == pytest.approx(ev.expected_cost_eur, rel=1e-6, abs=1e-2)
+
+
+def test_budget_too_small_names_the_budget():
+    p = make_portfolio(capex_eur=np.array([1e5, 3e5]))
+    with pytest.raises(InfeasibleError) as info:
+        optimise(p, TWO, OptimiseSettings(**EXACT), reliability=1.0, budget_eur=2e5)
+    message = str(info.value)
+    assert "capex budget of € 200.000 is too small" in message
+    assert "at least € 300.000 capex" in message
+    assert "status" not in message.lower()
+
+
+def test_unreachable_reliability_says_how_far_one_gets():
+    p = make_portfolio()
+    big = Scenarios(TWO.need_places * 2, TWO.weights, TWO.labels)
+    with pytest.raises(
+        InfeasibleError, match=r"reliability 100% \(scenarios\): at most 50% is reachable"
+    ):
+        optimise(p, big, OptimiseSettings(**EXACT), reliability=1.0)
+
+
+def test_wijk_maximum_and_forbidden_bind_together():
+    p = make_portfolio()
+    opts = OptimiseSettings(forbidden=["b"], max_places_per_wijk=60, **EXACT)
+    with pytest.raises(
+        InfeasibleError, match="maximum places per wijk and the forbidden locations"
+    ):
+        optimise(p, TWO, opts, reliability=1.0)
