@@ -244,6 +244,59 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_batch)
 
 
+# the investment plan (model.optimise, model.plan_tables) ---------------------------------------
+def _cmd_optimise(args: argparse.Namespace) -> int:
+    from model.case import load_case
+    from model.errors import InputError
+    from model.plan_tables import optimise_case, write_plan_tables
+    from model.results import simulate
+
+    if args.reliability is not None and not 0.0 <= args.reliability <= 1.0:
+        raise InputError(
+            f"--reliability {args.reliability}: must be a share between 0 and 1 (e.g. 0.9)"
+        )
+    if args.budget is not None and args.budget < 0:
+        raise InputError(f"--budget {args.budget}: must be an amount in euros ≥ 0")
+    case = load_case(args.case, args.scenario)
+    run = simulate(case, paths=args.paths, seed=args.seed)
+    budget = ... if args.budget is None else args.budget
+    result = optimise_case(
+        case, run.need, reliability=args.reliability, budget_eur=budget, regret=not args.no_regret
+    )
+    out = Path(args.out) if args.out else Path("reports") / case.name / f"optimise-{case.scenario}"
+    names = write_plan_tables(result, out)
+    s = result.summary
+    print(
+        f"{args.case}: plan at reliability {s['reliability_share']:.0%} ({s['reliability_measure']}): "
+        f"capex € {s['capex_eur']:,.0f}, expected cost € {s['expected_cost_eur']:,.0f}, "
+        f"shortfall probability {s['shortfall_probability_share']:.1%} (full ensemble)"
+    )
+    print(f"wrote {', '.join(names)} to {out}")
+    return 0
+
+
+@_extra
+def _add_optimise(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "optimise", help="investment plan: which locations to open, close or convert, and when"
+    )
+    p.add_argument("case", help="case file (YAML)")
+    p.add_argument(
+        "--reliability",
+        type=float,
+        help="share of scenarios without shortfall (default: the case's, 0.9)",
+    )
+    p.add_argument("--budget", type=float, help="capex budget in euros (default: the case's, none)")
+    p.add_argument("--out", help="output folder (default: reports/<case>/optimise-<scenario>)")
+    p.add_argument("--scenario", help="scenario of the case file (default: the base)")
+    p.add_argument("--paths", type=int, help="Monte-Carlo paths (default: the case's)")
+    p.add_argument("--seed", type=int, help="seed (default: the case's)")
+    p.add_argument(
+        "--no-regret", action="store_true", help="skip regret.csv (one solve per scenario)"
+    )
+    p.set_defaults(func=_cmd_optimise)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `onderdak`; returns the exit code."""
     parser = _build_parser()

@@ -235,15 +235,22 @@ def _build(
         mdl.rows_(z.reshape(1, -1), z_weight.reshape(1, -1), -np.inf, 1.0 - reliability + 1e-9)
     strengthen = "reliability" not in relax and not per_quarter
     cover = s.cover
+    # symmetry: a scenario whose envelope is at least another's is short whenever that one is
+    groups = (
+        [(z[:, q], cover[:, q, :]) for q in range(q_from, Q)]
+        if per_quarter
+        else [(z, cover[:, q_from:, :].reshape(N, -1))]
+    )
+    for zs, values in groups:
+        hi, lo = _dominance(values)
+        if len(hi):
+            mdl.rows_(np.stack([zs[hi], zs[lo]], 1), np.array([1.0, -1.0]), 0.0, np.inf)
     floor = _covered_need(cover, s.weights, reliability) if strengthen else np.zeros((Q, S))
     for si in range(S):
         for q in range(q_from, Q):
             caps = cls[:, si, q]
             if floor[q, si] > 0:  # capacity below the floor would leave > 1 − reliability short
                 mdl.rows_(caps[None, :], np.ones((1, C)), floor[q, si], np.inf)
-                serving = np.flatnonzero(p.serves[:, si] & live[:, q])
-                knapsack = np.minimum(p.capacity_places[serving], floor[q, si])
-                mdl.rows_(x[serving, q][None, :], knapsack[None, :], floor[q, si], np.inf)
             col = cover[:, q, si]
             rows = np.flatnonzero(col > floor[q, si])
             if len(rows) == 0:
@@ -266,6 +273,21 @@ def _build(
         offset = float((income * mean_need * m_d[None, :]).sum())
     mdl.var((1,), 1.0, 1.0, (constant + offset) * OBJECTIVE_SCALE)
     return _Built(mdl, x, move, y, z, offset)
+
+
+def _dominance(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (hi, lo) of rows of ``values`` (N, D) with hi ≥ lo everywhere, transitively reduced.
+
+    Equal rows are ordered by index, so that the relation has no cycles.
+    """
+    ge = (values[:, None, :] >= values[None, :, :]).all(axis=2)
+    gt = (values[:, None, :] > values[None, :, :]).any(axis=2)
+    n = np.arange(len(values))
+    dom = ge & (gt | (n[:, None] < n[None, :]))
+    np.fill_diagonal(dom, False)
+    implied = (dom.astype(np.int32) @ dom.astype(np.int32)) > 0
+    hi, lo = np.nonzero(dom & ~implied)
+    return hi, lo
 
 
 def _covered_need(need: np.ndarray, weights: np.ndarray, reliability: float) -> np.ndarray:
@@ -344,19 +366,28 @@ def _dispatch_rows(mdl, caps, p: Portfolio, si: int, q: int, need, weights, m_d:
 
 
 def _solve(built: _Built, settings: OptimiseSettings, time_limit: float | None = None):
+    """Solve with HiGHS; an 'infeasible' from presolve is confirmed without presolve.
+
+    (HiGHS 1.12's presolve has been seen to call a feasible model of this kind infeasible.)
+    """
     c, integrality, lb, ub, a, lo, hi = built.model.arrays()
-    with _quiet():
-        return milp(
-            c,
-            integrality=integrality,
-            bounds=Bounds(lb, ub),
-            constraints=LinearConstraint(a, lo, hi),
-            options={
-                "mip_rel_gap": settings.mip_gap_share,
-                "time_limit": time_limit or settings.time_limit_seconds,
-                "presolve": True,
-            },
-        )
+    limit = time_limit or settings.time_limit_seconds
+    for presolve in (True, False):
+        with _quiet():
+            res = milp(
+                c,
+                integrality=integrality,
+                bounds=Bounds(lb, ub),
+                constraints=LinearConstraint(a, lo, hi),
+                options={
+                    "mip_rel_gap": settings.mip_gap_share,
+                    "time_limit": limit,
+                    "presolve": presolve,
+                },
+            )
+        if res.status != 2:
+            break
+    return res
 
 
 @contextlib.contextmanager

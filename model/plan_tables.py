@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -398,4 +403,31 @@ __all__ = [
     "optimise_case",
     "regret_table",
     "tradeoff_table",
+    "write_plan_tables",
 ]
+
+
+def write_plan_tables(result: OptimiseResult, out: Path) -> list[str]:
+    """Write plan.csv, tradeoff.csv, regret.csv and optimise.json into ``out``, all or nothing.
+
+    Returns the names written. Money is rounded to whole euros, so that the same case and seed give
+    byte-identical files.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    names = []
+    try:
+        for name, table in result.tables.items():
+            table.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
+            names.append(f"{name}.csv")
+        summary = {**result.summary, "notes": result.notes}
+        text = json.dumps(summary, indent=2, ensure_ascii=False, sort_keys=True, default=float)
+        (tmp / "optimise.json").write_text(text + "\n", encoding="utf-8")
+        names.append("optimise.json")
+        out.mkdir(exist_ok=True)
+        for f in tmp.iterdir():
+            os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return names
