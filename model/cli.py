@@ -244,11 +244,11 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_batch)
 
 
-# the investment plan (model.optimise, model.plan_tables) ---------------------------------------
+# the investment plan (model.optimise, model.plan_case) -----------------------------------------
 def _cmd_optimise(args: argparse.Namespace) -> int:
     from model.case import load_case
     from model.errors import InputError
-    from model.plan_tables import optimise_case, write_plan_tables
+    from model.plan_case import optimise_case, write_plan_tables
     from model.results import simulate
 
     if args.reliability is not None and not 0.0 <= args.reliability <= 1.0:

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import tempfile
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from model.case import Case, OptimiseSettings
-from model.ensemble import Need
+from model.case import OptimiseSettings
 from model.errors import InfeasibleError
 from model.optimise import optimise
-from model.plan_inputs import (
-    portfolio_from_register,
-    reduced_scenarios,
-    ukraine_income_eur_per_place_month,
-)
-from model.portfolio_plan import Evaluation, Plan, Portfolio, Scenarios, evaluate
+from model.portfolio_plan import Plan, Portfolio, Scenarios, evaluate
 from model.reporting.style import euro
-from model.scenario_reduction import QuarterlyNeed, Reduction, quarterly_need
 
 WHY = {
     "nl": {
@@ -66,7 +53,7 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def _short_share(p: Portfolio, s: Scenarios, capacity: np.ndarray) -> float:
+def cover_short_share(p: Portfolio, s: Scenarios, capacity: np.ndarray) -> float:
     """Weighted share of reduced scenarios whose envelope exceeds ``capacity`` (S, Q) in the window."""
     short = (s.cover - capacity.T[None]) > 1e-6
     short[:, : p.reliability_from_quarter()] = False
@@ -86,7 +73,7 @@ def decision_table(
     p = plan.portfolio
     text = WHY.get(language, WHY["nl"])
     quarters = [str(q) for q in p.quarters]
-    with_ = _short_share(p, scenarios, plan.capacity_places)
+    with_ = cover_short_share(p, scenarios, plan.capacity_places)
     opened, closed = plan.opened_quarter(), plan.closed_quarter()
     rows = []
     for i, loc in enumerate(p.ids):
@@ -95,7 +82,7 @@ def decision_table(
         alloc = plan.allocation_places[i].max(axis=1)
         streams = ";".join(f"{s}:{a:g}" for s, a in zip(p.streams, alloc, strict=True) if a > 0)
         per_year = plan.location_cost_eur[i] / max(p.capacity_places[i] * months / 12.0, 1e-9)
-        without = _short_share(p, scenarios, plan.capacity_places - plan.allocation_places[i])
+        without = cover_short_share(p, scenarios, plan.capacity_places - plan.allocation_places[i])
         last = int(np.flatnonzero(service)[-1]) if service.any() else -1
         until = quarters[last] if last >= 0 else ""
         must = loc in settings.must_keep
@@ -222,7 +209,7 @@ def tradeoff_table(
                 "places_opened": float(portfolio.nominal_places[opened].sum()),
                 "shortfall_probability_share": round(full.shortfall_probability_share, 4),
                 "shortfall_probability_reduced_share": round(
-                    _short_share(portfolio, scenarios, plan.capacity_places), 4
+                    cover_short_share(portfolio, scenarios, plan.capacity_places), 4
                 ),
                 "shortfall_month_share": round(full.shortfall_month_share, 4),
                 "note": plan.status,
@@ -269,165 +256,4 @@ def regret_table(
     return pd.DataFrame(rows)
 
 
-@dataclass
-class OptimiseResult:
-    """Everything `onderdak optimise` and plan.ipynb show, for one scenario of a case."""
-
-    plan: Plan
-    portfolio: Portfolio
-    scenarios: Scenarios
-    reduction: Reduction
-    need: QuarterlyNeed
-    full: Evaluation
-    reduced: Evaluation
-    tables: dict[str, pd.DataFrame]
-    summary: dict[str, Any]
-    notes: list[str] = field(default_factory=list)
-
-
-def optimise_case(
-    case: Case,
-    need: Need,
-    register: Any = None,
-    reliability: float | None = None,
-    budget_eur: float | None = ...,  # type: ignore[assignment]
-    levels: list[float] | None = None,
-    regret: bool = True,
-    language: str | None = None,
-) -> OptimiseResult:
-    """The recommended plan for one scenario of a case, with its trade-off and regret tables.
-
-    Parameters
-    ----------
-    case : Case
-        Its ``optimise`` section gives the constraints; start, horizon and discount rate the time.
-    need : Need
-        From ``model.demand.municipal_need``.
-    register : Register or pandas.DataFrame, optional
-        Default: the case's register (``model.locations.load_register``).
-    reliability, budget_eur : optional
-        Override ``case.optimise.reliability_share`` and ``capex_budget_eur`` (None: no budget).
-    levels : list of float, optional
-        Reliability levels of the trade-off (default: the settings'); [] skips the trade-off.
-    regret : bool
-        Compute regret per scenario (one MILP per reduced scenario).
-    language : str, optional
-        Language of the ``why`` column (default: the case's).
-
-    Raises
-    ------
-    InfeasibleError
-        If no plan meets the constraints at the reliability asked (the message names the binding one).
-    """
-    settings = case.optimise
-    rel = settings.reliability_share if reliability is None else float(reliability)
-    budget = settings.capex_budget_eur if budget_eur is ... else budget_eur
-    settings = replace_settings(settings, rel, budget)
-    if register is None:
-        from model.locations import load_register
-
-        register = load_register(case)
-    table = register.table if hasattr(register, "table") else register
-    streams = [s for s in settings.streams if s in need.streams]
-    need_q = quarterly_need(need.streams, need.periods, streams)
-    scenarios, reduction = reduced_scenarios(need_q, settings.reduced_scenarios, case.seed)
-    income: dict[str, np.ndarray] = {}
-    notes: list[str] = []
-    if "ukraine" in streams:
-        income["ukraine"], notes = ukraine_income_eur_per_place_month(need.periods, need_q)
-    portfolio = portfolio_from_register(
-        table,
-        need_q,
-        case.start,
-        case.horizon_months,
-        case.discount_rate_real_share,
-        settings,
-        income,
-    )
-    plan = optimise(portfolio, scenarios, settings, rel, budget)
-    full = evaluate(plan, need_q.places)
-    reduced = evaluate(plan, scenarios.need_places, scenarios.weights)
-    decisions = decision_table(plan, scenarios, settings, language or case.language)
-    extra = table.reindex(decisions["location_id"])
-    for col in ("status", "kind", "wijk_code"):
-        if col in extra:
-            decisions.insert(2, col, extra[col].astype(str).to_numpy())
-    lv = settings.reliability_levels if levels is None else levels
-    tradeoff, _ = (
-        tradeoff_table(portfolio, scenarios, need_q.places, settings, lv, budget, {rel: plan})
-        if lv
-        else (pd.DataFrame(), {})
-    )
-    tables = {"plan": decisions, "tradeoff": tradeoff}
-    if regret:
-        tables["regret"] = regret_table(plan, scenarios, settings, budget)
-    summary = {
-        "scenario": case.scenario,
-        "reliability_share": rel,
-        "reliability_measure": settings.reliability_measure,
-        "reliability_from_quarter": str(portfolio.quarters[portfolio.reliability_from_quarter()]),
-        "capex_budget_eur": budget,
-        "capex_eur": round(plan.capex_eur, 0),
-        "expected_cost_eur": round(full.expected_cost_eur, 0),
-        "expected_cost_reduced_eur": round(reduced.expected_cost_eur, 0),
-        "objective_eur": round(plan.objective_eur, 0),
-        "shortfall_probability_share": round(full.shortfall_probability_share, 4),
-        "shortfall_probability_reduced_share": round(
-            _short_share(portfolio, scenarios, plan.capacity_places), 4
-        ),
-        "shortfall_month_share": round(full.shortfall_month_share, 4),
-        "paths": int(need_q.paths),
-        "reduced_scenarios": int(reduction.size),
-        "recourse": settings.recourse,
-        "recourse_cost_eur_per_place_month": round(portfolio.recourse_cost_eur_per_place_month, 2),
-        "mip_gap_share": round(plan.mip_gap_share, 4),
-        "status": plan.status,
-    }
-    return OptimiseResult(
-        plan, portfolio, scenarios, reduction, need_q, full, reduced, tables, summary, notes
-    )
-
-
-def replace_settings(
-    settings: OptimiseSettings, reliability: float, budget: float | None
-) -> OptimiseSettings:
-    """The settings with reliability and budget set (validated)."""
-    return OptimiseSettings.model_validate(
-        {**settings.model_dump(), "reliability_share": reliability, "capex_budget_eur": budget}
-    )
-
-
-__all__ = [
-    "OptimiseResult",
-    "decision_table",
-    "optimise_case",
-    "regret_table",
-    "tradeoff_table",
-    "write_plan_tables",
-]
-
-
-def write_plan_tables(result: OptimiseResult, out: Path) -> list[str]:
-    """Write plan.csv, tradeoff.csv, regret.csv and optimise.json into ``out``, all or nothing.
-
-    Returns the names written. Money is rounded to whole euros, so that the same case and seed give
-    byte-identical files.
-    """
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    names = []
-    try:
-        for name, table in result.tables.items():
-            table.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
-            names.append(f"{name}.csv")
-        summary = {**result.summary, "notes": result.notes}
-        text = json.dumps(summary, indent=2, ensure_ascii=False, sort_keys=True, default=float)
-        (tmp / "optimise.json").write_text(text + "\n", encoding="utf-8")
-        names.append("optimise.json")
-        out.mkdir(exist_ok=True)
-        for f in tmp.iterdir():
-            os.replace(f, out / f.name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return names
+__all__ = ["cover_short_share", "decision_table", "regret_table", "tradeoff_table"]
