@@ -206,7 +206,7 @@ def _build(
     if budget is not None and "budget" not in relax:
         capex = np.where(new[:, None] & can_move, p.capex_eur[:, None], 0.0)
         mdl.rows_(move.reshape(1, -1), capex.reshape(1, -1), -np.inf, budget)
-    if objective == "capex":
+    if objective == "capex":  # least capex (diagnosis): cost on the moves, variable block 1
         mdl.cost[1] = (
             np.where(new[:, None] & can_move, p.capex_eur[:, None], 0.0).ravel() * OBJECTIVE_SCALE
         )
