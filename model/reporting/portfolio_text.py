@@ -8,7 +8,7 @@ import pandas as pd
 from model import STREAMS
 from model.portfolio import PortfolioAnalysis
 from model.reporting.portfolio import assumptions
-from model.reporting.style import euro, label, thousands
+from model.reporting.style import euro, label, month_name, thousands
 
 SHORT_NAMES = {
     "nl": {"ukraine": "Oekraïners", "asylum": "asielzoekers", "status_holders": "statushouders"},
@@ -35,39 +35,8 @@ def _pct(x: float) -> str:
 def _month_nl(period: str, language: str) -> str:
     if not period:
         return ""
-    names = (
-        [
-            "januari",
-            "februari",
-            "maart",
-            "april",
-            "mei",
-            "juni",
-            "juli",
-            "augustus",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ]
-        if language != "en"
-        else [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ]
-    )
     p = pd.Period(period, freq="M")
-    return f"{names[p.month - 1]} {p.year}"
+    return f"{month_name(p.month, language)} {p.year}"
 
 
 def horizon_money(analysis: PortfolioAnalysis, portfolio: str = "committed") -> dict[str, float]:

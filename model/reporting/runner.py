@@ -30,6 +30,7 @@ from model.reporting.export import NOTEBOOK_TITLES, ReportMeta, export_all
 from model.reporting.manifest import REPO_ROOT, build_manifest, sha256_file, write_manifest
 from model.reporting.parameters import parameters_cell, read_parameters, validate
 from model.reporting.runfolder import FAILED_PREFIX, claim_folder, latest_run, point_latest, utc_now
+from model.reporting.style import month_name
 
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 NOTEBOOKS = ("scenarios", "portfolio", "business_case", "plan", "advice", "region")
@@ -41,20 +42,6 @@ RESERVED = {
     "case_path": "give the case as the CASE argument",
     "output_dir": "use --out for the report folder",
 }
-_MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -157,7 +144,7 @@ def _inputs_digest(
 def _report_date(now: dt.datetime, language: str) -> str:
     if language == "en":
         return now.strftime("%d %B %Y").lstrip("0")
-    return f"{now.day} {_MONTHS_NL[now.month - 1]} {now.year}"
+    return f"{now.day} {month_name(now.month)} {now.year}"
 
 
 def _first_heading(nb: nbformat.NotebookNode) -> str | None:

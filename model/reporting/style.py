@@ -65,6 +65,19 @@ GLOSSARY = {
 }
 
 
+MONTH_NAMES = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+           "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+}
+
+
+def month_name(month: int, language: str = "nl") -> str:
+    """The name of a month (1–12) in the report language."""
+    return MONTH_NAMES.get(language, MONTH_NAMES["nl"])[month - 1]
+
+
 def label(key: str, language: str = "nl") -> str:
     """The report label of a term (stream, unit, status, scenario) in the report language."""
     return GLOSSARY.get(language, GLOSSARY["nl"]).get(key, key.replace("_", " "))
