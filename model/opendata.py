@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 from typing import Any, Protocol
 
+import pandas as pd
+
 from model.errors import InputError
 
 PDOK_GEBIEDSINDELINGEN = "https://service.pdok.nl/cbs/gebiedsindelingen/{year}/wfs/v1_0"
@@ -148,3 +150,90 @@ def odata_rows(
         next_url = page.get("odata.nextLink") or page.get("@odata.nextLink")
         next_params = {}
     return rows
+
+
+# --- CBS 83102NED: asylum requests and nareizigers, the long yearly history -------------------------
+CBS_ASYLUM_TABLE = "83102NED"
+CBS_ASYLUM_TOTAL_CODE = "T001059"  # Nationaliteit: all nationalities
+CBS_ASYLUM_TOPIC = "TotaalAsielverzoekenEnNareizigers_1"
+
+
+def fetch_cbs_asylum_history(
+    *,
+    table: str = CBS_ASYLUM_TABLE,
+    cache_dir: str | Path | None = None,
+    session: Session | None = None,
+    refresh: bool = False,
+) -> pd.Series:
+    """Yearly asylum requests plus nareizigers, all nationalities (CBS 83102NED, OData v3), cached.
+
+    The total counts first and subsequent asylum requests and nareizigers (family members who join
+    a permit holder): the definition of the IND's "totale asielinstroom". The archived table runs
+    1975–2018 by year; a table with months only is summed to its complete years.
+
+    Returns
+    -------
+    pandas.Series
+        ``total_inflow_persons`` (persons per year) indexed by ``year``; years without a value dropped.
+
+    Raises
+    ------
+    InputError
+        Offline, or when the table has no total row (see :func:`cached_json`).
+    """
+    rows = odata_rows(
+        CBS_ODATA.format(table=table),
+        {
+            "$filter": f"startswith(Nationaliteit,'{CBS_ASYLUM_TOTAL_CODE}')",
+            "$select": f"Nationaliteit,Perioden,{CBS_ASYLUM_TOPIC}",
+        },
+        cache_dir=cache_dir,
+        session=session,
+        refresh=refresh,
+    )
+    return asylum_history_from_rows(rows, table=table)
+
+
+def read_cbs_asylum_history_csv(path: str | Path) -> pd.Series:
+    """The same yearly series from a StatLine CSV export of 83102NED (``;``-separated, ``.`` = no data).
+
+    For users offline: export the table from StatLine and give the file instead of the API.
+    """
+    frame = pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig")
+    return asylum_history_from_rows(frame.to_dict("records"), table=str(path))
+
+
+def asylum_history_from_rows(
+    rows: list[dict[str, Any]], table: str = CBS_ASYLUM_TABLE
+) -> pd.Series:
+    """Yearly totals (all nationalities) from 83102NED rows, typed (API) or untyped (CSV export)."""
+    if not rows:
+        raise InputError(f"CBS {table}: no rows; is the table id right?")
+    frame = pd.DataFrame(rows)
+    missing = {"Nationaliteit", "Perioden", CBS_ASYLUM_TOPIC} - set(frame.columns)
+    if missing:
+        raise InputError(
+            f"CBS {table}: column(s) {sorted(missing)} not found; has the table changed?"
+        )
+    frame = frame[frame["Nationaliteit"].astype(str).str.strip() == CBS_ASYLUM_TOTAL_CODE]
+    period = frame["Perioden"].astype(str).str.strip()
+    kind = period.str[4:6]  # "JJ" year, "MM" month, "KW" quarter
+    data = pd.DataFrame(
+        {
+            "year": pd.to_numeric(period.str[:4], errors="coerce"),
+            "value": pd.to_numeric(
+                frame[CBS_ASYLUM_TOPIC].astype(str).str.strip(), errors="coerce"
+            ),
+        }
+    ).dropna()  # "." (no data) and None become NaN and are dropped
+    yearly = data[kind == "JJ"].set_index("year")["value"]
+    months = data[kind == "MM"].groupby("year")["value"].agg(["sum", "count"])
+    from_months = months.loc[months["count"] == 12, "sum"]
+    out = pd.concat([yearly, from_months[~from_months.index.isin(yearly.index)]])
+    if out.empty:
+        raise InputError(
+            f"CBS {table}: no yearly total for all nationalities ({CBS_ASYLUM_TOTAL_CODE})"
+        )
+    out.index = out.index.astype(int)
+    out.index.name = "year"
+    return out.sort_index().astype(float).rename("total_inflow_persons")
