@@ -11,13 +11,18 @@ from hypothesis.extra.numpy import arrays
 
 from model.case import load_case, load_case_file
 from model.inflow import (
+    _ar1_lognormal,
     _stock_flow,
     calibrate,
+    calibration_for,
     half_year_label,
     national_taakstelling,
     seasonality,
     simulate_inflow,
+    surge_episodes,
+    yearly_total_inflow,
 )
+from model.opendata import read_cbs_asylum_history_csv
 
 INIT = {
     "asylum_pending_persons": 1000.0,
@@ -150,3 +155,104 @@ def test_calibration_finds_the_2015_surge_and_is_reproducible():
     assert 0 < cal.surge_rate_per_year < 0.5
     assert 0 < cal.phi_monthly < 1 and cal.sigma_monthly > 0
     assert calibrate(2019).surge_years == tuple(y for y in cal.surge_years if y <= 2019)
+
+
+def synthetic_history(rate: float, years: int = 2000, calm_sd: float = 0.08, seed: int = 11):
+    """A yearly random walk with surges: onset ×3 for one year, then back; known rate and sizes.
+
+    Years 0..years-1 (all before the reference series, so only this history is calibrated).
+    Onsets are Bernoulli(rate) among years at least three years after the previous onset.
+    """
+    rng = np.random.default_rng(seed)
+    log_level, onsets, last = [np.log(1000.0)], [], -10
+    for t in range(1, years):
+        base = log_level[-1] - (np.log(3.0) if onsets and onsets[-1] == t - 1 else 0.0)
+        step = base + rng.normal(0.0, calm_sd)
+        if t - last >= 3 and rng.random() < rate:
+            onsets.append(t)
+            last = t
+            step += np.log(3.0)
+        log_level.append(step)
+    return pd.Series(np.exp(log_level), index=pd.RangeIndex(years, name="year")), onsets
+
+
+def test_calibration_recovers_a_known_surge_rate_size_and_calm_sd():
+    history, onsets = synthetic_history(rate=0.15)
+    cal = calibrate(until_year=2012, history=history)
+    assert cal.first_year == 0 and cal.history_scale == 1.0  # no overlap with the reference
+    assert abs(cal.surge_onsets - len(onsets)) <= 3  # a few calm ±4σ years may pass 1.5×
+    realised = len(onsets) / (len(history) - 1)
+    assert cal.surge_rate_per_year == pytest.approx(realised, abs=0.01)
+    assert np.exp(cal.surge_log_size_mean) == pytest.approx(3.0, rel=0.05)
+    assert cal.total_log_change_sd == pytest.approx(0.08, rel=0.1)
+    assert 2013 not in cal.surge_years  # the reference series is not seen before 2013
+
+
+def test_surge_episode_runs_from_onset_through_the_first_fall():
+    total = pd.Series([100, 100, 160, 250, 120, 110, 100.0], index=range(2000, 2007))
+    onsets, sizes, episode = surge_episodes(total)
+    assert onsets == [2002]  # 2003 (×1.56) continues the 2002 surge
+    assert sizes == pytest.approx([np.log(250 / 100)])
+    assert episode == [2002, 2003, 2004]  # rise, peak, and the first year down
+    # an exogenous rebound is no surge
+    assert surge_episodes(total, exogenous=(2002, 2003))[0] == []
+
+
+def test_covid_years_are_exogenous_and_2021_is_no_surge():
+    cal = calibrate()
+    assert cal.exogenous_years == (2020, 2021)
+    assert 2021 not in cal.surge_years and 2014 in cal.surge_years
+    assert calibrate(2019).exogenous_years == ()  # not known before it happened
+
+
+def test_estimation_uncertainty_shrinks_with_more_years():
+    rng = np.random.default_rng(0)
+    short, long = calibrate(2018), calibrate()
+    assert short.annual_log_change_dof < long.annual_log_change_dof
+    draws = short.draw_sd(rng, 200_000)
+    # scaled inverse χ²: E[σ²] = s² ν / (ν − 2) > s² for few degrees of freedom
+    nu = short.annual_log_change_dof
+    assert np.mean(draws**2) == pytest.approx(
+        short.annual_log_change_sd**2 * nu / (nu - 2), rel=0.03
+    )
+    rates = long.draw_surge_rate(rng, 200_000)
+    assert rates.mean() == pytest.approx(long.surge_rate_per_year, abs=0.002)
+    assert long.surge_rate_per_year == pytest.approx(
+        (long.surge_onsets + 0.5) / (long.surge_chances + 1)
+    )
+
+
+def test_ar1_noise_with_one_sigma_per_path_keeps_mean_one():
+    rng = np.random.default_rng(3)
+    sigma = np.array([[0.05], [0.3]])
+    x = np.concatenate([_ar1_lognormal(rng, (2, 600), 0.7, sigma) for _ in range(200)])
+    calm, wild = x[0::2], x[1::2]
+    assert calm.mean() == pytest.approx(1.0, abs=0.01) and wild.mean() == pytest.approx(
+        1.0, abs=0.03
+    )
+    assert np.log(wild).std() == pytest.approx(6 * np.log(calm).std(), rel=0.05)
+
+
+def test_case_without_history_field_uses_the_reference(demo_case_path):
+    case = load_case(demo_case_path)
+    assert calibration_for(case) == calibrate()
+
+
+@pytest.mark.shared
+def test_long_history_is_scaled_on_the_overlap_and_never_looks_ahead(shared_data):
+    history = read_cbs_asylum_history_csv(
+        shared_data / "cbs_83102ned_asielverzoeken_nationaliteit_1975_2018.csv"
+    )
+    reference_total = yearly_total_inflow()
+    overlap = [y for y in range(2013, 2019)]
+    ratios = reference_total[overlap] / history[overlap]
+    # same definition (first + subsequent requests + nareizigers): within ±7% in every overlap year
+    assert ((ratios > 0.93) & (ratios < 1.07)).all()
+    cal = calibrate(history=history)
+    assert cal.history_scale == pytest.approx(np.exp(np.log(ratios).mean()))
+    assert cal.first_year == 1975 and {1987, 1993, 2014} <= set(cal.surge_years)
+    spliced = yearly_total_inflow(history)
+    assert spliced[1975] == pytest.approx(390 * cal.history_scale) and spliced[2013] == 17190
+    changed = history.copy()
+    changed[changed.index > 2000] *= 3.0
+    assert calibrate(2000, history) == calibrate(2000, changed)
