@@ -217,17 +217,17 @@ def asylum_history_from_rows(
         )
     frame = frame[frame["Nationaliteit"].astype(str).str.strip() == CBS_ASYLUM_TOTAL_CODE]
     period = frame["Perioden"].astype(str).str.strip()
-    kind = period.str[4:6]  # "JJ" year, "MM" month, "KW" quarter
     data = pd.DataFrame(
         {
+            "kind": period.str[4:6],  # "JJ" year, "MM" month, "KW" quarter
             "year": pd.to_numeric(period.str[:4], errors="coerce"),
             "value": pd.to_numeric(
                 frame[CBS_ASYLUM_TOPIC].astype(str).str.strip(), errors="coerce"
             ),
         }
     ).dropna()  # "." (no data) and None become NaN and are dropped
-    yearly = data[kind == "JJ"].set_index("year")["value"]
-    months = data[kind == "MM"].groupby("year")["value"].agg(["sum", "count"])
+    yearly = data[data["kind"] == "JJ"].set_index("year")["value"]
+    months = data[data["kind"] == "MM"].groupby("year")["value"].agg(["sum", "count"])
     from_months = months.loc[months["count"] == 12, "sum"]
     out = pd.concat([yearly, from_months[~from_months.index.isin(yearly.index)]])
     if out.empty:
