@@ -8,13 +8,21 @@ per run, and prints a summary table.
 
 A region file lists the municipalities::
 
-    name: regio-voorbeeld          # optional: names the batch folder
+    name: regio-voorbeeld          # optional: names the batch and overview folders
+    title: Regio Voorbeeld         # optional: the region as the overview names it
     notebook: scenarios            # default notebook of every entry
     parameters: {paths: 500}       # default parameters of every entry
     municipalities:
       - case: ../cases/demo/case.yaml     # relative to the region file
         scenario: hoog                    # optional
         parameters: {language: en}        # merged over the defaults
+    overview: true                 # default: after the runs, the regional overview (region.ipynb)
+
+The regional overview (:func:`run_overview`) runs ``notebooks/region.ipynb`` through the report
+runner on the batch's ``summary.csv`` into ``reports/<region name>/<run-id>/`` (with ``--out``:
+``<out>/<region name>/``). It covers the municipalities whose run succeeded and names the others.
+The runner needs a case file: the batch writes ``region-case.yaml`` beside the summary (the region
+as one "municipality": its name, the summed inhabitants, the first case's start and price year).
 """
 
 from __future__ import annotations
@@ -56,10 +64,26 @@ class RegionFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str | None = None
+    name: str | None = Field(
+        default=None, description="Short name (letters, digits, - and _): batch and overview folders."
+    )
+    title: str | None = Field(default=None, description="The region as the overview names it.")
     notebook: str | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
     municipalities: list[_Entry] = Field(min_length=1)
+    overview: bool = Field(default=True, description="Run the regional overview after the runs.")
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region file read: its name, title, jobs and whether to build the overview."""
+
+    file: Path
+    name: str
+    title: str | None
+    jobs: list[Job]
+    overview: bool = True
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +149,14 @@ def jobs_for_region(
     region: str | Path, notebook: str | None = None, parameters: Mapping[str, str] | None = None
 ) -> tuple[str, list[Job]]:
     """The batch name and one job per municipality of a region file (command-line values win)."""
+    spec = read_region(region, notebook, parameters)
+    return spec.name, spec.jobs
+
+
+def read_region(
+    region: str | Path, notebook: str | None = None, parameters: Mapping[str, str] | None = None
+) -> Region:
+    """A region file, validated: one job per municipality (command-line values win)."""
     from model.case import read_yaml
 
     region = Path(region)
@@ -153,7 +185,14 @@ def jobs_for_region(
                 entry.name or case.parent.name,
             )
         )
-    return spec.name or region.stem, jobs
+    name = spec.name or region.stem
+    if not all(c.isalnum() or c in "-_" for c in name):
+        raise InputError(
+            f"{region.name}, field `name`: {name!r} must use only letters, digits, '-' and '_' "
+            "(it names the report folder)"
+        )
+    language = (parameters or {}).get("language") or spec.parameters.get("language")
+    return Region(region, name, spec.title, jobs, spec.overview, language and str(language))
 
 
 def _init_worker() -> None:
@@ -283,16 +322,122 @@ def run_batch(
     return done, folder
 
 
+OVERVIEW_NOTEBOOK = "region"
+REGION_CODE = "GM0000"
+"""Placeholder CBS code of the region case (not a municipality; the case format asks for a code)."""
+_REGION_TITLE = {
+    "nl": "Regionaal overzicht opvang en huisvesting — {}",
+    "en": "Regional overview of reception and housing — {}",
+}
+
+
+def write_region_case(region: Region, results: Sequence[JobResult], folder: Path) -> Path:
+    """``<folder>/region-case.yaml``: the region as the case the report runner asks for.
+
+    Its municipality is the region (named by the region file's ``title``, else the first case's
+    ``municipality.region``, else the region's name) with the summed inhabitants of the
+    municipalities that ran; start, horizon, price year, seed and language come from the first.
+    """
+    import yaml
+
+    from model.case import load_case
+
+    cases = [load_case(r.job.case, r.job.scenario) for r in results if r.status == "ok"]
+    if not cases:
+        raise InputError(f"{region.file.name}: no municipality ran successfully")
+    first = cases[0]
+    shown = region.title or first.municipality.region or region.name
+    language = region.language or first.language
+    data = {
+        "name": region.name,
+        "title": _REGION_TITLE.get(language, _REGION_TITLE["nl"]).format(shown),
+        "fictional": any(c.fictional for c in cases),
+        "language": language,
+        "municipality": {
+            "name": shown,
+            "code": REGION_CODE,
+            "population_persons": sum(c.municipality.population_persons for c in cases),
+            "region": shown,
+        },
+        "start": first.start,
+        "horizon_months": first.horizon_months,
+        "price_year": first.price_year,
+        "seed": first.seed,
+    }
+    path = folder / "region-case.yaml"
+    header = (
+        f"# Written by `onderdak batch --region {region.file}`: the region as one case, so that the\n"
+        "# overview runs through the report runner like any report. Not a municipality.\n"
+    )
+    path.write_text(
+        header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return path
+
+
+def run_overview(
+    region: Region,
+    results: Sequence[JobResult],
+    folder: Path,
+    out: str | Path | None = None,
+    formats: Sequence[str] | None = None,
+    no_pdf: bool = False,
+) -> Any:
+    """Run the regional overview on a finished batch; returns the runner's ``RunResult``.
+
+    Parameters
+    ----------
+    region : Region
+        From :func:`read_region`.
+    results : Sequence[JobResult]
+        The batch's results (failed runs are named as missing in the overview).
+    folder : Path
+        The batch folder holding ``summary.csv``.
+    out : str or Path, optional
+        Report root of the batch; the overview goes to ``<out or reports>/<region name>/``.
+    formats : Sequence[str], optional
+        Exports; default all (HTML, PDF, PPTX, XLSX).
+    no_pdf : bool
+        Leave out the PDF.
+
+    Raises
+    ------
+    InputError
+        No municipality ran successfully.
+    OnderdakError
+        The overview failed (its error notebook is kept in ``failed-<run-id>``).
+    """
+    from model.reporting.runner import FORMATS, run_report
+
+    case_file = write_region_case(region, results, folder)
+    parameters: dict[str, Any] = {"region": str((folder / "summary.csv").resolve())}
+    if region.title:
+        parameters["region_name"] = region.title
+    if region.language:
+        parameters["language"] = region.language
+    root = (Path(out) if out else Path("reports")) / region.name
+    return run_report(
+        case_file,
+        OVERVIEW_NOTEBOOK,
+        parameters,
+        out=root,
+        formats=FORMATS if formats is None else formats,
+        no_pdf=no_pdf,
+        from_text=False,
+    )
+
+
 def write_summary(results: Sequence[JobResult], path: Path) -> None:
-    """Write the summary CSV: case, scenario, notebook, status, seconds, folder, message, log."""
+    """Write the summary CSV: label, case, scenario, notebook, status, seconds, folder, message, log."""
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(
-            ["case", "scenario", "notebook", "status", "seconds", "folder", "message", "log"]
+            ["label", "case", "scenario", "notebook", "status", "seconds", "folder", "message", "log"]
         )
         for r in results:
             w.writerow(
                 [
+                    r.job.label,
                     str(r.job.case),
                     r.job.scenario or "",
                     r.job.notebook or "",

@@ -206,8 +206,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     given = parse_assignments(args.parameters)
     if args.region and args.cases:
         raise InputError("batch: give case files or --region, not both")
+    region = None
     if args.region:
-        name, jobs = batch.jobs_for_region(args.region, args.notebook, given)
+        region = batch.read_region(args.region, args.notebook, given)
+        name, jobs = region.name, region.jobs
     elif args.cases:
         name, jobs = "batch", batch.jobs_for_cases(args.cases, args.scenario, args.notebook, given)
     else:
@@ -221,7 +223,24 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     print(
         f"{len(results) - bad} of {len(results)} runs succeeded; summary: {folder / 'summary.csv'}"
     )
-    return batch.exit_code(results)
+    code = batch.exit_code(results)
+    if region is None or not region.overview or args.no_overview:
+        return code
+    if bad == len(results):
+        print("regional overview: skipped, no municipality ran successfully", file=sys.stderr)
+        return code
+    print("regional overview: running notebooks/region.ipynb …", file=sys.stderr)
+    try:
+        overview = batch.run_overview(region, results, folder, args.out, formats, args.no_pdf)
+    except OnderdakError as exc:
+        print(f"regional overview failed: {exc}", file=sys.stderr)
+        return code or 1
+    missing = [r.job.label for r in results if r.status != "ok"]
+    print(
+        f"regional overview written to {overview.folder} in {overview.seconds:.1f} s"
+        + (f" (without {', '.join(missing)}: their runs failed)" if missing else "")
+    )
+    return code
 
 
 @_extra
@@ -241,6 +260,11 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--formats", help="exports of every run (default per notebook)")
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--no-overview",
+        action="store_true",
+        help="with --region: skip the regional overview after the runs",
+    )
     p.set_defaults(func=_cmd_batch)
 
 

@@ -134,3 +134,129 @@ def test_cli_batch_prints_the_summary_and_exits_non_zero(tmp_path, capsys, monke
     assert [j.scenario for j in seen["jobs"]] == ["basis", "hoog"]
     assert seen["workers"] == 3 and seen["formats"] == ("html",) and seen["no_pdf"]
     assert "failed-run2" in out and "1 of 2 runs succeeded" in out
+
+
+# -- regions: the overview after the runs -------------------------------------------------------
+REGION_CASE = """\
+name: {name}
+fictional: true
+municipality: {{name: Gemeente {title}, code: GM999{code}, population_persons: {population}, region: Regio Test}}
+start: 2026-01
+price_year: 2026
+paths: 40
+"""
+
+
+def write_region(folder: Path, fail: str | None = None, extra: str = "") -> Path:
+    """A region of two small municipalities (no registers, 40 paths) run with the tiny notebook."""
+    for code, (name, population) in enumerate((("noord", 12_000), ("zuid", 30_000)), start=1):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+        (folder / name / "case.yaml").write_text(
+            REGION_CASE.format(name=name, title=name.title(), code=code, population=population),
+            encoding="utf-8",
+        )
+    entries = "".join(
+        f"  - case: {n}/case.yaml\n" + ("    parameters: {fail: true}\n" if n == fail else "")
+        for n in ("noord", "zuid")
+    )
+    region = folder / "region.yaml"
+    region.write_text(
+        f"name: regio-test\ntitle: Regio Test (fictief)\nnotebook: {TINY}\n"
+        f"parameters: {{points: 3}}\n{extra}municipalities:\n{entries}",
+        encoding="utf-8",
+    )
+    return region
+
+
+def test_region_file_title_overview_and_name(tmp_path):
+    path = write_region(tmp_path, extra="overview: false\n")
+    spec = batch.read_region(path, parameters={"language": "en"})
+    assert (spec.name, spec.title, spec.overview, spec.language) == (
+        "regio-test", "Regio Test (fictief)", False, "en"
+    )
+    assert [j.label for j in spec.jobs] == ["noord", "zuid"]
+    path.write_text(path.read_text().replace("name: regio-test", "name: regio test"))
+    with pytest.raises(InputError, match="field `name`: 'regio test' must use only letters"):
+        batch.read_region(path)
+
+
+def test_cli_bad_region_file_exits_2_naming_file_and_field(tmp_path, capsys):
+    region = tmp_path / "r.yaml"
+    region.write_text("municipalities:\n  - case: x.yaml\n    sceanrio: hoog\n", encoding="utf-8")
+    assert main(["batch", "--region", str(region)]) == 2
+    err = capsys.readouterr().err
+    assert "r.yaml, field `municipalities.0.sceanrio`" in err and "Traceback" not in err
+
+
+def test_region_case_is_the_region_as_one_case(tmp_path):
+    from model.case import load_case
+
+    spec = batch.read_region(write_region(tmp_path))
+    results = [batch.JobResult(spec.jobs[0], "ok", 1.0), batch.JobResult(spec.jobs[1], "failed", 1.0)]
+    case = load_case(batch.write_region_case(spec, results, tmp_path))
+    assert case.name == "regio-test" and case.fictional
+    assert case.municipality.name == "Regio Test (fictief)"
+    assert case.municipality.population_persons == 12_000  # the municipalities that ran
+    assert case.title.startswith("Regionaal overzicht")
+
+
+def test_cli_region_runs_the_overview_and_keeps_the_exit_code(tmp_path, capsys, monkeypatch):
+    region = write_region(tmp_path)
+    calls = []
+
+    def fake_run_batch(jobs, workers, out, formats, name, progress, no_pdf=False):
+        statuses = ["ok", "failed"]
+        results = [
+            batch.JobResult(j, s, 1.0, str(tmp_path / j.label))
+            for j, s in zip(jobs, statuses, strict=True)
+        ]
+        return results, tmp_path
+
+    class Done:
+        folder, seconds = tmp_path / "reports" / "regio-test" / "run", 2.0
+
+    def fake_overview(spec, results, folder, out, formats, no_pdf):
+        calls.append((spec.name, [r.status for r in results], folder, formats))
+        return Done()
+
+    monkeypatch.setattr(batch, "run_batch", fake_run_batch)
+    monkeypatch.setattr(batch, "run_overview", fake_overview)
+    assert main(["batch", "--region", str(region), "--formats", "html"]) == 1
+    out = capsys.readouterr().out
+    assert calls == [("regio-test", ["ok", "failed"], tmp_path, ("html",))]
+    assert "regional overview written to" in out and "without zuid" in out
+    assert main(["batch", "--region", str(region), "--no-overview"]) == 1
+    assert len(calls) == 1
+
+    def failing_overview(*args):
+        from model.errors import ReportError
+
+        raise ReportError("region.ipynb failed in cell 3")
+
+    monkeypatch.setattr(batch, "run_overview", failing_overview)
+    monkeypatch.setattr(batch, "exit_code", lambda results: 0)
+    assert main(["batch", "--region", str(region)]) == 1
+    assert "regional overview failed: region.ipynb failed in cell 3" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_region_batch_with_a_failed_municipality_builds_the_overview(tmp_path, capsys):
+    """One municipality fails: the overview covers the other, names the missing one; exit 1."""
+    region = write_region(tmp_path / "regio", fail="zuid")
+    out = tmp_path / "reports"
+    args = ["batch", "--region", str(region), "--out", str(out), "--workers", "2"]
+    code = main(args + ["--formats", "html", "--no-progress"])
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert "1 of 2 runs succeeded" in printed and "without zuid" in printed
+    summary = next(out.glob("batches/*/summary.csv"))
+    rows = list(csv.DictReader(open(summary, encoding="utf-8")))
+    assert [(r["label"], r["status"]) for r in rows] == [("noord", "ok"), ("zuid", "failed")]
+    assert (summary.parent / "region-case.yaml").is_file()
+    assert next(out.glob("failed-*/tiny.ipynb")).is_file()  # the error notebook is kept
+    overview = out / "regio-test" / "latest"
+    html = (overview / "region.html").read_text(encoding="utf-8")
+    assert "Niet in dit overzicht (run mislukt): zuid." in html and "Noord" in html
+    assert "Traceback" not in html
+    manifest = json.loads((overview / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["notebook"] == "region" and manifest["parameters"]["region"] == str(summary.resolve())
