@@ -30,9 +30,13 @@ def main() -> None:
         municipal_need(case, simulate_inflow(case, paths=PATHS))
     all_s = time.perf_counter() - t0
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    print(f"ensemble + need, 1 scenario : {PATHS} paths × {months} months, 3 streams: {best:.3f} s (target ≤ 0.5 s)")
+    print(
+        f"ensemble + need, 1 scenario : {PATHS} paths × {months} months, 3 streams: {best:.3f} s (target ≤ 0.5 s)"
+    )
     print(f"  throughput                : {PATHS * months / best:,.0f} path-months/s")
-    print(f"all {len(cases)} scenarios          : {all_s:.3f} s, {len(cases) * PATHS * months / all_s:,.0f} path-months/s")
+    print(
+        f"all {len(cases)} scenarios          : {all_s:.3f} s, {len(cases) * PATHS * months / all_s:,.0f} path-months/s"
+    )
     print(f"peak memory (process)       : {peak_gb:.2f} GB (target ≤ 1.5 GB)")
 
 
