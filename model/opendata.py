@@ -181,16 +181,25 @@ def fetch_cbs_asylum_history(
     InputError
         Offline, or when the table has no total row (see :func:`cached_json`).
     """
-    rows = odata_rows(
-        CBS_ODATA.format(table=table),
-        {
-            "$filter": f"startswith(Nationaliteit,'{CBS_ASYLUM_TOTAL_CODE}')",
-            "$select": f"Nationaliteit,Perioden,{CBS_ASYLUM_TOPIC}",
-        },
-        cache_dir=cache_dir,
-        session=session,
-        refresh=refresh,
-    )
+    try:
+        rows = odata_rows(
+            CBS_ODATA.format(table=table),
+            {
+                "$filter": f"startswith(Nationaliteit,'{CBS_ASYLUM_TOTAL_CODE}')",
+                "$select": f"Nationaliteit,Perioden,{CBS_ASYLUM_TOPIC}",
+            },
+            cache_dir=cache_dir,
+            session=session,
+            refresh=refresh,
+        )
+    except InputError as exc:
+        raise InputError(
+            f"CBS {table} (asylum history 1975–2018) could not be downloaded: {exc}",
+            problems=[
+                "offline, calibrate on data/reference only (the default), or",
+                "export the table from StatLine as CSV and read it with read_cbs_asylum_history_csv",
+            ],
+        ) from None
     return asylum_history_from_rows(rows, table=table)
 
 

@@ -107,3 +107,13 @@ def test_a_changed_table_is_a_clear_error():
                 }
             ]
         )
+
+
+def test_offline_download_says_how_to_work_without_it(tmp_path):
+    class Offline:
+        def get(self, url, params=None, timeout=None):
+            raise ConnectionError("no network")
+
+    with pytest.raises(InputError, match="83102NED .*could not be downloaded") as info:
+        fetch_cbs_asylum_history(cache_dir=tmp_path, session=Offline())
+    assert "data/reference only" in str(info.value)
