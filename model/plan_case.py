@@ -239,3 +239,44 @@ def load_plan(
         language=language,
         fallback=True,
     )
+
+
+def monthly_shortfall(result: OptimiseResult, need: Need) -> pd.DataFrame:
+    """Per stream and month: the chance that need exceeds the plan's capacity (all paths).
+
+    The same measure as the portfolio analysis (``gap_summary``: share of paths short in a month),
+    so that "now" and "with the plan" can stand side by side. Months before the first quarter in
+    which a new location can open are left out (nothing can be done about them any more).
+    """
+    q = result.need
+    month_quarter = np.repeat(np.arange(len(q.quarters)), q.months_per_quarter)
+    start = int(q.first_month[result.portfolio.reliability_from_quarter()])
+    rows = []
+    for s, stream in enumerate(q.streams):
+        capacity = result.plan.capacity_places[s, month_quarter]  # (months,)
+        places = need.streams[stream][:, : len(month_quarter)]
+        p = (places > capacity[None, :] + 1e-3).mean(axis=0)  # solver tolerance: a thousandth of a place
+        p[:start] = np.nan
+        rows.append(
+            pd.DataFrame(
+                {
+                    "stream": stream,
+                    "period": need.periods[: len(p)].astype(str),
+                    "shortfall_probability_share": p,
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def plan_risk_by_stream(result: OptimiseResult, need: Need) -> dict[str, tuple[float, str]]:
+    """Per stream: the highest monthly shortfall chance under the plan and the first month above 10%."""
+    table = monthly_shortfall(result, need).dropna()
+    out = {}
+    for stream, t in table.groupby("stream", sort=False):
+        over = t.loc[t["shortfall_probability_share"] > 0.10, "period"]
+        out[str(stream)] = (
+            float(t["shortfall_probability_share"].max()),
+            str(over.iloc[0]) if len(over) else "",
+        )
+    return out

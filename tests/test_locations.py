@@ -127,7 +127,7 @@ def test_bsn_eleven_test():
 def test_demo_register_is_realistic():
     reg = read_register(DEMO / "locations.csv", start="2026-01")
     t = reg.table
-    assert 12 <= len(t) <= 16
+    assert 12 <= len(t) <= 20
     assert set(t["status"]) == {"existing", "planned", "candidate"}
     assert {
         "coa_location",
@@ -323,7 +323,7 @@ def test_validate_command_exits_2_listing_every_bad_row(tmp_path, capsys):
 def test_validate_command_prints_warnings_of_the_demo(capsys):
     assert main(["validate", str(DEMO / "case.yaml")]) == 0
     out = capsys.readouterr().out
-    assert "16 locations" in out and "waarschuwing" in out
+    assert "19 locations" in out and "waarschuwing" in out
 
 
 def test_a_decimal_comma_in_a_comma_separated_file_is_explained(tmp_path):

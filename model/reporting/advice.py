@@ -11,7 +11,7 @@ import numpy as np
 from model.business_case import BusinessCase, load_business_case
 from model.portfolio import PortfolioAnalysis, analyse_portfolio
 from model.reporting.portfolio_text import horizon_money
-from model.reporting.style import euro, label
+from model.reporting.style import euro, label, period_name
 from model.results import Results, resolve_case_path, run_case
 
 
@@ -23,15 +23,36 @@ class Advice:
     results: Results
     portfolio: PortfolioAnalysis
     business_case: BusinessCase | None
-    plan: Any = None
+    plan: Any = None  # model.plan_case.OptimiseResult
+    plan_error: str = ""
 
     @property
     def case(self):
         return self.results.runs[self.scenario].case
 
 
-def prepare_advice(case_path: str | Path, scenario: str = "basis", paths: int = 1000, seed: int = -1) -> Advice:
-    """Run every stage of the pipeline for the advice (all scenarios; portfolio and money for ``scenario``)."""
+ADVICE_LEVELS = (0.5, 0.8)
+"""Reliability levels of the advice's trade-off, besides the case's own (the plan notebook shows all)."""
+
+
+def prepare_advice(
+    case_path: str | Path,
+    scenario: str = "basis",
+    paths: int = 1000,
+    seed: int = -1,
+    plan: bool = True,
+    language: str | None = None,
+) -> Advice:
+    """Run every stage of the pipeline for the advice (all scenarios; portfolio, plan and money for ``scenario``).
+
+    The plan is the optimisation of :func:`model.plan_case.optimise_case` for the advice's scenario,
+    with the trade-off over a few reliability levels (no regret: the plan report has it). When the
+    reliability asked cannot be reached, the plan is made for the most that can and says so; when no
+    plan is possible at all (e.g. a budget too small), ``plan_error`` says why.
+    """
+    from model.errors import InfeasibleError
+    from model.plan_case import optimise_case
+
     case_path = resolve_case_path(case_path)
     results = run_case(case_path, paths=paths, seed=seed)
     run = results.runs[scenario]
@@ -39,7 +60,23 @@ def prepare_advice(case_path: str | Path, scenario: str = "basis", paths: int = 
     bc = None
     if getattr(run.case, "business_case", None) is not None and run.case.business_case.location_id:
         bc = load_business_case(case_path, None, scenario, paths, seed)
-    return Advice(scenario=scenario, results=results, portfolio=portfolio, business_case=bc)
+    advice = Advice(scenario=scenario, results=results, portfolio=portfolio, business_case=bc)
+    if plan and results.register is not None:
+        rel = run.case.optimise.reliability_share
+        levels = sorted({*ADVICE_LEVELS, rel})
+        try:
+            advice.plan = optimise_case(
+                run.case,
+                run.need,
+                results.register,
+                levels=levels,
+                regret=False,
+                language=language,
+                fallback=True,
+            )
+        except InfeasibleError as exc:
+            advice.plan_error = str(exc)
+    return advice
 
 
 def _n(x: float) -> str:
@@ -55,7 +92,40 @@ def _risk(advice: Advice, portfolio: str = "committed") -> tuple[str, float, str
     s = advice.portfolio.tables["gap_summary"]
     s = s[s["portfolio"] == portfolio].set_index("stream")
     stream = str(s["max_shortfall_probability_share"].astype(float).idxmax())
-    return stream, float(s.loc[stream, "max_shortfall_probability_share"]), str(s.loc[stream, "first_month_risk_over_10pct"])
+    return (
+        stream,
+        float(s.loc[stream, "max_shortfall_probability_share"]),
+        str(s.loc[stream, "first_month_risk_over_10pct"]),
+    )
+
+
+def _with_plan(advice: Advice, stream: str) -> tuple[float, str]:
+    """Highest monthly shortfall chance of ``stream`` with the plan (or, without a plan, with every
+    candidate), and what that portfolio is called in the text."""
+    if advice.plan is not None:
+        from model.plan_case import plan_risk_by_stream
+
+        risk = plan_risk_by_stream(advice.plan, advice.results.runs[advice.scenario].need)
+        if stream in risk:
+            return risk[stream][0], "plan"
+    return _risk(advice, "with_candidates")[1], "candidates"
+
+
+def plan_facts(advice: Advice) -> dict[str, Any]:
+    """What the plan asks: locations opened and given up, investment, first decision date."""
+    t = advice.plan.tables["plan"]
+    opened = t[t["action"] == "open"].sort_values("quarter")
+    gone = t[t["action"].isin(["close", "convert"])]
+    decide = [d for d in opened["decide_by"].astype(str) if d and d != "nan"]
+    return {
+        "opened": opened,
+        "gone": gone,
+        "capex_eur": float(advice.plan.summary["capex_eur"]),
+        "places": float(opened["places"].sum()),
+        "first_decision": min(decide) if decide else "",
+        "reliability": float(advice.plan.summary["reliability_share"]),
+        "requested": float(advice.plan.summary["requested_reliability_share"]),
+    }
 
 
 def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]:
@@ -63,35 +133,110 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
     s = advice.results.summary["scenarios"][advice.scenario]["streams"]
     places_now = s["ukraine"]["start_p50"] + s["asylum"]["start_p50"]
     stream, p_short, first = _risk(advice)
-    p_with = _risk(advice, "with_candidates")[1]
+    p_with, basis = _with_plan(advice, stream)
     money = horizon_money(advice.portfolio)
     name = advice.case.municipality.name
     years = f"{advice.portfolio.need.periods[0].year}–{advice.portfolio.need.periods[-1].year}"
-    stream_nl = label(stream, language).split(" (")[0].lower()
+    stream_name = label(stream, language).split(" (")[0].lower()
+    net = f"{euro(money['net_cost_p50'] / 1e6, 1)}"
     if language == "en":
+        if basis == "plan":
+            f = plan_facts(advice)
+            remedy = (
+                f"; the recommended plan opens {len(f['opened'])} location(s) ({_n(f['places'])} places, "
+                f"investment {euro(f['capex_eur'] / 1e6, 1)} million) and brings it down to {_pct(p_with)}"
+            )
+        else:
+            remedy = f"; with the candidate locations it falls to {_pct(p_with)}"
         text = (
             f"{name} needs about {_n(places_now)} reception places now. With the current and planned locations the "
-            f"chance of a shortfall for {stream_nl} reaches {_pct(p_short)}"
-            + (f", first above 10% in {first}" if first else "")
-            + f"; with the candidate locations it falls to {_pct(p_with)}. Net cost {years}: "
-            f"{euro(money['net_cost_p50'] / 1e6, 1)} million (median)."
+            f"chance of a shortfall for {stream_name} reaches {_pct(p_short)}"
+            + (f", first above 10% in {period_name(first, 'en')}" if first else "")
+            + f"{remedy}. Net cost of the current portfolio {years}: {net} million (median)."
         )
-        keys = ("Reception places needed now", f"Max. chance of shortfall ({stream_nl})", f"Net municipal cost {years}")
+        keys = (
+            "Reception places needed now",
+            f"Max. chance of shortfall ({stream_name})"
+            + (", now → with plan" if basis == "plan" else ""),
+            f"Net municipal cost {years}",
+        )
+        unit = "million"
     else:
+        if basis == "plan":
+            f = plan_facts(advice)
+            remedy = (
+                f"; het aanbevolen plan opent {len(f['opened'])} locatie(s) ({_n(f['places'])} plaatsen, "
+                f"investering {euro(f['capex_eur'] / 1e6, 1)} mln) en brengt die terug tot {_pct(p_with)}"
+            )
+        else:
+            remedy = f"; met de kandidaat-locaties daalt die naar {_pct(p_with)}"
         text = (
             f"{name} heeft nu ongeveer {_n(places_now)} opvangplaatsen nodig. Met de huidige en geplande locaties loopt de "
-            f"kans op een tekort voor {stream_nl} op tot {_pct(p_short)}"
-            + (f", voor het eerst boven 10% in {first}" if first else "")
-            + f"; met de kandidaat-locaties daalt die naar {_pct(p_with)}. Netto kosten {years}: "
-            f"{euro(money['net_cost_p50'] / 1e6, 1)} mln (mediaan)."
+            f"kans op een tekort voor {stream_name} op tot {_pct(p_short)}"
+            + (f", voor het eerst boven 10% in {period_name(first, 'nl')}" if first else "")
+            + f"{remedy}. Netto kosten huidige portefeuille {years}: {net} mln (mediaan)."
         )
-        keys = ("Opvangplaatsen nodig nu", f"Max. kans op tekort ({stream_nl})", f"Netto kosten gemeente {years}")
+        keys = (
+            "Opvangplaatsen nodig nu",
+            f"Max. kans op tekort ({stream_name})" + (", nu → met plan" if basis == "plan" else ""),
+            f"Netto kosten gemeente {years}",
+        )
+        unit = "mln"
     numbers = {
         keys[0]: _n(places_now),
         keys[1]: f"{_pct(p_short)} → {_pct(p_with)}",
-        keys[2]: f"{euro(money['net_cost_p50'] / 1e6, 1)} mln",
+        keys[2]: f"{net} {unit}",
     }
     return text, numbers
+
+
+def _plan_decision(advice: Advice, language: str) -> str:
+    """The besluitpunt on the plan: what to open and give up, the money, the first deadline."""
+    f = plan_facts(advice)
+    en = language == "en"
+    opened = ", ".join(f"{r.location_id} ({r.quarter})" for r in f["opened"].itertuples()) or (
+        "none" if en else "geen"
+    )
+    gone = ", ".join(f"{r.location_id} ({r.quarter})" for r in f["gone"].itertuples())
+    stream, p_short, _ = _risk(advice)
+    p_with, _ = _with_plan(advice, stream)
+    if en:
+        text = (
+            f"To adopt the recommended plan: open {opened}"
+            + (f" and close or repurpose {gone}" if gone else "")
+            + f", with an investment of {euro(f['capex_eur'] / 1e6, 1)} million; the chance of a shortfall falls from "
+            f"{_pct(p_short)} to {_pct(p_with)}"
+            + (
+                f"; the first decision is due by {period_name(f['first_decision'], 'en')}"
+                if f["first_decision"]
+                else ""
+            )
+            + "."
+        )
+        if f["reliability"] < f["requested"] - 1e-9:
+            text += (
+                f" The reliability asked ({_pct(f['requested'])}) cannot be reached with these locations "
+                f"(at most {_pct(f['reliability'])}); to instruct the search for further candidates."
+            )
+        return text
+    text = (
+        f"In te stemmen met het aanbevolen plan: {opened} te openen"
+        + (f" en {gone} te sluiten of te herbestemmen" if gone else "")
+        + f", met een investering van {euro(f['capex_eur'] / 1e6, 1)} mln; de kans op een tekort daalt van "
+        f"{_pct(p_short)} naar {_pct(p_with)}"
+        + (
+            f"; het eerste besluit valt uiterlijk in {period_name(f['first_decision'], 'nl')}"
+            if f["first_decision"]
+            else ""
+        )
+        + "."
+    )
+    if f["reliability"] < f["requested"] - 1e-9:
+        text += (
+            f" De gevraagde betrouwbaarheid ({_pct(f['requested'])}) is met deze locaties niet haalbaar "
+            f"(ten hoogste {_pct(f['reliability'])}); opdracht te geven aanvullende locaties te zoeken."
+        )
+    return text
 
 
 def decision_points(advice: Advice, language: str = "nl") -> list[str]:
@@ -102,37 +247,155 @@ def decision_points(advice: Advice, language: str = "nl") -> list[str]:
     _, p_short, _ = _risk(advice)
     p_with = _risk(advice, "with_candidates")[1]
     money = horizon_money(advice.portfolio)
-    items = [
-        (
+    end = advice.portfolio.need.periods[-1].year
+    en = language == "en"
+    m = lambda x: euro(x / 1e6, 1)  # noqa: E731
+    if en:
+        items = [
+            f"To take note of the need: now {_n(s['ukraine']['start_p50'])} places for Ukrainians, "
+            f"{_n(s['asylum']['start_p50'])} asylum places (Spreidingswet) and by {end} "
+            f"{_n(s['status_holders']['end_p50'])} extra homes for status holders (median)."
+        ]
+    else:
+        items = [
             f"Kennis te nemen van de behoefte: nu {_n(s['ukraine']['start_p50'])} plaatsen voor Oekraïners, "
-            f"{_n(s['asylum']['start_p50'])} asielplaatsen (Spreidingswet) en in {advice.portfolio.need.periods[-1].year} "
+            f"{_n(s['asylum']['start_p50'])} asielplaatsen (Spreidingswet) en in {end} "
             f"{_n(s['status_holders']['end_p50'])} extra woningen voor statushouders (mediaan)."
-        ),
-        (
+        ]
+    if advice.plan is not None:
+        items.append(_plan_decision(advice, language))
+    elif en:
+        items.append(
+            f"To prepare the {len(candidates)} candidate locations ({_n(candidates['capacity_places'].sum())} places), "
+            f"which bring the chance of a shortfall down from {_pct(p_short)} to {_pct(p_with)}."
+        )
+    else:
+        items.append(
             f"In te stemmen met het voorbereiden van {len(candidates)} kandidaat-locaties "
             f"({_n(candidates['capacity_places'].sum())} plaatsen), waarmee de kans op een tekort daalt van "
             f"{_pct(p_short)} naar {_pct(p_with)}."
-        ),
-    ]
+        )
     bc = advice.business_case
     if bc is not None:
         from model.reporting.business_case import alternative_labels, ranking
 
         best = alternative_labels(bc)[ranking(bc)[0]]
         items.append(
-            f"Voor locatie {bc.location_id} te kiezen voor het alternatief '{best}' en de herbestemming na de opvang "
-            f"nu al vast te leggen (zie business case)."
+            f"For location {bc.location_id} to choose the alternative '{best}' and to settle its reuse after the "
+            "reception now (see the business case)."
+            if en
+            else f"Voor locatie {bc.location_id} te kiezen voor het alternatief '{best}' en de herbestemming na de "
+            "opvang nu al vast te leggen (zie business case)."
         )
-    items.append(
-        f"Een netto budget te reserveren van {euro(money['net_cost_p50'] / 1e6, 1)} mln over de periode "
-        f"(80%-band {euro(money['net_cost_p10'] / 1e6, 1)}–{euro(money['net_cost_p90'] / 1e6, 1)} mln), na de vergoeding van het Rijk."
-    )
-    items.append("De signaalwaarden in dit advies halfjaarlijks te laten rapporteren en het advies na elke MPP te herijken.")
-    return items  # the formal text of besluitpunten is Dutch, also in an English report
+    band = f"{m(money['net_cost_p10'])}–{m(money['net_cost_p90'])}"
+    if en:
+        items.append(
+            f"To reserve a net budget of {m(money['net_cost_p50'])} million over the period (80% band {band} million) "
+            "for the current portfolio, after the national compensation."
+        )
+        items.append(
+            "To have the signposts in this advice reported half-yearly and the advice recalibrated after each MPP."
+        )
+    else:
+        items.append(
+            f"Een netto budget te reserveren van {m(money['net_cost_p50'])} mln over de periode (80%-band {band} mln) "
+            "voor de huidige portefeuille, na de vergoeding van het Rijk."
+        )
+        items.append(
+            "De signaalwaarden in dit advies halfjaarlijks te laten rapporteren en het advies na elke MPP te herijken."
+        )
+    return items
 
 
 def risk_by_stream(advice: Advice) -> dict[str, float]:
     """Highest monthly shortfall probability per stream for the committed portfolio."""
     s = advice.portfolio.tables["gap_summary"]
     s = s[s["portfolio"] == "committed"]
-    return {str(r.stream): float(np.round(r.max_shortfall_probability_share, 3)) for r in s.itertuples()}
+    return {
+        str(r.stream): float(np.round(r.max_shortfall_probability_share, 3)) for r in s.itertuples()
+    }
+
+
+def speaker_notes(advice: Advice, key: str, language: str = "nl") -> str:
+    """What a presenter says with a figure of the advice: its numbers, in one or two sentences."""
+    en = language == "en"
+    s = advice.results.summary["scenarios"][advice.scenario]["streams"]
+    end = advice.portfolio.need.periods[-1].year
+    if key == "need":
+        parts = []
+        for stream in ("ukraine", "asylum", "status_holders"):
+            v = s[stream]
+            name = label(stream, language).split(" (")[0]
+            parts.append(
+                f"{name}: {'now' if en else 'nu'} {_n(v['start_p50'])}, {end} {_n(v['end_p50'])} "
+                f"({'80% band' if en else '80%-band'} {_n(v['end_p10'])}–{_n(v['end_p90'])})"
+            )
+        return "; ".join(parts) + "."
+    if key in ("capacity_need", "shortfall_risk"):
+        t = advice.portfolio.tables["gap_summary"]
+        t = t[t["portfolio"] == "committed"]
+        parts = []
+        for r in t.itertuples():
+            name = label(str(r.stream), language).split(" (")[0]
+            first = str(r.first_month_risk_over_10pct or "")
+            when = (
+                f", {'first above 10% in' if en else 'voor het eerst boven 10% in'} {period_name(first, language)}"
+                if first and first != "nan"
+                else ""
+            )
+            parts.append(f"{name}: max. {_pct(float(r.max_shortfall_probability_share))}{when}")
+        lead = (
+            "Chance of a shortfall with the current portfolio — "
+            if en
+            else "Kans op een tekort met de huidige portefeuille — "
+        )
+        return lead + "; ".join(parts) + "."
+    if key in ("plan_timeline", "plan_tradeoff") and advice.plan is not None:
+        from model.reporting.plan import tradeoff_sentence
+
+        f = plan_facts(advice)
+        opened = ", ".join(f"{r.location_id} {r.quarter}" for r in f["opened"].itertuples())
+        text = (
+            f"The plan opens {opened}; investment {euro(f['capex_eur'])}; reliability {_pct(f['reliability'])}."
+            if en
+            else f"Het plan opent {opened}; investering {euro(f['capex_eur'])}; betrouwbaarheid {_pct(f['reliability'])}."
+        )
+        return text + (
+            " " + tradeoff_sentence(advice.plan, language) if key == "plan_tradeoff" else ""
+        )
+    if key == "budget":
+        money = horizon_money(advice.portfolio)
+        return (
+            f"Net cost over the horizon {euro(money['net_cost_p50'] / 1e6, 1)} million (80% band "
+            f"{euro(money['net_cost_p10'] / 1e6, 1)}–{euro(money['net_cost_p90'] / 1e6, 1)} million); income from the "
+            f"national government {euro(money['income_total_p50'] / 1e6, 1)} million."
+            if en
+            else f"Netto kosten over de horizon {euro(money['net_cost_p50'] / 1e6, 1)} mln (80%-band "
+            f"{euro(money['net_cost_p10'] / 1e6, 1)}–{euro(money['net_cost_p90'] / 1e6, 1)} mln); vergoeding van het Rijk "
+            f"{euro(money['income_total_p50'] / 1e6, 1)} mln."
+        )
+    if key in ("npv_distributions", "tornado") and advice.business_case is not None:
+        from model.reporting.business_case_narrative import headline as bc_headline
+
+        return bc_headline(advice.business_case, language)[0]
+    if key == "map" and advice.results.place is not None:
+        spread = advice.results.place.spread
+        col = next((c for c in spread.columns if "per_1000" in c), None)
+        if col is not None and len(spread):
+            top = spread.sort_values(col, ascending=False).iloc[0]
+            name = top.get("wijk_name", top.get("wijk_code", ""))
+            return (
+                f"Highest load: {name}, {top[col]:.1f} places per 1,000 inhabitants."
+                if en
+                else f"Hoogste belasting: {name}, {str(round(float(top[col]), 1)).replace('.', ',')} plaatsen per 1.000 inwoners."
+            )
+    if key == "mca":
+        mca = advice.results.tables.get("mca")
+        if mca is not None and len(mca) and "score" in mca:
+            best = mca.sort_values("score", ascending=False).iloc[0]
+            return (
+                f"Highest score: {best.get('name', best.get('location_id', ''))}."
+                if en
+                else f"Hoogste score: {best.get('name', best.get('location_id', ''))}."
+            )
+    return ""

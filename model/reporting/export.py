@@ -217,8 +217,48 @@ def _env() -> jinja2.Environment:
     )
 
 
+_SECTION = re.compile(r"^\s*#{2,3}\s", re.M)
+
+
+def cell_markdown(cell: nbformat.NotebookNode) -> str:
+    """The Markdown a cell shows: its source (markdown cell) or its Markdown outputs (code cell).
+
+    Headings in the report language are displayed from code (``display(Markdown("## …"))``), so
+    the title, the front matter and the table of contents look at both.
+    """
+    if cell.cell_type == "markdown":
+        return str(cell.source)
+    return "\n".join(
+        str(out.get("data", {}).get("text/markdown", ""))
+        for out in cell.get("outputs", [])
+        if out.get("output_type") in ("display_data", "execute_result")
+    )
+
+
+def split_front(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
+    """The front matter (cells before the first ``##`` heading) and the rest, as two notebooks.
+
+    The front matter (title, key message, headline numbers, besluitpunten) goes on the first page,
+    before the table of contents; a notebook without ``##`` headings has no front matter.
+    """
+    cut = next(
+        (
+            i
+            for i, cell in enumerate(nb.cells)
+            if _SECTION.search(cell_markdown(cell))
+        ),
+        0,
+    )
+    front, rest = nbformat.from_dict(nb), nbformat.from_dict(nb)
+    front.cells, rest.cells = nb.cells[:cut], nb.cells[cut:]
+    return front, rest
+
+
 def render_html(nb: nbformat.NotebookNode | str | Path, meta: ReportMeta) -> str:
     """The complete, self-contained HTML report of an executed notebook.
+
+    The first page holds the title block and the front matter (:func:`split_front`): the key
+    message, the headline numbers and the decisions; the table of contents and the sections follow.
 
     Parameters
     ----------
@@ -230,11 +270,16 @@ def render_html(nb: nbformat.NotebookNode | str | Path, meta: ReportMeta) -> str
     """
     if not isinstance(nb, nbformat.NotebookNode):
         nb = nbformat.read(str(nb), 4)
-    body = notebook_body(nb)
-    first, rest = split_title(body)
+    front_nb, rest_nb = split_front(nb)
+    front = notebook_body(front_nb) if front_nb.cells else ""
+    body = notebook_body(rest_nb)
+    first, rest = split_title(front or body)
     title = meta.title or first or meta.subtitle
     if first and first == title:
-        body = rest
+        if front:
+            front = rest
+        else:
+            body = rest
     found, body = headings(body)
     css = (STYLESHEETS / "report.css").read_text(encoding="utf-8")
     print_css = (STYLESHEETS / "print.css").read_text(encoding="utf-8")
@@ -244,6 +289,7 @@ def render_html(nb: nbformat.NotebookNode | str | Path, meta: ReportMeta) -> str
         title=title,
         words=meta.words(),
         toc=_toc(found) if found else [],
+        front=jinja2.utils.markupsafe.Markup(front) if front.strip() else "",
         body=jinja2.utils.markupsafe.Markup(body),
         css=jinja2.utils.markupsafe.Markup(css),
         print_css=jinja2.utils.markupsafe.Markup(print_css),

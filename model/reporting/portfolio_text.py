@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from model import STREAMS
 from model.portfolio import PortfolioAnalysis
 from model.reporting.portfolio import assumptions
-from model.reporting.style import euro, label, month_name, thousands
+from model.reporting.style import euro, label, period_name, thousands
 
 SHORT_NAMES = {
     "nl": {"ukraine": "Oekraïners", "asylum": "asielzoekers", "status_holders": "statushouders"},
@@ -33,10 +32,7 @@ def _pct(x: float) -> str:
 
 
 def _month_nl(period: str, language: str) -> str:
-    if not period:
-        return ""
-    p = pd.Period(period, freq="M")
-    return f"{month_name(p.month, language)} {p.year}"
+    return period_name(period, language) if period else ""
 
 
 def horizon_money(analysis: PortfolioAnalysis, portfolio: str = "committed") -> dict[str, float]:

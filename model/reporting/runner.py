@@ -26,7 +26,7 @@ import nbformat
 from model import __version__
 from model.errors import InputError, ReportError
 from model.reporting import collect
-from model.reporting.export import NOTEBOOK_TITLES, ReportMeta, export_all
+from model.reporting.export import NOTEBOOK_TITLES, ReportMeta, cell_markdown, export_all
 from model.reporting.manifest import REPO_ROOT, build_manifest, sha256_file, write_manifest
 from model.reporting.parameters import parameters_cell, read_parameters, validate
 from model.reporting.runfolder import FAILED_PREFIX, claim_folder, latest_run, point_latest, utc_now
@@ -149,10 +149,9 @@ def _report_date(now: dt.datetime, language: str) -> str:
 
 def _first_heading(nb: nbformat.NotebookNode) -> str | None:
     for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            m = re.search(r"^#\s+(.+?)\s*#*\s*$", cell.source, re.M)
-            if m:
-                return m.group(1).strip()
+        m = re.search(r"^#\s+(.+?)\s*#*\s*$", cell_markdown(cell), re.M)
+        if m:
+            return m.group(1).strip()
     return None
 
 

@@ -12,11 +12,12 @@ def _n(x: float) -> str:
     return f"{x:,.0f}".replace(",", ".")
 
 
-def signposts(results: Results, scenario: str) -> pd.DataFrame:
-    """A monitoring table (Dutch) whose thresholds are the 90th percentiles of the chosen scenario.
+def signposts(results: Results, scenario: str, language: str = "nl") -> pd.DataFrame:
+    """A monitoring table whose thresholds are the 90th percentiles of the chosen scenario.
 
-    Columns: signaal, bron, wanneer, drempel, stap. A figure above its threshold means the world is
-    moving outside the band the plan was built for, and names the step prepared for that case.
+    Columns: signaal, bron, wanneer, drempel, stap (English: signal, source, when, threshold, step).
+    A figure above its threshold means the world is moving outside the band the plan was built for,
+    and names the step prepared for that case.
     """
     run = results.runs[scenario]
     ens, need = run.ensemble, run.need
@@ -77,4 +78,65 @@ def signposts(results: Results, scenario: str) -> pd.DataFrame:
             "stap": "Begroting en business cases bijwerken; duurste locaties eerst afbouwen",
         },
     ]
+    if language == "en":
+        return _english(rows, first_p90, goo_p10, goo_p90, ua_p90, backlog_p90)
     return pd.DataFrame(rows)
+
+
+def _english(
+    rows: list[dict[str, str]], first_p90, goo_p10, goo_p90, ua_p90, backlog_p90
+) -> pd.DataFrame:
+    """The same signposts (same thresholds) in English."""
+    text = [
+        (
+            "First asylum applications, national (quarter)",
+            "IND Asylum trends / CBS",
+            "every quarter",
+            f"more than {_n(first_p90)} per quarter",
+            "Prepare candidate locations for asylum; talk to COA about extra places",
+        ),
+        (
+            "MPP (spring and autumn)",
+            "Government, MPP letter",
+            "April and September",
+            "middle scenario outside this advice's 80% band",
+            "Recalibrate the scenarios and rerun the advice (onderdak report)",
+        ),
+        (
+            "Ukrainians in municipal reception, national",
+            "Parliamentary letter on Ukraine reception",
+            "half-yearly",
+            f"above {_n(goo_p90)} or below {_n(goo_p10)} persons",
+            "Above: open the next candidate location; below: wind down or repurpose a temporary location",
+        ),
+        (
+            "Occupancy of own GOO locations",
+            "own records",
+            "monthly",
+            f"above 95% for two months running, or need above {_n(ua_p90)} places",
+            "Call on reserve capacity (hotel/holiday park); bring the purchase decision forward",
+        ),
+        (
+            "Backlog of the status-holder housing target",
+            "province (IBT), own records",
+            "end of each half-year",
+            f"more than {_n(backlog_p90)} persons",
+            "Bring flex homes or conversions forward; revisit agreements with the housing corporation",
+        ),
+        (
+            "Decision on temporary protection after 4 March 2027",
+            "Council of the EU / government",
+            "when known (expected 2026)",
+            "no extension or national follow-up regime",
+            "Take the 'end of temporary protection' scenario as base; prepare reuse of GOO locations",
+        ),
+        (
+            "GOO normbedrag",
+            "Government (each 1 January)",
+            "yearly",
+            "lower than the amount in the budget",
+            "Update the budget and business cases; wind down the most expensive locations first",
+        ),
+    ]
+    assert len(text) == len(rows)
+    return pd.DataFrame(text, columns=["signal", "source", "when", "threshold", "step"])

@@ -78,6 +78,14 @@ def month_name(month: int, language: str = "nl") -> str:
     return MONTH_NAMES.get(language, MONTH_NAMES["nl"])[month - 1]
 
 
+def period_name(period: str, language: str = "nl") -> str:
+    """'2029-01' → 'januari 2029' ('January 2029' in English); other text is returned as given."""
+    text = str(period)
+    if len(text) >= 7 and text[4] == "-" and text[:4].isdigit() and text[5:7].isdigit():
+        return f"{month_name(int(text[5:7]), language)} {text[:4]}"
+    return text
+
+
 def label(key: str, language: str = "nl") -> str:
     """The report label of a term (stream, unit, status, scenario) in the report language."""
     return GLOSSARY.get(language, GLOSSARY["nl"]).get(key, key.replace("_", " "))

@@ -1,0 +1,251 @@
+"""The fixed words of the advice in Dutch and English: section headings, figure and table titles.
+
+The notebook asks for them by key, so a report in English (``language: en``) has English headings,
+captions and sources throughout, and the Dutch text stays the single source for the Dutch report.
+"""
+
+from __future__ import annotations
+
+from IPython.display import Markdown, display
+
+SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
+    # key: language → (heading, introduction)
+    "need": {
+        "nl": ("Hoeveel opvang en woningen zijn nodig?", ""),
+        "en": ("How many places and homes are needed?", ""),
+    },
+    "risk": {
+        "nl": ("Hoe groot is de kans op een tekort?", ""),
+        "en": ("How likely is a shortfall?", ""),
+    },
+    "plan": {
+        "nl": (
+            "Het aanbevolen plan: welke locaties, wanneer",
+            "Welke locaties de gemeente opent, behoudt of afstoot, en wanneer het besluit uiterlijk moet "
+            "vallen: het plan met de laagste verwachte kosten dat de gekozen betrouwbaarheid haalt over "
+            "een set representatieve scenario's, getoetst op alle gesimuleerde paden.",
+        ),
+        "en": (
+            "The recommended plan: which locations, when",
+            "Which locations the municipality opens, keeps or gives up, and by when each decision must "
+            "be taken: the plan with the lowest expected cost that reaches the chosen reliability over a "
+            "set of representative scenarios, checked on all simulated paths.",
+        ),
+    },
+    "business_case": {
+        "nl": ("Business case van de aankoop en het hergebruik", ""),
+        "en": ("Business case of the purchase and its reuse", ""),
+    },
+    "place": {
+        "nl": ("Spreiding over de wijken en keuze tussen locaties", ""),
+        "en": ("Spread over the districts and choice between locations", ""),
+    },
+    "budget": {
+        "nl": ("Begroting en de vergoeding van het Rijk", ""),
+        "en": ("Budget and the national government's compensation", ""),
+    },
+    "signposts": {
+        "nl": (
+            "Risico's en signaalwaarden",
+            "Welk cijfer volgen we, wanneer, en welke stap volgt als het de drempel passeert.",
+        ),
+        "en": (
+            "Risks and signposts",
+            "Which figure we watch, when, and which step follows when it crosses its threshold.",
+        ),
+    },
+    "appendix": {
+        "nl": (
+            "Bijlage: aannames en bronnen",
+            "Elk cijfer waarop dit advies rust, met bron en datum; cijfers zonder bron zijn als aanname "
+            "gemarkeerd en in het casusbestand aan te passen.",
+        ),
+        "en": (
+            "Appendix: assumptions and sources",
+            "Every figure this advice rests on, with its source and date; figures without a source are "
+            "marked as assumptions and can be changed in the case file.",
+        ),
+    },
+}
+
+ARTEFACTS: dict[str, dict[str, dict[str, str]]] = {
+    # key: language → keyword arguments of show_figure / show_table (title, caption, source)
+    "need": {
+        "nl": {
+            "title": "Behoefte per doelgroep",
+            "caption": "Mediaan met 80%- en 90%-band; gestippeld: andere scenario's",
+            "source": "Onderdak-ensemble",
+        },
+        "en": {
+            "title": "Need per target group",
+            "caption": "Median with 80% and 90% bands; dotted: other scenarios",
+            "source": "Onderdak ensemble",
+        },
+    },
+    "scenario_table": {
+        "nl": {"title": "Behoefte per scenario"},
+        "en": {"title": "Need per scenario"},
+    },
+    "capacity_need": {
+        "nl": {
+            "title": "Capaciteit tegenover behoefte",
+            "source": "Locatieregister en Onderdak-ensemble",
+        },
+        "en": {"title": "Capacity against need", "source": "Location register and Onderdak ensemble"},
+    },
+    "shortfall_risk": {
+        "nl": {"title": "Kans op een tekort per maand", "source": "Onderdak-ensemble"},
+        "en": {"title": "Chance of a shortfall per month", "source": "Onderdak ensemble"},
+    },
+    "timeline": {
+        "nl": {"title": "Locaties in de tijd", "source": "Locatieregister"},
+        "en": {"title": "Locations over time", "source": "Location register"},
+    },
+    "plan_timeline": {
+        "nl": {
+            "title": "Het aanbevolen plan in de tijd",
+            "caption": "De ruit markeert het uiterste besluitmoment (openen min doorlooptijd)",
+            "source": "Onderdak-optimalisatie (MILP, HiGHS) op het locatieregister",
+        },
+        "en": {
+            "title": "The recommended plan over time",
+            "caption": "The diamond marks the latest decision date (opening minus lead time)",
+            "source": "Onderdak optimisation (MILP, HiGHS) on the location register",
+        },
+    },
+    "plan_decisions": {
+        "nl": {
+            "title": "Besluiten per locatie",
+            "source": "Onderdak-optimalisatie; kosten uit het locatieregister (contante waarde)",
+        },
+        "en": {
+            "title": "Decisions per location",
+            "source": "Onderdak optimisation; costs from the location register (present value)",
+        },
+    },
+    "plan_capacity": {
+        "nl": {
+            "title": "Capaciteit van het plan en behoefte",
+            "caption": "Per kwartaal de hoogste maand; mediaan, 80%- en 90%-band",
+            "source": "Onderdak-ensemble",
+        },
+        "en": {
+            "title": "Capacity of the plan and need",
+            "caption": "Highest month per quarter; median, 80% and 90% bands",
+            "source": "Onderdak ensemble",
+        },
+    },
+    "plan_tradeoff": {
+        "nl": {
+            "title": "Verwachte kosten tegen de kans op een tekort",
+            "source": "Onderdak-optimalisatie, getoetst op alle paden",
+        },
+        "en": {
+            "title": "Expected cost against the chance of a shortfall",
+            "source": "Onderdak optimisation, checked on all paths",
+        },
+    },
+    "alternatives": {
+        "nl": {"title": "Alternatieven voor dezelfde behoefte"},
+        "en": {"title": "Alternatives for the same need"},
+    },
+    "npv_distributions": {
+        "nl": {"title": "Netto contante kosten per alternatief", "source": "Onderdak-ensemble"},
+        "en": {"title": "Net present cost per alternative", "source": "Onderdak ensemble"},
+    },
+    "tornado": {
+        "nl": {"title": "Wat beweegt de uitkomst van kopen", "source": "Onderdak-ensemble"},
+        "en": {"title": "What moves the outcome of buying", "source": "Onderdak ensemble"},
+    },
+    "map": {
+        "nl": {
+            "title": "Locaties en plaatsen per 1.000 inwoners per wijk",
+            "source": "Wijkgrenzen en inwoners uit het casusbestand",
+        },
+        "en": {
+            "title": "Locations and places per 1,000 inhabitants per district",
+            "source": "District boundaries and inhabitants from the case file",
+        },
+    },
+    "mca": {
+        "nl": {
+            "title": "Multicriteria-afweging van de opties",
+            "source": "Locatieregister; gewichten uit het casusbestand",
+        },
+        "en": {
+            "title": "Multi-criteria assessment of the options",
+            "source": "Location register; weights from the case file",
+        },
+    },
+    "budget": {
+        "nl": {
+            "title": "Jaarlijkse kosten, inkomsten en netto kosten",
+            "source": "Locatieregister; normbedrag uit data/reference",
+        },
+        "en": {
+            "title": "Yearly costs, income and net cost",
+            "source": "Location register; normbedrag from data/reference",
+        },
+    },
+    "signposts": {"nl": {"title": "Signaalwaarden"}, "en": {"title": "Signposts"}},
+    "register_warnings": {
+        "nl": {"title": "Waarschuwingen bij het locatieregister"},
+        "en": {"title": "Warnings on the location register"},
+    },
+    "assumptions": {
+        "nl": {"title": "Aannames en bronnen"},
+        "en": {"title": "Assumptions and sources"},
+    },
+    "need_table": {
+        "nl": {"title": "Behoefte per maand, doelgroep en scenario (kwantielen)"},
+        "en": {"title": "Need per month, target group and scenario (quantiles)"},
+    },
+    "taakstelling": {
+        "nl": {"title": "Taakstelling statushouders per halfjaar"},
+        "en": {"title": "Status-holder housing target per half-year"},
+    },
+    "gap_summary": {
+        "nl": {"title": "Tekortrisico per doelgroep en portefeuille"},
+        "en": {"title": "Shortfall risk per target group and portfolio"},
+    },
+    "plan_tradeoff_table": {
+        "nl": {"title": "Kosten en risico per betrouwbaarheid"},
+        "en": {"title": "Cost and risk per reliability level"},
+    },
+}
+
+
+def _language(language: str) -> str:
+    return "en" if language == "en" else "nl"
+
+
+def words(key: str, language: str = "nl") -> dict[str, str]:
+    """Title, caption and source of a figure or table of the advice, as keyword arguments."""
+    return dict(ARTEFACTS[key][_language(language)])
+
+
+def heading(key: str, language: str = "nl") -> str:
+    """The section heading and its introduction, as Markdown (``## heading``)."""
+    title, intro = SECTIONS[key][_language(language)]
+    return f"## {title}" + (f"\n\n{intro}" if intro else "")
+
+
+def section(key: str, language: str = "nl") -> None:
+    """Display a section heading (and its introduction) in the report language."""
+    display(Markdown(heading(key, language)))
+
+
+TITLES = {
+    "nl": "Bestuurlijk advies opvang en huisvesting",
+    "en": "Advice on reception and housing",
+}
+
+NO_PLAN = {
+    "nl": "Er is geen plan berekend: {reason}",
+    "en": "No plan was computed: {reason}",
+}
+
+
+def title(language: str = "nl") -> None:
+    """Display the report title (``# …``) in the report language."""
+    display(Markdown(f"# {TITLES[_language(language)]}"))
