@@ -326,8 +326,8 @@ OVERVIEW_NOTEBOOK = "region"
 REGION_CODE = "GM0000"
 """Placeholder CBS code of the region case (not a municipality; the case format asks for a code)."""
 _REGION_TITLE = {
-    "nl": "Regionaal overzicht opvang en huisvesting — {}",
-    "en": "Regional overview of reception and housing — {}",
+    "nl": "Opvang en huisvesting {} — {}",
+    "en": "Reception and housing {} — {}",
 }
 
 
@@ -348,9 +348,10 @@ def write_region_case(region: Region, results: Sequence[JobResult], folder: Path
     first = cases[0]
     shown = region.title or first.municipality.region or region.name
     language = region.language or first.language
+    years = f"{first.periods[0].year}–{first.periods[-1].year}"
     data = {
         "name": region.name,
-        "title": _REGION_TITLE.get(language, _REGION_TITLE["nl"]).format(shown),
+        "title": _REGION_TITLE.get(language, _REGION_TITLE["nl"]).format(years, shown),
         "fictional": any(c.fictional for c in cases),
         "language": language,
         "municipality": {
@@ -428,7 +429,10 @@ def run_overview(
 
 
 def write_summary(results: Sequence[JobResult], path: Path) -> None:
-    """Write the summary CSV: label, case, scenario, notebook, status, seconds, folder, message, log."""
+    """Write the summary CSV: label, case, scenario, notebook, status, seconds, folder, message, log.
+
+    Case and folder are absolute paths, so that the regional overview (which runs elsewhere) finds them.
+    """
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(
@@ -438,12 +442,12 @@ def write_summary(results: Sequence[JobResult], path: Path) -> None:
             w.writerow(
                 [
                     r.job.label,
-                    str(r.job.case),
+                    str(Path(r.job.case).resolve()),
                     r.job.scenario or "",
                     r.job.notebook or "",
                     r.status,
                     f"{r.seconds:.1f}",
-                    r.folder,
+                    str(Path(r.folder).resolve()) if r.folder else "",
                     r.message.splitlines()[0] if r.message else "",
                     r.log,
                 ]

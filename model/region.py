@@ -144,7 +144,9 @@ def _members_from_summary(path: Path) -> list[Member]:
         raise InputError(f"{path}: not a batch summary (columns `case` and `status` expected)")
     members = []
     for row in rows:
-        case = Path(row["case"])
+        if row.get("folder"):
+            row["folder"] = str(_found(row["folder"], path))
+        case = _found(row["case"], path)
         label = row.get("label") or case.parent.name
         scenario = row.get("scenario") or None
         if row["status"] != "ok":
@@ -172,6 +174,17 @@ def _members_from_summary(path: Path) -> list[Member]:
             )
         )
     return members
+
+
+def _found(text: str, summary: Path) -> Path:
+    """A path from a summary: as written (absolute, or relative to the working folder of the
+    batch), else relative to the repository (``onderdak`` is usually run from there)."""
+    from model.results import REPO_ROOT
+
+    p = Path(text)
+    if not text or p.is_absolute() or p.exists():
+        return p
+    return REPO_ROOT / p if (REPO_ROOT / p).exists() else p
 
 
 def _run_paths(manifest: Mapping, notebook: str) -> int | None:
@@ -364,7 +377,8 @@ def region_overview(
         columns=["label", "status", "message", "folder"],
     )
     if not ran:
-        raise InputError(f"{source}: no municipality ran successfully; nothing to compare")
+        reasons = [f"{m.label}: {m.status} ({m.message})" for m in members]
+        raise InputError(f"{source}: no municipality ran successfully; nothing to compare", reasons)
     ref = reference_period(ran, reference_month, today)
     year = year or ref.year + 1
     half_year = half_year or half_year_label(int(ref.year * 2 + (ref.month > 6)))

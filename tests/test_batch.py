@@ -180,6 +180,16 @@ def test_region_file_title_overview_and_name(tmp_path):
         batch.read_region(path)
 
 
+def test_summary_has_labels_and_absolute_paths(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    job = batch.Job(Path("a/case.yaml"), None, "tiny", (), "noord")
+    batch.write_summary([batch.JobResult(job, "ok", 1.5, "reports/a/run1")], Path("summary.csv"))
+    (row,) = csv.DictReader(open("summary.csv", encoding="utf-8"))
+    assert row["label"] == "noord" and row["seconds"] == "1.5"
+    assert row["case"] == str(tmp_path / "a" / "case.yaml")
+    assert row["folder"] == str(tmp_path / "reports" / "a" / "run1")
+
+
 def test_cli_bad_region_file_exits_2_naming_file_and_field(tmp_path, capsys):
     region = tmp_path / "r.yaml"
     region.write_text("municipalities:\n  - case: x.yaml\n    sceanrio: hoog\n", encoding="utf-8")
@@ -197,7 +207,7 @@ def test_region_case_is_the_region_as_one_case(tmp_path):
     assert case.name == "regio-test" and case.fictional
     assert case.municipality.name == "Regio Test (fictief)"
     assert case.municipality.population_persons == 12_000  # the municipalities that ran
-    assert case.title.startswith("Regionaal overzicht")
+    assert case.title == "Opvang en huisvesting 2026–2035 — Regio Test (fictief)"
 
 
 def test_cli_region_runs_the_overview_and_keeps_the_exit_code(tmp_path, capsys, monkeypatch):
@@ -240,12 +250,17 @@ def test_cli_region_runs_the_overview_and_keeps_the_exit_code(tmp_path, capsys, 
 
 
 @pytest.mark.slow
-def test_region_batch_with_a_failed_municipality_builds_the_overview(tmp_path, capsys):
-    """One municipality fails: the overview covers the other, names the missing one; exit 1."""
+def test_region_batch_with_a_failed_municipality_builds_the_overview(tmp_path, capsys, monkeypatch):
+    """One municipality fails: the overview covers the other, names the missing one; exit 1.
+
+    Run without --out from another folder: run folders are relative (reports/<case>/...), and the
+    overview, which runs in notebooks/, must still find them.
+    """
     region = write_region(tmp_path / "regio", fail="zuid")
-    out = tmp_path / "reports"
-    args = ["batch", "--region", str(region), "--out", str(out), "--workers", "2"]
+    monkeypatch.chdir(tmp_path)
+    args = ["batch", "--region", str(region), "--workers", "2"]
     code = main(args + ["--formats", "html", "--no-progress"])
+    out = tmp_path / "reports"
     printed = capsys.readouterr().out
     assert code == 1
     assert "1 of 2 runs succeeded" in printed and "without zuid" in printed
@@ -253,7 +268,7 @@ def test_region_batch_with_a_failed_municipality_builds_the_overview(tmp_path, c
     rows = list(csv.DictReader(open(summary, encoding="utf-8")))
     assert [(r["label"], r["status"]) for r in rows] == [("noord", "ok"), ("zuid", "failed")]
     assert (summary.parent / "region-case.yaml").is_file()
-    assert next(out.glob("failed-*/tiny.ipynb")).is_file()  # the error notebook is kept
+    assert next(out.glob("zuid/failed-*/tiny.ipynb")).is_file()  # the error notebook is kept
     overview = out / "regio-test" / "latest"
     html = (overview / "region.html").read_text(encoding="utf-8")
     assert "Niet in dit overzicht (run mislukt): zuid." in html and "Noord" in html

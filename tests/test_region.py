@@ -158,7 +158,7 @@ def test_members_from_a_batch_summary(tmp_path):
 # -- report text and figures --------------------------------------------------------------------
 def test_tables_have_a_region_row_and_text_is_in_the_report_language(twins):
     table, units = rep.places_table(twins, "nl")
-    assert table.iloc[-1, 0] == "Regio totaal" and table.iloc[0, 0] == "Klein"
+    assert table.iloc[-1, 0] == "Regio" and table.iloc[0, 0] == "Klein"
     assert units["Kans op tekort"] == "%"
     nl, numbers = rep.headline(twins, "nl")
     assert nl.startswith("Regio Test heeft in 2027 naar verwachting")
@@ -169,7 +169,7 @@ def test_tables_have_a_region_row_and_text_is_in_the_report_language(twins):
     for dutch in (" gemeenten ", " plaatsen", " behoefte", " heeft ", "achterstand"):
         assert dutch not in english, dutch
     for builder in (rep.need_table, rep.places_table, rep.taakstelling_table):
-        assert builder(twins, "en")[0].iloc[-1, 0] == "Region total"
+        assert builder(twins, "en")[0].iloc[-1, 0] == "Region"
     tidy = rep.tidy_table(twins)
     assert tidy["municipality"].tolist()[-1] == "region" and set(tidy["year"]) == {2027}
 
@@ -203,8 +203,8 @@ def test_region_notebook_runs_on_a_region_file_in_english(tmp_path):
                         from_text=False)
     html = (result.folder / "region.html").read_text(encoding="utf-8")
     assert "Traceback" not in html and "Regional overview" in html
-    assert "Region total" in html and "Noord" in html and "Zuid" in html
-    assert "Regio totaal" not in html and "Kernboodschap" not in html
+    assert "Region" in html and "Noord" in html and "Zuid" in html
+    assert "Kernboodschap" not in html and "gemeenten" not in html and "plaatsen" not in html
     tidy = pd.read_csv(result.folder / "results" / "region_overview.csv")
     assert tidy["label"].tolist()[:2] == ["a", "b"]
     assert (result.folder / "figures" / "places_figure.png").stat().st_size > 10_000

@@ -21,7 +21,7 @@ from model.reporting.style import (
 WORDS = {
     "nl": {
         "municipality": "Gemeente",
-        "total": "Regio totaal",
+        "total": "Regio",
         "population": "Inwoners",
         "pop_share": "Aandeel in de regio",
         "agreed": "GOO afgesproken",
@@ -56,7 +56,7 @@ WORDS = {
     },
     "en": {
         "municipality": "Municipality",
-        "total": "Region total",
+        "total": "Region",
         "population": "Inhabitants",
         "pop_share": "Share of the region",
         "agreed": "GOO agreed",
@@ -244,8 +244,8 @@ def narrative(ov: RegionOverview, language: str = "nl") -> str:
     m, t, missing = ov.municipalities, ov.total, ov.missing
     if language == "en":
         parts = [
-            f"This overview compares **{len(m)} municipalities** of {ov.name} "
-            f"({_n(t['population_persons'])} inhabitants) in **{ov.year}**; the taakstelling is shown "
+            f"This overview compares **{len(m)} municipalities** of {ov.name}, together "
+            f"{_n(t['population_persons'])} inhabitants, in **{ov.year}**; the taakstelling is shown "
             f"for **{ov.half_year}** (reference month {_month(ov.reference_month, 'en')}).",
             _risk_sentence(ov, language),
             f"In {ov.half_year} the municipalities must house {_n(t['taakstelling_persons'])} status "
@@ -258,8 +258,8 @@ def narrative(ov: RegionOverview, language: str = "nl") -> str:
             parts.append(f"**Missing** (their run failed, see the batch summary): {names}.")
         return "\n\n".join(p for p in parts if p)
     parts = [
-        f"Dit overzicht vergelijkt **{len(m)} gemeenten** van {ov.name} "
-        f"({_n(t['population_persons'])} inwoners) in **{ov.year}**; de taakstelling staat er voor "
+        f"Dit overzicht vergelijkt **{len(m)} gemeenten** van {ov.name}, samen "
+        f"{_n(t['population_persons'])} inwoners, in **{ov.year}**; de taakstelling staat er voor "
         f"**{ov.half_year}** (peilmaand {_month(ov.reference_month, 'nl')}).",
         _risk_sentence(ov, language),
         f"In {ov.half_year} moeten de gemeenten samen {_n(t['taakstelling_persons'])} statushouders "
@@ -425,6 +425,7 @@ def places_figure(ov: RegionOverview, language: str = "nl") -> Figure:
     axr.barh(y, risk, height=0.45, color=[ACCENT if r > RISK_SHARE else NEUTRAL for r in risk])
     axr.axvline(RISK_SHARE, color=ACCENT, ls="--", lw=1)
     axr.set_xlim(0, 1)
+    axr.set_xticks([0, RISK_SHARE, 1])
     axr.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     axr.set_xlabel(w["risk_axis"].format(year=ov.year))
     axr.grid(axis="y", visible=False)
