@@ -45,9 +45,11 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from model.results import run_case, write_results
+    from model.results import add_plans, run_case, write_results
 
     results = run_case(args.case, scenarios=args.scenario, paths=args.paths, seed=args.seed)
+    if args.plan:
+        add_plans(results)
     write_results(results, Path(args.out))
     print(f"{args.case}: wrote {', '.join(sorted(results.tables))} to {args.out}")
     return 0
@@ -75,6 +77,12 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", action="append", help="scenario name (repeatable; default: all)")
     p.add_argument("--paths", type=int, help="Monte-Carlo paths (default: the case's)")
     p.add_argument("--seed", type=int, help="seed (default: the case's)")
+    p.add_argument(
+        "--no-plan",
+        dest="plan",
+        action="store_false",
+        help="skip the recommended plan (plan.csv; one optimisation per scenario)",
+    )
     p.set_defaults(func=_cmd_run)
 
     for register in _EXTRA_COMMANDS:
@@ -104,15 +112,23 @@ def _cmd_business_case(args: argparse.Namespace) -> int:
 
     case = load_case(args.case, args.scenario)
     bc = run_business_case(case, args.location, paths=args.paths, seed=args.seed)
-    out = Path(args.out) if args.out else Path("reports") / case.name / f"business-case-{args.location}"
+    out = (
+        Path(args.out)
+        if args.out
+        else Path("reports") / case.name / f"business-case-{args.location}"
+    )
     write_business_case(bc, out)
-    print(f"{args.case}: business case for {args.location} written to {out} (business_case.csv, tornado.csv)")
+    print(
+        f"{args.case}: business case for {args.location} written to {out} (business_case.csv, tornado.csv)"
+    )
     return 0
 
 
 @_extra
 def _add_business_case(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("business-case", help="buying a building: alternatives, reuse, flexibility, tornado")
+    p = sub.add_parser(
+        "business-case", help="buying a building: alternatives, reuse, flexibility, tornado"
+    )
     p.add_argument("case", help="case file (YAML)")
     p.add_argument("--location", required=True, help="register id of the building (e.g. L08)")
     p.add_argument("--out", help="output folder (default: reports/<case>/business-case-<location>)")

@@ -215,6 +215,7 @@ class Normbedrag:
     assumed_years: tuple[int, ...] = ()
     last_known_year: int | None = None
     notes: list[str] = field(default_factory=list)
+    notes_nl: list[str] = field(default_factory=list)  # the same notes in Dutch, for reports
 
 
 def normbedrag_per_month(periods: pd.PeriodIndex, table: pd.DataFrame | None = None) -> Normbedrag:
@@ -247,17 +248,25 @@ def normbedrag_per_month(periods: pd.PeriodIndex, table: pd.DataFrame | None = N
     last_year = int(t["year"].iloc[-1])
     years = np.asarray(periods.year, dtype=int)
     assumed = tuple(sorted({int(y) for y in years if y not in known_years or y < min(known_years)}))
-    notes = []
+    notes, notes_nl = [], []
     if assumed:
         later = [y for y in assumed if y > last_year]
         if later:
+            value = f"€ {t['goo_eur_per_place_day'].iloc[-1]:.0f}"
             notes.append(
                 f"ASSUMPTION: normbedrag for {_span(later)} not published; the value of {last_year} "
-                f"(€ {t['goo_eur_per_place_day'].iloc[-1]:.0f} per place-day) is used."
+                f"({value} per place-day) is used."
+            )
+            notes_nl.append(
+                f"AANNAME: het normbedrag voor {_span(later)} is niet gepubliceerd; het bedrag van "
+                f"{last_year} ({value} per plaats per dag) is aangehouden."
             )
         if before.any():
             notes.append(f"ASSUMPTION: months before {t['from'].iloc[0]} use the first normbedrag.")
-    return Normbedrag(values.astype(float), assumed, last_year, notes)
+            notes_nl.append(
+                f"AANNAME: maanden vóór {t['from'].iloc[0]} krijgen het eerste bekende normbedrag."
+            )
+    return Normbedrag(values.astype(float), assumed, last_year, notes, notes_nl)
 
 
 def _span(years: list[int]) -> str:

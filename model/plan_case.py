@@ -97,6 +97,10 @@ def optimise_case(
     notes: list[str] = []
     if "ukraine" in streams:
         income["ukraine"], notes = ukraine_income_eur_per_place_month(need.periods, need_q)
+        if (language or case.language) != "en":
+            from model.finance import normbedrag_per_month
+
+            notes = list(normbedrag_per_month(need.periods).notes_nl)
     portfolio = portfolio_from_register(
         table,
         need_q,

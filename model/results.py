@@ -54,7 +54,9 @@ class Results:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
     register: Any = None  # model.locations.Register of the base case, when it has one
-    place: Any = None  # model.spread.Place (wijk assignment, spread, distances), when geometry is given
+    place: Any = (
+        None  # model.spread.Place (wijk assignment, spread, distances), when geometry is given
+    )
 
 
 def simulate(case: Case, paths: int | None = None, seed: int | None = None) -> ScenarioRun:
@@ -238,6 +240,41 @@ def _add_capabilities(results: Results) -> None:
         table = pd.concat(frames, ignore_index=True)
         results.tables[key] = table[["scenario", *[c for c in table.columns if c != "scenario"]]]
     results.tables.update(business_case_tables(results.runs, register))
+
+
+def add_plans(results: Results, language: str | None = None) -> None:
+    """The recommended plan per scenario (``plan`` table, ``summary["plan"]``), when there is a register.
+
+    One optimisation per scenario at the case's reliability (the most that can be reached when that
+    is too much, said in the notes), without the trade-off and regret (``onderdak optimise`` and the
+    plan report have those). A scenario without any feasible plan gets its reason in the summary.
+    """
+    if results.register is None:
+        return
+    from model.errors import InfeasibleError
+    from model.plan_case import optimise_case
+
+    frames, summary = [], {}
+    for name, run in results.runs.items():
+        try:
+            plan = optimise_case(
+                run.case,
+                run.need,
+                results.register,
+                levels=[],
+                regret=False,
+                language=language,
+                fallback=True,
+            )
+        except InfeasibleError as exc:
+            summary[name] = {"error": str(exc)}
+            continue
+        frames.append(plan.tables["plan"].assign(scenario=name))
+        summary[name] = {**plan.summary, "notes": plan.notes}
+    if frames:
+        table = pd.concat(frames, ignore_index=True)
+        results.tables["plan"] = table[["scenario", *[c for c in table.columns if c != "scenario"]]]
+    results.summary["plan"] = summary
 
 
 def write_results(results: Results, out: Path) -> None:

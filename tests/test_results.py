@@ -54,6 +54,9 @@ def test_run_writes_need_csv_and_is_byte_identical(tmp_path, demo_case_path):
     assert need["period"].str.fullmatch(r"\d{4}-\d{2}").all()
     assert (need["p05"] <= need["p50"] + 1e-9).all() and (need["p50"] <= need["p95"] + 1e-9).all()
     assert (a / "summary.json").exists()
+    plan = pd.read_csv(a / "plan.csv")
+    assert set(plan["scenario"]) == {"basis", "hoog"}
+    assert {"location_id", "action", "quarter", "why"} <= set(plan.columns)
     for f in sorted(p.name for p in a.iterdir()):
         assert filecmp.cmp(a / f, b / f, shallow=False), f
     other = tmp_path / "c"
@@ -70,11 +73,13 @@ def test_run_writes_need_csv_and_is_byte_identical(tmp_path, demo_case_path):
                 "basis",
                 "--seed",
                 "99",
+                "--no-plan",
             ]
         )
         == 0
     )
     assert not filecmp.cmp(a / "need.csv", other / "need.csv", shallow=False)
+    assert not (other / "plan.csv").exists()  # --no-plan
 
 
 def test_unknown_scenario_exits_2(tmp_path, demo_case_path, capsys):
