@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "notebooks" / "tiny.ipynb"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PDFTOPPM = shutil.which("pdftoppm")
+PDFTOTEXT = shutil.which("pdftotext")
 INSTALL = "install them with `apt-get install chromium poppler-utils` (Debian/Ubuntu)"
 META = ReportMeta(
     title="Testrapport",
@@ -206,6 +207,38 @@ def test_html_has_title_page_toc_and_no_code():
     assert ">Contents<" in english and '"Page "' in english and "Fictional data" in english
 
 
+def test_front_matter_is_on_the_first_page_and_code_headings_count():
+    key = '<div class="ond-key-message">Kernboodschap: 496 plaatsen</div>'
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "title()", outputs=[new_output("display_data", data={"text/markdown": "# Advice"})]
+            ),
+            new_code_cell(
+                "key_message()", outputs=[new_output("display_data", data={"text/html": key})]
+            ),
+            new_code_cell(
+                "section('need')",
+                outputs=[new_output("display_data", data={"text/markdown": "## Need"})],
+            ),
+            new_code_cell(
+                "print(1)", outputs=[new_output("stream", name="stdout", text="body text\n")]
+            ),
+            new_markdown_cell("## Money"),
+        ]
+    )
+    html = render_html(nb, META.__class__(**{**META.as_dict(), "title": ""}))
+    front, toc = html.index('class="ond-front ond-front-lead"'), html.index('class="ond-toc"')
+    assert front < html.index("Kernboodschap: 496") < toc < html.index("body text")
+    assert (
+        '<h1 class="ond-title">Advice</h1>' in html
+    )  # the title from a code cell's Markdown output
+    assert re.findall(r'<li><a href="#[^"]+">([^<]+)</a>', html) == ["Need", "Money"]
+    # without a ## heading there is no front matter: everything is body, as before
+    plain = render_html(new_notebook(cells=nb.cells[:2]), META)
+    assert "ond-front ond-front-lead" not in plain and "Kernboodschap: 496" in plain
+
+
 # -- slow: the real thing, rendered as a person would see it --------------------------------------
 @pytest.fixture(scope="module")
 def full_run(tmp_path_factory):
@@ -256,7 +289,16 @@ def test_pdf_pages_render(full_run, tmp_path):
         [PDFTOPPM, "-png", "-r", "30", str(pdf), str(tmp_path / "p")], check=True, timeout=120
     )
     pages = sorted(tmp_path.glob("p-*.png"))
-    assert len(pages) == full_run.pdf_pages >= 4  # title page, contents, body
+    assert len(pages) == full_run.pdf_pages >= 3  # key message and decisions, contents, body
+    if PDFTOTEXT is not None:
+        first = subprocess.run(
+            [PDFTOTEXT, "-f", "1", "-l", "1", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+        assert "naar verwachting" in first and "Testrapport Onderdak" in first  # the key message
+
     assert pdf.read_bytes()[:5] == b"%PDF-"
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from model.cli import main
 
@@ -21,18 +24,34 @@ def test_templates_have_no_outputs_and_no_logic(path):
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        assert not cell.get("outputs") and not cell.get("execution_count"), f"{path.name}: stored outputs"
+        assert not cell.get("outputs") and not cell.get("execution_count"), (
+            f"{path.name}: stored outputs"
+        )
         tree = ast.parse(cell.source)
         banned = (ast.FunctionDef, ast.ClassDef, ast.For, ast.While, ast.AsyncFunctionDef)
-        assert not any(isinstance(n, banned) for n in ast.walk(tree)), f"{path.name}: def/class/loop in a cell"
+        assert not any(isinstance(n, banned) for n in ast.walk(tree)), (
+            f"{path.name}: def/class/loop in a cell"
+        )
     assert nb.metadata["kernelspec"]["name"] == "onderdak"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("notebook", ["scenarios", "advice"])
-def test_report_runs_end_to_end_on_a_small_ensemble(tmp_path, demo_case_path, notebook):
+@pytest.mark.parametrize(
+    ("notebook", "language"), [("scenarios", "nl"), ("advice", "nl"), ("advice", "en")]
+)
+def test_report_runs_end_to_end_on_a_small_ensemble(tmp_path, demo_case_path, notebook, language):
     out = tmp_path / "reports"
-    code = main(["report", str(demo_case_path), "--notebook", notebook, "-p", "paths=60", "--out", str(out)])
+    args = [
+        "report",
+        str(demo_case_path),
+        "--notebook",
+        notebook,
+        "-p",
+        "paths=60",
+        "--out",
+        str(out),
+    ]
+    code = main([*args, "-p", f"language={language}"])
     assert code == 0
     runs = [p for p in out.rglob("manifest.json")]
     assert len(runs) == 1
@@ -41,6 +60,36 @@ def test_report_runs_end_to_end_on_a_small_ensemble(tmp_path, demo_case_path, no
     assert "Traceback" not in html and "Gemeente Voorbeeld" in html
     manifest = json.loads(runs[0].read_text(encoding="utf-8"))
     assert manifest["parameters"]["paths"] == 60
-    if notebook == "advice":
-        for f in ("advice.pdf", "advice.pptx", "tables.xlsx"):
-            assert (folder / f).stat().st_size > 10_000, f
+    if notebook != "advice":
+        return
+    for f in ("advice.pdf", "advice.pptx", "tables.xlsx"):
+        assert (folder / f).stat().st_size > 10_000, f
+    # the first page: key message and decisions come before the table of contents
+    front, toc = html.index('class="ond-front'), html.index('class="ond-toc"')
+    assert front < html.index("ond-key-message") < html.index("ond-decisions") < toc
+    headings = re.findall(r'<li><a href="#[^"]+">([^<]+)</a>', html[toc:])
+    if language == "en":
+        assert "How many places and homes are needed?" in headings
+        assert "The recommended plan: which locations, when" in headings
+        assert not any(
+            w in html for w in ("Hoeveel opvang", "Bijlage", "Signaalwaarden", "Besluitpunten")
+        )
+    else:
+        assert "Hoeveel opvang en woningen zijn nodig?" in headings
+        assert "Het aanbevolen plan: welke locaties, wanneer" in headings
+    # the tidy results behind the figures are in the run folder
+    for table in (
+        "need_table",
+        "taakstelling",
+        "gap_summary",
+        "plan_decisions",
+        "plan_tradeoff_table",
+    ):
+        assert (folder / "results" / f"{table}.csv").exists(), table
+    # every figure slide of the deck has speaker notes with numbers
+    deck = Presentation(str(folder / "advice.pptx"))
+    assert 6 <= len(deck.slides) <= 10
+    for slide in deck.slides:
+        if any(shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in slide.shapes):
+            notes = slide.notes_slide.notes_text_frame.text
+            assert re.search(r"\d", notes), f"figure slide without numbers in its notes: {notes!r}"

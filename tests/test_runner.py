@@ -162,7 +162,7 @@ def test_good_run_failed_run_and_changed_case(tmp_path, capsys):
     with pytest.raises(ReportError) as info:
         runner.run_report(case, TINY, {"fail": "true"}, out=root, formats=("html",))
     message = str(info.value)
-    assert "tiny.ipynb failed in cell 8 (`check = 1 / (0 if fail else 1)" in message
+    assert "tiny.ipynb failed in cell 7 (`check = 1 / (0 if fail else 1)" in message
     assert "ZeroDivisionError: division by zero" in message
     assert "is untouched" in message
     failed = info.value.result.folder
@@ -171,7 +171,7 @@ def test_good_run_failed_run_and_changed_case(tmp_path, capsys):
     assert any(
         o.get("ename") == "ZeroDivisionError" for c in error_nb.cells for o in c.get("outputs", [])
     )
-    assert "cell 8" in (failed / "error.txt").read_text()
+    assert "cell 7" in (failed / "error.txt").read_text()
     assert not (failed / "tiny.html").exists()
     assert latest_run(root) == good.folder.resolve()
     assert folder_state(good.folder) == before
@@ -212,16 +212,16 @@ def test_good_run_failed_run_and_changed_case(tmp_path, capsys):
 
 def test_failing_cell_is_named_by_its_place_in_the_template():
     template = nbformat.read(str(TINY), 4)
-    failing = template.cells[7]
+    failing = template.cells[6]
 
     class Failure:  # what papermill reports: the index in the executed notebook (+1 injected cell)
-        cell_index = 8
+        cell_index = 7
         source = failing.source
         ename, evalue = "ZeroDivisionError", "division by zero"
 
     text = runner.describe_cell_error(Failure, template, "tiny", injected=True)
     assert text == (
-        "tiny.ipynb failed in cell 8 (`check = 1 / (0 if fail else 1)  # fail=True raises "
+        "tiny.ipynb failed in cell 7 (`check = 1 / (0 if fail else 1)  # fail=True raises "
         "ZeroDivisionError here`): ZeroDivisionError: division by zero"
     )
 
