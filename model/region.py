@@ -222,7 +222,26 @@ def _quantiles(values: np.ndarray, prefix: str) -> dict[str, float]:
 
 
 def municipality_figures(member: Member, year: int, half_year: str) -> dict[str, object]:
-    """One municipality's row of the overview.
+    """One municipality's row of the overview, simulated afresh (see :func:`overview_row`)."""
+    from model.case import load_case
+    from model.results import simulate
+
+    case = load_case(member.case, member.scenario)
+    run = simulate(case, paths=member.paths, seed=member.seed)
+    where = f"{member.label} ({Path(member.case).name})"
+    return overview_row(case, run.need, year, half_year, label=member.label, where=where)
+
+
+def overview_row(
+    case,
+    need,
+    year: int,
+    half_year: str,
+    committed=None,
+    label: str = "",
+    where: str = "",
+) -> dict[str, object]:
+    """One municipality's row of the regional overview from its simulated need.
 
     Need is the mean over the months of ``year`` per path, summarised over paths (p10/p50/p90).
     Places available are the committed portfolio (existing and planned locations) open to GOO or
@@ -231,15 +250,25 @@ def municipality_figures(member: Member, year: int, half_year: str) -> dict[str,
     the year. The taakstelling figures are for ``half_year``: the task, the persons housed in the
     regular supply (modelled: the case holds no realised figures), their ratio, and the backlog
     (persons) before and at the end of the half-year.
-    """
-    from model.case import load_case
-    from model.gap import SHORTFALL_THRESHOLD
-    from model.results import simulate
 
-    case = load_case(member.case, member.scenario)
-    run = simulate(case, paths=member.paths, seed=member.seed)
-    need, periods = run.need, run.need.periods
-    where = f"{member.label} ({Path(member.case).name})"
+    Parameters
+    ----------
+    case : model.case.Case
+    need : model.ensemble.Need
+        From :func:`model.demand.municipal_need` for ``case``.
+    year : int
+    half_year : str
+        E.g. ``2026-II``.
+    committed : model.portfolio.PortfolioRun, optional
+        The committed portfolio if already analysed (``analyse_portfolio(...).runs["committed"]``);
+        default: analysed here when the case has a register.
+    label, where : str
+        Short label of the municipality; where to point in an error message.
+    """
+    from model.gap import SHORTFALL_THRESHOLD
+
+    where = where or case.name
+    periods = need.periods
     months = _year_months(periods, year, where)
     halves = half_year_index(periods)
     in_half = np.flatnonzero(np.array([half_year_label(int(k)) for k in halves]) == half_year)
@@ -249,7 +278,7 @@ def municipality_figures(member: Member, year: int, half_year: str) -> dict[str,
     per_path = {s: need.streams[s][:, months].mean(axis=1) for s in RECEPTION}
     row: dict[str, object] = {
         "municipality": case.municipality.name,
-        "label": member.label,
+        "label": label or case.name,
         "code": case.municipality.code,
         "scenario": case.scenario,
         "paths": need.paths,
@@ -262,7 +291,7 @@ def municipality_figures(member: Member, year: int, half_year: str) -> dict[str,
         **_quantiles(per_path["ukraine"] + per_path["asylum"], "reception_need_places"),
     }
 
-    row.update(_portfolio_figures(case, need, months, SHORTFALL_THRESHOLD))
+    row.update(_portfolio_figures(case, need, months, SHORTFALL_THRESHOLD, committed))
     row["reception_surplus_places"] = row["reception_capacity_places"] - row["reception_need_places_p50"]
 
     d = need.detail
@@ -286,9 +315,11 @@ def municipality_figures(member: Member, year: int, half_year: str) -> dict[str,
     return row
 
 
-def _portfolio_figures(case, need, months: np.ndarray, threshold: float) -> dict[str, float]:
+def _portfolio_figures(
+    case, need, months: np.ndarray, threshold: float, committed=None
+) -> dict[str, float]:
     """Places open to reception (committed portfolio) and the shortfall probability in the year."""
-    if not case.locations:
+    if committed is None and not case.locations:
         return {
             "ukraine_capacity_places": np.nan,
             "asylum_capacity_places": np.nan,
@@ -297,7 +328,8 @@ def _portfolio_figures(case, need, months: np.ndarray, threshold: float) -> dict
         }
     from model.portfolio import analyse_portfolio
 
-    committed = analyse_portfolio(case, need).runs["committed"]
+    if committed is None:
+        committed = analyse_portfolio(case, need).runs["committed"]
     cap, alloc = committed.capacity, committed.allocation
     serving = sorted(set(cap.serving("ukraine")) | set(cap.serving("asylum")))
     reception = cap.places[serving][:, months].sum(axis=0).mean() if serving else 0.0

@@ -208,3 +208,20 @@ def test_region_notebook_runs_on_a_region_file_in_english(tmp_path):
     tidy = pd.read_csv(result.folder / "results" / "region_overview.csv")
     assert tidy["label"].tolist()[:2] == ["a", "b"]
     assert (result.folder / "figures" / "places_figure.png").stat().st_size > 10_000
+
+
+def test_overview_row_from_an_analysed_portfolio_matches(tmp_path):
+    """A report that has analysed the portfolio already (the advice) gets the same row."""
+    from model.case import load_case
+    from model.portfolio import analyse_portfolio
+    from model.results import simulate
+
+    path = write_case(tmp_path / "a", "a", 20_000, places=60, azc=50)
+    fresh = region.municipality_figures(region.Member("a", path), 2027, "2026-II")
+    case = load_case(path)
+    need = simulate(case).need
+    committed = analyse_portfolio(case, need).runs["committed"]
+    row = region.overview_row(case, need, 2027, "2026-II", committed, label="a")
+    assert row.keys() == fresh.keys()
+    for key, value in fresh.items():
+        assert row[key] == (pytest.approx(value, nan_ok=True) if isinstance(value, float) else value)
