@@ -2,18 +2,21 @@
 
 The formulation, aggregated per stream (each stream has its own capacity and need):
 
-- first stage, shared by all scenarios: per location a binary *move* per quarter — a new location
-  (planned or candidate) opens in that quarter and stays open until its end (``available_until``
-  or the horizon); an existing location closes (or converts to its reuse) in that quarter. A
-  location serving several streams gives each stream a share of its places per quarter
-  (``allocation``, first stage). Capacity per stream and quarter is the sum of the shares.
+- first stage, shared by all scenarios: per location a binary *in service* per quarter and its
+  *move* — a new location (planned or candidate) opens in that quarter and stays open until its
+  end (``available_until`` or the horizon); an existing location closes (or converts to its
+  reuse) in that quarter. A location serving several streams gives each stream a share of its
+  places per quarter (``allocation``, first stage). Capacity per stream and quarter is the sum of
+  the shares.
 - second stage, per reduced scenario, quarter and stream: need is met by occupied places in a few
   *cost classes* (locations grouped by variable opex minus income per occupied place), by
   recourse (hotel or emergency places, up to a limit) and by shortfall (penalised), each at most
-  its capacity: a merit-order dispatch, which :func:`evaluate` reproduces in closed form.
+  its capacity: a merit-order dispatch, which :func:`evaluate` reproduces in closed form; its
+  expected cost is a concave piecewise-linear function of capacity, entered as increments.
 - reliability: a scenario (or scenario-quarter) *is short* when need exceeds the portfolio's
-  capacity; a binary per scenario (or scenario-quarter) switches the requirement
-  capacity ≥ need off (big-M = need); the weighted share switched off is at most 1 − reliability.
+  capacity; a binary per scenario (or scenario-quarter) switches the requirement capacity ≥ need
+  off, in the levels formulation of :func:`_chance_rows` (the convex hull per stream and
+  quarter, not big-M); the weighted share switched off is at most 1 − reliability.
 - objective: expected present value over the scenarios of capex, fixed opex while open, closing
   cost, minus residual (market) value at exit or horizon, plus the net cost of occupied places
   and the recourse and shortfall costs.
@@ -150,7 +153,9 @@ def _build(
     x_lb = np.zeros((L, Q))
     for i in np.flatnonzero(must & new & (p.end_quarter > 0)):
         x_lb[i, p.end_quarter[i] - 1] = 1.0  # opened at some point
-    x = mdl.var((L, Q), x_lb, x_ub)
+    # in service (binary; the solver branches on it: 'open by quarter q' splits a location's
+    # opening quarters in two, which branching on a single quarter's move would not)
+    x = mdl.var((L, Q), x_lb, x_ub, integer=True)
     can_move = np.where(
         new[:, None], may_open[:, None] & live & (q_idx >= p.earliest_quarter[:, None]), live
     )
@@ -160,7 +165,8 @@ def _build(
         move_lb[i, 0] = 1.0
     move_cost = np.where(new[:, None], open_cost, close_cost - keep_cost[:, None])
     move_cost = np.where(can_move, move_cost, 0.0) if cost_on else 0.0
-    move = mdl.var((L, Q), move_lb, can_move.astype(float), move_cost * OBJECTIVE_SCALE, True)
+    # open or close in quarter q: x_q − x_{q−1} (new) or x_{q−1} − x_q (existing), so 0 or 1
+    move = mdl.var((L, Q), move_lb, can_move.astype(float), move_cost * OBJECTIVE_SCALE)
     y_ub = np.where(p.serves[:, :, None] & live[:, None, :], p.capacity_places[:, None, None], 0.0)
     y = mdl.var((L, S, Q), 0.0, y_ub)
     C = p.class_cost_eur_per_place_month.shape[0]
@@ -233,35 +239,10 @@ def _build(
     z = mdl.var(z_shape, 0.0, 1.0, z_cost, True)
     if "reliability" not in relax:
         mdl.rows_(z.reshape(1, -1), z_weight.reshape(1, -1), -np.inf, 1.0 - reliability + 1e-9)
-    strengthen = "reliability" not in relax and not per_quarter
-    cover = s.cover
-    # symmetry: a scenario whose envelope is at least another's is short whenever that one is
-    groups = (
-        [(z[:, q], cover[:, q, :]) for q in range(q_from, Q)]
-        if per_quarter
-        else [(z, cover[:, q_from:, :].reshape(N, -1))]
-    )
-    for zs, values in groups:
-        hi, lo = _dominance(values)
-        if len(hi):
-            mdl.rows_(np.stack([zs[hi], zs[lo]], 1), np.array([1.0, -1.0]), 0.0, np.inf)
-    floor = _covered_need(cover, s.weights, reliability) if strengthen else np.zeros((Q, S))
-    for si in range(S):
-        for q in range(q_from, Q):
-            caps = cls[:, si, q]
-            if floor[q, si] > 0:  # capacity below the floor would leave > 1 − reliability short
-                mdl.rows_(caps[None, :], np.ones((1, C)), floor[q, si], np.inf)
-            col = cover[:, q, si]
-            rows = np.flatnonzero(col > floor[q, si])
-            if len(rows) == 0:
-                continue
-            zc = z[rows, q] if per_quarter else z[rows]
-            mdl.rows_(
-                np.concatenate([np.broadcast_to(caps, (len(rows), C)), zc[:, None]], 1),
-                np.concatenate([np.ones((len(rows), C)), (col[rows] - floor[q, si])[:, None]], 1),
-                col[rows],
-                np.inf,
-            )
+    if "reliability" in relax or reliability > 0:  # else every scenario may be short
+        strengthen = "reliability" not in relax and not per_quarter
+        floor = _covered_need(s.cover, s.weights, reliability) if strengthen else None
+        _chance_rows(mdl, p, x, y, z, s.cover, floor, q_from)
     constant += float(keep_cost[p.existing].sum()) if cost_on else 0.0
     # The constant as a fixed variable, so that the solver's relative gap is one of the whole cost.
     # Income from the Rijk can make the net cost near zero, which no relative gap survives: the
@@ -273,6 +254,72 @@ def _build(
         offset = float((income * mean_need * m_d[None, :]).sum())
     mdl.var((1,), 1.0, 1.0, (constant + offset) * OBJECTIVE_SCALE)
     return _Built(mdl, x, move, y, z, offset)
+
+
+def _chance_rows(mdl, p: Portfolio, x, y, z, cover: np.ndarray, floor, q_from: int) -> None:
+    """Capacity ≥ need of every scenario (-quarter) not switched short, in the levels formulation.
+
+    Per stream and quarter: the distinct needs above the floor, descending h_1 > … > h_K, and
+    h_{K+1} = the floor (0 without one). A continuous u_k ≤ 1 lets capacity stay below level k;
+    that needs every scenario at a level ≤ k to be short (u_k ≤ u_{k−1}; u_k ≤ z of each scenario
+    at level k), and capacity + Σ_k (h_k − h_{k+1})·u_k ≥ h_1. With binary z this says the same
+    as the big-M rows capacity + (h_n − floor)·z_n ≥ h_n, but its relaxation is the convex hull
+    of each row's mixing set (it implies the star inequalities of Luedtke, Ahmed and Nemhauser
+    2010, Math. Program. 122), not the much weaker hull of big-M. The same requirement is also
+    stated on the locations' places (Σ capacity·x, per stream and for all streams together),
+    which the solver's knapsack cuts work on.
+    """
+    N, Q, S = cover.shape
+    per_quarter = z.ndim == 2
+    live = np.arange(Q)[None, :] < p.end_quarter[:, None]
+    # symmetry: a scenario whose envelope is at least another's is short whenever that one is
+    groups = (
+        [(z[:, q], cover[:, q, :]) for q in range(q_from, Q)]
+        if per_quarter
+        else [(z, cover[:, q_from:, :].reshape(N, -1))]
+    )
+    for zs, values in groups:
+        hi, lo = _dominance(values)
+        if len(hi):
+            mdl.rows_(np.stack([zs[hi], zs[lo]], 1), np.array([1.0, -1.0]), 0.0, np.inf)
+    for q in range(q_from, Q):
+        all_u, all_step, all_top = [], [], 0.0
+        for si in range(S):
+            col = cover[:, q, si]
+            base = 0.0 if floor is None else float(floor[q, si])
+            levels = np.unique(col[col > base])[::-1]
+            u = mdl.var((len(levels),), 0.0, 1.0)
+            step = levels - np.r_[levels[1:], base]
+            top = levels[0] if len(levels) else base
+            serving = np.flatnonzero(p.serves[:, si] & live[:, q])
+            if top > 0:
+                mdl.rows_(
+                    np.r_[y[serving, si, q], u][None, :],
+                    np.r_[np.ones(len(serving)), step][None, :],
+                    top,
+                    np.inf,
+                )
+                places = p.capacity_places[serving]
+                mdl.rows_(
+                    np.r_[x[serving, q], u][None, :], np.r_[places, step][None, :], top, np.inf
+                )
+            if len(levels) > 1:
+                mdl.rows_(np.stack([u[1:], u[:-1]], 1), np.array([1.0, -1.0]), -np.inf, 0.0)
+            rows = np.flatnonzero(col > base)
+            k = np.searchsorted(-levels, -col[rows])
+            zc = z[rows, q] if per_quarter else z[rows]
+            mdl.rows_(np.stack([u[k], zc], 1), np.array([1.0, -1.0]), -np.inf, 0.0)
+            all_u.append(u)
+            all_step.append(step)
+            all_top += top
+        serving = np.flatnonzero(p.serves.any(axis=1) & live[:, q])
+        if S > 1 and all_top > 0:
+            mdl.rows_(
+                np.r_[x[serving, q], *all_u][None, :],
+                np.r_[p.capacity_places[serving], *all_step][None, :],
+                all_top,
+                np.inf,
+            )
 
 
 def _dominance(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -326,8 +373,42 @@ def _expected_min_lines(need: np.ndarray, weights: np.ndarray) -> tuple[np.ndarr
     return a_line[keep], b_line[keep]
 
 
+def _concave_segments(
+    a_line: np.ndarray, b_line: np.ndarray, top: float, start: float
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """g(c) = min(top, min_l a_l + b_l·c) from c = ``start`` on, as g(start) and segments.
+
+    Returns g(start), and the slope (> 0, decreasing) and width of each linear piece after
+    ``start`` until g reaches ``top``: g(start + t) = g(start) + Σ_k slope_k·min(max(t − T_k, 0),
+    width_k) with T_k the summed widths before piece k. Exact: the kinks are found among all
+    pairwise intersections of the lines.
+    """
+    a = np.r_[a_line, top]
+    b = np.r_[b_line, 0.0]
+    i, j = np.triu_indices(len(a), 1)
+    dif = b[i] - b[j]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cross = np.where(dif != 0, (a[j] - a[i]) / dif, np.nan)
+    points = np.unique(np.r_[start, cross[np.isfinite(cross) & (cross > start)]])
+    g = np.min(a[None, :] + b[None, :] * points[:, None], axis=1)
+    if len(points) < 2:
+        return float(g[0]), np.zeros(0), np.zeros(0)
+    slopes = np.diff(g) / np.diff(points)
+    # drop points inside a straight piece, and the flat end
+    keep = np.r_[True, ~np.isclose(slopes[1:], slopes[:-1], rtol=1e-9, atol=1e-12), True]
+    points, g = points[keep], g[keep]
+    slopes = np.diff(g) / np.diff(points)
+    rising = slopes > 1e-12
+    return float(g[0]), slopes[rising], np.diff(points)[rising]
+
+
 def _dispatch_rows(mdl, caps, p: Portfolio, si: int, q: int, need, weights, m_d: float) -> float:
-    """Add the expected dispatch cost of one stream and quarter; return its constant part (€)."""
+    """Add the expected dispatch cost of one stream and quarter; return its constant part (€).
+
+    Each step of the merit order rewards E[min(need, cumulative capacity)]; that concave curve
+    of the step's class capacity enters as increments (one bounded variable per linear piece,
+    their sum at most the capacity), which the objective fills in order.
+    """
     C = len(caps)
     rates = np.r_[
         p.class_cost_eur_per_place_month[:, si, q],
@@ -356,12 +437,17 @@ def _dispatch_rows(mdl, caps, p: Portfolio, si: int, q: int, need, weights, m_d:
         if not members:
             constant -= delta * float(weights @ np.minimum(need, offset))
             continue
-        m = mdl.var((1,), 0.0, mean_need, -delta * m_d * OBJECTIVE_SCALE)[0]
-        cols = np.broadcast_to(np.r_[m, members], (len(a_line), len(members) + 1))
-        coefs = np.concatenate(
-            [np.ones((len(a_line), 1)), -np.repeat(b_line[:, None], len(members), 1)], 1
+        g0, slope, width = _concave_segments(a_line, b_line, mean_need, offset)
+        constant -= delta * g0
+        if len(slope) == 0:
+            continue
+        inc = mdl.var((len(slope),), 0.0, width, -delta * slope * m_d * OBJECTIVE_SCALE)
+        mdl.rows_(
+            np.r_[inc, members][None, :],
+            np.r_[np.ones(len(inc)), -np.ones(len(members))][None, :],
+            -np.inf,
+            0.0,
         )
-        mdl.rows_(cols, coefs, -np.inf, a_line + b_line * offset)
     return constant * m_d
 
 
