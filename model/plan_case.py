@@ -140,8 +140,9 @@ def optimise_case(
         if col in extra:
             decisions.insert(2, col, extra[col].astype(str).to_numpy())
     lv = list(settings.reliability_levels if levels is None else levels)
-    if rel < requested and lv:  # fell back: show the levels that can be reached
-        lv = sorted({*(x for x in lv if x <= rel), *np.round(np.linspace(0.0, rel, 4), 2).tolist()})
+    if rel < requested and lv:  # fell back: show the levels that can be reached (one solve each)
+        below = {x for x in lv if x <= rel}
+        lv = sorted(below | {rel} | ({round(rel / 2, 2)} if len(below) < 2 else set()))
     tradeoff, _ = (
         tradeoff_table(portfolio, scenarios, need_q.places, settings, lv, budget, {rel: plan})
         if lv

@@ -11,6 +11,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from model.plan_case import OptimiseResult
+from model.reporting.portfolio import short_name
 from model.reporting.style import (
     ACCENT,
     BAND_ALPHA,
@@ -102,7 +103,9 @@ def plan_timeline(result: OptimiseResult, language: str = "nl") -> Figure:
         if row["decide_by"]:
             when = pd.Period(row["decide_by"], freq="M").start_time
             ax.plot([when], [row_no], marker="D", color=NEUTRAL, markersize=5)
-    ax.set_yticks(range(len(used)), [f"{r.location_id} {r.name}"[:42] for r in used.itertuples()])
+    ax.set_yticks(
+        range(len(used)), [f"{r.location_id} {short_name(r.name, 40)}" for r in used.itertuples()]
+    )
     ax.set_xlim(starts[0], p.quarters[-1].end_time)
     ax.grid(axis="y", visible=False)
     handles = [
