@@ -75,6 +75,13 @@ class InflowSettings(Strict):
         description="Mean share of Ukrainians in GOO that leave when temporary protection ends; "
         "default from the scenario.",
     )
+    calibration_history: Literal["reference", "cbs_83102"] = Field(
+        default="reference",
+        description="Series that sets surge frequency and size and the inflow volatility: "
+        "'reference' = data/reference 2013–2025, offline; 'cbs_83102' = also CBS StatLine 83102NED "
+        "1975–2018, downloaded once to $ONDERDAK_CACHE or ~/.cache/onderdak (needs internet the "
+        "first time).",
+    )
 
 
 class UkraineSettings(Strict):

@@ -213,11 +213,11 @@ def _calibrate(
 def calibration_for(case: Case) -> Calibration:
     """The calibration a case asks for through ``case.inflow.calibration_history``.
 
-    ``"reference"`` (the default, also when the case has no such field): data/reference only,
+    ``"reference"`` (the default): data/reference only,
     2013–2025. ``"cbs_83102"``: the reference preceded by CBS 83102NED 1975–2018 (downloaded once,
     then read from the user cache; see :func:`model.opendata.fetch_cbs_asylum_history`).
     """
-    source = getattr(case.inflow, "calibration_history", None) or "reference"
+    source = case.inflow.calibration_history
     if source == "cbs_83102":
         return calibrate(history=_cbs_83102_history())
     if source != "reference":

@@ -19,7 +19,7 @@ from model.case import Case, load_case_file
 from model.demand import municipal_need, population_share
 from model.ensemble import Ensemble, Need, quantile_table
 from model.errors import InputError
-from model.inflow import calibrate, half_year_index, half_year_label, simulate_inflow
+from model.inflow import calibration_for, half_year_index, half_year_label, simulate_inflow
 
 DRIVERS = {
     "first_applications_persons": "persons_per_month",
@@ -204,7 +204,7 @@ def run_case(
         "start": base.start,
         "horizon_months": base.horizon_months,
         "onderdak_version": __version__,
-        "calibration": calibrate().describe(),
+        "calibration": calibration_for(base).describe(),
         "scenarios": {name: scenario_summary(r) for name, r in runs.items()},
     }
     return results

@@ -250,7 +250,15 @@ def narrative(
     ua, asy, sh = s["ukraine"], s["asylum"], s["status_holders"]
     end = str(run.need.periods[-1])
     cov80 = backtest_scores["coverage_80_share"] * 100
+    n = int(backtest_scores.get("forecasts", 0))
+    inside = round(backtest_scores["coverage_80_share"] * n)
+    lo = backtest_scores.get("coverage_80_ci_low_share", float("nan")) * 100
+    hi = backtest_scores.get("coverage_80_ci_high_share", float("nan")) * 100
     skill = backtest_scores["skill_share"]
+    # a verdict on the width only when the coverage differs significantly from 80% (binomial test)
+    significant = backtest_scores.get("coverage_80_p_value", 1.0) < 0.05
+    verdict = ("te breed" if cov80 > 80 else "te smal") if significant else ""
+    verdict_en = ("too wide" if cov80 > 80 else "too narrow") if significant else ""
     if language == "en":
         return (
             f"In scenario **{label(scenario, 'en')}** ({results.summary['scenarios'][scenario]['national_scenario']}), "
@@ -259,18 +267,14 @@ def narrative(
             f"The Spreidingswet share is **{_n(asy['start_p50'])} places**, rising to at most "
             f"{_n(asy['max_p90'])} in the 90th percentile. Status holders need {_n(sh['end_p50'])} extra dwellings "
             f"by {end} beyond regular allocation (80% band {_n(sh['end_p10'])}–{_n(sh['end_p90'])}).\n\n"
-            f"Backtest: the 80% intervals held {cov80:.0f}% of outcomes (target 80%); skill against a naive "
+            f"Backtest: {inside} of {n} outcomes fell inside the 80% intervals ({cov80:.0f}%; with {n} years "
+            f"consistent with {lo:.0f}–{hi:.0f}%){' — ' + verdict_en if verdict_en else ''}; skill against a naive "
             f"forecast is {skill:+.2f} (positive is better than naive)."
         )
     skill_text = (
         "beter dan"
         if skill > 0.05
         else ("ongeveer even goed als" if skill > -0.05 else "slechter dan")
-    )
-    width = (
-        "te breed: het model overschat de onzekerheid op één jaar"
-        if cov80 > 92
-        else ("te smal" if cov80 < 68 else "ongeveer goed gekalibreerd")
     )
     return (
         f"In het scenario **{label(scenario)}** (landelijk scenario "
@@ -281,9 +285,11 @@ def narrative(
         f"(90e percentiel) loopt dat op tot {_n(asy['max_p90'])}. "
         f"Voor statushouders zijn in {end} bovenop de reguliere toewijzing **{_n(sh['end_p50'])} extra woningen** "
         f"nodig (80%-band {_n(sh['end_p10'])}–{_n(sh['end_p90'])}).\n\n"
-        f"**Hoe betrouwbaar is dit?** In de terugtoets vielen {cov80:.0f}% van de werkelijke jaarcijfers binnen de "
-        f"80%-intervallen (streefwaarde 80%): de intervallen zijn {width}. De voorspelling is {skill_text} de naïeve "
-        f"voorspelling 'volgend jaar zoals dit jaar' (vaardigheidsscore {skill:+.2f}). De landelijke MPP-bandbreedtes "
+        f"**Hoe betrouwbaar is dit?** In de terugtoets vielen {inside} van de {n} werkelijke jaarcijfers binnen de "
+        f"80%-intervallen ({cov80:.0f}%; met {n} jaren verenigbaar met {lo:.0f}–{hi:.0f}%)"
+        + (f": de intervallen zijn {verdict}" if verdict else "")
+        + f". De voorspelling is {skill_text} de naïeve "
+        f"voorspelling 'volgend jaar zoals dit jaar' (vaardigheidsscore {f'{skill:+.2f}'.replace('.', ',')}). De landelijke MPP-bandbreedtes "
         f"misten in 2023 en 2024 de werkelijke instroom; beide soorten prognoses zijn dus met marge te lezen."
     )
 
