@@ -315,3 +315,10 @@ def test_every_deck_figure_is_in_the_html_and_xlsx_has_the_tables(full_run):
     assert frame["need_places"].iloc[-1] == 23.0
     executed = nbformat.read(str(full_run.folder / "tiny.ipynb"), 4)
     assert executed.metadata["papermill"]["parameters"]["points"] == 24
+
+
+def test_a_region_overview_names_its_area_a_region():
+    region = META.__class__(**{**META.as_dict(), "notebook": "region"})
+    assert region.words()["municipality"] == "Regio" and META.words()["municipality"] == "Gemeente"
+    html = render_html(new_notebook(cells=[new_markdown_cell("# Overzicht")]), region)
+    assert "<dt>Regio</dt>" in html and "<dt>Gemeente</dt>" not in html

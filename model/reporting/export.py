@@ -47,6 +47,7 @@ WORDS = {
         "page": "Pagina",
         "of": "van",
         "municipality": "Gemeente",
+        "region": "Regio",
         "scenario": "Scenario",
         "date": "Datum",
         "run": "Run",
@@ -59,6 +60,7 @@ WORDS = {
         "page": "Page",
         "of": "of",
         "municipality": "Municipality",
+        "region": "Region",
         "scenario": "Scenario",
         "date": "Date",
         "run": "Run",
@@ -85,8 +87,11 @@ class ReportMeta:
     notebook: str = ""
 
     def words(self) -> dict[str, str]:
-        """Fixed report words in the report language."""
-        return WORDS.get(self.language, WORDS["nl"])
+        """Fixed report words in the report language (a region's overview says "Regio")."""
+        words = dict(WORDS.get(self.language, WORDS["nl"]))
+        if self.notebook == "region":
+            words["municipality"] = words["region"]
+        return words
 
     def as_dict(self) -> dict[str, object]:
         """Plain mapping (for the manifest)."""

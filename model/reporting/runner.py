@@ -36,7 +36,7 @@ NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 NOTEBOOKS = ("scenarios", "portfolio", "business_case", "plan", "advice", "region")
 KERNEL = "onderdak"
 FORMATS = ("html", "pdf", "pptx", "xlsx")
-FULL_EXPORTS = {"advice": FORMATS}
+FULL_EXPORTS = {"advice": FORMATS, "region": FORMATS}
 """Formats per notebook by default; notebooks not listed get HTML and XLSX."""
 RESERVED = {
     "case_path": "give the case as the CASE argument",
