@@ -179,10 +179,13 @@ def run_case(
     scenarios: Sequence[str] | None = None,
     paths: int | None = None,
     seed: int | None = None,
+    money: bool = True,
 ) -> Results:
     """Simulate every selected scenario of a case file and compute all result tables.
 
     ``paths`` and ``seed`` default to the case's; a negative seed also means the case's (notebook default).
+    ``money=False`` skips the per-scenario portfolio and business-case tables (a report that analyses
+    one scenario itself, like the advice, does not need them for every scenario).
     """
     seed = None if seed is None or seed < 0 else seed
     cases = select_cases(case_path, scenarios)
@@ -195,7 +198,7 @@ def run_case(
     results.tables["taakstelling"] = pd.concat(
         [taakstelling_table(r) for r in runs.values()], ignore_index=True
     )
-    _add_capabilities(results)
+    _add_capabilities(results, money)
     base = next(iter(cases.values()))
     results.summary = {
         "case": base.name,
@@ -210,7 +213,7 @@ def run_case(
     return results
 
 
-def _add_capabilities(results: Results) -> None:
+def _add_capabilities(results: Results, money: bool = True) -> None:
     """Tables of the later pipeline stages (portfolio, money, place, choice)."""
     base = next(iter(results.runs.values())).case
     if not base.locations:
@@ -228,6 +231,8 @@ def _add_capabilities(results: Results) -> None:
         if place.distances is not None:
             results.tables["distances"] = place.distances
     results.tables["mca"] = mca_for_case(base, register.table, place)
+    if not money:
+        return
 
     from model.business_case import business_case_tables
     from model.portfolio import portfolio_tables

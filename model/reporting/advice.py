@@ -54,7 +54,7 @@ def prepare_advice(
     from model.plan_case import optimise_case
 
     case_path = resolve_case_path(case_path)
-    results = run_case(case_path, paths=paths, seed=seed)
+    results = run_case(case_path, paths=paths, seed=seed, money=False)  # money: for `scenario` below
     run = results.runs[scenario]
     portfolio = analyse_portfolio(run.case, run.need, results.register)
     bc = None
