@@ -376,30 +376,36 @@ def _expected_min_lines(need: np.ndarray, weights: np.ndarray) -> tuple[np.ndarr
 def _concave_segments(
     a_line: np.ndarray, b_line: np.ndarray, top: float, start: float
 ) -> tuple[float, np.ndarray, np.ndarray]:
-    """g(c) = min(top, min_l a_l + b_l·c) from c = ``start`` on, as g(start) and segments.
+    """g(c) = min(top, min_l a_l + b_l·c) from c = ``start`` on, as g(start) and linear pieces.
 
-    Returns g(start), and the slope (> 0, decreasing) and width of each linear piece after
-    ``start`` until g reaches ``top``: g(start + t) = g(start) + Σ_k slope_k·min(max(t − T_k, 0),
-    width_k) with T_k the summed widths before piece k. Exact: the kinks are found among all
-    pairwise intersections of the lines.
+    Returns g(start), and the slope (> 0, decreasing) and width of each piece after ``start``
+    until g reaches ``top``: g(start + t) = g(start) + Σ_k slope_k·clip(t − T_k, 0, width_k), T_k
+    the widths before piece k. The pieces are the lower envelope of the lines (exact).
     """
     a = np.r_[a_line, top]
     b = np.r_[b_line, 0.0]
-    i, j = np.triu_indices(len(a), 1)
-    dif = b[i] - b[j]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cross = np.where(dif != 0, (a[j] - a[i]) / dif, np.nan)
-    points = np.unique(np.r_[start, cross[np.isfinite(cross) & (cross > start)]])
-    g = np.min(a[None, :] + b[None, :] * points[:, None], axis=1)
-    if len(points) < 2:
-        return float(g[0]), np.zeros(0), np.zeros(0)
-    slopes = np.diff(g) / np.diff(points)
-    # drop points inside a straight piece, and the flat end
-    keep = np.r_[True, ~np.isclose(slopes[1:], slopes[:-1], rtol=1e-9, atol=1e-12), True]
-    points, g = points[keep], g[keep]
-    slopes = np.diff(g) / np.diff(points)
-    rising = slopes > 1e-12
-    return float(g[0]), slopes[rising], np.diff(points)[rising]
+    order = np.lexsort((a, -b))  # slope descending, then the lower line first
+    hull: list[int] = []
+    for i in order:
+        if hull and b[hull[-1]] == b[i]:
+            continue  # parallel and not lower
+        while len(hull) >= 2:
+            j, k = hull[-2], hull[-1]
+            # k is not on the envelope if i undercuts j no later than k does
+            if (a[i] - a[j]) * (b[j] - b[k]) <= (a[k] - a[j]) * (b[j] - b[i]):
+                hull.pop()
+            else:
+                break
+        hull.append(i)
+    h = np.array(hull)
+    kinks = (a[h[1:]] - a[h[:-1]]) / (b[h[:-1]] - b[h[1:]])
+    g0 = float(np.min(a + b * start))
+    after = kinks > start
+    ends = kinks[after]
+    slope = b[h[:-1]][after]  # line h_j holds up to kink j
+    width = np.diff(np.r_[start, ends])
+    keep = (width > 1e-9 * max(1.0, abs(top))) & (slope > 1e-12)
+    return g0, slope[keep], width[keep]
 
 
 def _dispatch_rows(mdl, caps, p: Portfolio, si: int, q: int, need, weights, m_d: float) -> float:

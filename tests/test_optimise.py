@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 
 from model.case import OptimiseSettings
 from model.errors import InfeasibleError
-from model.optimise import Portfolio, Scenarios, evaluate, optimise, plan_from_decisions
+from model.optimise import (
+    Portfolio,
+    Scenarios,
+    _concave_segments,
+    _expected_min_lines,
+    evaluate,
+    optimise,
+    plan_from_decisions,
+)
 
 EXACT = {"mip_gap_share": 1e-6, "time_limit_seconds": 30}
 
@@ -116,7 +124,13 @@ def test_reliability_counts_scenario_months():
     assert (whole.capacity_places >= peak.need_places[0].T).all()  # the one scenario in full
 
 
-def _brute_force(p: Portfolio, s: Scenarios, reliability: float, budget: float | None) -> float:
+def _brute_force(
+    p: Portfolio,
+    s: Scenarios,
+    reliability: float,
+    budget: float | None,
+    measure: str = "scenarios",
+) -> float:
     """Cheapest plan over every choice of opening quarter (or none) per candidate."""
     L, _, Q = p.size
     best = np.inf
@@ -132,7 +146,12 @@ def _brute_force(p: Portfolio, s: Scenarios, reliability: float, budget: float |
             if budget is not None and plan.capex_eur > budget + 1e-6:
                 continue
             ev = evaluate(plan, s.need_places, s.weights)
-            if ev.shortfall_probability_share > 1 - reliability + 1e-9:
+            short = (
+                ev.shortfall_probability_share
+                if measure == "scenarios"
+                else ev.shortfall_month_share
+            )
+            if short > 1 - reliability + 1e-9:
                 continue
             best = min(best, ev.expected_cost_eur)
     return best
@@ -190,6 +209,45 @@ def test_five_candidates_match_brute_force(seed, reliability, budget):
     assert evaluate(plan, s.need_places, s.weights).expected_cost_eur == pytest.approx(
         best, rel=1e-6
     )
+
+
+@pytest.mark.parametrize("measure", ["scenarios", "scenario_months"])
+def test_levels_formulation_matches_brute_force_on_twenty_instances(measure):
+    """The tightened chance constraint (levels, dominance, floor) keeps the optimum: 20 instances."""
+    for seed in range(20):
+        p, s = _five(100 + seed)
+        rng = np.random.default_rng(seed)
+        s = Scenarios(  # six scenarios with ties and dominated ones, random weights
+            np.concatenate([s.need_places, s.need_places[:1], s.need_places[1:2] * 0.8]),
+            rng.dirichlet(np.ones(6)),
+            np.arange(6),
+        )
+        reliability = float(rng.choice([0.5, 0.7, 0.9]))
+        best = _brute_force(p, s, reliability, None, measure)
+        opts = OptimiseSettings(reliability_measure=measure, **EXACT)
+        try:
+            plan = optimise(p, s, opts, reliability, None)
+        except InfeasibleError:
+            assert np.isinf(best), seed
+            continue
+        assert plan.objective_eur == pytest.approx(best, rel=1e-6, abs=1e-3), seed
+
+
+def test_concave_segments_reproduce_the_expected_minimum():
+    rng = np.random.default_rng(5)
+    for n in (1, 3, 40, 500):  # exact lines, and chords between quantiles beyond BREAKPOINTS
+        need = rng.gamma(2.0, 50.0, n).round(rng.choice([0, 1]))
+        w = rng.dirichlet(np.ones(n))
+        a, b = _expected_min_lines(need, w)
+        top = float(w @ need)
+        for start in (0.0, float(np.median(need)), float(need.max()) + 1.0):
+            g0, slope, width = _concave_segments(a, b, top, start)
+            assert (np.diff(slope) < 0).all() and (width > 0).all()
+            t = np.linspace(0.0, 1.5 * need.max() + 1.0, 301)
+            via_lines = np.minimum(top, np.min(a[None, :] + b[None, :] * (start + t)[:, None], 1))
+            ends = np.r_[0.0, np.cumsum(width)]
+            filled = np.clip(t[:, None] - ends[None, :-1], 0.0, width[None, :])
+            assert g0 + filled @ slope == pytest.approx(via_lines, abs=1e-7)
 
 
 def _random_instance(seed: int, n_existing: int = 2, n_new: int = 6):
