@@ -465,6 +465,10 @@ def simulate_inflow(case: Case, paths: int | None = None, seed: int | None = Non
         ret_mean = float(spec.get("ukraine_return_share", 0.0))
     ret_share = _beta_draws(rng, ret_mean, float(spec.get("ukraine_return_share_sd", 0.1)), paths)
     to_asylum = float(spec.get("ukraine_to_asylum_share", 0.0))
+    # drawn last, so that adding it left every earlier draw (and so the inflow paths) unchanged
+    wait = float(meta["status_holder_wait_months"]["value"]) * path_factor(
+        unc["status_holder_wait_sd_log"]
+    )
 
     init = {k: float(v["value"]) for k, v in meta["initial_state"].items()}
     series = _stock_flow(
@@ -480,6 +484,8 @@ def simulate_inflow(case: Case, paths: int | None = None, seed: int | None = Non
         tpd_end=_tpd_end_index(sim),
         transition_months=int(meta["ukraine_transition_months"]["value"]),
         departure_months=float(meta["rejected_departure_months"]["value"]),
+        wait_months=wait,
+        capacity_adjustment_months=float(meta["housing_capacity_adjustment_months"]["value"]),
         occupancy_norm=_occupancy_norm(case),
         init=init,
     )
@@ -529,6 +535,8 @@ def _stock_flow(
     tpd_end: int | None,
     transition_months: int,
     departure_months: float,
+    wait_months: float | np.ndarray,
+    capacity_adjustment_months: float,
     occupancy_norm: float,
     init: dict[str, float],
 ) -> dict[str, np.ndarray]:
@@ -536,6 +544,17 @@ def _stock_flow(
 
     Stocks are measured at the start of each month; flows during the month. For every stock
     ``stock[t+1] = stock[t] + inflow[t] - outflow[t]`` holds exactly (tested as a property).
+
+    Every outflow of the COA stock is a rate of its stock, so the stock scales with inflow
+    (steady state: stock ≈ inflow × mean stay). Decisions are ``pending / decision_time``;
+    departures of rejected applicants ``rejected / departure_months``. Status holders are housed at
+    ``status_holders / wait_months`` (the mean stay after the permit, months; one value or one per
+    path, shape (paths, 1)) as long as municipal housing capacity allows. The capacity (persons per
+    month, reported as ``housing_supply_persons``) starts at ``supply`` and moves towards what the
+    outstanding task needs — the taakstelling plus its carried-over backlog, i.e. the status holders
+    waiting in COA / ``wait_months`` — with a first-order lag of ``capacity_adjustment_months``, never
+    below ``supply``. A surge of permits therefore lengthens the stay for a while but cannot make the
+    waiting stock grow without bound.
     """
     paths, months = first.shape
     z = lambda: np.zeros((paths, months))  # noqa: E731
@@ -547,6 +566,9 @@ def _stock_flow(
     s = np.full(paths, init["status_holders_in_coa_persons"])
     g = np.full(paths, init["ukraine_goo_persons"])
     transition_rate = np.zeros(paths)
+    wait = np.maximum(np.broadcast_to(np.asarray(wait_months, dtype=float), (paths, 1))[:, 0], 1.0)
+    capacity = z()
+    c = supply[:, 0].copy()
     for t in range(months):
         pending[:, t], rejected[:, t], sh[:, t], goo[:, t] = p, r, s, g
         if tpd_end is not None and t == tpd_end:
@@ -559,14 +581,17 @@ def _stock_flow(
         d = p / decision_time[:, t]
         pm = grant[:, t] * d
         dep = r / departure_months
-        h = np.minimum(s + pm, supply[:, t])
+        ready = s / wait  # housed this month at the usual stay, if capacity allows
+        h = np.minimum(ready, c)
         decisions[:, t], permits[:, t], departures[:, t], housed[:, t] = d, pm, dep, h
+        capacity[:, t] = c
         ua_out[:, t], ua_transition[:, t], ua_in_asylum[:, t] = exits, leave_tpd, to_asylum
         first[:, t] = new_applications  # applications including Ukrainians who switch to asylum
         p = p + new_applications - d
         r = r + (d - pm) - dep
         s = s + pm - h
         g = g + ua_arrivals[:, t] - exits - leave_tpd
+        c = c + (np.maximum(supply[:, t], ready) - c) / capacity_adjustment_months
     occupancy = pending + rejected + sh
     return {
         "first_applications_persons": first,
@@ -580,7 +605,7 @@ def _stock_flow(
         "rejected_departures_persons": departures,
         "status_holders_in_coa_persons": sh,
         "housed_from_coa_persons": housed,
-        "housing_supply_persons": supply,
+        "housing_supply_persons": capacity,
         "coa_occupancy_persons": occupancy,
         "coa_required_places": occupancy / occupancy_norm,
         "ukraine_arrivals_persons": ua_arrivals,

@@ -17,6 +17,7 @@ from model.inflow import (
     calibration_for,
     half_year_label,
     national_taakstelling,
+    scenario_book,
     seasonality,
     simulate_inflow,
     surge_episodes,
@@ -40,8 +41,12 @@ INIT = {
     st.floats(0, 3000),
     st.floats(0, 1),
     st.integers(0, 23),
+    st.floats(0.5, 24),
+    st.floats(1, 36),
 )
-def test_every_stock_balances_its_flows(first, decision_time, grant, supply, ret_share, tpd_end):
+def test_every_stock_balances_its_flows(
+    first, decision_time, grant, supply, ret_share, tpd_end, wait, adjust
+):
     shape = first.shape
     full = lambda v: np.full(shape, v)  # noqa: E731
     out = _stock_flow(
@@ -57,6 +62,8 @@ def test_every_stock_balances_its_flows(first, decision_time, grant, supply, ret
         tpd_end=tpd_end,
         transition_months=3,
         departure_months=6.0,
+        wait_months=np.array([[wait], [2 * wait], [wait]]),
+        capacity_adjustment_months=adjust,
         occupancy_norm=0.91,
         init=INIT,
     )
@@ -92,6 +99,92 @@ def test_every_stock_balances_its_flows(first, decision_time, grant, supply, ret
     ):
         assert (out[k] >= -1e-9).all(), k
     np.testing.assert_allclose(out["coa_required_places"] * 0.91, out["coa_occupancy_persons"])
+    # the COA stock never grows faster than what enters it
+    grown = np.diff(out["coa_occupancy_persons"], axis=1)
+    assert (grown <= f("first_applications_persons") + 1e-6).all()
+    assert (out["housed_from_coa_persons"] <= out["housing_supply_persons"] + 1e-9).all()
+
+
+def _constant_world(first_per_month, months=360, supply=2500.0, wait=7.5, adjust=12.0, **init):
+    """The stock-flow with constant inflow, decision time 8, grant 0.7, departures 6, no Ukrainians."""
+    shape = (1, months)
+    full = lambda v: np.full(shape, float(v))  # noqa: E731
+    start = {**INIT, **init}
+    return _stock_flow(
+        first=full(first_per_month),
+        nareis=full(0),
+        decision_time=full(8),
+        grant=full(0.7),
+        supply=full(supply),
+        ua_arrivals=full(0),
+        ua_exit=full(0),
+        ua_return_share=np.zeros(1),
+        ua_to_asylum_share=0.0,
+        tpd_end=None,
+        transition_months=3,
+        departure_months=6.0,
+        wait_months=wait,
+        capacity_adjustment_months=adjust,
+        occupancy_norm=0.91,
+        init=start,
+    )
+
+
+@pytest.mark.parametrize("first_per_month", [1000.0, 6500.0, 20000.0])
+def test_constant_inflow_stock_converges_to_inflow_times_mean_stay(first_per_month):
+    # Little's law per stage, by hand: pending = F × 8, rejected = F × 0.3 × 6, status holders
+    # = F × 0.7 × 7.5; at 20,000 a month permits (14,000) are 5.6 × the base housing supply (2,500)
+    out = _constant_world(first_per_month)
+    f = first_per_month
+    assert out["asylum_pending_persons"][0, -1] == pytest.approx(f * 8, rel=0.01)
+    assert out["rejected_in_coa_persons"][0, -1] == pytest.approx(f * 0.3 * 6, rel=0.01)
+    assert out["status_holders_in_coa_persons"][0, -1] == pytest.approx(f * 0.7 * 7.5, rel=0.01)
+    steady = f * (8 + 0.3 * 6 + 0.7 * 7.5)
+    assert out["coa_occupancy_persons"][0, -1] == pytest.approx(steady, rel=0.01)
+    # and it stays there: the last five years are flat
+    last = out["coa_occupancy_persons"][0, -60:]
+    assert last.max() - last.min() < 0.01 * steady
+
+
+def test_housing_capacity_lags_a_step_in_permits_but_does_not_stall():
+    # start in the 2,500-a-month steady state, then permits jump ×4 for good
+    base = 2500 / 0.7
+    out = _constant_world(
+        4 * base,
+        months=240,
+        asylum_pending_persons=base * 8,
+        rejected_in_coa_persons=base * 0.3 * 6,
+        status_holders_in_coa_persons=2500 * 7.5,
+    )
+    waiting = out["status_holders_in_coa_persons"][0]
+    steady = 4 * 2500 * 7.5
+    # capacity lags: for a while the waiting stock exceeds what the usual stay implies …
+    housed, capacity = out["housed_from_coa_persons"][0], out["housing_supply_persons"][0]
+    assert (housed[12:24] < waiting[12:24] / 7.5 - 1).all()
+    assert capacity[6] < capacity[24] < capacity[60]
+    # … but the overshoot is bounded and the stock returns to permits × stay
+    assert waiting.max() < 1.6 * steady
+    assert waiting[-1] == pytest.approx(steady, rel=0.01)
+
+
+def test_demo_coa_stock_follows_inflow_in_every_path(demo_case_path):
+    case = load_case(demo_case_path)
+    e = simulate_inflow(case, paths=400, seed=3)
+    meta = scenario_book()["meta"]
+    # per path, the steady state implied by the last two years' inflow and that path's parameters
+    inflow = e["first_applications_persons"][:, -24:].mean(axis=1)
+    grant = e["grant_rate_share"][:, -1]
+    stay = (
+        e["decision_time_months"][:, -1]
+        + (1 - grant) * meta["rejected_departure_months"]["value"]
+        + grant * meta["status_holder_wait_months"]["value"]
+    )
+    ratio = e["coa_occupancy_persons"][:, -1] / (inflow * stay)
+    assert 0.85 < np.median(ratio) < 1.2
+    assert np.percentile(ratio, 95) < 1.6  # no path piles up beyond what its inflow implies
+    # inflow is flat after 2028, so is the median required capacity
+    required = np.median(e["coa_required_places"], axis=0)
+    assert required[-1] == pytest.approx(required[60], rel=0.1)
 
 
 def test_taakstelling_window_starts_a_quarter_early():
