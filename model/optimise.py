@@ -25,6 +25,7 @@ The formulation, aggregated per stream (each stream has its own capacity and nee
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sys
 import time
@@ -167,6 +168,10 @@ def _build(
     move_cost = np.where(can_move, move_cost, 0.0) if cost_on else 0.0
     # open or close in quarter q: x_q − x_{q−1} (new) or x_{q−1} − x_q (existing), so 0 or 1
     move = mdl.var((L, Q), move_lb, can_move.astype(float), move_cost * OBJECTIVE_SCALE)
+    for group in _identical_new(p, must | forbidden | low_quality):  # symmetry: first opens first
+        for i, j in itertools.pairwise(group):
+            qs = np.flatnonzero(live[i])
+            mdl.rows_(np.stack([x[i, qs], x[j, qs]], 1), np.array([1.0, -1.0]), 0.0, np.inf)
     y_ub = np.where(p.serves[:, :, None] & live[:, None, :], p.capacity_places[:, None, None], 0.0)
     y = mdl.var((L, S, Q), 0.0, y_ub)
     C = p.class_cost_eur_per_place_month.shape[0]
@@ -254,6 +259,32 @@ def _build(
         offset = float((income * mean_need * m_d[None, :]).sum())
     mdl.var((1,), 1.0, 1.0, (constant + offset) * OBJECTIVE_SCALE)
     return _Built(mdl, x, move, y, z, offset)
+
+
+def _identical_new(p: Portfolio, special: np.ndarray) -> list[list[int]]:
+    """Groups (≥ 2) of new locations that differ only in id and name: any one can replace another."""
+    groups: dict[tuple, list[int]] = {}
+    for i in np.flatnonzero(~p.existing & ~special):
+        key = (
+            p.wijk[i],
+            tuple(p.serves[i]),
+            tuple(p.cost_class[i]),
+            *(
+                float(v[i])
+                for v in (
+                    p.capacity_places,
+                    p.nominal_places,
+                    p.earliest_quarter,
+                    p.end_quarter,
+                    p.capex_eur,
+                    p.fixed_opex_eur_per_month,
+                    p.closing_cost_eur,
+                    p.residual_value_eur,
+                )
+            ),
+        )
+        groups.setdefault(key, []).append(int(i))
+    return [g for g in groups.values() if len(g) > 1]
 
 
 def _chance_rows(mdl, p: Portfolio, x, y, z, cover: np.ndarray, floor, q_from: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -231,6 +232,33 @@ def test_levels_formulation_matches_brute_force_on_twenty_instances(measure):
             assert np.isinf(best), seed
             continue
         assert plan.objective_eur == pytest.approx(best, rel=1e-6, abs=1e-3), seed
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_identical_candidates_keep_the_optimum(seed):
+    """Symmetry rows (of two identical candidates the first opens first) keep the optimum."""
+    p, s = _five(seed)
+    copy = {}
+    for field in ("serves", "capacity_places", "nominal_places", "earliest_quarter", "capex_eur"):
+        value = getattr(p, field).copy()
+        value[3:5] = value[3]
+        copy[field] = value
+    cls = p.cost_class.copy()
+    cls[3:5] = cls[3]
+    fixed = p.fixed_opex_eur_per_month.copy()
+    fixed[3:5] = fixed[3]
+    p = replace(p, cost_class=cls, fixed_opex_eur_per_month=fixed, **copy)
+    s = Scenarios(s.need_places * 1.5, s.weights, s.labels)  # so that both copies are needed
+    for reliability in (0.0, 0.6, 0.9):
+        best = _brute_force(p, s, reliability, None)
+        try:
+            plan = optimise(p, s, OptimiseSettings(**EXACT), reliability, None)
+        except InfeasibleError:
+            assert np.isinf(best)
+            continue
+        assert plan.objective_eur == pytest.approx(best, rel=1e-6, abs=1e-3)
+        first, second = plan.opened_quarter()[3:5]
+        assert second == -1 or 0 <= first <= second
 
 
 def test_concave_segments_reproduce_the_expected_minimum():
