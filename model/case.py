@@ -121,6 +121,16 @@ class AsylumSettings(Strict):
         return _check_month(v)
 
 
+class RealisedHalfYear(Strict):
+    """What the municipality actually achieved in a past half-year (provincial/IBT monitor)."""
+
+    half_year: str = Field(pattern=r"^\d{4}-(I|II)$", description="Half-year, e.g. 2025-II.")
+    taakstelling_persons: float = Field(ge=0, description="The task of that half-year, persons.")
+    housed_persons: float = Field(
+        ge=0, description="Status holders housed in that half-year, persons."
+    )
+
+
 class StatusHolderSettings(Strict):
     """Housing status holders (taakstelling)."""
 
@@ -143,6 +153,19 @@ class StatusHolderSettings(Strict):
         description="Regular social-rent dwellings the municipality allocates to status holders per month. "
         "ASSUMPTION: set from the local corporation's agreements.",
     )
+    realised: list[RealisedHalfYear] = Field(
+        default=[],
+        description="Realised taakstelling of past half-years (task and persons housed), oldest first; "
+        "reported as the progress so far beside the model's projection.",
+    )
+
+    @field_validator("realised")
+    @classmethod
+    def _realised_in_order(cls, value: list[RealisedHalfYear]) -> list[RealisedHalfYear]:
+        keys = [(int(r.half_year[:4]), r.half_year.endswith("II")) for r in value]
+        if keys != sorted(set(keys)):
+            raise ValueError("half-years must be distinct and oldest first")
+        return value
 
 
 class OrganisationSettings(Strict):
@@ -279,7 +302,9 @@ class OptimiseSettings(Strict):
         description="Reliability levels of the cost-reliability trade-off curve.",
     )
     capex_budget_eur: float | None = Field(
-        default=None, ge=0, description="Cap on purchase + conversion + furnishing capex; null: none."
+        default=None,
+        ge=0,
+        description="Cap on purchase + conversion + furnishing capex; null: none.",
     )
     max_places_per_wijk: int | None = Field(
         default=None, ge=0, description="Cap on places (all locations) in one wijk; null: none."
@@ -307,7 +332,9 @@ class OptimiseSettings(Strict):
         "coa_cost_emergency_eur_per_place_year_2023, EUR 69,400 per place-year).",
     )
     recourse_cost_eur_per_place_month: float | None = Field(
-        default=None, ge=0, description="Overrides the reference cost of the recourse; null: reference."
+        default=None,
+        ge=0,
+        description="Overrides the reference cost of the recourse; null: reference.",
     )
     recourse_limit_places: float | None = Field(
         default=None,
@@ -328,32 +355,58 @@ class OptimiseSettings(Strict):
         description="Groups of locations by running cost per occupied place (variable opex minus "
         "income) per stream, filled cheapest first; 1 = one average per stream (fastest).",
     )
-    mip_gap_share: float = Field(default=0.01, gt=0, lt=1, description="Relative MIP gap to stop at.")
+    mip_gap_share: float = Field(
+        default=0.01, gt=0, lt=1, description="Relative MIP gap to stop at."
+    )
     time_limit_seconds: float = Field(default=60.0, gt=0, description="Time limit per MILP solve.")
 
 
 ReuseOption = Literal[
-    "social_housing", "starter_homes", "student_housing", "community", "sale", "relocate_units", "demolish"
+    "social_housing",
+    "starter_homes",
+    "student_housing",
+    "community",
+    "sale",
+    "relocate_units",
+    "demolish",
 ]
 
 
 class ReuseOptionSettings(Strict):
     """One reuse option of a bought building. Every figure is an ASSUMPTION (facts.md §4.2, §4.7: none published)."""
 
-    capex_eur: float = Field(default=0.0, ge=0, description="Conversion (or demolition) cost at the switch, €. ASSUMPTION.")
-    lead_time_months: int = Field(default=12, ge=0, le=120, description="Months from switch to use. ASSUMPTION.")
-    dwellings: int = Field(default=0, ge=0, description="Dwellings the reuse delivers. ASSUMPTION.")
-    rent_eur_per_dwelling_per_year: float = Field(default=0.0, ge=0, description="Net rent per dwelling, €/year. ASSUMPTION.")
-    cost_eur_per_dwelling_per_year: float = Field(
-        default=0.0, ge=0, description="Maintenance and management per dwelling, €/year. ASSUMPTION."
+    capex_eur: float = Field(
+        default=0.0,
+        ge=0,
+        description="Conversion (or demolition) cost at the switch, €. ASSUMPTION.",
     )
-    income_eur_per_year: float = Field(default=0.0, ge=0, description="Other yearly income (community lease), €. ASSUMPTION.")
-    cost_eur_per_year: float = Field(default=0.0, ge=0, description="Other yearly cost, €. ASSUMPTION.")
+    lead_time_months: int = Field(
+        default=12, ge=0, le=120, description="Months from switch to use. ASSUMPTION."
+    )
+    dwellings: int = Field(default=0, ge=0, description="Dwellings the reuse delivers. ASSUMPTION.")
+    rent_eur_per_dwelling_per_year: float = Field(
+        default=0.0, ge=0, description="Net rent per dwelling, €/year. ASSUMPTION."
+    )
+    cost_eur_per_dwelling_per_year: float = Field(
+        default=0.0,
+        ge=0,
+        description="Maintenance and management per dwelling, €/year. ASSUMPTION.",
+    )
+    income_eur_per_year: float = Field(
+        default=0.0, ge=0, description="Other yearly income (community lease), €. ASSUMPTION."
+    )
+    cost_eur_per_year: float = Field(
+        default=0.0, ge=0, description="Other yearly cost, €. ASSUMPTION."
+    )
     sale_value_eur: float | None = Field(
-        default=None, ge=0, description="Proceeds when ready (sale); null: the register's market_value_eur for `sale`, else 0. ASSUMPTION."
+        default=None,
+        ge=0,
+        description="Proceeds when ready (sale); null: the register's market_value_eur for `sale`, else 0. ASSUMPTION.",
     )
     residual_value_eur: float | None = Field(
-        default=None, ge=0, description="Value held at the horizon; null: the register's market_value_eur (0 for sale). ASSUMPTION."
+        default=None,
+        ge=0,
+        description="Value held at the horizon; null: the register's market_value_eur (0 for sale). ASSUMPTION.",
     )
 
 
@@ -362,83 +415,145 @@ class BusinessCaseAlternative(Strict):
 
     name: str = Field(pattern=r"^[A-Za-z0-9_\-]+$", description="Short id used in tables.")
     label: str | None = Field(default=None, description="Name in the report.")
-    kind: Literal["buy_convert", "lease", "hotel", "flex_units", "leegstandwet", "custom"] = "custom"
-    capacity_places: int | None = Field(default=None, ge=0, description="Places; null: the business case's target.")
-    capex_eur: float = Field(default=0.0, ge=0, description="Purchase, conversion and furnishing at the start, €.")
-    lead_time_months: int = Field(default=0, ge=0, le=120)
-    term_years: float | None = Field(default=None, gt=0, description="Reception may last at most this long; null: no limit.")
-    fixed_opex_eur_per_year: float = Field(default=0.0, ge=0, description="Rent, upkeep, security, staff, €/year.")
-    variable_opex_eur_per_place_day: float = Field(default=0.0, ge=0)
-    end_cost_eur: float = Field(default=0.0, ge=0, description="Paid when reception ends before the horizon, €.")
-    end_value_eur: float = Field(default=0.0, ge=0, description="Received when reception ends before the horizon, €.")
-    residual_value_eur: float = Field(default=0.0, ge=0, description="Value held at the horizon if still in reception, €.")
-    plan: Literal["rule", "fixed", "none"] = Field(
-        default="none", description="When reception ends: the decision rule, the fixed date, or only at its term."
+    kind: Literal["buy_convert", "lease", "hotel", "flex_units", "leegstandwet", "custom"] = (
+        "custom"
     )
-    reuse: ReuseOption | None = Field(default=None, description="Reuse after reception (parameters under `reuse`).")
+    capacity_places: int | None = Field(
+        default=None, ge=0, description="Places; null: the business case's target."
+    )
+    capex_eur: float = Field(
+        default=0.0, ge=0, description="Purchase, conversion and furnishing at the start, €."
+    )
+    lead_time_months: int = Field(default=0, ge=0, le=120)
+    term_years: float | None = Field(
+        default=None, gt=0, description="Reception may last at most this long; null: no limit."
+    )
+    fixed_opex_eur_per_year: float = Field(
+        default=0.0, ge=0, description="Rent, upkeep, security, staff, €/year."
+    )
+    variable_opex_eur_per_place_day: float = Field(default=0.0, ge=0)
+    end_cost_eur: float = Field(
+        default=0.0, ge=0, description="Paid when reception ends before the horizon, €."
+    )
+    end_value_eur: float = Field(
+        default=0.0, ge=0, description="Received when reception ends before the horizon, €."
+    )
+    residual_value_eur: float = Field(
+        default=0.0, ge=0, description="Value held at the horizon if still in reception, €."
+    )
+    plan: Literal["rule", "fixed", "none"] = Field(
+        default="none",
+        description="When reception ends: the decision rule, the fixed date, or only at its term.",
+    )
+    reuse: ReuseOption | None = Field(
+        default=None, description="Reuse after reception (parameters under `reuse`)."
+    )
 
 
 class BusinessCaseSettings(Strict):
     """Buying a building (`onderdak business-case`): alternatives, reuse, decision rule, horizon."""
 
     location_id: str | None = Field(
-        default=None, description="Register id of the building `onderdak run` makes the business case for; null: none."
+        default=None,
+        description="Register id of the building `onderdak run` makes the business case for; null: none.",
     )
-    horizon_years: int = Field(default=30, ge=2, le=60, description="Years of cash flows from the case's start.")
+    horizon_years: int = Field(
+        default=30, ge=2, le=60, description="Years of cash flows from the case's start."
+    )
     target_places: int | None = Field(
-        default=None, ge=1, description="Places the alternatives must provide; null: the location's capacity_places."
+        default=None,
+        ge=1,
+        description="Places the alternatives must provide; null: the location's capacity_places.",
     )
     decision_rule_months: int = Field(
-        default=6, ge=1, le=120,
+        default=6,
+        ge=1,
+        le=120,
         description="Switch to reuse once need has stayed below the rest of the portfolio's capacity for this "
         "many months (DESIGN.md example). ASSUMPTION: a policy choice.",
     )
     decision_rule_lookahead_months: int = Field(
-        default=12, ge=0, le=120,
+        default=12,
+        ge=0,
+        le=120,
         description="A month counts as low only if the rest of the portfolio, as planned (contract ends are known), "
         "still holds that month's need for this many months ahead. ASSUMPTION.",
     )
     fixed_switch: str | None = Field(
-        default=None, description="Month (YYYY-MM) the fixed plan switches to reuse; null: end of the case's horizon."
+        default=None,
+        description="Month (YYYY-MM) the fixed plan switches to reuse; null: end of the case's horizon.",
     )
     reuse_option: ReuseOption | None = Field(
-        default=None, description="Reuse of the bought building; null: the first of the register's reuse_options."
+        default=None,
+        description="Reuse of the bought building; null: the first of the register's reuse_options.",
     )
-    reuse: dict[ReuseOption, ReuseOptionSettings] = Field(default={}, description="Parameters per reuse option.")
+    reuse: dict[ReuseOption, ReuseOptionSettings] = Field(
+        default={}, description="Parameters per reuse option."
+    )
     need_beyond_horizon: Literal["last", "zero"] = Field(
         default="last",
         description="Need after the simulated horizon: the last month's value on each path, or none. ASSUMPTION.",
     )
     recourse_eur_per_place_day: float | None = Field(
-        default=None, ge=0, description="Cost of need an alternative cannot hold (hotel); null: KHN hotel rate (reference)."
+        default=None,
+        ge=0,
+        description="Cost of need an alternative cannot hold (hotel); null: KHN hotel rate (reference).",
     )
     recourse_reimbursed: bool = Field(
-        default=True, description="The Rijk's normbedrag also covers need held in recourse (hotel) places."
+        default=True,
+        description="The Rijk's normbedrag also covers need held in recourse (hotel) places.",
     )
     hotel_eur_per_place_day: float | None = Field(
-        default=None, ge=0, description="Hotel alternative all-in rate; null: KHN lodging + food (reference)."
+        default=None,
+        ge=0,
+        description="Hotel alternative all-in rate; null: KHN lodging + food (reference).",
     )
     lease_rent_eur_per_place_year: float | None = Field(
-        default=None, ge=0, description="Long-lease rent per place; null: no lease alternative. ASSUMPTION."
+        default=None,
+        ge=0,
+        description="Long-lease rent per place; null: no lease alternative. ASSUMPTION.",
     )
-    lease_term_years: float = Field(default=10.0, gt=0, le=60, description="Lease term. ASSUMPTION.")
-    lease_capex_eur: float = Field(default=0.0, ge=0, description="Fit-out of the leased building, €. ASSUMPTION.")
+    lease_term_years: float = Field(
+        default=10.0, gt=0, le=60, description="Lease term. ASSUMPTION."
+    )
+    lease_capex_eur: float = Field(
+        default=0.0, ge=0, description="Fit-out of the leased building, €. ASSUMPTION."
+    )
     lease_lead_time_months: int = Field(default=3, ge=0, le=120, description="ASSUMPTION.")
     flex_places_per_unit: float | None = Field(
-        default=None, gt=0, description="Places per flex unit; null: no flex alternative. ASSUMPTION."
+        default=None,
+        gt=0,
+        description="Places per flex unit; null: no flex alternative. ASSUMPTION.",
     )
-    flex_site_capex_eur: float = Field(default=0.0, ge=0, description="Site preparation and utilities, €. ASSUMPTION.")
+    flex_site_capex_eur: float = Field(
+        default=0.0, ge=0, description="Site preparation and utilities, €. ASSUMPTION."
+    )
     leegstandwet_rent_eur_per_year: float | None = Field(
-        default=None, ge=0, description="Rent of a vacant building under the Leegstandwet; null: no such alternative. ASSUMPTION."
+        default=None,
+        ge=0,
+        description="Rent of a vacant building under the Leegstandwet; null: no such alternative. ASSUMPTION.",
     )
-    leegstandwet_capex_eur: float = Field(default=0.0, ge=0, description="Light conversion, €. ASSUMPTION.")
-    leegstandwet_lead_time_months: int = Field(default=3, ge=0, le=120, description="Permit (8 weeks) and fit-out. ASSUMPTION.")
-    alternatives: list[BusinessCaseAlternative] = Field(default=[], description="The user's own alternatives.")
-    tornado_change_share: float = Field(default=0.2, gt=0, lt=1, description="± change of inputs in the tornado.")
+    leegstandwet_capex_eur: float = Field(
+        default=0.0, ge=0, description="Light conversion, €. ASSUMPTION."
+    )
+    leegstandwet_lead_time_months: int = Field(
+        default=3, ge=0, le=120, description="Permit (8 weeks) and fit-out. ASSUMPTION."
+    )
+    alternatives: list[BusinessCaseAlternative] = Field(
+        default=[], description="The user's own alternatives."
+    )
+    tornado_change_share: float = Field(
+        default=0.2, gt=0, lt=1, description="± change of inputs in the tornado."
+    )
     tornado_discount_rate_change_share: float = Field(
-        default=0.01, gt=0, lt=0.2, description="± change of the discount rate in the tornado (0.01 = 1 point)."
+        default=0.01,
+        gt=0,
+        lt=0.2,
+        description="± change of the discount rate in the tornado (0.01 = 1 point).",
     )
-    tornado_timing_months: int = Field(default=6, ge=1, le=60, description="± months of the opening date in the tornado.")
+    tornado_timing_months: int = Field(
+        default=6, ge=1, le=60, description="± months of the opening date in the tornado."
+    )
 
     @field_validator("fixed_switch")
     @classmethod

@@ -133,7 +133,9 @@ def _int(text: str | None, where: Path, name: str) -> int | None:
     try:
         value = int(str(text))
     except ValueError:
-        raise InputError(f"{where.name}, parameter `{name}`: {text!r} is not a whole number") from None
+        raise InputError(
+            f"{where.name}, parameter `{name}`: {text!r} is not a whole number"
+        ) from None
     return None if value < 0 else value
 
 
@@ -151,15 +153,27 @@ def _members_from_summary(path: Path) -> list[Member]:
         scenario = row.get("scenario") or None
         if row["status"] != "ok":
             members.append(
-                Member(label, case, scenario, status=row["status"], folder=row.get("folder", ""),
-                       message=row.get("message", ""))
+                Member(
+                    label,
+                    case,
+                    scenario,
+                    status=row["status"],
+                    folder=row.get("folder", ""),
+                    message=row.get("message", ""),
+                )
             )
             continue
         manifest_file = Path(row.get("folder", "")) / "manifest.json"
         if not manifest_file.is_file():
             members.append(
-                Member(label, case, scenario, status="missing", folder=row.get("folder", ""),
-                       message=f"run folder without manifest.json ({manifest_file.parent})")
+                Member(
+                    label,
+                    case,
+                    scenario,
+                    status="missing",
+                    folder=row.get("folder", ""),
+                    message=f"run folder without manifest.json ({manifest_file.parent})",
+                )
             )
             continue
         manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
@@ -203,7 +217,9 @@ def _run_paths(manifest: Mapping, notebook: str) -> int | None:
     except Exception:  # noqa: BLE001 - no notebook to ask: the case's own number of paths
         return None
     default = declared.get("paths")
-    return int(default.default) if default is not None and isinstance(default.default, int) else None
+    return (
+        int(default.default) if default is not None and isinstance(default.default, int) else None
+    )
 
 
 # -- one municipality ---------------------------------------------------------------------------
@@ -248,8 +264,9 @@ def overview_row(
     asylum, each location counted once, as a mean over the year's months. The shortfall probability
     is the share of paths with a shortfall (≥ half a place) in any reception stream in any month of
     the year. The taakstelling figures are for ``half_year``: the task, the persons housed in the
-    regular supply (modelled: the case holds no realised figures), their ratio, and the backlog
-    (persons) before and at the end of the half-year.
+    regular supply (modelled), their ratio, and the backlog (persons) before and at the end of the
+    half-year; beside them the latest realised half-year from the case file
+    (``status_holders.realised``: task, housed, share), empty when the case has none.
 
     Parameters
     ----------
@@ -292,7 +309,9 @@ def overview_row(
     }
 
     row.update(_portfolio_figures(case, need, months, SHORTFALL_THRESHOLD, committed))
-    row["reception_surplus_places"] = row["reception_capacity_places"] - row["reception_need_places_p50"]
+    row["reception_surplus_places"] = (
+        row["reception_capacity_places"] - row["reception_need_places_p50"]
+    )
 
     d = need.detail
     task = d["taakstelling_persons"][:, in_half].sum(axis=1)
@@ -312,7 +331,29 @@ def overview_row(
             "backlog_end_persons": float(np.median(d["backlog_persons"][:, in_half[-1]])),
         }
     )
+    row.update(_realised(case))
     return row
+
+
+def _realised(case) -> dict[str, object]:
+    """The latest realised half-year of the case file (``status_holders.realised``), if any."""
+    realised = case.status_holders.realised
+    if not realised:
+        return {
+            "realised_half_year": "",
+            "realised_taakstelling_persons": np.nan,
+            "realised_housed_persons": np.nan,
+            "realised_share": np.nan,
+        }
+    last = realised[-1]
+    return {
+        "realised_half_year": last.half_year,
+        "realised_taakstelling_persons": float(last.taakstelling_persons),
+        "realised_housed_persons": float(last.housed_persons),
+        "realised_share": float(last.housed_persons / last.taakstelling_persons)
+        if last.taakstelling_persons > 0
+        else np.nan,
+    }
 
 
 def _portfolio_figures(
@@ -345,7 +386,9 @@ def _portfolio_figures(
 
 
 # -- the region ---------------------------------------------------------------------------------
-def reference_period(members: Sequence[Member], reference_month: str = "", today: dt.date | None = None) -> pd.Period:
+def reference_period(
+    members: Sequence[Member], reference_month: str = "", today: dt.date | None = None
+) -> pd.Period:
     """The month taken as "now": given, else today's month, kept within the first case's horizon."""
     from model.case import load_case
 
@@ -353,7 +396,9 @@ def reference_period(members: Sequence[Member], reference_month: str = "", today
         try:
             return pd.Period(reference_month, freq="M")
         except Exception:  # noqa: BLE001 - pandas raises several types
-            raise InputError(f"reference_month: {reference_month!r} is not a month YYYY-MM") from None
+            raise InputError(
+                f"reference_month: {reference_month!r} is not a month YYYY-MM"
+            ) from None
     today = today or dt.date.today()
     periods = load_case(members[0].case, members[0].scenario).periods
     now = pd.Period(today, freq="M")
@@ -404,8 +449,11 @@ def region_overview(
         if m.status == "ok"
     ]
     missing = pd.DataFrame(
-        [{"label": m.label, "status": m.status, "message": m.message, "folder": m.folder}
-         for m in members if m.status != "ok"],
+        [
+            {"label": m.label, "status": m.status, "message": m.message, "folder": m.folder}
+            for m in members
+            if m.status != "ok"
+        ],
         columns=["label", "status", "message", "folder"],
     )
     if not ran:
@@ -432,4 +480,15 @@ def _region_total(table: pd.DataFrame) -> pd.Series:
     total["shortfall_probability_share"] = np.nan  # not additive: see RegionOverview.at_risk
     total["realisation_share"] = total["housed_persons"] / max(total["taakstelling_persons"], 1e-9)
     total["population_share_of_region"] = 1.0
+    halves = set(table["realised_half_year"]) if "realised_half_year" in table else {""}
+    total = total.astype(object)  # numbers and the half-year's label
+    if len(halves) == 1 and "" not in halves:  # realised figures add up only for the same half-year
+        total["realised_half_year"] = halves.pop()
+        total["realised_share"] = total["realised_housed_persons"] / max(
+            total["realised_taakstelling_persons"], 1e-9
+        )
+    else:
+        for key in ("realised_taakstelling_persons", "realised_housed_persons", "realised_share"):
+            total[key] = np.nan
+        total["realised_half_year"] = ""
     return total

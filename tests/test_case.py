@@ -87,3 +87,19 @@ def test_unknown_scenario_is_an_input_error(demo_case_path):
 def test_committed_schema_is_in_sync():
     committed = (ROOT / "data" / "cases" / "case.schema.json").read_text(encoding="utf-8")
     assert committed == schema_text(), "run `onderdak schema --out data/cases/case.schema.json`"
+
+
+def test_realised_half_years_must_be_in_order(tmp_path, demo_case_path):
+    data = _demo_dict(demo_case_path)
+    data["status_holders"]["realised"] = [
+        {"half_year": "2025-II", "taakstelling_persons": 48, "housed_persons": 45},
+        {"half_year": "2025-I", "taakstelling_persons": 52, "housed_persons": 49},
+    ]
+    with pytest.raises(InputError) as err:
+        load_case(_write(tmp_path, data))
+    assert "status_holders.realised" in str(err.value) and "oldest first" in str(err.value)
+    data["status_holders"]["realised"] = [
+        {"half_year": "2025-3", "taakstelling_persons": 1, "housed_persons": 1}
+    ]
+    with pytest.raises(InputError, match="half_year"):
+        load_case(_write(tmp_path, data))

@@ -36,8 +36,16 @@ A2,AZC {name},existing,coa_location,asylum,{azc},2024-01-01,3,2
 """
 
 
-def write_case(folder: Path, name: str, population: int, places: int = 50, azc: int = 0,
-               backlog: float = 0.0, supply: float = 1.0, code: int = 1) -> Path:
+def write_case(
+    folder: Path,
+    name: str,
+    population: int,
+    places: int = 50,
+    azc: int = 0,
+    backlog: float = 0.0,
+    supply: float = 1.0,
+    code: int = 1,
+) -> Path:
     """A small fictional municipality (40 paths) with a two-location register."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "locations.csv").write_text(
@@ -45,8 +53,14 @@ def write_case(folder: Path, name: str, population: int, places: int = 50, azc: 
     )
     path = folder / "case.yaml"
     path.write_text(
-        CASE_YAML.format(name=name, title=name.title(), code=code, population=population,
-                         backlog=backlog, supply=supply),
+        CASE_YAML.format(
+            name=name,
+            title=name.title(),
+            code=code,
+            population=population,
+            backlog=backlog,
+            supply=supply,
+        ),
         encoding="utf-8",
     )
     return path
@@ -85,7 +99,11 @@ def test_need_scales_with_population_and_the_region_sums(twins):
     m = twins.municipalities.set_index("label")
     small, big = m.loc["klein"], m.loc["groot"]
     # same seed, same national paths: each stream is the population share of the same national need
-    for col in ("ukraine_need_places_p50", "asylum_spreidingswet_places_p50", "taakstelling_persons"):
+    for col in (
+        "ukraine_need_places_p50",
+        "asylum_spreidingswet_places_p50",
+        "taakstelling_persons",
+    ):
         assert big[col] == pytest.approx(3 * small[col], rel=1e-9), col
     assert m["population_share_of_region"].tolist() == pytest.approx([0.25, 0.75])
     total = twins.total
@@ -94,7 +112,9 @@ def test_need_scales_with_population_and_the_region_sums(twins):
     assert m["region_share_places"].sum() == pytest.approx(total["reception_need_places_p50"])
     assert small["region_share_places"] == pytest.approx(0.25 * total["reception_need_places_p50"])
     assert total["reception_capacity_places"] == pytest.approx(10 + 400 + 300)
-    assert small["reception_surplus_places"] == pytest.approx(10 - small["reception_need_places_p50"])
+    assert small["reception_surplus_places"] == pytest.approx(
+        10 - small["reception_need_places_p50"]
+    )
 
 
 def test_shortfall_risk_and_taakstelling_progress(twins):
@@ -129,8 +149,15 @@ def test_members_from_a_batch_summary(tmp_path):
     run = tmp_path / "reports" / "run1"
     run.mkdir(parents=True)
     (run / "manifest.json").write_text(
-        json.dumps({"case": str(case), "scenario": None, "seed": 11, "notebook": "scenarios",
-                    "parameters": {"paths": 30}}),
+        json.dumps(
+            {
+                "case": str(case),
+                "scenario": None,
+                "seed": 11,
+                "notebook": "scenarios",
+                "parameters": {"paths": 30},
+            }
+        ),
         encoding="utf-8",
     )
     summary = tmp_path / "summary.csv"
@@ -197,10 +224,16 @@ def test_region_notebook_runs_on_a_region_file_in_english(tmp_path):
     a = write_case(tmp_path / "a", "noord", 12_000, code=1)
     write_case(tmp_path / "b", "zuid", 24_000, places=200, azc=120, code=2)
     path = write_region(tmp_path, ["a/case.yaml", "b/case.yaml"])
-    params = {"region": str(path), "language": "en", "year": 2027, "half_year": "2026-II",
-              "reference_month": "2026-11"}
-    result = run_report(a, "region", params, out=tmp_path / "out", formats=("html", "xlsx"),
-                        from_text=False)
+    params = {
+        "region": str(path),
+        "language": "en",
+        "year": 2027,
+        "half_year": "2026-II",
+        "reference_month": "2026-11",
+    }
+    result = run_report(
+        a, "region", params, out=tmp_path / "out", formats=("html", "xlsx"), from_text=False
+    )
     html = (result.folder / "region.html").read_text(encoding="utf-8")
     assert "Traceback" not in html and "Regional overview" in html
     assert "Region" in html and "Noord" in html and "Zuid" in html
@@ -224,4 +257,59 @@ def test_overview_row_from_an_analysed_portfolio_matches(tmp_path):
     row = region.overview_row(case, need, 2027, "2026-II", committed, label="a")
     assert row.keys() == fresh.keys()
     for key, value in fresh.items():
-        assert row[key] == (pytest.approx(value, nan_ok=True) if isinstance(value, float) else value)
+        assert row[key] == (
+            pytest.approx(value, nan_ok=True) if isinstance(value, float) else value
+        )
+
+
+# -- realised taakstelling from the case file ---------------------------------------------------
+def test_latest_realised_half_year_is_reported_and_added_only_when_comparable():
+    from model.case import load_case
+
+    demo = load_case(Path(__file__).resolve().parents[1] / "data" / "cases" / "demo" / "case.yaml")
+    got = region._realised(demo)  # the demo reports 2025-I and 2025-II; the latest counts
+    assert got["realised_half_year"] == "2025-II"
+    assert (got["realised_taakstelling_persons"], got["realised_housed_persons"]) == (48.0, 45.0)
+    assert got["realised_share"] == pytest.approx(45 / 48)
+    none = region._realised(
+        demo.model_copy(
+            update={"status_holders": demo.status_holders.model_copy(update={"realised": []})}
+        )
+    )
+    assert none["realised_half_year"] == "" and np.isnan(none["realised_share"])
+
+    def table(halves):
+        return pd.DataFrame(
+            {
+                "paths": 10,
+                "housed_persons": [5.0, 10.0],
+                "taakstelling_persons": [10.0, 10.0],
+                "shortfall_probability_share": 0.5,
+                "population_persons": [1, 3],
+                "realised_half_year": halves,
+                "realised_taakstelling_persons": [20.0, 30.0],
+                "realised_housed_persons": [10.0, 30.0],
+                "realised_share": [0.5, 1.0],
+            }
+        )
+
+    same = region._region_total(table(["2025-II", "2025-II"]))
+    assert same["realised_half_year"] == "2025-II" and same["realised_share"] == pytest.approx(
+        40 / 50
+    )
+    mixed = region._region_total(table(["2025-I", "2025-II"]))
+    assert mixed["realised_half_year"] == "" and np.isnan(mixed["realised_housed_persons"])
+    assert (
+        rep._realised_text(
+            pd.Series(
+                {
+                    "realised_half_year": "2025-II",
+                    "realised_housed_persons": 45.0,
+                    "realised_taakstelling_persons": 48.0,
+                    "realised_share": 45 / 48,
+                }
+            ),
+            "nl",
+        )
+        == "2025-II: 45 van 48 (94%)"
+    )

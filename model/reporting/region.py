@@ -35,6 +35,7 @@ WORDS = {
         "risk": "Kans op tekort",
         "task": "Taakstelling",
         "housed": "Gehuisvest (model)",
+        "realised": "Laatst gerealiseerd",
         "realisation": "Realisatie",
         "backlog_start": "Achterstand begin",
         "backlog_end": "Achterstand eind",
@@ -70,6 +71,7 @@ WORDS = {
         "risk": "Shortfall probability",
         "task": "Housing target",
         "housed": "Housed (model)",
+        "realised": "Last realised",
         "realisation": "Realised",
         "backlog_start": "Backlog at start",
         "backlog_end": "Backlog at end",
@@ -112,7 +114,11 @@ def _month(period: str, language: str) -> str:
 def heading(key: str, ov: RegionOverview, language: str = "nl") -> str:
     """A section heading (Markdown ``##``) in the report language, with the year or half-year."""
     w = _w(language)
-    suffix = {"h_need": f" in {ov.year}", "h_places": f" in {ov.year}", "h_taak": f" {ov.half_year}"}
+    suffix = {
+        "h_need": f" in {ov.year}",
+        "h_places": f" in {ov.year}",
+        "h_taak": f" {ov.half_year}",
+    }
     return f"## {w[key]}{suffix.get(key, '')}"
 
 
@@ -167,7 +173,9 @@ def headline(ov: RegionOverview, language: str = "nl") -> tuple[str, dict[str, s
     need, cap = _n(t["reception_need_places_p50"]), _n(t["reception_capacity_places"])
     band = f"{_n(t['reception_need_places_p10'])}–{_n(t['reception_need_places_p90'])}"
     if language == "en":
-        text = f"In {ov.year} {ov.name} is expected to need {need} reception places (80% band {band})"
+        text = (
+            f"In {ov.year} {ov.name} is expected to need {need} reception places (80% band {band})"
+        )
         text += (
             f" and has {cap} available; {k} of {n} municipalities run a probability above "
             f"{RISK_SHARE:.0%} of a shortfall."
@@ -308,13 +316,14 @@ def short_name(name: str) -> str:
     """A municipality's name without the word 'Gemeente' (tables and figures say it in the header)."""
     for prefix in ("Gemeente ", "gemeente ", "Municipality of "):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name
 
 
 def _names(frame: pd.DataFrame, language: str) -> list[str]:
     return [
-        short_name(n) if isinstance(n, str) else _w(language)["total"] for n in frame["municipality"]
+        short_name(n) if isinstance(n, str) else _w(language)["total"]
+        for n in frame["municipality"]
     ]
 
 
@@ -381,10 +390,23 @@ def taakstelling_table(
             w["realisation"]: (100 * f["realisation_share"].astype(float)).round(),
             w["backlog_start"]: f["backlog_start_persons"].astype(float).round(),
             w["backlog_end"]: f["backlog_end_persons"].astype(float).round(),
+            w["realised"]: [_realised_text(r, language) for r in f.itertuples()],
         }
     )
-    units = {c: w["persons"] for c in table.columns[1:]} | {w["realisation"]: "%"}
+    units = {c: w["persons"] for c in table.columns[1:-1]} | {w["realisation"]: "%"}
     return table, units
+
+
+def _realised_text(row, language: str) -> str:
+    """'2025-II: 24 van 30 (80%)' from the case's realised figures, or '–' when it has none."""
+    half = getattr(row, "realised_half_year", "") or ""
+    if not isinstance(half, str) or not half:
+        return "–"
+    of = "of" if language == "en" else "van"
+    return (
+        f"{half}: {_n(row.realised_housed_persons)} {of} {_n(row.realised_taakstelling_persons)} "
+        f"({_pct(row.realised_share)})"
+    )
 
 
 def tidy_table(ov: RegionOverview) -> pd.DataFrame:
@@ -408,14 +430,45 @@ def places_figure(ov: RegionOverview, language: str = "nl") -> Figure:
         1, 2, figsize=(10, 1.8 + 0.7 * len(m)), sharey=True, gridspec_kw={"width_ratios": [3, 1]}
     )
     lo, hi = m["reception_need_places_p10"], m["reception_need_places_p90"]
-    ax.barh(y, hi - lo, left=lo, height=0.45, color=STREAM_COLOURS["ukraine"], alpha=0.3,
-            label=w["need_band"])
-    ax.scatter(m["reception_need_places_p50"], y, marker="|", s=500, color=STREAM_COLOURS["ukraine"],
-               linewidths=2.5, label=w["need_median"], zorder=3)
-    ax.scatter(m["reception_capacity_places"], y, marker="D", s=55, color=STATUS_COLOURS["existing"],
-               label=w["capacity"], zorder=4)
-    ax.scatter(m["region_share_places"], y, marker="o", s=60, facecolors="none",
-               edgecolors=NEUTRAL, linewidths=1.5, label=w["share_marker"], zorder=4)
+    ax.barh(
+        y,
+        hi - lo,
+        left=lo,
+        height=0.45,
+        color=STREAM_COLOURS["ukraine"],
+        alpha=0.3,
+        label=w["need_band"],
+    )
+    ax.scatter(
+        m["reception_need_places_p50"],
+        y,
+        marker="|",
+        s=500,
+        color=STREAM_COLOURS["ukraine"],
+        linewidths=2.5,
+        label=w["need_median"],
+        zorder=3,
+    )
+    ax.scatter(
+        m["reception_capacity_places"],
+        y,
+        marker="D",
+        s=55,
+        color=STATUS_COLOURS["existing"],
+        label=w["capacity"],
+        zorder=4,
+    )
+    ax.scatter(
+        m["region_share_places"],
+        y,
+        marker="o",
+        s=60,
+        facecolors="none",
+        edgecolors=NEUTRAL,
+        linewidths=1.5,
+        label=w["share_marker"],
+        zorder=4,
+    )
     ax.set_yticks(y, [short_name(n) for n in m["municipality"]])
     ax.set_xlim(left=0)
     ax.xaxis.set_major_formatter(FuncFormatter(thousands))
@@ -431,8 +484,15 @@ def places_figure(ov: RegionOverview, language: str = "nl") -> Figure:
     axr.grid(axis="y", visible=False)
     for yi, r in zip(y, risk, strict=True):
         inside = r > 0.75
-        axr.text(r - 0.03 if inside else r + 0.03, yi, _pct(r), va="center", fontsize=9,
-                 ha="right" if inside else "left", color="white" if inside else "black")
+        axr.text(
+            r - 0.03 if inside else r + 0.03,
+            yi,
+            _pct(r),
+            va="center",
+            fontsize=9,
+            ha="right" if inside else "left",
+            color="white" if inside else "black",
+        )
     handles, labels = ax.get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8)
     fig.tight_layout(rect=(0, 0.16 if len(m) < 4 else 0.12, 1, 1))
@@ -448,12 +508,30 @@ def taakstelling_figure(ov: RegionOverview, language: str = "nl") -> Figure:
     x = np.arange(len(m))
     fig, ax = plt.subplots(figsize=(10, 4.0))
     colour = STREAM_COLOURS["status_holders"]
-    ax.bar(x - 0.2, m["taakstelling_persons"], width=0.38, color=colour,
-           label=w["task_bar"].format(half=ov.half_year))
-    ax.bar(x + 0.2, m["housed_persons"], width=0.38, color=colour, alpha=0.45,
-           label=w["housed_bar"].format(half=ov.half_year))
-    ax.scatter(x, m["backlog_end_persons"], color=ACCENT, marker="o", s=45, zorder=3,
-               label=w["backlog_marker"].format(half=ov.half_year))
+    ax.bar(
+        x - 0.2,
+        m["taakstelling_persons"],
+        width=0.38,
+        color=colour,
+        label=w["task_bar"].format(half=ov.half_year),
+    )
+    ax.bar(
+        x + 0.2,
+        m["housed_persons"],
+        width=0.38,
+        color=colour,
+        alpha=0.45,
+        label=w["housed_bar"].format(half=ov.half_year),
+    )
+    ax.scatter(
+        x,
+        m["backlog_end_persons"],
+        color=ACCENT,
+        marker="o",
+        s=45,
+        zorder=3,
+        label=w["backlog_marker"].format(half=ov.half_year),
+    )
     for xi, housed, share in zip(x, m["housed_persons"], m["realisation_share"], strict=True):
         ax.text(xi + 0.2, housed, _pct(share), ha="center", va="bottom", fontsize=9)
     ax.axhline(0, color=NEUTRAL, lw=0.8)
