@@ -291,7 +291,8 @@ def method(ov: RegionOverview, language: str = "nl") -> str:
             "locations open to GOO or asylum, each counted once. The share of regional need divides the "
             "region's need by inhabitants. The shortfall probability is the share of paths with a "
             f"shortfall in some month of {ov.year}. Housed persons are a model result (the regular "
-            "allocation in the case file), not realised figures."
+            "allocation in the case file); the last column of the taakstelling table gives the latest "
+            "realised half-year as the municipality reported it (status_holders.realised in its case file)."
         )
     return (
         f"De behoefte is per gesimuleerd pad het gemiddelde over de maanden van {ov.year}; de tabellen "
@@ -300,7 +301,8 @@ def method(ov: RegionOverview, language: str = "nl") -> str:
         "geplande locaties voor GOO of asiel, elk één keer geteld. Het aandeel in de regionale behoefte "
         "verdeelt de behoefte van de regio naar inwonertal. De kans op een tekort is het aandeel paden "
         f"met in enige maand van {ov.year} een tekort. Gehuisvest is een modeluitkomst (de reguliere "
-        "toewijzing uit het casusbestand), geen gerealiseerd cijfer."
+        "toewijzing uit het casusbestand); de laatste kolom van de taakstellingstabel geeft het laatst "
+        "gerealiseerde halfjaar zoals de gemeente dat opgaf (status_holders.realised in het casusbestand)."
     )
 
 
