@@ -246,6 +246,11 @@ def test_unreachable_reliability_raises_or_falls_back_with_a_note():
     )
     assert result.summary["reliability_share"] < 1.0
     assert result.notes[0].startswith("De gevraagde betrouwbaarheid van 100%")
+    # the note also says what the plan reaches on every path (the full-ensemble measure)
+    achieved = result.summary["achieved_reliability_share"]
+    assert achieved == pytest.approx(1.0 - result.full.shortfall_probability_share)
+    assert f"{achieved:.0%} zonder tekort" in result.notes[0]
+    assert ("haalt daarmee" in result.notes[0]) == (achieved >= 1.0)
 
 
 def test_cli_writes_the_three_tables_and_refuses_bad_input(tmp_path, demo_case_path, capsys):

@@ -54,7 +54,9 @@ def prepare_advice(
     from model.plan_case import optimise_case
 
     case_path = resolve_case_path(case_path)
-    results = run_case(case_path, paths=paths, seed=seed, money=False)  # money: for `scenario` below
+    results = run_case(
+        case_path, paths=paths, seed=seed, money=False
+    )  # money: for `scenario` below
     run = results.runs[scenario]
     portfolio = analyse_portfolio(run.case, run.need, results.register)
     bc = None
@@ -124,6 +126,7 @@ def plan_facts(advice: Advice) -> dict[str, Any]:
         "places": float(opened["places"].sum()),
         "first_decision": min(decide) if decide else "",
         "reliability": float(advice.plan.summary["reliability_share"]),
+        "achieved": float(advice.plan.summary["achieved_reliability_share"]),
         "requested": float(advice.plan.summary["requested_reliability_share"]),
     }
 
@@ -213,10 +216,11 @@ def _plan_decision(advice: Advice, language: str) -> str:
             )
             + "."
         )
-        if f["reliability"] < f["requested"] - 1e-9:
+        if f["achieved"] < f["requested"] - 1e-9:
             text += (
                 f" The reliability asked ({_pct(f['requested'])}) cannot be reached with these locations "
-                f"(at most {_pct(f['reliability'])}); to instruct the search for further candidates."
+                f"(the plan stays without shortfall in {_pct(f['achieved'])} of the paths); to instruct the "
+                "search for further candidates."
             )
         return text
     text = (
@@ -231,10 +235,11 @@ def _plan_decision(advice: Advice, language: str) -> str:
         )
         + "."
     )
-    if f["reliability"] < f["requested"] - 1e-9:
+    if f["achieved"] < f["requested"] - 1e-9:
         text += (
             f" De gevraagde betrouwbaarheid ({_pct(f['requested'])}) is met deze locaties niet haalbaar "
-            f"(ten hoogste {_pct(f['reliability'])}); opdracht te geven aanvullende locaties te zoeken."
+            f"(het plan blijft in {_pct(f['achieved'])} van de paden zonder tekort); opdracht te geven "
+            "aanvullende locaties te zoeken."
         )
     return text
 
@@ -356,9 +361,9 @@ def speaker_notes(advice: Advice, key: str, language: str = "nl") -> str:
         f = plan_facts(advice)
         opened = ", ".join(f"{r.location_id} {r.quarter}" for r in f["opened"].itertuples())
         text = (
-            f"The plan opens {opened}; investment {euro(f['capex_eur'])}; reliability {_pct(f['reliability'])}."
+            f"The plan opens {opened}; investment {euro(f['capex_eur'])}; no shortfall in {_pct(f['achieved'])} of the paths."
             if en
-            else f"Het plan opent {opened}; investering {euro(f['capex_eur'])}; betrouwbaarheid {_pct(f['reliability'])}."
+            else f"Het plan opent {opened}; investering {euro(f['capex_eur'])}; zonder tekort in {_pct(f['achieved'])} van de paden."
         )
         return text + (
             " " + tradeoff_sentence(advice.plan, language) if key == "plan_tradeoff" else ""
