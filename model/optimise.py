@@ -537,6 +537,7 @@ def optimise(
     settings: OptimiseSettings,
     reliability: float | None = None,
     budget_eur: float | None = ...,  # type: ignore[assignment]
+    explain: bool = True,
 ) -> Plan:
     """The plan of least expected cost that meets need at the reliability asked.
 
@@ -550,6 +551,9 @@ def optimise(
         Share (0–1) of weighted scenarios (or scenario-months) without shortfall.
     budget_eur : float or None, optional
         Capex budget in euros; None: no budget. Default: the settings' budget.
+    explain : bool
+        On infeasibility, name the binding constraint (one more solve per active constraint group);
+        False raises at once with the solver's verdict (a caller that falls back does not need it).
 
     Raises
     ------
@@ -562,6 +566,10 @@ def optimise(
     built = _build(portfolio, scenarios, settings, rel, budget)
     res = _solve(built, settings)
     if res.x is None:
+        if not explain:
+            raise InfeasibleError(
+                f"no plan meets need at reliability {rel:.0%} (solver status {res.status})"
+            )
         from model.optimise_diagnosis import explain_infeasible
 
         raise InfeasibleError(

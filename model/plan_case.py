@@ -111,20 +111,27 @@ def optimise_case(
         income,
     )
     requested = rel
+    fell_back = ""
     try:
-        plan = optimise(portfolio, scenarios, settings, rel, budget)
-    except InfeasibleError as exc:
+        # a caller that falls back learns what binds from the reachable reliability, not a diagnosis
+        plan = optimise(portfolio, scenarios, settings, rel, budget, explain=not fallback)
+    except InfeasibleError:
+        if not fallback:
+            raise
         from model.optimise_diagnosis import max_reliability_share
 
-        best = max_reliability_share(portfolio, scenarios, settings, budget) if fallback else None
-        if best is None or best >= rel:
-            raise
-        rel = float(np.floor(round(best * 100.0, 6)) / 100.0)
-        settings = replace_settings(settings, rel, budget)
-        plan = optimise(portfolio, scenarios, settings, rel, budget)
-        fell_back = str(exc)
-    else:
-        fell_back = ""
+        best = max_reliability_share(portfolio, scenarios, settings, budget)
+        if best is None or best >= rel:  # not the reliability that binds: the diagnosis names it
+            plan = optimise(portfolio, scenarios, settings, rel, budget)
+        else:
+            fell_back = (
+                f"no plan meets need at reliability {requested:.0%} under the constraints given; the "
+                f"binding constraint is reliability {requested:.0%} ({settings.reliability_measure}): "
+                f"at most {best:.0%} is reachable"
+            )
+            rel = float(np.floor(round(best * 100.0, 6)) / 100.0)
+            settings = replace_settings(settings, rel, budget)
+            plan = optimise(portfolio, scenarios, settings, rel, budget)
     full = evaluate(plan, need_q.places)
     achieved = 1.0 - full.shortfall_probability_share
     if fell_back:
@@ -143,7 +150,7 @@ def optimise_case(
     lv = list(settings.reliability_levels if levels is None else levels)
     if rel < requested and lv:  # fell back: show the levels that can be reached (one solve each)
         below = {x for x in lv if x <= rel}
-        lv = sorted(below | {rel} | ({round(rel / 2, 2)} if len(below) < 2 else set()))
+        lv = sorted(below | {rel} | ({round(rel / 2, 2)} if not below else set()))
     tradeoff, _ = (
         tradeoff_table(portfolio, scenarios, need_q.places, settings, lv, budget, {rel: plan})
         if lv

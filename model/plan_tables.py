@@ -190,7 +190,9 @@ def tradeoff_table(
     for level in sorted(set(levels) | set(plans)):
         row: dict[str, Any] = {"reliability_share": level}
         try:
-            plan = plans.get(level) or optimise(portfolio, scenarios, settings, level, budget_eur)
+            plan = plans.get(level) or optimise(
+                portfolio, scenarios, settings, level, budget_eur, explain=False
+            )
         except InfeasibleError as exc:
             rows.append({**row, "feasible": False, "note": str(exc)})
             continue

@@ -208,6 +208,10 @@ ARTEFACTS: dict[str, dict[str, dict[str, str]]] = {
         "nl": {"title": "Tekortrisico per doelgroep en portefeuille"},
         "en": {"title": "Shortfall risk per target group and portfolio"},
     },
+    "plan_table": {
+        "nl": {"title": "Plan: elke locatie met actie, kosten en reden"},
+        "en": {"title": "Plan: every location with action, cost and reason"},
+    },
     "plan_tradeoff_table": {
         "nl": {"title": "Kosten en risico per betrouwbaarheid"},
         "en": {"title": "Cost and risk per reliability level"},

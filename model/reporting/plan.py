@@ -227,10 +227,18 @@ def regret_figure(result: OptimiseResult, language: str = "nl") -> Figure:
     return fig
 
 
-def decisions_display(result: OptimiseResult, language: str = "nl") -> pd.DataFrame:
-    """The decision table for the report: used locations first, columns in the report language."""
+def decisions_display(
+    result: OptimiseResult, language: str = "nl", brief: bool = False
+) -> pd.DataFrame:
+    """The decision table for the report: used locations first, columns in the report language.
+
+    ``brief``: only the locations the plan uses, without cost and reasons (the advice; the plan
+    report has the whole table).
+    """
     w = _w(language)
     t = result.tables["plan"].copy()
+    if brief:
+        t = t[t["action"] != "reject"]
     t["action"] = t["action"].map(lambda a: w.get(a, a))
     nl = language != "en"
     columns = {
@@ -244,6 +252,9 @@ def decisions_display(result: OptimiseResult, language: str = "nl") -> pd.DataFr
         "cost_pv_eur": "kosten (€, contante waarde)" if nl else "cost (€, present value)",
         "why": "waarom" if nl else "why",
     }
+    if brief:
+        columns.pop("cost_pv_eur")
+        columns.pop("why")
     return t[list(columns)].rename(columns=columns)
 
 
