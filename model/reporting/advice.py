@@ -113,6 +113,32 @@ def _with_plan(advice: Advice, stream: str) -> tuple[float, str]:
     return _risk(advice, "with_candidates")[1], "candidates"
 
 
+def _stream_word(stream: str, language: str) -> str:
+    """The stream's name inside a sentence: 'asielzoekers', but 'Oekraïners' keeps its capital."""
+    name = label(stream, language).split(" (")[0]
+    return name if stream == "ukraine" else name.lower()
+
+
+def _other_risk(advice: Advice, stream: str, p_with: float, language: str) -> str:
+    """', the largest remaining chance is X% (Ukrainians)' when another stream stays riskier under the plan."""
+    if advice.plan is None:
+        return ""
+    from model.plan_case import plan_risk_by_stream
+
+    risk = plan_risk_by_stream(advice.plan, advice.results.runs[advice.scenario].need)
+    other, (p_other, _) = max(risk.items(), key=lambda kv: kv[1][0])
+    if other == stream or p_other <= p_with + 0.005:
+        return ""
+    name = _stream_word(other, language)
+    if language == "en":
+        return (
+            f" (the largest remaining monthly chance of a shortfall is {_pct(p_other)}, for {name})"
+        )
+    return (
+        f" (de grootste resterende kans op een tekort in een maand is {_pct(p_other)}, bij {name})"
+    )
+
+
 def plan_facts(advice: Advice) -> dict[str, Any]:
     """What the plan asks: locations opened and given up, investment, first decision date."""
     t = advice.plan.tables["plan"]
@@ -140,7 +166,7 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
     money = horizon_money(advice.portfolio)
     name = advice.case.municipality.name
     years = f"{advice.portfolio.need.periods[0].year}–{advice.portfolio.need.periods[-1].year}"
-    stream_name = label(stream, language).split(" (")[0].lower()
+    stream_name = _stream_word(stream, language)
     net = f"{euro(money['net_cost_p50'] / 1e6, 1)}"
     if language == "en":
         if basis == "plan":
@@ -148,6 +174,7 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
             remedy = (
                 f"; the recommended plan opens {len(f['opened'])} location(s) ({_n(f['places'])} places, "
                 f"investment {euro(f['capex_eur'] / 1e6, 1)} million) and brings it down to {_pct(p_with)}"
+                + _other_risk(advice, stream, p_with, "en")
             )
         else:
             remedy = f"; with the candidate locations it falls to {_pct(p_with)}"
@@ -170,6 +197,7 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
             remedy = (
                 f"; het aanbevolen plan opent {len(f['opened'])} locatie(s) ({_n(f['places'])} plaatsen, "
                 f"investering {euro(f['capex_eur'] / 1e6, 1)} mln) en brengt die terug tot {_pct(p_with)}"
+                + _other_risk(advice, stream, p_with, "nl")
             )
         else:
             remedy = f"; met de kandidaat-locaties daalt die naar {_pct(p_with)}"
