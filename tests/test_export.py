@@ -134,6 +134,20 @@ def test_table_html_uses_dutch_numbers_and_units():
     assert "(EUR)</span>" in html and 'class="num"' in html
 
 
+def test_an_english_report_uses_english_separators():
+    from model.reporting.style import euro, thousands
+
+    frame = pd.DataFrame({"a": [1234567, 2], "b": [0.5, 12.25]})
+    collect.set_language("en")
+    try:
+        html = collect.table_html(frame, {"a": "EUR"})
+        assert "1,234,567" in html and "0.50" in html and "12.25" in html
+        assert euro(-10_300_000.0) == "−€10,300,000" and thousands(990) == "990"
+    finally:
+        collect.set_language("nl")
+    assert euro(-10_300_000.0) == "−€ 10.300.000" and "1.234.567" in collect.table_html(frame)
+
+
 def test_workbook_has_every_table_with_units_in_headers(recorded, tmp_path):
     path = write_workbook(read_artefacts(recorded), tmp_path / "tables.xlsx", META)
     wb = openpyxl.load_workbook(path)

@@ -11,7 +11,7 @@ import numpy as np
 from model.business_case import BusinessCase, load_business_case
 from model.portfolio import PortfolioAnalysis, analyse_portfolio
 from model.reporting.portfolio_text import horizon_money
-from model.reporting.style import euro, label, period_name
+from model.reporting.style import euro, label, period_name, thousands
 from model.results import Results, resolve_case_path, run_case
 
 
@@ -82,7 +82,7 @@ def prepare_advice(
 
 
 def _n(x: float) -> str:
-    return f"{x:,.0f}".replace(",", ".")
+    return thousands(x)
 
 
 def _pct(x: float) -> str:

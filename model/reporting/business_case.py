@@ -12,7 +12,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from model.business_case import BusinessCase
-from model.reporting.style import ACCENT, NEUTRAL
+from model.reporting.style import ACCENT, NEUTRAL, number
 
 MILLION = 1e6
 GROUPS = {
@@ -62,7 +62,7 @@ TORNADO_LABELS = {
 
 
 def _m(x: float, _pos: object = None) -> str:
-    return f"{x / MILLION:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return number(x / MILLION, 1)
 
 
 def eur_millions(x: float) -> str:

@@ -88,8 +88,11 @@ def set_output_dir(path: str | Path | None) -> None:
 
 
 def set_language(language: str | None) -> None:
-    """Caption words in ``"nl"`` (default) or ``"en"``."""
+    """Caption words and number separators in ``"nl"`` (default) or ``"en"``."""
+    from model.reporting.style import set_number_language
+
     _state["language"] = language
+    set_number_language(language)
 
 
 def output_dir() -> Path | None:

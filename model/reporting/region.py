@@ -99,7 +99,7 @@ def _w(language: str) -> dict[str, str]:
 
 
 def _n(x: float) -> str:
-    return "–" if pd.isna(x) else f"{x:,.0f}".replace(",", ".")
+    return "–" if pd.isna(x) else thousands(x)
 
 
 def _pct(x: float) -> str:

@@ -177,7 +177,7 @@ def scenario_table(results: Results) -> pd.DataFrame:
             for m in months:
                 col = v[:, labels.index(m)]
                 q10, q50, q90 = np.quantile(col, [0.1, 0.5, 0.9])
-                row[m] = f"{q50:,.0f} ({q10:,.0f}–{q90:,.0f})".replace(",", ".")
+                row[m] = f"{thousands(q50)} ({thousands(q10)}–{thousands(q90)})"
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -237,7 +237,7 @@ def backtest_figure(table: pd.DataFrame, mpp: pd.DataFrame, language: str = "nl"
 
 
 def _n(x: float) -> str:
-    return f"{x:,.0f}".replace(",", ".")
+    return thousands(x)
 
 
 def narrative(

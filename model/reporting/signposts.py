@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from model.reporting.style import thousands
 from model.results import Results
 
 
 def _n(x: float) -> str:
-    return f"{x:,.0f}".replace(",", ".")
+    return thousands(x)
 
 
 def signposts(results: Results, scenario: str, language: str = "nl") -> pd.DataFrame:

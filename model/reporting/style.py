@@ -113,15 +113,35 @@ def apply() -> None:
     )
 
 
+_NUMBERS = {"language": "nl"}
+
+
+def set_number_language(language: str | None) -> None:
+    """Separators of every number formatted below: Dutch (12.345,6; default) or English (12,345.6).
+
+    One report is in one language, so the kernel of a report run sets it once (through
+    :func:`model.reporting.collect.set_language`).
+    """
+    _NUMBERS["language"] = "en" if language == "en" else "nl"
+
+
+def number(x: float, decimals: int = 0) -> str:
+    """12.345,6 in Dutch, 12,345.6 in English (the language set by :func:`set_number_language`)."""
+    s = f"{x:,.{decimals}f}"
+    if _NUMBERS["language"] == "en":
+        return s
+    return s.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
 def thousands(x: float, _pos: object = None) -> str:
-    """Format a number Dutch style: 12.345 (dot for thousands)."""
-    return f"{x:,.0f}".replace(",", ".")
+    """A whole number with thousands separators: 12.345 (Dutch) or 12,345 (English)."""
+    return number(x, 0)
 
 
 def euro(x: float, decimals: int = 0) -> str:
-    """€ 1.234.567 (Dutch separators)."""
-    s = f"{abs(x):,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return ("−€ " if x < 0 else "€ ") + s
+    """€ 1.234.567 (Dutch) or €1,234,567 (English)."""
+    space = "" if _NUMBERS["language"] == "en" else " "
+    return ("−€" if x < 0 else "€") + space + number(abs(x), decimals)
 
 
 apply()

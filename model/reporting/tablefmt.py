@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from model.reporting.style import number
+
 
 def format_value(value: Any, decimals: int | None = None) -> str:
     """A cell value as report text: Dutch separators, ja/nee, blank for missing.
@@ -21,12 +23,11 @@ def format_value(value: Any, decimals: int | None = None) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+        return number(value, 0)
     if isinstance(value, float):
         if decimals is None:
             decimals = 0 if abs(value) >= 100 else (1 if abs(value) >= 10 else 2)
-        s = f"{value:,.{decimals}f}"
-        return s.replace(",", "_").replace(".", ",").replace("_", ".")
+        return number(value, decimals)
     return str(value)
 
 
