@@ -16,8 +16,11 @@ from model.errors import InfeasibleError
 from model.optimise import (
     Portfolio,
     Scenarios,
+    _build,
     _concave_segments,
     _expected_min_lines,
+    _plan_from,
+    _rens,
     evaluate,
     optimise,
     plan_from_decisions,
@@ -232,6 +235,25 @@ def test_levels_formulation_matches_brute_force_on_twenty_instances(measure):
             assert np.isinf(best), seed
             continue
         assert plan.objective_eur == pytest.approx(best, rel=1e-6, abs=1e-3), seed
+
+
+@pytest.mark.parametrize("measure", ["scenarios", "scenario_months"])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_rens_plan_is_feasible_and_no_better_than_the_optimum(seed, measure):
+    """The first plan (RENS) keeps every constraint; its cost is at least the brute-force best."""
+    p, s = _five(seed)
+    opts = OptimiseSettings(reliability_measure=measure, **EXACT)
+    best = _brute_force(p, s, 0.6, None, measure)
+    built = _build(p, s, opts, 0.6, None)
+    res = _rens(built, opts, 10.0)
+    if res is None:
+        return
+    plan = _plan_from(built, res.x, p, 0.6, measure)
+    ev = evaluate(plan, s.need_places, s.weights)
+    short = ev.shortfall_probability_share if measure == "scenarios" else ev.shortfall_month_share
+    assert short <= 0.4 + 1e-9
+    assert ev.expected_cost_eur >= best - 1e-3
+    assert res.fun / 1e-3 - built.offset_eur == pytest.approx(ev.expected_cost_eur, rel=1e-6)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
