@@ -289,44 +289,24 @@ def load_plan(
     )
 
 
-def monthly_shortfall(result: OptimiseResult, need: Need) -> pd.DataFrame:
-    """Per stream and month: the chance that need exceeds the plan's capacity (all paths).
+def plan_risk_by_stream(result: OptimiseResult, need: Need) -> dict[str, tuple[float, str]]:
+    """Per stream: the highest monthly shortfall chance under the plan and the first month above 10%.
 
-    The same measure as the portfolio analysis (``gap_summary``: share of paths short in a month),
-    so that "now" and "with the plan" can stand side by side. Months before the first quarter in
-    which a new location can open are left out (nothing can be done about them any more).
+    The measure of the portfolio analysis (:func:`model.gap.gap_summary`: the share of paths short
+    by at least half a place in a month), so that "now" and "with the plan" can stand side by side.
+    Months before the first quarter in which a new location can open are left out (nothing can be
+    done about them any more).
     """
+    from model.gap import SHORTFALL_THRESHOLD, first_risky_month
+
     q = result.need
     month_quarter = np.repeat(np.arange(len(q.quarters)), q.months_per_quarter)
     start = int(q.first_month[result.portfolio.reliability_from_quarter()])
-    rows = []
-    for s, stream in enumerate(q.streams):
-        capacity = result.plan.capacity_places[s, month_quarter]  # (months,)
-        places = need.streams[stream][:, : len(month_quarter)]
-        p = (places > capacity[None, :] + 1e-3).mean(
-            axis=0
-        )  # solver tolerance: a thousandth of a place
-        p[:start] = np.nan
-        rows.append(
-            pd.DataFrame(
-                {
-                    "stream": stream,
-                    "period": need.periods[: len(p)].astype(str),
-                    "shortfall_probability_share": p,
-                }
-            )
-        )
-    return pd.concat(rows, ignore_index=True)
-
-
-def plan_risk_by_stream(result: OptimiseResult, need: Need) -> dict[str, tuple[float, str]]:
-    """Per stream: the highest monthly shortfall chance under the plan and the first month above 10%."""
-    table = monthly_shortfall(result, need).dropna()
+    periods = need.periods[start : len(month_quarter)]
     out = {}
-    for stream, t in table.groupby("stream", sort=False):
-        over = t.loc[t["shortfall_probability_share"] > 0.10, "period"]
-        out[str(stream)] = (
-            float(t["shortfall_probability_share"].max()),
-            str(over.iloc[0]) if len(over) else "",
-        )
+    for s, stream in enumerate(q.streams):
+        capacity = result.plan.capacity_places[s, month_quarter[start:]]
+        short = need.streams[stream][:, start : len(month_quarter)] - capacity[None, :]
+        p = (short >= SHORTFALL_THRESHOLD).mean(axis=0)
+        out[stream] = (float(p.max()) if p.size else 0.0, first_risky_month(p, periods))
     return out
