@@ -96,11 +96,9 @@ def optimise_case(
     income: dict[str, np.ndarray] = {}
     notes: list[str] = []
     if "ukraine" in streams:
-        income["ukraine"], notes = ukraine_income_eur_per_place_month(need.periods, need_q)
-        if (language or case.language) != "en":
-            from model.finance import normbedrag_per_month
-
-            notes = list(normbedrag_per_month(need.periods).notes_nl)
+        income["ukraine"], notes = ukraine_income_eur_per_place_month(
+            need.periods, need_q, language or case.language
+        )
     portfolio = portfolio_from_register(
         table,
         need_q,
@@ -111,7 +109,7 @@ def optimise_case(
         income,
     )
     requested = rel
-    fell_back = ""
+    fell_back = False
     try:
         # a caller that falls back learns what binds from the reachable reliability, not a diagnosis
         plan = optimise(portfolio, scenarios, settings, rel, budget, explain=not fallback)
@@ -124,11 +122,7 @@ def optimise_case(
         if best is None or best >= rel:  # not the reliability that binds: the diagnosis names it
             plan = optimise(portfolio, scenarios, settings, rel, budget)
         else:
-            fell_back = (
-                f"no plan meets need at reliability {requested:.0%} under the constraints given; the "
-                f"binding constraint is reliability {requested:.0%} ({settings.reliability_measure}): "
-                f"at most {best:.0%} is reachable"
-            )
+            fell_back = True
             rel = float(np.floor(round(best * 100.0, 6)) / 100.0)
             settings = replace_settings(settings, rel, budget)
             plan = optimise(portfolio, scenarios, settings, rel, budget)
@@ -137,9 +131,7 @@ def optimise_case(
     if fell_back:
         notes.insert(
             0,
-            _fallback_note(
-                fell_back, requested, rel, achieved, need_q.paths, language or case.language
-            ),
+            _fallback_note(requested, rel, achieved, need_q.paths, language or case.language),
         )
     reduced = evaluate(plan, scenarios.need_places, scenarios.weights)
     decisions = decision_table(plan, scenarios, settings, language or case.language)
@@ -188,9 +180,7 @@ def optimise_case(
     )
 
 
-def _fallback_note(
-    reason: str, requested: float, rel: float, achieved: float, paths: int, language: str
-) -> str:
+def _fallback_note(requested: float, rel: float, achieved: float, paths: int, language: str) -> str:
     """Why the plan is made for a lower reliability, and what it reaches on every path.
 
     The constraint counts a representative scenario as covered only when the heaviest path it
@@ -199,8 +189,8 @@ def _fallback_note(
     """
     if language == "en":
         head = (
-            f"{reason}. The plan is computed for {rel:.0%} of the representative scenarios, the most "
-            f"that can be reached (each scenario counts with the heaviest path it stands for)"
+            f"The reliability asked ({requested:.0%}) cannot be reached on the representative scenarios "
+            f"(at most {rel:.0%}; each scenario counts with the heaviest path it stands for)"
         )
         tail = f"; on all {paths:,} paths it stays without shortfall in {achieved:.0%}, " + (
             "so the reliability asked is met."

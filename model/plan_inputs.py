@@ -39,16 +39,17 @@ def recourse_cost_eur_per_place_month(settings: OptimiseSettings) -> float:
 
 
 def ukraine_income_eur_per_place_month(
-    periods: pd.PeriodIndex, need_q: QuarterlyNeed
+    periods: pd.PeriodIndex, need_q: QuarterlyNeed, language: str = "en"
 ) -> tuple[np.ndarray, list[str]]:
-    """(Q,) the GOO normbedrag per occupied place-month, averaged over each quarter's months, and notes."""
+    """(Q,) the GOO normbedrag per occupied place-month, averaged over each quarter's months, and
+    the notes on assumed years (Dutch unless ``language`` is "en")."""
     from model.finance import normbedrag_per_month
 
     norm = normbedrag_per_month(periods)
     per_day = (
         np.add.reduceat(norm.eur_per_place_day, need_q.first_month) / need_q.months_per_quarter
     )
-    return per_day * DAYS_PER_MONTH, list(norm.notes)
+    return per_day * DAYS_PER_MONTH, list(norm.notes if language == "en" else norm.notes_nl)
 
 
 def _number(table: pd.DataFrame, column: str, default: float = 0.0) -> np.ndarray:

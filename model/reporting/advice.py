@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ class Advice:
     business_case: BusinessCase | None
     plan: Any = None  # model.plan_case.OptimiseResult
     plan_error: str = ""
+    plan_risk: dict[str, tuple[float, str]] = field(default_factory=dict)  # plan_risk_by_stream
 
     @property
     def case(self):
@@ -51,7 +52,7 @@ def prepare_advice(
     plan is possible at all (e.g. a budget too small), ``plan_error`` says why.
     """
     from model.errors import InfeasibleError
-    from model.plan_case import optimise_case
+    from model.plan_case import optimise_case, plan_risk_by_stream
 
     case_path = resolve_case_path(case_path)
     results = run_case(
@@ -76,13 +77,10 @@ def prepare_advice(
                 language=language,
                 fallback=True,
             )
+            advice.plan_risk = plan_risk_by_stream(advice.plan, run.need)
         except InfeasibleError as exc:
             advice.plan_error = str(exc)
     return advice
-
-
-def _n(x: float) -> str:
-    return thousands(x)
 
 
 def _pct(x: float) -> str:
@@ -104,12 +102,8 @@ def _risk(advice: Advice, portfolio: str = "committed") -> tuple[str, float, str
 def _with_plan(advice: Advice, stream: str) -> tuple[float, str]:
     """Highest monthly shortfall chance of ``stream`` with the plan (or, without a plan, with every
     candidate), and what that portfolio is called in the text."""
-    if advice.plan is not None:
-        from model.plan_case import plan_risk_by_stream
-
-        risk = plan_risk_by_stream(advice.plan, advice.results.runs[advice.scenario].need)
-        if stream in risk:
-            return risk[stream][0], "plan"
+    if stream in advice.plan_risk:
+        return advice.plan_risk[stream][0], "plan"
     return _risk(advice, "with_candidates")[1], "candidates"
 
 
@@ -121,12 +115,9 @@ def _stream_word(stream: str, language: str) -> str:
 
 def _other_risk(advice: Advice, stream: str, p_with: float, language: str) -> str:
     """', the largest remaining chance is X% (Ukrainians)' when another stream stays riskier under the plan."""
-    if advice.plan is None:
+    if not advice.plan_risk:
         return ""
-    from model.plan_case import plan_risk_by_stream
-
-    risk = plan_risk_by_stream(advice.plan, advice.results.runs[advice.scenario].need)
-    other, (p_other, _) = max(risk.items(), key=lambda kv: kv[1][0])
+    other, (p_other, _) = max(advice.plan_risk.items(), key=lambda kv: kv[1][0])
     if other == stream or p_other <= p_with + 0.005:
         return ""
     name = _stream_word(other, language)
@@ -172,14 +163,14 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
         if basis == "plan":
             f = plan_facts(advice)
             remedy = (
-                f"; the recommended plan opens {len(f['opened'])} location(s) ({_n(f['places'])} places, "
+                f"; the recommended plan opens {len(f['opened'])} location(s) ({thousands(f['places'])} places, "
                 f"investment {euro(f['capex_eur'] / 1e6, 1)} million) and brings it down to {_pct(p_with)}"
                 + _other_risk(advice, stream, p_with, "en")
             )
         else:
             remedy = f"; with the candidate locations it falls to {_pct(p_with)}"
         text = (
-            f"{name} needs about {_n(places_now)} reception places now. With the current and planned locations the "
+            f"{name} needs about {thousands(places_now)} reception places now. With the current and planned locations the "
             f"chance of a shortfall for {stream_name} reaches {_pct(p_short)}"
             + (f", first above 10% in {period_name(first, 'en')}" if first else "")
             + f"{remedy}. Net cost of the current portfolio {years}: {net} million (median)."
@@ -195,14 +186,14 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
         if basis == "plan":
             f = plan_facts(advice)
             remedy = (
-                f"; het aanbevolen plan opent {len(f['opened'])} locatie(s) ({_n(f['places'])} plaatsen, "
+                f"; het aanbevolen plan opent {len(f['opened'])} locatie(s) ({thousands(f['places'])} plaatsen, "
                 f"investering {euro(f['capex_eur'] / 1e6, 1)} mln) en brengt die terug tot {_pct(p_with)}"
                 + _other_risk(advice, stream, p_with, "nl")
             )
         else:
             remedy = f"; met de kandidaat-locaties daalt die naar {_pct(p_with)}"
         text = (
-            f"{name} heeft nu ongeveer {_n(places_now)} opvangplaatsen nodig. Met de huidige en geplande locaties loopt de "
+            f"{name} heeft nu ongeveer {thousands(places_now)} opvangplaatsen nodig. Met de huidige en geplande locaties loopt de "
             f"kans op een tekort voor {stream_name} op tot {_pct(p_short)}"
             + (f", voor het eerst boven 10% in {period_name(first, 'nl')}" if first else "")
             + f"{remedy}. Netto kosten huidige portefeuille {years}: {net} mln (mediaan)."
@@ -214,7 +205,7 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
         )
         unit = "mln"
     numbers = {
-        keys[0]: _n(places_now),
+        keys[0]: thousands(places_now),
         keys[1]: f"{_pct(p_short)} → {_pct(p_with)}",
         keys[2]: f"{net} {unit}",
     }
@@ -285,27 +276,27 @@ def decision_points(advice: Advice, language: str = "nl") -> list[str]:
     m = lambda x: euro(x / 1e6, 1)  # noqa: E731
     if en:
         items = [
-            f"To take note of the need: now {_n(s['ukraine']['start_p50'])} places for Ukrainians, "
-            f"{_n(s['asylum']['start_p50'])} asylum places (Spreidingswet) and by {end} "
-            f"{_n(s['status_holders']['end_p50'])} extra homes for status holders (median)."
+            f"To take note of the need: now {thousands(s['ukraine']['start_p50'])} places for Ukrainians, "
+            f"{thousands(s['asylum']['start_p50'])} asylum places (Spreidingswet) and by {end} "
+            f"{thousands(s['status_holders']['end_p50'])} extra homes for status holders (median)."
         ]
     else:
         items = [
-            f"Kennis te nemen van de behoefte: nu {_n(s['ukraine']['start_p50'])} plaatsen voor Oekraïners, "
-            f"{_n(s['asylum']['start_p50'])} asielplaatsen (Spreidingswet) en in {end} "
-            f"{_n(s['status_holders']['end_p50'])} extra woningen voor statushouders (mediaan)."
+            f"Kennis te nemen van de behoefte: nu {thousands(s['ukraine']['start_p50'])} plaatsen voor Oekraïners, "
+            f"{thousands(s['asylum']['start_p50'])} asielplaatsen (Spreidingswet) en in {end} "
+            f"{thousands(s['status_holders']['end_p50'])} extra woningen voor statushouders (mediaan)."
         ]
     if advice.plan is not None:
         items.append(_plan_decision(advice, language))
     elif en:
         items.append(
-            f"To prepare the {len(candidates)} candidate locations ({_n(candidates['capacity_places'].sum())} places), "
+            f"To prepare the {len(candidates)} candidate locations ({thousands(candidates['capacity_places'].sum())} places), "
             f"which bring the chance of a shortfall down from {_pct(p_short)} to {_pct(p_with)}."
         )
     else:
         items.append(
             f"In te stemmen met het voorbereiden van {len(candidates)} kandidaat-locaties "
-            f"({_n(candidates['capacity_places'].sum())} plaatsen), waarmee de kans op een tekort daalt van "
+            f"({thousands(candidates['capacity_places'].sum())} plaatsen), waarmee de kans op een tekort daalt van "
             f"{_pct(p_short)} naar {_pct(p_with)}."
         )
     bc = advice.business_case
@@ -360,8 +351,8 @@ def speaker_notes(advice: Advice, key: str, language: str = "nl") -> str:
             v = s[stream]
             name = label(stream, language).split(" (")[0]
             parts.append(
-                f"{name}: {'now' if en else 'nu'} {_n(v['start_p50'])}, {end} {_n(v['end_p50'])} "
-                f"({'80% band' if en else '80%-band'} {_n(v['end_p10'])}–{_n(v['end_p90'])})"
+                f"{name}: {'now' if en else 'nu'} {thousands(v['start_p50'])}, {end} {thousands(v['end_p50'])} "
+                f"({'80% band' if en else '80%-band'} {thousands(v['end_p10'])}–{thousands(v['end_p90'])})"
             )
         return "; ".join(parts) + "."
     if key in ("capacity_need", "shortfall_risk"):

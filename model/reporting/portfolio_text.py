@@ -31,10 +31,6 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def _month_nl(period: str, language: str) -> str:
-    return period_name(period, language) if period else ""
-
-
 def horizon_money(analysis: PortfolioAnalysis, portfolio: str = "committed") -> dict[str, float]:
     """Net cost, costs and income over the whole horizon: mean and 10/50/90% across paths (EUR)."""
     b = analysis.runs[portfolio].budget
@@ -63,9 +59,9 @@ def headline(analysis: PortfolioAnalysis, language: str = "nl") -> tuple[str, di
     else:
         stream, month = risky.index[0], risky.iloc[0]
         text = (
-            f"With the existing and planned locations the chance of a shortfall for {_short(stream, language)} exceeds 10% from {_month_nl(month, language)}."
+            f"With the existing and planned locations the chance of a shortfall for {_short(stream, language)} exceeds 10% from {period_name(month, language)}."
             if en
-            else f"Met de bestaande en geplande locaties is de kans op een tekort voor {_short(stream, language)} vanaf {_month_nl(month, language)} groter dan 10%."
+            else f"Met de bestaande en geplande locaties is de kans op een tekort voor {_short(stream, language)} vanaf {period_name(month, language)} groter dan 10%."
         )
     years = f"{analysis.need.periods[0].year}–{analysis.need.periods[-1].year}"
     text += (
@@ -108,7 +104,7 @@ def narrative(analysis: PortfolioAnalysis, language: str = "nl") -> str:
                 f"{thousands(cap0[0])} to {thousands(cap0[-1])}. "
             )
             text += (
-                f"The chance of a shortfall first exceeds 10% in {_month_nl(c['first_month_risk_over_10pct'], language)} "
+                f"The chance of a shortfall first exceeds 10% in {period_name(c['first_month_risk_over_10pct'], language)} "
                 f"(at most {_pct(c['max_shortfall_probability_share'])}); expected shortfall over the horizon "
                 f"{thousands(c['shortfall_unit_months_mean'])} {months}, "
                 f"{thousands(w['shortfall_unit_months_mean'])} with all candidates."
@@ -123,7 +119,7 @@ def narrative(analysis: PortfolioAnalysis, language: str = "nl") -> str:
                 f"gaat van {thousands(cap0[0])} naar {thousands(cap0[-1])}. "
             )
             text += (
-                f"De kans op een tekort is voor het eerst groter dan 10% in {_month_nl(c['first_month_risk_over_10pct'], language)} "
+                f"De kans op een tekort is voor het eerst groter dan 10% in {period_name(c['first_month_risk_over_10pct'], language)} "
                 f"(hoogstens {_pct(c['max_shortfall_probability_share'])}); het verwachte tekort over de hele periode is "
                 f"{thousands(c['shortfall_unit_months_mean'])} {months}, met alle kandidaten "
                 f"{thousands(w['shortfall_unit_months_mean'])}."

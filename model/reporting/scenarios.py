@@ -236,10 +236,6 @@ def backtest_figure(table: pd.DataFrame, mpp: pd.DataFrame, language: str = "nl"
     return fig
 
 
-def _n(x: float) -> str:
-    return thousands(x)
-
-
 def narrative(
     results: Results, scenario: str, backtest_scores: dict[str, float], language: str = "nl"
 ) -> str:
@@ -262,11 +258,11 @@ def narrative(
     if language == "en":
         return (
             f"In scenario **{label(scenario, 'en')}** ({results.summary['scenarios'][scenario]['national_scenario']}), "
-            f"{case.municipality.name} needs a median of **{_n(ua['start_p50'])} places** for Ukrainians now, "
-            f"{_n(ua['end_p50'])} by {end} (80% band {_n(ua['end_p10'])}–{_n(ua['end_p90'])}). "
-            f"The Spreidingswet share is **{_n(asy['start_p50'])} places**, rising to at most "
-            f"{_n(asy['max_p90'])} in the 90th percentile. Status holders need {_n(sh['end_p50'])} extra dwellings "
-            f"by {end} beyond regular allocation (80% band {_n(sh['end_p10'])}–{_n(sh['end_p90'])}).\n\n"
+            f"{case.municipality.name} needs a median of **{thousands(ua['start_p50'])} places** for Ukrainians now, "
+            f"{thousands(ua['end_p50'])} by {end} (80% band {thousands(ua['end_p10'])}–{thousands(ua['end_p90'])}). "
+            f"The Spreidingswet share is **{thousands(asy['start_p50'])} places**, rising to at most "
+            f"{thousands(asy['max_p90'])} in the 90th percentile. Status holders need {thousands(sh['end_p50'])} extra dwellings "
+            f"by {end} beyond regular allocation (80% band {thousands(sh['end_p10'])}–{thousands(sh['end_p90'])}).\n\n"
             f"Backtest: {inside} of {n} outcomes fell inside the 80% intervals ({cov80:.0f}%; with {n} years "
             f"consistent with {lo:.0f}–{hi:.0f}%){' — ' + verdict_en if verdict_en else ''}; skill against a naive "
             f"forecast is {skill:+.2f} (positive is better than naive)."
@@ -279,12 +275,12 @@ def narrative(
     return (
         f"In het scenario **{label(scenario)}** (landelijk scenario "
         f"*{label(results.summary['scenarios'][scenario]['national_scenario'])}*) heeft "
-        f"{case.municipality.name} nu naar verwachting **{_n(ua['start_p50'])} opvangplaatsen voor Oekraïners** nodig; "
-        f"in {end} zijn dat er {_n(ua['end_p50'])} (80%-band {_n(ua['end_p10'])}–{_n(ua['end_p90'])}). "
-        f"Het aandeel in de Spreidingswet is **{_n(asy['start_p50'])} asielplaatsen**; in een ongunstig verloop "
-        f"(90e percentiel) loopt dat op tot {_n(asy['max_p90'])}. "
-        f"Voor statushouders zijn in {end} bovenop de reguliere toewijzing **{_n(sh['end_p50'])} extra woningen** "
-        f"nodig (80%-band {_n(sh['end_p10'])}–{_n(sh['end_p90'])}).\n\n"
+        f"{case.municipality.name} nu naar verwachting **{thousands(ua['start_p50'])} opvangplaatsen voor Oekraïners** nodig; "
+        f"in {end} zijn dat er {thousands(ua['end_p50'])} (80%-band {thousands(ua['end_p10'])}–{thousands(ua['end_p90'])}). "
+        f"Het aandeel in de Spreidingswet is **{thousands(asy['start_p50'])} asielplaatsen**; in een ongunstig verloop "
+        f"(90e percentiel) loopt dat op tot {thousands(asy['max_p90'])}. "
+        f"Voor statushouders zijn in {end} bovenop de reguliere toewijzing **{thousands(sh['end_p50'])} extra woningen** "
+        f"nodig (80%-band {thousands(sh['end_p10'])}–{thousands(sh['end_p90'])}).\n\n"
         f"**Hoe betrouwbaar is dit?** In de terugtoets vielen {inside} van de {n} werkelijke jaarcijfers binnen de "
         f"80%-intervallen ({cov80:.0f}%; met {n} jaren verenigbaar met {lo:.0f}–{hi:.0f}%)"
         + (f": de intervallen zijn {verdict}" if verdict else "")
@@ -301,21 +297,21 @@ def headline(results: Results, scenario: str, language: str = "nl") -> tuple[str
     end = str(results.runs[scenario].need.periods[-1])[:4]
     if language == "en":
         text = (
-            f"{name} needs about {_n(s['ukraine']['start_p50'] + s['asylum']['start_p50'])} reception places now "
-            f"and {_n(s['status_holders']['end_p50'])} extra dwellings for status holders by {end}."
+            f"{name} needs about {thousands(s['ukraine']['start_p50'] + s['asylum']['start_p50'])} reception places now "
+            f"and {thousands(s['status_holders']['end_p50'])} extra dwellings for status holders by {end}."
         )
         keys = ("Ukrainians now", "Asylum (Spreidingswet)", f"Extra dwellings {end}")
     else:
         text = (
-            f"{name} heeft nu ongeveer {_n(s['ukraine']['start_p50'] + s['asylum']['start_p50'])} opvangplaatsen "
-            f"nodig en in {end} {_n(s['status_holders']['end_p50'])} extra woningen voor statushouders."
+            f"{name} heeft nu ongeveer {thousands(s['ukraine']['start_p50'] + s['asylum']['start_p50'])} opvangplaatsen "
+            f"nodig en in {end} {thousands(s['status_holders']['end_p50'])} extra woningen voor statushouders."
         )
         keys = ("Oekraïners nu", "Asiel (Spreidingswet)", f"Extra woningen {end}")
     numbers = {
-        keys[0]: f"{_n(s['ukraine']['start_p50'])} {label('places', language)}",
-        keys[1]: f"{_n(s['asylum']['start_p50'])} {label('places', language)}",
+        keys[0]: f"{thousands(s['ukraine']['start_p50'])} {label('places', language)}",
+        keys[1]: f"{thousands(s['asylum']['start_p50'])} {label('places', language)}",
         keys[
             2
-        ]: f"{_n(s['status_holders']['end_p50'])} ({_n(s['status_holders']['end_p10'])}–{_n(s['status_holders']['end_p90'])})",
+        ]: f"{thousands(s['status_holders']['end_p50'])} ({thousands(s['status_holders']['end_p10'])}–{thousands(s['status_holders']['end_p90'])})",
     }
     return text, numbers

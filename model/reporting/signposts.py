@@ -9,10 +9,6 @@ from model.reporting.style import thousands
 from model.results import Results
 
 
-def _n(x: float) -> str:
-    return thousands(x)
-
-
 def signposts(results: Results, scenario: str, language: str = "nl") -> pd.DataFrame:
     """A monitoring table whose thresholds are the 90th percentiles of the chosen scenario.
 
@@ -33,7 +29,7 @@ def signposts(results: Results, scenario: str, language: str = "nl") -> pd.DataF
             "signaal": "Eerste asielaanvragen, landelijk (kwartaal)",
             "bron": "IND Asieltrends / CBS",
             "wanneer": "elk kwartaal",
-            "drempel": f"meer dan {_n(first_p90)} per kwartaal",
+            "drempel": f"meer dan {thousands(first_p90)} per kwartaal",
             "stap": "Kandidaat-locaties voor asiel in voorbereiding nemen; COA-gesprek over extra plaatsen",
         },
         {
@@ -47,21 +43,21 @@ def signposts(results: Results, scenario: str, language: str = "nl") -> pd.DataF
             "signaal": "Oekraïners in gemeentelijke opvang, landelijk",
             "bron": "TK-verzamelbrief opvang Oekraïne",
             "wanneer": "halfjaarlijks",
-            "drempel": f"boven {_n(goo_p90)} of onder {_n(goo_p10)} personen",
+            "drempel": f"boven {thousands(goo_p90)} of onder {thousands(goo_p10)} personen",
             "stap": "Boven: volgende kandidaat-locatie openen; onder: tijdelijke locatie afbouwen of herbestemmen",
         },
         {
             "signaal": "Bezetting eigen GOO-locaties",
             "bron": "eigen registratie",
             "wanneer": "maandelijks",
-            "drempel": f"meer dan 95% twee maanden achtereen, of behoefte boven {_n(ua_p90)} plaatsen",
+            "drempel": f"meer dan 95% twee maanden achtereen, of behoefte boven {thousands(ua_p90)} plaatsen",
             "stap": "Reservecapaciteit (hotel/vakantiepark) afroepen; besluit over aankoop versnellen",
         },
         {
             "signaal": "Achterstand taakstelling statushouders",
             "bron": "provincie (IBT), eigen registratie",
             "wanneer": "einde van elk halfjaar",
-            "drempel": f"meer dan {_n(backlog_p90)} personen",
+            "drempel": f"meer dan {thousands(backlog_p90)} personen",
             "stap": "Flexwoningen of transformatie naar voren halen; afspraken met corporatie herzien",
         },
         {
@@ -93,7 +89,7 @@ def _english(
             "First asylum applications, national (quarter)",
             "IND Asylum trends / CBS",
             "every quarter",
-            f"more than {_n(first_p90)} per quarter",
+            f"more than {thousands(first_p90)} per quarter",
             "Prepare candidate locations for asylum; talk to COA about extra places",
         ),
         (
@@ -107,21 +103,21 @@ def _english(
             "Ukrainians in municipal reception, national",
             "Parliamentary letter on Ukraine reception",
             "half-yearly",
-            f"above {_n(goo_p90)} or below {_n(goo_p10)} persons",
+            f"above {thousands(goo_p90)} or below {thousands(goo_p10)} persons",
             "Above: open the next candidate location; below: wind down or repurpose a temporary location",
         ),
         (
             "Occupancy of own GOO locations",
             "own records",
             "monthly",
-            f"above 95% for two months running, or need above {_n(ua_p90)} places",
+            f"above 95% for two months running, or need above {thousands(ua_p90)} places",
             "Call on reserve capacity (hotel/holiday park); bring the purchase decision forward",
         ),
         (
             "Backlog of the status-holder housing target",
             "province (IBT), own records",
             "end of each half-year",
-            f"more than {_n(backlog_p90)} persons",
+            f"more than {thousands(backlog_p90)} persons",
             "Bring flex homes or conversions forward; revisit agreements with the housing corporation",
         ),
         (
