@@ -12,7 +12,9 @@ The formulation, aggregated per stream (each stream has its own capacity and nee
   *cost classes* (locations grouped by variable opex minus income per occupied place), by
   recourse (hotel or emergency places, up to a limit) and by shortfall (penalised), each at most
   its capacity: a merit-order dispatch, which :func:`evaluate` reproduces in closed form; its
-  expected cost is a concave piecewise-linear function of capacity, entered as increments.
+  expected cost is a concave piecewise-linear function of capacity, entered as increments. Under
+  the scenario measure every plan has at least the reliability floor per stream and quarter, so
+  the steps over all cost classes start there (exact; a third fewer columns on the benchmark).
 - reliability: a scenario (or scenario-quarter) *is short* when need exceeds the portfolio's
   capacity; a binary per scenario (or scenario-quarter) switches the requirement capacity ≥ need
   off, in the levels formulation of :func:`_chance_rows` (the convex hull per stream and
@@ -24,8 +26,10 @@ The formulation, aggregated per stream (each stream has its own capacity and nee
 Solving: a first plan by RENS (:func:`_rens`: the LP relaxation's integral values fixed, the
 small MILP left solved), then the full MILP for the rest of the time limit; the better plan is
 kept and its gap taken against the full solve's dual bound. HiGHS's own heuristics find poor
-plans here; the bound, not the plan, is what is left of the gap (lumpy capacity against the
-required need, see benchmarks/bench_optimise.py).
+plans here; the bound, not the plan, is what is left of the gap: covering a required need with
+whole locations over 40 quarters. On the benchmark the root's cuts lift the LP bound by 1.7%
+and take most of 30 s; HiGHS 1.15 (also in parallel) and SCIP (pyscipopt 6.3) stop at 1.4-1.5%
+there and need 130-150 s for 1% (see benchmarks/bench_optimise.py).
 """
 
 from __future__ import annotations
@@ -233,16 +237,21 @@ def _build(
     # M_j = E[min(need, cumulative capacity of items ≤ j)], concave piecewise linear in capacity.
     sample, sample_w = s.cost_sample
     m_d = p.months_per_quarter * p.discount[:Q]
+    # reliability: capacity ≥ need unless the scenario (-quarter) is allowed short
+    per_quarter = settings.reliability_measure == "scenario_months"
+    q_from = p.reliability_from_quarter()
+    chance = "reliability" in relax or reliability > 0  # else every scenario may be short
+    strengthen = chance and "reliability" not in relax and not per_quarter
+    floor = _covered_need(s.cover, s.weights, reliability) if strengthen else None
+    # every plan of this reliability has at least the floor's places per stream and quarter
+    least = np.zeros((Q, S)) if floor is None else np.where(q_idx[:, None] >= q_from, floor, 0.0)
     constant = 0.0
     if cost_on:
         for si in range(S):
             for q in range(Q):
                 constant += _dispatch_rows(
-                    mdl, cls[:, si, q], p, si, q, sample[:, q, si], sample_w, m_d[q]
+                    mdl, cls[:, si, q], p, si, q, sample[:, q, si], sample_w, m_d[q], least[q, si]
                 )
-    # reliability: capacity ≥ need unless the scenario (-quarter) is allowed short
-    per_quarter = settings.reliability_measure == "scenario_months"
-    q_from = p.reliability_from_quarter()
     z_shape = (N, Q) if per_quarter else (N,)
     window = p.months_per_quarter * (q_idx >= q_from)
     z_weight = s.weights[:, None] * window[None, :] / window.sum() if per_quarter else s.weights
@@ -250,9 +259,7 @@ def _build(
     z = mdl.var(z_shape, 0.0, 1.0, z_cost, True)
     if "reliability" not in relax:
         mdl.rows_(z.reshape(1, -1), z_weight.reshape(1, -1), -np.inf, 1.0 - reliability + 1e-9)
-    if "reliability" in relax or reliability > 0:  # else every scenario may be short
-        strengthen = "reliability" not in relax and not per_quarter
-        floor = _covered_need(s.cover, s.weights, reliability) if strengthen else None
+    if chance:
         _chance_rows(mdl, p, x, y, z, s.cover, floor, q_from)
     constant += float(keep_cost[p.existing].sum()) if cost_on else 0.0
     # The constant as a fixed variable, so that the solver's relative gap is one of the whole cost.
@@ -445,12 +452,16 @@ def _concave_segments(
     return g0, slope[keep], width[keep]
 
 
-def _dispatch_rows(mdl, caps, p: Portfolio, si: int, q: int, need, weights, m_d: float) -> float:
+def _dispatch_rows(
+    mdl, caps, p: Portfolio, si: int, q: int, need, weights, m_d: float, least: float = 0.0
+) -> float:
     """Add the expected dispatch cost of one stream and quarter; return its constant part (€).
 
     Each step of the merit order rewards E[min(need, cumulative capacity)]; that concave curve
     of the step's class capacity enters as increments (one bounded variable per linear piece,
-    their sum at most the capacity), which the objective fills in order.
+    their sum at most the capacity), which the objective fills in order. ``least``: places of
+    the stream that every feasible plan has (the reliability floor); a step over all cost classes
+    starts there, as the pieces below it are always filled (exact, and far fewer increments).
     """
     C = len(caps)
     rates = np.r_[
@@ -480,16 +491,17 @@ def _dispatch_rows(mdl, caps, p: Portfolio, si: int, q: int, need, weights, m_d:
         if not members:
             constant -= delta * float(weights @ np.minimum(need, offset))
             continue
-        g0, slope, width = _concave_segments(a_line, b_line, mean_need, offset)
+        start = least if len(members) == C else 0.0
+        g0, slope, width = _concave_segments(a_line, b_line, mean_need, offset + start)
         constant -= delta * g0
-        if len(slope) == 0:
+        if len(slope) == 0 and start == 0.0:
             continue
         inc = mdl.var((len(slope),), 0.0, width, -delta * slope * m_d * OBJECTIVE_SCALE)
         mdl.rows_(
             np.r_[inc, members][None, :],
             np.r_[np.ones(len(inc)), -np.ones(len(members))][None, :],
             -np.inf,
-            0.0,
+            -start,
         )
     return constant * m_d
 

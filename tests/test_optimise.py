@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
 
+import model.optimise as optimise_module
 from model.case import OptimiseSettings
 from model.errors import InfeasibleError
 from model.optimise import (
@@ -298,6 +300,46 @@ def test_concave_segments_reproduce_the_expected_minimum():
             ends = np.r_[0.0, np.cumsum(width)]
             filled = np.clip(t[:, None] - ends[None, :-1], 0.0, width[None, :])
             assert g0 + filled @ slope == pytest.approx(via_lines, abs=1e-7)
+
+
+def _solve_built(built, in_service: np.ndarray | None = None):
+    """Solve a built model exactly, optionally with every in-service decision fixed."""
+    c, integrality, lb, ub, a, lo, hi = built.model.arrays()
+    if in_service is not None:
+        lb[built.x.ravel()] = ub[built.x.ravel()] = in_service.ravel()
+    res = milp(
+        c,
+        integrality=integrality,
+        bounds=Bounds(lb, ub),
+        constraints=LinearConstraint(a, lo, hi),
+        options={"mip_rel_gap": 1e-9},
+    )
+    assert res.status == 0
+    return res.fun / 1e-3 - built.offset_eur, np.round(res.x[built.x])
+
+
+@pytest.mark.parametrize("seed", [1, 3, 11])
+def test_dispatch_from_the_reliability_floor_is_exact(seed, monkeypatch):
+    """Starting the all-classes dispatch steps at the floor every plan must have drops pieces
+    without changing the cost of any plan: same optimum, and the same cost of a fixed plan."""
+    p, s = _random_instance(seed, n_existing=3, n_new=6)
+    L, S, Q = p.size
+    p = replace(
+        p,
+        cost_class=np.where(p.serves, (np.arange(L) % 2)[:, None], -1),
+        class_cost_eur_per_place_month=np.stack([np.full((S, Q), -400.0), np.full((S, Q), 700.0)]),
+    )
+    rng = np.random.default_rng(seed)
+    s = replace(s, cost_places=rng.gamma(6.0, 12.0, (400, Q, S)))  # > BREAKPOINTS needs: chords
+    opts = OptimiseSettings(reliability_measure="scenarios")
+    reduced = _build(p, s, opts, 0.5, None)
+    monkeypatch.setattr(optimise_module, "_covered_need", lambda need, *_: np.zeros(need.shape[1:]))
+    full = _build(p, s, opts, 0.5, None)
+    assert reduced.model.n < full.model.n  # fewer increments
+    best_full, plan = _solve_built(full)
+    best_reduced, _ = _solve_built(reduced)
+    assert best_reduced == pytest.approx(best_full, rel=1e-7)
+    assert _solve_built(reduced, plan)[0] == pytest.approx(_solve_built(full, plan)[0], rel=1e-9)
 
 
 def _random_instance(seed: int, n_existing: int = 2, n_new: int = 6):
