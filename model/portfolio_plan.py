@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-SHORT_TOLERANCE_PLACES = 1e-6
-"""Need above capacity by less than this is not a shortfall."""
+SHORT_TOLERANCE_PLACES = 1e-3
+"""Need above capacity by less than this is not a shortfall: above the solver's feasibility
+tolerance (HiGHS meets a row of some hundred places to within about 1e-6 of a place), far below
+one person."""
 
 
 @dataclass(frozen=True)
