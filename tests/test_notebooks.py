@@ -8,10 +8,13 @@ import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
+import yaml
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+from model.business_case_inputs import BUY_KINDS
 from model.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,7 +69,10 @@ def test_report_runs_end_to_end_on_a_small_ensemble(tmp_path, demo_case_path, no
         assert (folder / f).stat().st_size > 10_000, f
     # the first page: key message and decisions come before the table of contents
     front, toc = html.index('class="ond-front'), html.index('class="ond-toc"')
-    key, decided = html.index('<div class="ond-key-message"'), html.index('<div class="ond-decisions"')
+    key, decided = (
+        html.index('<div class="ond-key-message"'),
+        html.index('<div class="ond-decisions"'),
+    )
     assert front < key < decided < toc
     headings = re.findall(r'<li><a href="#[^"]+">([^<]+)</a>', html[toc:])
     if language == "en":
@@ -87,6 +93,21 @@ def test_report_runs_end_to_end_on_a_small_ensemble(tmp_path, demo_case_path, no
         "plan_tradeoff_table",
     ):
         assert (folder / "results" / f"{table}.csv").exists(), table
+    # the plan's purchases that the business case does not cover are named in the besluitpunt
+    plan = pd.read_csv(folder / "results" / "plan_table.csv")
+    register = pd.read_csv(demo_case_path.parent / "locations.csv").set_index("id")
+    covered = yaml.safe_load(demo_case_path.read_text(encoding="utf-8"))["business_case"]
+    bought = [
+        i
+        for i in plan.loc[plan["action"] == "open", "location_id"]
+        if register.at[i, "kind"] in BUY_KINDS
+        and register.at[i, "status"] == "candidate"
+        and i != covered["location_id"]
+    ]
+    phrase = "The plan also buys" if language == "en" else "Het plan koopt ook"
+    assert (phrase in html) == bool(bought)
+    if bought:
+        assert f"{phrase} {', '.join(bought)};" in html
     # every figure slide of the deck has speaker notes with numbers
     deck = Presentation(str(folder / "advice.pptx"))
     assert 6 <= len(deck.slides) <= 10

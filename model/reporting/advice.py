@@ -263,6 +263,36 @@ def _plan_decision(advice: Advice, language: str) -> str:
     return text
 
 
+def purchases_in_plan(advice: Advice) -> list[str]:
+    """Ids of the candidate buildings the recommended plan buys (purchase, conversion, own or flex
+    units); planned locations are decided already."""
+    if advice.plan is None:
+        return []
+    from model.business_case_inputs import BUY_KINDS
+
+    reg = advice.portfolio.register.table  # indexed by id
+    buy = reg.index[(reg["status"] == "candidate") & reg["kind"].isin(BUY_KINDS)]
+    return [i for i in plan_facts(advice)["opened"]["location_id"] if i in buy]
+
+
+def _purchases_without_business_case(advice: Advice, language: str) -> str:
+    """A sentence naming the plan's purchases that the business case does not cover ('' if none)."""
+    done = advice.business_case.location_id if advice.business_case is not None else None
+    left = [i for i in purchases_in_plan(advice) if i != done]
+    if not left:
+        return ""
+    ids = ", ".join(left)
+    if language == "en":
+        return (
+            f" The plan also buys {ids}; its business case has not been computed: to have it computed "
+            "before the purchase is decided."
+        )
+    return (
+        f" Het plan koopt ook {ids}; daarvan is nog geen business case doorgerekend: die door te laten "
+        "rekenen vóór het besluit tot aankoop."
+    )
+
+
 def decision_points(advice: Advice, language: str = "nl") -> list[str]:
     """The besluitpunten asked of the college, derived from the numbers of this run."""
     s = advice.results.summary["scenarios"][advice.scenario]["streams"]
@@ -307,9 +337,11 @@ def decision_points(advice: Advice, language: str = "nl") -> list[str]:
         items.append(
             f"For location {bc.location_id} to choose the alternative '{best}' and to settle its reuse after the "
             "reception now (see the business case)."
+            + _purchases_without_business_case(advice, language)
             if en
             else f"Voor locatie {bc.location_id} te kiezen voor het alternatief '{best}' en de herbestemming na de "
             "opvang nu al vast te leggen (zie business case)."
+            + _purchases_without_business_case(advice, language)
         )
     band = f"{m(money['net_cost_p10'])}–{m(money['net_cost_p90'])}"
     if en:
