@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from model.case import OptimiseSettings
-from model.optimise import Portfolio, _build, evaluate, optimise
+from model.optimise import Portfolio, evaluate, optimise
+from model.optimise_model import build
 from model.plan_inputs import _cost_classes, reduced_scenarios
 from model.scenario_reduction import quarterly_need
 
@@ -105,9 +106,11 @@ def main() -> int:
     )
     print(f"scenario reduction (k-medoids + envelopes): {t_red:.2f} s; {_load()}")
     for measure in ("scenarios", "scenario_months"):
-        size = _build(portfolio, scen, OptimiseSettings(reliability_measure=measure), 0.9, None)
+        size = build(portfolio, scen, OptimiseSettings(reliability_measure=measure), 0.9, None)
         ints = sum(int(v.sum()) for v in size.model.integer)
-        print(f"model ({measure}): {size.model.m:,} rows, {size.model.n:,} columns, {ints:,} integer")
+        print(
+            f"model ({measure}): {size.model.m:,} rows, {size.model.n:,} columns, {ints:,} integer"
+        )
     met: dict[str, bool] = {}
     for measure in ("scenarios", "scenario_months"):
         for limit in LIMITS:

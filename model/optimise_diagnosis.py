@@ -5,14 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from model.case import OptimiseSettings
-from model.optimise import (
-    CONSTRAINT_GROUPS,
-    OBJECTIVE_SCALE,
-    Portfolio,
-    Scenarios,
-    _build,
-    _solve,
-)
+from model.optimise import Portfolio, Scenarios, _solve
+from model.optimise_model import CONSTRAINT_GROUPS, OBJECTIVE_SCALE, build
 from model.reporting.style import euro
 
 DIAGNOSIS_TIME_LIMIT_SECONDS = 20.0
@@ -35,7 +29,7 @@ def active_groups(
 
 
 def _feasible(p, s, settings, reliability, budget, relax, objective="cost"):
-    built = _build(p, s, settings, reliability, budget, frozenset(relax), objective)
+    built = build(p, s, settings, reliability, budget, frozenset(relax), objective)
     limit = min(settings.time_limit_seconds, DIAGNOSIS_TIME_LIMIT_SECONDS)
     res = _solve(built, settings, time_limit=limit)
     return res, built

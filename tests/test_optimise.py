@@ -12,21 +12,20 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-import model.optimise as optimise_module
+import model.optimise_model as optimise_model
 from model.case import OptimiseSettings
 from model.errors import InfeasibleError
 from model.optimise import (
     Portfolio,
     Scenarios,
-    _build,
-    _concave_segments,
-    _expected_min_lines,
     _plan_from,
     _rens,
     evaluate,
     optimise,
     plan_from_decisions,
 )
+from model.optimise_model import _concave_segments, _expected_min_lines
+from model.optimise_model import build as _build
 from model.portfolio_plan import SHORT_TOLERANCE_PLACES
 
 EXACT = {"mip_gap_share": 1e-6, "time_limit_seconds": 30}
@@ -334,7 +333,7 @@ def test_dispatch_from_the_reliability_floor_is_exact(seed, monkeypatch):
     s = replace(s, cost_places=rng.gamma(6.0, 12.0, (400, Q, S)))  # > BREAKPOINTS needs: chords
     opts = OptimiseSettings(reliability_measure="scenarios")
     reduced = _build(p, s, opts, 0.5, None)
-    monkeypatch.setattr(optimise_module, "_covered_need", lambda need, *_: np.zeros(need.shape[1:]))
+    monkeypatch.setattr(optimise_model, "_covered_need", lambda need, *_: np.zeros(need.shape[1:]))
     full = _build(p, s, opts, 0.5, None)
     assert reduced.model.n < full.model.n  # fewer increments
     best_full, plan = _solve_built(full)

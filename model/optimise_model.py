@@ -1,0 +1,475 @@
+"""The portfolio MILP: variables, rows and objective for :mod:`model.optimise` (scipy/HiGHS arrays).
+
+The formulation, aggregated per stream (each stream has its own capacity and need):
+
+- first stage, shared by all scenarios: per location a binary *in service* per quarter and its
+  *move* — a new location (planned or candidate) opens in that quarter and stays open until its
+  end (``available_until`` or the horizon); an existing location closes (or converts to its
+  reuse) in that quarter. A location serving several streams gives each stream a share of its
+  places per quarter (``allocation``, first stage). Capacity per stream and quarter is the sum of
+  the shares.
+- second stage, per reduced scenario, quarter and stream: need is met by occupied places in a few
+  *cost classes* (locations grouped by variable opex minus income per occupied place), by
+  recourse (hotel or emergency places, up to a limit) and by shortfall (penalised), each at most
+  its capacity: a merit-order dispatch, which :func:`model.portfolio_plan.evaluate` reproduces in closed form; its
+  expected cost is a concave piecewise-linear function of capacity, entered as increments. Under
+  the scenario measure every plan has at least the reliability floor per stream and quarter, so
+  the steps over all cost classes start there (exact; a third fewer columns on the benchmark).
+- reliability: a scenario (or scenario-quarter) *is short* when need exceeds the portfolio's
+  capacity; a binary per scenario (or scenario-quarter) switches the requirement capacity ≥ need
+  off, in the levels formulation of :func:`_chance_rows` (the convex hull per stream and
+  quarter, not big-M); the weighted share switched off is at most 1 − reliability.
+- objective: expected present value over the scenarios of capex, fixed opex while open, closing
+  cost, minus residual (market) value at exit or horizon, plus the net cost of occupied places
+  and the recourse and shortfall costs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from model.case import OptimiseSettings
+from model.portfolio_plan import Portfolio, Scenarios
+
+BREAKPOINTS = 60
+"""Most breakpoints of the expected-dispatch curve per stream and quarter (quantiles of need)."""
+
+OBJECTIVE_SCALE = 1e-3
+"""Objective in thousands of euros inside the solver (better conditioned)."""
+
+CONSTRAINT_GROUPS = ("reliability", "budget", "wijk", "must_keep", "min_quality", "forbidden")
+
+
+class MilpModel:
+    """Collects variables (bounds, costs, integrality) and sparse rows for scipy.optimize.milp."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.lb: list[np.ndarray] = []
+        self.ub: list[np.ndarray] = []
+        self.cost: list[np.ndarray] = []
+        self.integer: list[np.ndarray] = []
+        self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.lo: list[np.ndarray] = []
+        self.hi: list[np.ndarray] = []
+        self.m = 0
+
+    def var(self, shape: tuple[int, ...], lb=0.0, ub=np.inf, cost=0.0, integer=False) -> np.ndarray:
+        size = int(np.prod(shape))
+        idx = np.arange(self.n, self.n + size).reshape(shape)
+        self.n += size
+        for store, value in ((self.lb, lb), (self.ub, ub), (self.cost, cost)):
+            store.append(np.broadcast_to(np.asarray(value, dtype=float), shape).ravel().copy())
+        self.integer.append(np.full(size, int(integer)))
+        return idx
+
+    def rows_(self, cols: np.ndarray, coefs: np.ndarray, lo, hi) -> None:
+        """Rows given as (R, T) column and coefficient arrays; unused terms have coefficient 0."""
+        cols, coefs = np.atleast_2d(cols), np.atleast_2d(np.asarray(coefs, dtype=float))
+        coefs = np.broadcast_to(coefs, cols.shape)
+        r = np.broadcast_to(np.arange(self.m, self.m + cols.shape[0])[:, None], cols.shape)
+        keep = coefs != 0
+        self.rows.append((r[keep], cols[keep], coefs[keep]))
+        self.lo.append(np.broadcast_to(np.asarray(lo, dtype=float), cols.shape[:1]).copy())
+        self.hi.append(np.broadcast_to(np.asarray(hi, dtype=float), cols.shape[:1]).copy())
+        self.m += cols.shape[0]
+
+    def arrays(self):
+        r, c, v = (np.concatenate(a) for a in zip(*self.rows, strict=True))
+        a = sparse.csr_array((v, (r, c)), shape=(self.m, self.n))
+        cat = np.concatenate
+        return (
+            cat(self.cost),
+            cat(self.integer),
+            cat(self.lb),
+            cat(self.ub),
+            a,
+            cat(self.lo),
+            cat(self.hi),
+        )
+
+
+@dataclass(frozen=True)
+class Built:
+    model: MilpModel
+    x: np.ndarray
+    move: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    offset_eur: float  # added to the solver's objective (not a cost)
+
+
+def build(
+    p: Portfolio,
+    s: Scenarios,
+    settings: OptimiseSettings,
+    reliability: float,
+    budget: float | None,
+    relax: frozenset[str] = frozenset(),
+    objective: str = "cost",
+) -> Built:
+    L, S, Q = p.size
+    N = len(s.weights)
+    q_idx = np.arange(Q)
+    live = q_idx[None, :] < p.end_quarter[:, None]  # (L, Q) location available in quarter
+    ids = np.array(p.ids, dtype=object)
+    must = np.isin(ids, settings.must_keep) & ("must_keep" not in relax)
+    forbidden = np.isin(ids, settings.forbidden) & ("forbidden" not in relax)
+    low_quality = np.zeros(L, dtype=bool)
+    if settings.min_quality_score is not None and "min_quality" not in relax:
+        low_quality = ~p.existing & (p.quality_score < settings.min_quality_score)
+    new = ~p.existing
+    may_open = new & ~forbidden & ~low_quality
+    open_cost = p.open_cost_eur()
+    close_cost, keep_cost = p.close_cost_eur()
+    cost_on = objective == "cost"
+
+    mdl = MilpModel()
+    x_ub = live.astype(float)
+    x_lb = np.zeros((L, Q))
+    for i in np.flatnonzero(must & new & (p.end_quarter > 0)):
+        x_lb[i, p.end_quarter[i] - 1] = 1.0  # opened at some point
+    # in service (binary; the solver branches on it: 'open by quarter q' splits a location's
+    # opening quarters in two, which branching on a single quarter's move would not)
+    x = mdl.var((L, Q), x_lb, x_ub, integer=True)
+    can_move = np.where(
+        new[:, None], may_open[:, None] & live & (q_idx >= p.earliest_quarter[:, None]), live
+    )
+    can_move &= ~(must & p.existing)[:, None]
+    move_lb = np.zeros((L, Q))
+    for i in np.flatnonzero(forbidden & p.existing & (p.end_quarter > 0)):
+        move_lb[i, 0] = 1.0
+    move_cost = np.where(new[:, None], open_cost, close_cost - keep_cost[:, None])
+    move_cost = np.where(can_move, move_cost, 0.0) if cost_on else 0.0
+    # open or close in quarter q: x_q − x_{q−1} (new) or x_{q−1} − x_q (existing), so 0 or 1
+    move = mdl.var((L, Q), move_lb, can_move.astype(float), move_cost * OBJECTIVE_SCALE)
+    for group in _identical_new(p, must | forbidden | low_quality):  # symmetry: first opens first
+        for i, j in itertools.pairwise(group):
+            qs = np.flatnonzero(live[i])
+            mdl.rows_(np.stack([x[i, qs], x[j, qs]], 1), np.array([1.0, -1.0]), 0.0, np.inf)
+    y_ub = np.where(p.serves[:, :, None] & live[:, None, :], p.capacity_places[:, None, None], 0.0)
+    y = mdl.var((L, S, Q), 0.0, y_ub)
+    C = p.class_cost_eur_per_place_month.shape[0]
+    cls = mdl.var((C, S, Q))
+
+    # state: new x_q = x_{q-1} + open_q ; existing x_q = x_{q-1} − close_q (x_{-1} = 1)
+    li, qi = np.nonzero(live)
+    prev = np.where(qi > 0, x[li, np.maximum(qi - 1, 0)], 0)
+    sign = np.where(new[li], -1.0, 1.0)
+    first_existing = np.where(new[li] | (qi > 0), 0.0, 1.0)
+    mdl.rows_(
+        np.stack([x[li, qi], prev, move[li, qi]], 1),
+        np.stack([np.ones(len(li)), np.where(qi > 0, -1.0, 0.0), sign], 1),
+        first_existing,
+        first_existing,
+    )
+    # allocation: Σ_s y ≤ capacity · x ; places of a cost class ≤ Σ of its locations' y
+    mdl.rows_(
+        np.concatenate([y[li, :, qi], x[li, qi][:, None]], 1),
+        np.concatenate([np.ones((len(li), S)), -p.capacity_places[li][:, None]], 1),
+        -np.inf,
+        0.0,
+    )
+    member = (p.cost_class[None, :, :] == np.arange(C)[:, None, None]).astype(float)  # (C, L, S)
+    cols = np.concatenate([cls[:, :, :, None], np.moveaxis(y, 0, -1)[None].repeat(C, 0)], 3)
+    coefs = np.concatenate(
+        [
+            np.ones((C, S, Q, 1)),
+            -np.broadcast_to(np.moveaxis(member, 1, -1)[:, :, None, :], (C, S, Q, L)),
+        ],
+        3,
+    )
+    mdl.rows_(cols.reshape(C * S * Q, L + 1), coefs.reshape(C * S * Q, L + 1), -np.inf, 0.0)
+    if settings.max_places_per_wijk is not None and "wijk" not in relax:
+        for wijk in sorted(set(p.wijk)):
+            members = np.flatnonzero(np.array(p.wijk, dtype=object) == wijk)
+            mdl.rows_(
+                x[members].T,
+                p.nominal_places[members][None, :],
+                -np.inf,
+                settings.max_places_per_wijk,
+            )
+    if budget is not None and "budget" not in relax:
+        capex = np.where(new[:, None] & can_move, p.capex_eur[:, None], 0.0)
+        mdl.rows_(move.reshape(1, -1), capex.reshape(1, -1), -np.inf, budget)
+    if objective == "capex":  # least capex (diagnosis): cost on the moves, variable block 1
+        mdl.cost[1] = (
+            np.where(new[:, None] & can_move, p.capex_eur[:, None], 0.0).ravel() * OBJECTIVE_SCALE
+        )
+
+    # second stage, expected over scenarios: merit-order dispatch of need over the cost classes,
+    # recourse and shortfall. With items sorted by rate, E[cost] = r_J·E[need] − Σ_j Δr_j·M_j where
+    # M_j = E[min(need, cumulative capacity of items ≤ j)], concave piecewise linear in capacity.
+    sample, sample_w = s.cost_sample
+    m_d = p.months_per_quarter * p.discount[:Q]
+    # reliability: capacity ≥ need unless the scenario (-quarter) is allowed short
+    per_quarter = settings.reliability_measure == "scenario_months"
+    q_from = p.reliability_from_quarter()
+    chance = "reliability" in relax or reliability > 0  # else every scenario may be short
+    strengthen = chance and "reliability" not in relax and not per_quarter
+    floor = _covered_need(s.cover, s.weights, reliability) if strengthen else None
+    # every plan of this reliability has at least the floor's places per stream and quarter
+    least = np.zeros((Q, S)) if floor is None else np.where(q_idx[:, None] >= q_from, floor, 0.0)
+    constant = 0.0
+    if cost_on:
+        for si in range(S):
+            for q in range(Q):
+                constant += _dispatch_rows(
+                    mdl, cls[:, si, q], p, si, q, sample[:, q, si], sample_w, m_d[q], least[q, si]
+                )
+    z_shape = (N, Q) if per_quarter else (N,)
+    window = p.months_per_quarter * (q_idx >= q_from)
+    z_weight = s.weights[:, None] * window[None, :] / window.sum() if per_quarter else s.weights
+    z_cost = z_weight * OBJECTIVE_SCALE * 1e3 if objective == "reliability" else 0.0
+    z = mdl.var(z_shape, 0.0, 1.0, z_cost, True)
+    if "reliability" not in relax:
+        mdl.rows_(z.reshape(1, -1), z_weight.reshape(1, -1), -np.inf, 1.0 - reliability + 1e-9)
+    if chance:
+        _chance_rows(mdl, p, x, y, z, s.cover, floor, q_from)
+    constant += float(keep_cost[p.existing].sum()) if cost_on else 0.0
+    # The constant as a fixed variable, so that the solver's relative gap is one of the whole cost.
+    # Income from the Rijk can make the net cost near zero, which no relative gap survives: the
+    # solver's objective adds the income on all expected need (a constant), i.e. it is a gross cost.
+    offset = 0.0
+    if cost_on:
+        income = np.maximum(-p.class_cost_eur_per_place_month.min(axis=0), 0.0)  # (S, Q)
+        mean_need = np.einsum("p,pqs->sq", sample_w, sample)
+        offset = float((income * mean_need * m_d[None, :]).sum())
+    mdl.var((1,), 1.0, 1.0, (constant + offset) * OBJECTIVE_SCALE)
+    return Built(mdl, x, move, y, z, offset)
+
+
+def _identical_new(p: Portfolio, special: np.ndarray) -> list[list[int]]:
+    """Groups (≥ 2) of new locations that differ only in id and name: any one can replace another."""
+    groups: dict[tuple, list[int]] = {}
+    for i in np.flatnonzero(~p.existing & ~special):
+        key = (
+            p.wijk[i],
+            tuple(p.serves[i]),
+            tuple(p.cost_class[i]),
+            *(
+                float(v[i])
+                for v in (
+                    p.capacity_places,
+                    p.nominal_places,
+                    p.earliest_quarter,
+                    p.end_quarter,
+                    p.capex_eur,
+                    p.fixed_opex_eur_per_month,
+                    p.closing_cost_eur,
+                    p.residual_value_eur,
+                )
+            ),
+        )
+        groups.setdefault(key, []).append(int(i))
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _chance_rows(mdl, p: Portfolio, x, y, z, cover: np.ndarray, floor, q_from: int) -> None:
+    """Capacity ≥ need of every scenario (-quarter) not switched short, in the levels formulation.
+
+    Per stream and quarter: the distinct needs above the floor, descending h_1 > … > h_K, and
+    h_{K+1} = the floor (0 without one). A continuous u_k ≤ 1 lets capacity stay below level k;
+    that needs every scenario at a level ≤ k to be short (u_k ≤ u_{k−1}; u_k ≤ z of each scenario
+    at level k), and capacity + Σ_k (h_k − h_{k+1})·u_k ≥ h_1. With binary z this says the same
+    as the big-M rows capacity + (h_n − floor)·z_n ≥ h_n, but its relaxation is the convex hull
+    of each row's mixing set (it implies the star inequalities of Luedtke, Ahmed and Nemhauser
+    2010, Math. Program. 122), not the much weaker hull of big-M. The same requirement is also
+    stated on the locations' places (Σ capacity·x, per stream and for all streams together),
+    which the solver's knapsack cuts work on.
+    """
+    N, Q, S = cover.shape
+    per_quarter = z.ndim == 2
+    live = np.arange(Q)[None, :] < p.end_quarter[:, None]
+    # symmetry: a scenario whose envelope is at least another's is short whenever that one is
+    groups = (
+        [(z[:, q], cover[:, q, :]) for q in range(q_from, Q)]
+        if per_quarter
+        else [(z, cover[:, q_from:, :].reshape(N, -1))]
+    )
+    for zs, values in groups:
+        hi, lo = _dominance(values)
+        if len(hi):
+            mdl.rows_(np.stack([zs[hi], zs[lo]], 1), np.array([1.0, -1.0]), 0.0, np.inf)
+    for q in range(q_from, Q):
+        all_u, all_step, all_top = [], [], 0.0
+        for si in range(S):
+            col = cover[:, q, si]
+            base = 0.0 if floor is None else float(floor[q, si])
+            levels = np.unique(col[col > base])[::-1]
+            u = mdl.var((len(levels),), 0.0, 1.0)
+            step = levels - np.r_[levels[1:], base]
+            top = levels[0] if len(levels) else base
+            serving = np.flatnonzero(p.serves[:, si] & live[:, q])
+            if top > 0:
+                mdl.rows_(
+                    np.r_[y[serving, si, q], u][None, :],
+                    np.r_[np.ones(len(serving)), step][None, :],
+                    top,
+                    np.inf,
+                )
+                places = p.capacity_places[serving]
+                mdl.rows_(
+                    np.r_[x[serving, q], u][None, :], np.r_[places, step][None, :], top, np.inf
+                )
+            if len(levels) > 1:
+                mdl.rows_(np.stack([u[1:], u[:-1]], 1), np.array([1.0, -1.0]), -np.inf, 0.0)
+            rows = np.flatnonzero(col > base)
+            k = np.searchsorted(-levels, -col[rows])
+            zc = z[rows, q] if per_quarter else z[rows]
+            mdl.rows_(np.stack([u[k], zc], 1), np.array([1.0, -1.0]), -np.inf, 0.0)
+            all_u.append(u)
+            all_step.append(step)
+            all_top += top
+        serving = np.flatnonzero(p.serves.any(axis=1) & live[:, q])
+        if S > 1 and all_top > 0:
+            mdl.rows_(
+                np.r_[x[serving, q], *all_u][None, :],
+                np.r_[p.capacity_places[serving], *all_step][None, :],
+                all_top,
+                np.inf,
+            )
+
+
+def _dominance(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (hi, lo) of rows of ``values`` (N, D) with hi ≥ lo everywhere, transitively reduced.
+
+    Equal rows are ordered by index, so that the relation has no cycles.
+    """
+    ge = (values[:, None, :] >= values[None, :, :]).all(axis=2)
+    gt = (values[:, None, :] > values[None, :, :]).any(axis=2)
+    n = np.arange(len(values))
+    dom = ge & (gt | (n[:, None] < n[None, :]))
+    np.fill_diagonal(dom, False)
+    implied = (dom.astype(np.int32) @ dom.astype(np.int32)) > 0
+    hi, lo = np.nonzero(dom & ~implied)
+    return hi, lo
+
+
+def _covered_need(need: np.ndarray, weights: np.ndarray, reliability: float) -> np.ndarray:
+    """(Q, S) need that capacity must cover in any plan of this reliability (scenario measure).
+
+    Sorting scenarios by need, descending: capacity below the need of the first scenario at which
+    the cumulative weight exceeds 1 − reliability would leave more than that weight short.
+    """
+    order = np.argsort(-need, axis=0, kind="stable")
+    sorted_need = np.take_along_axis(need, order, axis=0)
+    cum = np.cumsum(weights[order], axis=0)
+    beyond = cum > 1.0 - reliability + 1e-9
+    first = beyond.argmax(axis=0)
+    floor = np.take_along_axis(sorted_need, first[None], axis=0)[0]
+    return np.where(beyond.any(axis=0), floor, 0.0)
+
+
+def _expected_min_lines(need: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lines a + b·c whose minimum is E[min(need, c)] for c ≥ 0 (its last, flat, piece left out).
+
+    Exact (one line between consecutive needs) for up to BREAKPOINTS distinct needs; beyond that,
+    chords between BREAKPOINTS quantiles of need: exact at the quantiles, slightly below in
+    between (the cost errs on the high side).
+    """
+    srt = np.argsort(need, kind="stable")
+    u, w = need[srt], weights[srt]
+    if len(np.unique(u)) <= BREAKPOINTS:
+        a_line = np.r_[0.0, np.cumsum(w * u)]
+        b_line = np.r_[1.0, 1.0 - np.cumsum(w)]
+    else:
+        cuts = np.unique(np.r_[0.0, np.quantile(u, np.linspace(0.0, 1.0, BREAKPOINTS))])
+        f = (np.minimum(u[None, :], cuts[:, None]) * w[None, :]).sum(axis=1)
+        b_line = np.diff(f) / np.diff(cuts)
+        a_line = f[:-1] - b_line * cuts[:-1]
+    keep = b_line > 1e-12
+    return a_line[keep], b_line[keep]
+
+
+def _concave_segments(
+    a_line: np.ndarray, b_line: np.ndarray, top: float, start: float
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """g(c) = min(top, min_l a_l + b_l·c) from c = ``start`` on, as g(start) and linear pieces.
+
+    Returns g(start), and the slope (> 0, decreasing) and width of each piece after ``start``
+    until g reaches ``top``: g(start + t) = g(start) + Σ_k slope_k·clip(t − T_k, 0, width_k), T_k
+    the widths before piece k. The pieces are the lower envelope of the lines (exact).
+    """
+    a = np.r_[a_line, top]
+    b = np.r_[b_line, 0.0]
+    order = np.lexsort((a, -b))  # slope descending, then the lower line first
+    hull: list[int] = []
+    for i in order:
+        if hull and b[hull[-1]] == b[i]:
+            continue  # parallel and not lower
+        while len(hull) >= 2:
+            j, k = hull[-2], hull[-1]
+            # k is not on the envelope if i undercuts j no later than k does
+            if (a[i] - a[j]) * (b[j] - b[k]) <= (a[k] - a[j]) * (b[j] - b[i]):
+                hull.pop()
+            else:
+                break
+        hull.append(i)
+    h = np.array(hull)
+    kinks = (a[h[1:]] - a[h[:-1]]) / (b[h[:-1]] - b[h[1:]])
+    g0 = float(np.min(a + b * start))
+    after = kinks > start
+    ends = kinks[after]
+    slope = b[h[:-1]][after]  # line h_j holds up to kink j
+    width = np.diff(np.r_[start, ends])
+    keep = (width > 1e-9 * max(1.0, abs(top))) & (slope > 1e-12)
+    return g0, slope[keep], width[keep]
+
+
+def _dispatch_rows(
+    mdl, caps, p: Portfolio, si: int, q: int, need, weights, m_d: float, least: float = 0.0
+) -> float:
+    """Add the expected dispatch cost of one stream and quarter; return its constant part (€).
+
+    Each step of the merit order rewards E[min(need, cumulative capacity)]; that concave curve
+    of the step's class capacity enters as increments (one bounded variable per linear piece,
+    their sum at most the capacity), which the objective fills in order. ``least``: places of
+    the stream that every feasible plan has (the reliability floor); a step over all cost classes
+    starts there, as the pieces below it are always filled (exact, and far fewer increments).
+    """
+    C = len(caps)
+    rates = np.r_[
+        p.class_cost_eur_per_place_month[:, si, q],
+        p.recourse_cost_eur_per_place_month,
+        p.shortfall_penalty_eur_per_place_month,
+    ]
+    fixed = np.r_[np.zeros(C), p.recourse_limit_places, np.inf]
+    order = np.argsort(rates, kind="stable")
+    rates, fixed = rates[order], fixed[order]
+    is_class = order < C
+    mean_need = float(weights @ need)
+    a_line, b_line = _expected_min_lines(need, weights)
+    constant = rates[-1] * mean_need
+    members: list[int] = []
+    offset = 0.0
+    for j in range(len(rates) - 1):
+        if is_class[j]:
+            members.append(int(caps[order[j]]))
+        offset += fixed[j]
+        delta = rates[j + 1] - rates[j]
+        if delta <= 0:
+            continue
+        if np.isinf(offset):
+            constant -= delta * mean_need
+            break
+        if not members:
+            constant -= delta * float(weights @ np.minimum(need, offset))
+            continue
+        start = least if len(members) == C else 0.0
+        g0, slope, width = _concave_segments(a_line, b_line, mean_need, offset + start)
+        constant -= delta * g0
+        if len(slope) == 0 and start == 0.0:
+            continue
+        inc = mdl.var((len(slope),), 0.0, width, -delta * slope * m_d * OBJECTIVE_SCALE)
+        mdl.rows_(
+            np.r_[inc, members][None, :],
+            np.r_[np.ones(len(inc)), -np.ones(len(members))][None, :],
+            -np.inf,
+            -start,
+        )
+    return constant * m_d
