@@ -3,13 +3,12 @@
 The formulation (variables, rows, objective) is in :mod:`model.optimise_model`.
 
 Solving: a first plan by RENS (:func:`_rens`: the LP relaxation's integral values fixed, the
-small MILP left solved), then the full MILP for the rest of the time limit; the better plan is
-kept and its gap taken against the full solve's dual bound. HiGHS's own heuristics find poor
-plans here; the bound, not the plan, is what is left of the gap: covering a required need with
-whole locations over 40 quarters. On the benchmark the root's cuts lift the LP bound by 1.7%
-and take most of 30 s; HiGHS 1.15 (also in parallel) and SCIP (pyscipopt 6.3) stop at 1.4-1.5%
-there and need 130-150 s for 1% (see benchmarks/bench_optimise.py).
-
+small MILP left solved), on a second thread beside the full MILP (one after the other on a
+single core); the better plan is kept and its gap taken against the full solve's dual bound.
+HiGHS's own heuristics find poor plans here; the bound, not the plan, is what is left of the
+gap: covering a required need with whole locations over 40 quarters. On the benchmark the
+root's cuts lift the LP bound by 1.7% and take most of 30 s; HiGHS 1.15 (also in parallel) and
+SCIP (pyscipopt 6.3) stop at 1.4-1.5% there and need 130-150 s for 1% (benchmarks/bench_optimise.py).
 """
 
 from __future__ import annotations
@@ -17,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -127,22 +128,37 @@ def _rens(built: Built, settings: OptimiseSettings, time_limit: float):
     return best
 
 
+_QUIET_LOCK = threading.Lock()
+_quiet_depth = 0
+
+
 @contextlib.contextmanager
 def _quiet():
-    """Silence what HiGHS prints on the C level (file descriptor 1) during a solve."""
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # e.g. a notebook's stream
-        fd = 1
-    sys.stdout.flush()
-    saved = os.dup(fd)
-    try:
-        with open(os.devnull, "w") as devnull:
+    """Silence what HiGHS prints on the C level (file descriptor 1) during a solve.
+
+    Re-entrant and thread-safe: only the outermost of nested or concurrent uses redirects."""
+    global _quiet_depth
+    with _QUIET_LOCK:
+        _quiet_depth += 1
+        outermost = _quiet_depth == 1
+        if outermost:
+            try:
+                fd = sys.stdout.fileno()
+            except (AttributeError, OSError, ValueError):  # e.g. a notebook's stream
+                fd = 1
+            sys.stdout.flush()
+            saved = os.dup(fd)
+            devnull = open(os.devnull, "w")  # noqa: SIM115 (closed below)
             os.dup2(devnull.fileno(), fd)
-            yield
+    try:
+        yield
     finally:
-        os.dup2(saved, fd)
-        os.close(saved)
+        with _QUIET_LOCK:
+            _quiet_depth -= 1
+            if outermost:
+                os.dup2(saved, fd)
+                os.close(saved)
+                devnull.close()
 
 
 def optimise(
@@ -178,9 +194,15 @@ def optimise(
     budget = settings.capex_budget_eur if budget_eur is ... else budget_eur
     started = time.perf_counter()
     built = build(portfolio, scenarios, settings, rel, budget)
-    limit = settings.time_limit_seconds
-    rens = _rens(built, settings, 0.3 * limit)
-    res = _solve(built, settings, max(limit - (time.perf_counter() - started), 1.0))
+    limit = max(settings.time_limit_seconds - (time.perf_counter() - started), 1.0)
+    if (os.cpu_count() or 1) > 1:  # RENS beside the full solve (scipy's HiGHS releases the GIL)
+        with _quiet(), ThreadPoolExecutor(1) as pool:
+            first = pool.submit(_rens, built, settings, limit)
+            res = _solve(built, settings, limit)
+            rens = first.result()
+    else:
+        rens = _rens(built, settings, 0.3 * limit)
+        res = _solve(built, settings, max(limit - (time.perf_counter() - started), 1.0))
     if rens is not None and (res.x is None or rens.fun < res.fun):
         bound = getattr(res, "mip_dual_bound", None)
         gap = abs(rens.fun - bound) / max(abs(rens.fun), 1e-9) if bound is not None else np.nan
