@@ -4,7 +4,7 @@ The formulation (variables, rows, objective) is in :mod:`model.optimise_model`.
 
 Solving: a first plan by RENS (:func:`_rens`: the LP relaxation's integral values fixed, the
 small MILP left solved), on a second thread beside the full MILP (one after the other on a
-single core); the better plan is kept and its gap taken against the full solve's dual bound.
+single core or in a batch worker); the better plan is kept and its gap taken against the full solve's dual bound.
 HiGHS's own heuristics find poor plans here; the bound, not the plan, is what is left of the
 gap: covering a required need with whole locations over 40 quarters. On the benchmark the
 root's cuts lift the LP bound by 1.7% and take most of 30 s; HiGHS 1.15 (also in parallel) and
@@ -128,6 +128,15 @@ def _rens(built: Built, settings: OptimiseSettings, time_limit: float):
     return best
 
 
+def _threads() -> int:
+    """Cores a solve may use: OMP_NUM_THREADS if set (batch workers set 1: the runs are the
+    parallelism), else the machine's."""
+    try:
+        return max(int(os.environ.get("OMP_NUM_THREADS", "")), 1)
+    except ValueError:
+        return os.cpu_count() or 1
+
+
 _QUIET_LOCK = threading.Lock()
 _quiet_depth = 0
 
@@ -195,7 +204,7 @@ def optimise(
     started = time.perf_counter()
     built = build(portfolio, scenarios, settings, rel, budget)
     limit = max(settings.time_limit_seconds - (time.perf_counter() - started), 1.0)
-    if (os.cpu_count() or 1) > 1:  # RENS beside the full solve (scipy's HiGHS releases the GIL)
+    if _threads() > 1:  # RENS beside the full solve (scipy's HiGHS releases the GIL)
         with _quiet(), ThreadPoolExecutor(1) as pool:
             first = pool.submit(_rens, built, settings, limit)
             res = _solve(built, settings, limit)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+import model.optimise as optimise_module
 import model.optimise_model as optimise_model
 from model.case import OptimiseSettings
 from model.errors import InfeasibleError
@@ -477,3 +478,19 @@ def test_wijk_maximum_and_forbidden_bind_together():
         InfeasibleError, match="maximum places per wijk and the forbidden locations"
     ):
         optimise(p, TWO, opts, reliability=1.0)
+
+
+@pytest.mark.parametrize("measure", ["scenarios", "scenario_months"])
+def test_rens_beside_the_full_solve_gives_the_same_plan_as_one_after_the_other(
+    measure, monkeypatch
+):
+    """Batch workers (OMP_NUM_THREADS=1) solve on one core; the result does not depend on it."""
+    p, s = _five(1)
+    opts = OptimiseSettings(reliability_measure=measure, **EXACT)
+    plans = {}
+    for threads in ("1", "2"):
+        monkeypatch.setenv("OMP_NUM_THREADS", threads)
+        assert optimise_module._threads() == int(threads)
+        plans[threads] = optimise(p, s, opts, 0.6, None)
+    assert plans["1"].objective_eur == pytest.approx(plans["2"].objective_eur, rel=1e-9)
+    assert (plans["1"].in_service == plans["2"].in_service).all()
