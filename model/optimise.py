@@ -203,7 +203,8 @@ def optimise(
     budget = settings.capex_budget_eur if budget_eur is ... else budget_eur
     started = time.perf_counter()
     built = build(portfolio, scenarios, settings, rel, budget)
-    limit = max(settings.time_limit_seconds - (time.perf_counter() - started), 1.0)
+    deadline = started + settings.time_limit_seconds
+    limit = max(deadline - time.perf_counter(), 1.0)
     if _threads() > 1:  # RENS beside the full solve (scipy's HiGHS releases the GIL)
         with _quiet(), ThreadPoolExecutor(1) as pool:
             first = pool.submit(_rens, built, settings, limit)
@@ -211,7 +212,7 @@ def optimise(
             rens = first.result()
     else:
         rens = _rens(built, settings, 0.3 * limit)
-        res = _solve(built, settings, max(limit - (time.perf_counter() - started), 1.0))
+        res = _solve(built, settings, max(deadline - time.perf_counter(), 1.0))
     if rens is not None and (res.x is None or rens.fun < res.fun):
         bound = getattr(res, "mip_dual_bound", None)
         gap = abs(rens.fun - bound) / max(abs(rens.fun), 1e-9) if bound is not None else np.nan

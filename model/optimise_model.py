@@ -463,7 +463,7 @@ def _dispatch_rows(
         start = least if len(members) == C else 0.0
         g0, slope, width = _concave_segments(a_line, b_line, mean_need, offset + start)
         constant -= delta * g0
-        if len(slope) == 0 and start == 0.0:
+        if len(slope) == 0:  # (with a start: its places are implied by the chance rows)
             continue
         inc = mdl.var((len(slope),), 0.0, width, -delta * slope * m_d * OBJECTIVE_SCALE)
         mdl.rows_(

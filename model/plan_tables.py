@@ -11,7 +11,7 @@ from model.case import OptimiseSettings
 from model.errors import InfeasibleError
 from model.optimise import optimise
 from model.portfolio_plan import Plan, Portfolio, Scenarios, evaluate
-from model.reporting.style import euro
+from model.reporting.style import euro, percent
 
 WHY = {
     "nl": {
@@ -47,10 +47,6 @@ WHY = {
         "emergency": "emergency places",
     },
 }
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
 
 
 def cover_short_share(p: Portfolio, s: Scenarios, capacity: np.ndarray) -> float:
@@ -103,7 +99,7 @@ def decision_table(
                     if must
                     else (
                         text["keep_needed"].format(
-                            until=until, without=_pct(without), with_=_pct(with_)
+                            until=until, without=percent(without), with_=percent(with_)
                         )
                         if without > with_ + 1e-9
                         else text["keep"].format(until=until)
@@ -117,7 +113,7 @@ def decision_table(
                 text["must"]
                 if must
                 else (
-                    text["open_needed"].format(without=_pct(without), with_=_pct(with_))
+                    text["open_needed"].format(without=percent(without), with_=percent(with_))
                     if without > with_ + 1e-9
                     else text["open_cost"].format(recourse=text[settings.recourse])
                 )

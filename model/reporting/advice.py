@@ -11,7 +11,7 @@ import numpy as np
 from model.business_case import BusinessCase, load_business_case
 from model.portfolio import PortfolioAnalysis, analyse_portfolio
 from model.reporting.portfolio_text import horizon_money
-from model.reporting.style import euro, label, period_name, thousands
+from model.reporting.style import euro, label, percent, period_name, thousands
 from model.results import Results, resolve_case_path, run_case
 
 
@@ -83,10 +83,6 @@ def prepare_advice(
     return advice
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
-
-
 def _risk(advice: Advice, portfolio: str = "committed") -> tuple[str, float, str]:
     """The stream with the highest shortfall probability, that probability and its first risky month."""
     s = advice.portfolio.tables["gap_summary"]
@@ -122,12 +118,8 @@ def _other_risk(advice: Advice, stream: str, p_with: float, language: str) -> st
         return ""
     name = _stream_word(other, language)
     if language == "en":
-        return (
-            f" (the largest remaining monthly chance of a shortfall is {_pct(p_other)}, for {name})"
-        )
-    return (
-        f" (de grootste resterende kans op een tekort in een maand is {_pct(p_other)}, bij {name})"
-    )
+        return f" (the largest remaining monthly chance of a shortfall is {percent(p_other)}, for {name})"
+    return f" (de grootste resterende kans op een tekort in een maand is {percent(p_other)}, bij {name})"
 
 
 def plan_facts(advice: Advice) -> dict[str, Any]:
@@ -164,14 +156,14 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
             f = plan_facts(advice)
             remedy = (
                 f"; the recommended plan opens {len(f['opened'])} location(s) ({thousands(f['places'])} places, "
-                f"investment {euro(f['capex_eur'] / 1e6, 1)} million) and brings it down to {_pct(p_with)}"
+                f"investment {euro(f['capex_eur'] / 1e6, 1)} million) and brings it down to {percent(p_with)}"
                 + _other_risk(advice, stream, p_with, "en")
             )
         else:
-            remedy = f"; with the candidate locations it falls to {_pct(p_with)}"
+            remedy = f"; with the candidate locations it falls to {percent(p_with)}"
         text = (
             f"{name} needs about {thousands(places_now)} reception places now. With the current and planned locations the "
-            f"chance of a shortfall for {stream_name} reaches {_pct(p_short)}"
+            f"chance of a shortfall for {stream_name} reaches {percent(p_short)}"
             + (f", first above 10% in {period_name(first, 'en')}" if first else "")
             + f"{remedy}. Net cost of the current portfolio {years}: {net} million (median)."
         )
@@ -187,14 +179,14 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
             f = plan_facts(advice)
             remedy = (
                 f"; het aanbevolen plan opent {len(f['opened'])} locatie(s) ({thousands(f['places'])} plaatsen, "
-                f"investering {euro(f['capex_eur'] / 1e6, 1)} mln) en brengt die terug tot {_pct(p_with)}"
+                f"investering {euro(f['capex_eur'] / 1e6, 1)} mln) en brengt die terug tot {percent(p_with)}"
                 + _other_risk(advice, stream, p_with, "nl")
             )
         else:
-            remedy = f"; met de kandidaat-locaties daalt die naar {_pct(p_with)}"
+            remedy = f"; met de kandidaat-locaties daalt die naar {percent(p_with)}"
         text = (
             f"{name} heeft nu ongeveer {thousands(places_now)} opvangplaatsen nodig. Met de huidige en geplande locaties loopt de "
-            f"kans op een tekort voor {stream_name} op tot {_pct(p_short)}"
+            f"kans op een tekort voor {stream_name} op tot {percent(p_short)}"
             + (f", voor het eerst boven 10% in {period_name(first, 'nl')}" if first else "")
             + f"{remedy}. Netto kosten huidige portefeuille {years}: {net} mln (mediaan)."
         )
@@ -206,7 +198,7 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
         unit = "mln"
     numbers = {
         keys[0]: thousands(places_now),
-        keys[1]: f"{_pct(p_short)} → {_pct(p_with)}",
+        keys[1]: f"{percent(p_short)} → {percent(p_with)}",
         keys[2]: f"{net} {unit}",
     }
     return text, numbers
@@ -227,7 +219,7 @@ def _plan_decision(advice: Advice, language: str) -> str:
             f"To adopt the recommended plan: open {opened}"
             + (f" and close or repurpose {gone}" if gone else "")
             + f", with an investment of {euro(f['capex_eur'] / 1e6, 1)} million; the chance of a shortfall falls from "
-            f"{_pct(p_short)} to {_pct(p_with)}"
+            f"{percent(p_short)} to {percent(p_with)}"
             + (
                 f"; the first decision is due by {period_name(f['first_decision'], 'en')}"
                 if f["first_decision"]
@@ -237,8 +229,8 @@ def _plan_decision(advice: Advice, language: str) -> str:
         )
         if f["achieved"] < f["requested"] - 1e-9:
             text += (
-                f" The reliability asked ({_pct(f['requested'])}) cannot be reached with these locations "
-                f"(the plan stays without shortfall in {_pct(f['achieved'])} of the paths); to instruct the "
+                f" The reliability asked ({percent(f['requested'])}) cannot be reached with these locations "
+                f"(the plan stays without shortfall in {percent(f['achieved'])} of the paths); to instruct the "
                 "search for further candidates."
             )
         return text
@@ -246,7 +238,7 @@ def _plan_decision(advice: Advice, language: str) -> str:
         f"In te stemmen met het aanbevolen plan: {opened} te openen"
         + (f" en {gone} te sluiten of te herbestemmen" if gone else "")
         + f", met een investering van {euro(f['capex_eur'] / 1e6, 1)} mln; de kans op een tekort daalt van "
-        f"{_pct(p_short)} naar {_pct(p_with)}"
+        f"{percent(p_short)} naar {percent(p_with)}"
         + (
             f"; het eerste besluit valt uiterlijk in {period_name(f['first_decision'], 'nl')}"
             if f["first_decision"]
@@ -256,8 +248,8 @@ def _plan_decision(advice: Advice, language: str) -> str:
     )
     if f["achieved"] < f["requested"] - 1e-9:
         text += (
-            f" De gevraagde betrouwbaarheid ({_pct(f['requested'])}) is met deze locaties niet haalbaar "
-            f"(het plan blijft in {_pct(f['achieved'])} van de paden zonder tekort); opdracht te geven "
+            f" De gevraagde betrouwbaarheid ({percent(f['requested'])}) is met deze locaties niet haalbaar "
+            f"(het plan blijft in {percent(f['achieved'])} van de paden zonder tekort); opdracht te geven "
             "aanvullende locaties te zoeken."
         )
     return text
@@ -275,10 +267,9 @@ def purchases_in_plan(advice: Advice) -> list[str]:
     return [i for i in plan_facts(advice)["opened"]["location_id"] if i in buy]
 
 
-def _purchases_without_business_case(advice: Advice, language: str) -> str:
-    """A sentence naming the plan's purchases that the business case does not cover ('' if none)."""
-    done = advice.business_case.location_id if advice.business_case is not None else None
-    left = [i for i in purchases_in_plan(advice) if i != done]
+def _purchases_without_business_case(advice: Advice, covered: str, language: str) -> str:
+    """A sentence naming the plan's purchases other than ``covered`` ('' if none)."""
+    left = [i for i in purchases_in_plan(advice) if i != covered]
     if not left:
         return ""
     ids = ", ".join(left)
@@ -321,13 +312,13 @@ def decision_points(advice: Advice, language: str = "nl") -> list[str]:
     elif en:
         items.append(
             f"To prepare the {len(candidates)} candidate locations ({thousands(candidates['capacity_places'].sum())} places), "
-            f"which bring the chance of a shortfall down from {_pct(p_short)} to {_pct(p_with)}."
+            f"which bring the chance of a shortfall down from {percent(p_short)} to {percent(p_with)}."
         )
     else:
         items.append(
             f"In te stemmen met het voorbereiden van {len(candidates)} kandidaat-locaties "
             f"({thousands(candidates['capacity_places'].sum())} plaatsen), waarmee de kans op een tekort daalt van "
-            f"{_pct(p_short)} naar {_pct(p_with)}."
+            f"{percent(p_short)} naar {percent(p_with)}."
         )
     bc = advice.business_case
     if bc is not None:
@@ -335,13 +326,14 @@ def decision_points(advice: Advice, language: str = "nl") -> list[str]:
 
         best = alternative_labels(bc)[ranking(bc)[0]]
         items.append(
-            f"For location {bc.location_id} to choose the alternative '{best}' and to settle its reuse after the "
-            "reception now (see the business case)."
-            + _purchases_without_business_case(advice, language)
-            if en
-            else f"Voor locatie {bc.location_id} te kiezen voor het alternatief '{best}' en de herbestemming na de "
-            "opvang nu al vast te leggen (zie business case)."
-            + _purchases_without_business_case(advice, language)
+            (
+                f"For location {bc.location_id} to choose the alternative '{best}' and to settle its reuse "
+                "after the reception now (see the business case)."
+                if en
+                else f"Voor locatie {bc.location_id} te kiezen voor het alternatief '{best}' en de herbestemming "
+                "na de opvang nu al vast te leggen (zie business case)."
+            )
+            + _purchases_without_business_case(advice, bc.location_id, language)
         )
     band = f"{m(money['net_cost_p10'])}–{m(money['net_cost_p90'])}"
     if en:
@@ -399,7 +391,7 @@ def speaker_notes(advice: Advice, key: str, language: str = "nl") -> str:
                 if first and first != "nan"
                 else ""
             )
-            parts.append(f"{name}: max. {_pct(float(r.max_shortfall_probability_share))}{when}")
+            parts.append(f"{name}: max. {percent(float(r.max_shortfall_probability_share))}{when}")
         lead = (
             "Chance of a shortfall with the current portfolio — "
             if en
@@ -412,9 +404,9 @@ def speaker_notes(advice: Advice, key: str, language: str = "nl") -> str:
         f = plan_facts(advice)
         opened = ", ".join(f"{r.location_id} {r.quarter}" for r in f["opened"].itertuples())
         text = (
-            f"The plan opens {opened}; investment {euro(f['capex_eur'])}; no shortfall in {_pct(f['achieved'])} of the paths."
+            f"The plan opens {opened}; investment {euro(f['capex_eur'])}; no shortfall in {percent(f['achieved'])} of the paths."
             if en
-            else f"Het plan opent {opened}; investering {euro(f['capex_eur'])}; zonder tekort in {_pct(f['achieved'])} van de paden."
+            else f"Het plan opent {opened}; investering {euro(f['capex_eur'])}; zonder tekort in {percent(f['achieved'])} van de paden."
         )
         return text + (
             " " + tradeoff_sentence(advice.plan, language) if key == "plan_tradeoff" else ""

@@ -19,6 +19,7 @@ from model.reporting.style import (
     STREAM_COLOURS,
     euro,
     label,
+    percent,
     thousands,
 )
 
@@ -70,10 +71,6 @@ WORDS = {
 
 def _w(language: str) -> dict[str, str]:
     return WORDS.get(language, WORDS["nl"])
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
 
 
 def plan_timeline(result: OptimiseResult, language: str = "nl") -> Figure:
@@ -281,8 +278,11 @@ def tradeoff_sentence(result: OptimiseResult, language: str = "nl") -> str:
     low, high = pair
     extra = high["capex_eur"] - low["capex_eur"]
     cost = high["expected_cost_eur"] - low["expected_cost_eur"]
-    p0, p1 = _pct(low["shortfall_probability_share"]), _pct(high["shortfall_probability_share"])
-    r0, r1 = _pct(low["reliability_share"]), _pct(high["reliability_share"])
+    p0, p1 = (
+        percent(low["shortfall_probability_share"]),
+        percent(high["shortfall_probability_share"]),
+    )
+    r0, r1 = percent(low["reliability_share"]), percent(high["reliability_share"])
     if language == "en":
         money = (
             f"an extra investment of {euro(extra)}"
@@ -314,25 +314,25 @@ def headline(result: OptimiseResult, language: str = "nl") -> tuple[str, dict[st
         text = (
             f"Het plan opent {len(opened)} locatie(s) ({thousands(opened['places'].sum())} plaatsen) voor "
             f"{euro(s['capex_eur'])} aan investeringen en sluit of herbestemt er {len(gone)}; de kans op een "
-            f"tekort is dan {_pct(s['shortfall_probability_share'])}."
+            f"tekort is dan {percent(s['shortfall_probability_share'])}."
         )
         numbers = {
             "Investering": euro(s["capex_eur"]),
             "Verwachte netto kosten": euro(s["expected_cost_eur"]),
-            "Kans op een tekort": _pct(s["shortfall_probability_share"]),
-            "Betrouwbaarheid (doel)": _pct(s["reliability_share"]),
+            "Kans op een tekort": percent(s["shortfall_probability_share"]),
+            "Betrouwbaarheid (doel)": percent(s["reliability_share"]),
         }
     else:
         text = (
             f"The plan opens {len(opened)} location(s) ({thousands(opened['places'].sum())} places) for "
             f"{euro(s['capex_eur'])} of investment and closes or converts {len(gone)}; the chance of a "
-            f"shortfall is then {_pct(s['shortfall_probability_share'])}."
+            f"shortfall is then {percent(s['shortfall_probability_share'])}."
         )
         numbers = {
             "Investment": euro(s["capex_eur"]),
             "Expected net cost": euro(s["expected_cost_eur"]),
-            "Chance of a shortfall": _pct(s["shortfall_probability_share"]),
-            "Reliability (target)": _pct(s["reliability_share"]),
+            "Chance of a shortfall": percent(s["shortfall_probability_share"]),
+            "Reliability (target)": percent(s["reliability_share"]),
         }
     return text, numbers
 
@@ -350,10 +350,10 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
         parts.append(headline(result, "en")[0])
         parts.extend(result.notes[:1] if result.summary["reliability_share"] < requested else [])
         parts.append(
-            f"The plan meets need without shortfall in at least {_pct(s['reliability_share'])} of the "
+            f"The plan meets need without shortfall in at least {percent(s['reliability_share'])} of the "
             f"{measure_en} (counted from {s['reliability_from_quarter']}, the first quarter a new location can "
             f"open); on all {thousands(s['paths'])} paths the chance of a shortfall somewhere in the horizon is "
-            f"{_pct(s['shortfall_probability_share'])} and {_pct(s['shortfall_month_share'])} of the months are short. "
+            f"{percent(s['shortfall_probability_share'])} and {percent(s['shortfall_month_share'])} of the months are short. "
             f"What the portfolio lacks is bought as {s['recourse']} places at {euro(s['recourse_cost_eur_per_place_month'])} "
             "per place-month."
         )
@@ -374,10 +374,10 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
         parts.append(headline(result, "nl")[0])
         parts.extend(result.notes[:1] if result.summary["reliability_share"] < requested else [])
         parts.append(
-            f"Het plan dekt de behoefte zonder tekort in ten minste {_pct(s['reliability_share'])} van de "
+            f"Het plan dekt de behoefte zonder tekort in ten minste {percent(s['reliability_share'])} van de "
             f"{measure_nl} (geteld vanaf {s['reliability_from_quarter']}, het eerste kwartaal waarin een nieuwe "
             f"locatie open kan); over alle {thousands(s['paths'])} paden is de kans op een tekort ergens in de "
-            f"horizon {_pct(s['shortfall_probability_share'])} en is {_pct(s['shortfall_month_share'])} van de "
+            f"horizon {percent(s['shortfall_probability_share'])} en is {percent(s['shortfall_month_share'])} van de "
             f"maanden krap. Wat ontbreekt wordt opgevangen in {'hotels' if s['recourse'] == 'hotel' else 'noodopvang'} "
             f"à {euro(s['recourse_cost_eur_per_place_month'])} per plaats per maand."
         )

@@ -7,7 +7,7 @@ import numpy as np
 from model import STREAMS
 from model.portfolio import PortfolioAnalysis
 from model.reporting.portfolio import assumptions
-from model.reporting.style import euro, label, period_name, thousands
+from model.reporting.style import euro, label, percent, period_name, thousands
 
 SHORT_NAMES = {
     "nl": {"ukraine": "Oekraïners", "asylum": "asielzoekers", "status_holders": "statushouders"},
@@ -25,10 +25,6 @@ def _short(stream: str, language: str) -> str:
 
 def _unit_months(unit: str, language: str) -> str:
     return UNIT_MONTHS.get(language, UNIT_MONTHS["nl"]).get(unit, f"{unit}-months")
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
 
 
 def horizon_money(analysis: PortfolioAnalysis, portfolio: str = "committed") -> dict[str, float]:
@@ -76,7 +72,7 @@ def headline(analysis: PortfolioAnalysis, language: str = "nl") -> tuple[str, di
             if not en
             else f"Max. P(shortfall), {stream.replace('_', ' ')}"
         )
-        numbers[key] = _pct(s.loc[("committed", stream), "max_shortfall_probability_share"])
+        numbers[key] = percent(s.loc[("committed", stream), "max_shortfall_probability_share"])
     numbers["Netto kosten (mediaan)" if not en else "Net cost (median)"] = (
         f"{euro(money['net_cost_p50'] / 1e6, 1)} mln"
     )
@@ -105,7 +101,7 @@ def narrative(analysis: PortfolioAnalysis, language: str = "nl") -> str:
             )
             text += (
                 f"The chance of a shortfall first exceeds 10% in {period_name(c['first_month_risk_over_10pct'], language)} "
-                f"(at most {_pct(c['max_shortfall_probability_share'])}); expected shortfall over the horizon "
+                f"(at most {percent(c['max_shortfall_probability_share'])}); expected shortfall over the horizon "
                 f"{thousands(c['shortfall_unit_months_mean'])} {months}, "
                 f"{thousands(w['shortfall_unit_months_mean'])} with all candidates."
                 if c["first_month_risk_over_10pct"]
@@ -120,7 +116,7 @@ def narrative(analysis: PortfolioAnalysis, language: str = "nl") -> str:
             )
             text += (
                 f"De kans op een tekort is voor het eerst groter dan 10% in {period_name(c['first_month_risk_over_10pct'], language)} "
-                f"(hoogstens {_pct(c['max_shortfall_probability_share'])}); het verwachte tekort over de hele periode is "
+                f"(hoogstens {percent(c['max_shortfall_probability_share'])}); het verwachte tekort over de hele periode is "
                 f"{thousands(c['shortfall_unit_months_mean'])} {months}, met alle kandidaten "
                 f"{thousands(w['shortfall_unit_months_mean'])}."
                 if c["first_month_risk_over_10pct"]

@@ -15,6 +15,7 @@ from model.reporting.style import (
     STREAM_COLOURS,
     label,
     month_name,
+    percent,
     thousands,
 )
 
@@ -100,10 +101,6 @@ def _w(language: str) -> dict[str, str]:
 
 def _n(x: float) -> str:
     return "–" if pd.isna(x) else thousands(x)
-
-
-def _pct(x: float) -> str:
-    return "–" if pd.isna(x) else f"{100 * x:.0f}%"
 
 
 def _month(period: str, language: str) -> str:
@@ -223,7 +220,7 @@ def _risk_sentence(ov: RegionOverview, language: str) -> str:
     if language == "en":
         return (
             f"The highest shortfall probability is in {risky['municipality']} "
-            f"({_pct(risky['shortfall_probability_share'])}). "
+            f"({percent(risky['shortfall_probability_share'])}). "
             + (
                 f"The largest shortfall of places against its own need is in {short['municipality']} "
                 f"({_n(gap)} places too few)."
@@ -235,7 +232,7 @@ def _risk_sentence(ov: RegionOverview, language: str) -> str:
         )
     return (
         f"De grootste kans op een tekort heeft {risky['municipality']} "
-        f"({_pct(risky['shortfall_probability_share'])}). "
+        f"({percent(risky['shortfall_probability_share'])}). "
         + (
             f"Het grootste tekort aan plaatsen ten opzichte van de eigen behoefte heeft "
             f"{short['municipality']} ({_n(gap)} plaatsen te weinig)."
@@ -258,7 +255,7 @@ def narrative(ov: RegionOverview, language: str = "nl") -> str:
             _risk_sentence(ov, language),
             f"In {ov.half_year} the municipalities must house {_n(t['taakstelling_persons'])} status "
             f"holders; in the model {_n(t['housed_persons'])} are housed in regular social rent "
-            f"({_pct(t['realisation_share'])}), and the backlog moves from "
+            f"({percent(t['realisation_share'])}), and the backlog moves from "
             f"{_n(t['backlog_start_persons'])} to {_n(t['backlog_end_persons'])} persons.",
         ]
         if len(missing):
@@ -272,7 +269,7 @@ def narrative(ov: RegionOverview, language: str = "nl") -> str:
         _risk_sentence(ov, language),
         f"In {ov.half_year} moeten de gemeenten samen {_n(t['taakstelling_persons'])} statushouders "
         f"huisvesten; in het model krijgen er {_n(t['housed_persons'])} een reguliere sociale "
-        f"huurwoning ({_pct(t['realisation_share'])}) en loopt de achterstand van "
+        f"huurwoning ({percent(t['realisation_share'])}) en loopt de achterstand van "
         f"{_n(t['backlog_start_persons'])} naar {_n(t['backlog_end_persons'])} personen.",
     ]
     if len(missing):
@@ -407,7 +404,7 @@ def _realised_text(row, language: str) -> str:
     of = "of" if language == "en" else "van"
     return (
         f"{half}: {_n(row.realised_housed_persons)} {of} {_n(row.realised_taakstelling_persons)} "
-        f"({_pct(row.realised_share)})"
+        f"({percent(row.realised_share)})"
     )
 
 
@@ -489,7 +486,7 @@ def places_figure(ov: RegionOverview, language: str = "nl") -> Figure:
         axr.text(
             r - 0.03 if inside else r + 0.03,
             yi,
-            _pct(r),
+            percent(r),
             va="center",
             fontsize=9,
             ha="right" if inside else "left",
@@ -535,7 +532,7 @@ def taakstelling_figure(ov: RegionOverview, language: str = "nl") -> Figure:
         label=w["backlog_marker"].format(half=ov.half_year),
     )
     for xi, housed, share in zip(x, m["housed_persons"], m["realisation_share"], strict=True):
-        ax.text(xi + 0.2, housed, _pct(share), ha="center", va="bottom", fontsize=9)
+        ax.text(xi + 0.2, housed, percent(share), ha="center", va="bottom", fontsize=9)
     ax.axhline(0, color=NEUTRAL, lw=0.8)
     ax.set_xticks(x, [short_name(n) for n in m["municipality"]])
     ax.set_ylabel(label("persons", language))

@@ -138,6 +138,11 @@ def thousands(x: float, _pos: object = None) -> str:
     return number(x, 0)
 
 
+def percent(x: float) -> str:
+    """A share as a whole percentage: 0.125 → 12% (and "–" for a missing value)."""
+    return "–" if x != x else f"{100 * x:.0f}%"  # x != x: NaN
+
+
 def euro(x: float, decimals: int = 0) -> str:
     """€ 1.234.567 (Dutch) or €1,234,567 (English)."""
     space = "" if _NUMBERS["language"] == "en" else " "
