@@ -170,9 +170,9 @@ def _calibrate(
 def calibration_for(case: Case) -> Calibration:
     """The calibration a case asks for through ``case.inflow.calibration_history``.
 
-    ``"reference"`` (the default): data/reference only,
-    2013–2025. ``"cbs_83102"``: the reference preceded by CBS 83102NED 1975–2018 (downloaded once,
-    then read from the user cache; see :func:`model.opendata.fetch_cbs_asylum_history`).
+    ``"cbs_83102"`` (the default): data/reference 2013–2025 preceded by CBS 83102NED 1975–2018 (stored
+    in data/reference): fifty years, seven surges. ``"reference"``: 2013–2025 only (one surge in ten
+    year-on-year changes: a surge rate and size resting on a single event).
     """
     source = case.inflow.calibration_history
     if source == "cbs_83102":
@@ -184,9 +184,13 @@ def calibration_for(case: Case) -> Calibration:
 
 @lru_cache(maxsize=1)
 def _cbs_83102_history() -> pd.Series:
-    from model.opendata import fetch_cbs_asylum_history
+    """CBS 83102NED yearly totals 1975–2018 as stored in data/reference (asylum_inflow_yearly_cbs83102.csv).
 
-    return fetch_cbs_asylum_history()
+    The file holds the table's all-nationalities total per year; :func:`model.opendata.fetch_cbs_asylum_history`
+    reads the same series from StatLine (to refresh the file).
+    """
+    table = reference.table("asylum_inflow_yearly_cbs83102")
+    return table.set_index("year")["total_inflow_persons"].astype(float).rename("total_inflow_persons")
 
 
 def yearly_total_inflow(history: pd.Series | None = None) -> pd.Series:

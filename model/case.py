@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from model.errors import InputError
 
@@ -76,11 +85,11 @@ class InflowSettings(Strict):
         "default from the scenario.",
     )
     calibration_history: Literal["reference", "cbs_83102"] = Field(
-        default="reference",
+        default="cbs_83102",
         description="Series that sets surge frequency and size and the inflow volatility: "
-        "'reference' = data/reference 2013–2025, offline; 'cbs_83102' = also CBS StatLine 83102NED "
-        "1975–2018, downloaded once to $ONDERDAK_CACHE or ~/.cache/onderdak (needs internet the "
-        "first time).",
+        "'cbs_83102' = CBS StatLine 83102NED 1975–2018 followed by data/reference 2013–2025 (both "
+        "stored in data/reference, offline); 'reference' = 2013–2025 only (one surge: a rate and size "
+        "resting on a single event).",
     )
 
 
@@ -95,6 +104,13 @@ class UkraineSettings(Strict):
     share_override: Share | None = Field(
         default=None, description="Municipal share of the national GOO task."
     )
+    financing_after_tpd_eur_per_place_day: float | None = Field(
+        default=None,
+        ge=0,
+        description="What the Rijk pays the municipality per realised place-day after 4 March 2027, when "
+        "residents hold a 3-year permit and pay rent themselves (the 'doelgroepflexibele' scheme). "
+        "ASSUMPTION: not published yet; null: the last published normbedrag carried forward.",
+    )
 
 
 class AsylumSettings(Strict):
@@ -103,7 +119,14 @@ class AsylumSettings(Strict):
     published_places: int | None = Field(
         default=None,
         ge=0,
-        description="Published indicative number for the current cycle; overrides the formula.",
+        description="Published number (indicative or verdeelbesluit) for the cycle containing the "
+        "start; the primary input: the formula is only a fallback when no number is published.",
+    )
+    published_cycles: dict[str, int] = Field(
+        default={},
+        description="Published numbers of later cycles by the cycle's first month, e.g. "
+        "{'2027-01': 120} for cycle 2 (verdeelbesluit end 2026, places by mid-2027; only long-term "
+        "places count). Cycles without a number use the formula (a labelled fallback).",
     )
     cycle_start: str = Field(
         default="2025-01", description="Start of a Spreidingswet cycle (YYYY-MM)."
@@ -119,6 +142,15 @@ class AsylumSettings(Strict):
     @classmethod
     def _month(cls, v: str) -> str:
         return _check_month(v)
+
+    @field_validator("published_cycles")
+    @classmethod
+    def _cycles(cls, v: dict[str, int]) -> dict[str, int]:
+        for month, places in v.items():
+            _check_month(str(month))
+            if places < 0:
+                raise ValueError(f"{month}: {places} is not a number of places ≥ 0")
+        return v
 
 
 class RealisedHalfYear(Strict):
@@ -571,7 +603,15 @@ class Case(Strict):
     fictional: bool = Field(default=False, description="True for demo data; the report says so.")
     language: Literal["nl", "en"] = "nl"
     municipality: Municipality
-    start: str = Field(description="First month of the horizon (YYYY-MM).")
+    peildatum: str | None = Field(
+        default=None,
+        description="Month up to which published national figures are used as they are (YYYY-MM); "
+        "the model takes over after it. null: the current month ($ONDERDAK_PEILDATUM overrides it, "
+        "e.g. to reproduce a report).",
+    )
+    start: str | None = Field(
+        default=None, description="First month of the horizon (YYYY-MM); null: the peildatum."
+    )
     horizon_months: int = Field(default=120, ge=12, le=360)
     price_year: int = Field(
         ge=2000, le=2100, description="Money is in euros at prices of this year."
@@ -607,10 +647,22 @@ class Case(Strict):
     _file: Path | None = PrivateAttr(default=None)
     _scenario: str = PrivateAttr(default="basis")
 
-    @field_validator("start")
+    @model_validator(mode="before")
+    @classmethod
+    def _dates(cls, data: Any) -> Any:
+        """Fill in the peildatum (the current month) and the start (the peildatum) when left out."""
+        if isinstance(data, dict):
+            data = dict(data)
+            if data.get("peildatum") is None:
+                data["peildatum"] = current_month()
+            if data.get("start") is None:
+                data["start"] = data["peildatum"]
+        return data
+
+    @field_validator("start", "peildatum")
     @classmethod
     def _start_month(cls, v: str) -> str:
-        return _check_month(v)
+        return _check_month(str(v))
 
     @field_validator("name")
     @classmethod
@@ -631,6 +683,11 @@ class Case(Strict):
     def source(self) -> Path | None:
         """The case file this case was read from."""
         return self._file
+
+    @property
+    def peildatum_period(self) -> pd.Period:
+        """The peildatum as a monthly period."""
+        return pd.Period(self.peildatum, freq="M")
 
     @property
     def periods(self) -> pd.PeriodIndex:
@@ -663,6 +720,12 @@ class CaseFile(Strict):
 
 
 BASE = "basis"
+PEILDATUM_ENV = "ONDERDAK_PEILDATUM"
+
+
+def current_month() -> str:
+    """The default peildatum: ``$ONDERDAK_PEILDATUM`` when set, else this month (YYYY-MM)."""
+    return os.environ.get(PEILDATUM_ENV) or pd.Timestamp.now().strftime("%Y-%m")
 
 
 def _check_month(v: str) -> str:

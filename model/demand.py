@@ -8,7 +8,7 @@ import pandas as pd
 from model import reference
 from model.case import Case
 from model.ensemble import Ensemble, Need
-from model.inflow import half_year_index
+from model.inflow import scenario_book
 
 UNITS = {"ukraine": "places", "asylum": "places", "status_holders": "dwellings"}
 
@@ -49,6 +49,7 @@ def municipal_need(case: Case, ensemble: Ensemble) -> Need:
     }
     sh = status_holder_need(case, ensemble["taakstelling_persons"] * share, ensemble.periods)
     streams["status_holders"] = sh.pop("need_dwellings")
+    sh.update(ukraine_housing(case, ensemble, share))
     return Need(
         scenario=ensemble.scenario,
         periods=ensemble.periods,
@@ -59,18 +60,37 @@ def municipal_need(case: Case, ensemble: Ensemble) -> Need:
 
 
 def ukraine_places(case: Case, ensemble: Ensemble, share: float) -> np.ndarray:
-    """GOO places: the municipal share of the national GOO stock.
+    """GOO places: the municipal share (:func:`ukraine_share`) of the national GOO stock."""
+    return ensemble["ukraine_goo_places"] * ukraine_share(case, ensemble, share)
 
-    The share is the population share, or ``share_override``, or — with an agreed number — that
-    number divided by the national stock at the start, so the agreed task then moves with the nation.
+
+def ukraine_share(case: Case, ensemble: Ensemble, share: float) -> float:
+    """The municipality's share of the national GOO stock.
+
+    The population share ``share``, or ``share_override``, or — with an agreed number — that number
+    divided by the national stock at the start, so the agreed task then moves with the nation.
     """
-    national = ensemble["ukraine_goo_places"]
     s = case.ukraine
     if s.agreed_places is not None:
-        share = s.agreed_places / float(np.mean(national[:, 0]))
-    elif s.share_override is not None:
-        share = s.share_override
-    return national * share
+        return s.agreed_places / float(np.mean(ensemble["ukraine_goo_places"][:, 0]))
+    if s.share_override is not None:
+        return s.share_override
+    return share
+
+
+def ukraine_housing(case: Case, ensemble: Ensemble, share: float) -> dict[str, np.ndarray]:
+    """Ukrainians who leave GOO places for ordinary housing after 4 March 2027, in the municipality.
+
+    Returns ``ukraine_moved_on_persons`` (cumulative persons since the start) and
+    ``ukraine_moved_on_dwellings`` (those persons in households of ``ukraine_household_size_persons``):
+    housing need that lands on the local market, not on reception places. The municipal share is the
+    one :func:`ukraine_places` uses.
+    """
+    moved = np.cumsum(ensemble["ukraine_to_housing_persons"], axis=1) * ukraine_share(
+        case, ensemble, share
+    )
+    size = float(scenario_book()["meta"]["ukraine_household_size_persons"]["value"])
+    return {"ukraine_moved_on_persons": moved, "ukraine_moved_on_dwellings": moved / size}
 
 
 def spreidingswet_cycles(case: Case, periods: pd.PeriodIndex) -> np.ndarray:
@@ -89,29 +109,58 @@ def published_national_places(cycle_start: pd.Period) -> float | None:
 
 
 def asylum_places(case: Case, ensemble: Ensemble, share: float) -> np.ndarray:
-    """Spreidingswet places: population share × SES correction × national required capacity per cycle.
+    """Spreidingswet places per cycle: the published number, else the formula (a labelled fallback).
 
-    Within a 2-year cycle the number is fixed. It is set from the published national target where
-    one exists, else from the simulated national required capacity (occupancy / norm) in the month
-    the cycle starts. A published municipal number overrides the cycle containing the case start.
+    Within a 2-year cycle the number is fixed. The primary input is the municipality's published number:
+    ``published_places`` for the cycle containing the start, ``published_cycles`` for later ones. A cycle
+    without one takes population share × SES correction × the published national target, or, where no
+    national target is published, × the simulated national required capacity (occupancy / norm) in the
+    month the cycle starts. :func:`asylum_sources` says which applied.
     """
     periods = ensemble.periods
     required = ensemble["coa_required_places"]
+    out = np.empty_like(required)
+    for _cycle, idx, source, value in _asylum_cycles(case, periods):
+        if source == "formula_simulated":
+            out[:, idx] = (required[:, idx[0]] * value)[:, None]
+        else:
+            out[:, idx] = value
+    return out
+
+
+def asylum_sources(case: Case, periods: pd.PeriodIndex) -> list[dict[str, object]]:
+    """Per Spreidingswet cycle in the horizon: its first month, how its number was set, and the number.
+
+    ``source`` is ``published_municipal`` (the case's published number), ``formula_national_target``
+    (population share × SES × the published national target) or ``formula_simulated`` (× the simulated
+    national required capacity; ``places`` is then None).
+    """
+    out = []
+    start = pd.Period(case.asylum.cycle_start, freq="M")
+    for c, _idx, source, value in _asylum_cycles(case, periods):
+        first = start + int(c) * case.asylum.cycle_months
+        places = None if source == "formula_simulated" else float(value)
+        out.append({"cycle_start": str(first), "source": source, "places": places})
+    return out
+
+
+def _asylum_cycles(case: Case, periods: pd.PeriodIndex):
     cycles = spreidingswet_cycles(case, periods)
     start = pd.Period(case.asylum.cycle_start, freq="M")
-    key = share * case.municipality.ses_correction_share
-    out = np.empty_like(required)
+    key = population_share(case) * case.municipality.ses_correction_share
+    published = {pd.Period(k, freq="M"): v for k, v in case.asylum.published_cycles.items()}
     for c in np.unique(cycles):
         idx = np.flatnonzero(cycles == c)
         cycle_start = start + int(c) * case.asylum.cycle_months
-        published = published_national_places(cycle_start)
+        national = published_national_places(cycle_start)
         if c == cycles[0] and case.asylum.published_places is not None:
-            out[:, idx] = case.asylum.published_places
-        elif published is not None:
-            out[:, idx] = published * key
+            yield c, idx, "published_municipal", float(case.asylum.published_places)
+        elif cycle_start in published:
+            yield c, idx, "published_municipal", float(published[cycle_start])
+        elif national is not None:
+            yield c, idx, "formula_national_target", national * key
         else:
-            out[:, idx] = (required[:, idx[0]] * key)[:, None]
-    return out
+            yield c, idx, "formula_simulated", key
 
 
 def persons_per_dwelling(case: Case) -> float:
@@ -146,11 +195,9 @@ def status_holder_need(
         housed_t[:, t], backlog_t[:, t] = housed, backlog
     monthly_task = np.maximum(taakstelling_persons, 1e-9)
     waiting = np.maximum(backlog_t, 0.0)
-    half = half_year_index(periods)
-    half_total = np.zeros_like(taakstelling_persons)
-    for key in np.unique(half):
-        idx = np.flatnonzero(half == key)
-        half_total[:, idx] = taakstelling_persons[:, idx].sum(axis=1, keepdims=True)
+    # the task is spread evenly over its half-year: the half-year's number is six of its months,
+    # also for a half-year the horizon only partly covers
+    half_total = taakstelling_persons * 6.0
     return {
         "need_dwellings": waiting / size,
         "taakstelling_persons": taakstelling_persons,

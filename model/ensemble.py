@@ -21,7 +21,11 @@ class Ensemble:
     ``housed_from_coa_persons``, ``coa_occupancy_persons``, ``coa_required_places``,
     ``ukraine_arrivals_persons``, ``ukraine_exit_rate_share``, ``ukraine_goo_persons``,
     ``ukraine_goo_places``, ``housing_supply_persons``, ``taakstelling_persons`` (national, per month
-    of the half-year it belongs to, i.e. half-year total / 6).
+    of the half-year it belongs to, i.e. half-year total / 6), and the chain's flows
+    (``ind_capacity_persons``, ``ukraine_leave_persons``, ``ukraine_to_housing_persons``,
+    ``record_correction_coa_persons`` …). ``peildatum`` is the month up to which the record was used;
+    ``published_until`` names each recorded series' last published month (None: none);
+    ``taakstelling_link`` describes how the modelled taakstelling continues the published one.
     """
 
     scenario: str
@@ -29,6 +33,16 @@ class Ensemble:
     periods: pd.PeriodIndex
     series: dict[str, np.ndarray]
     seed: int
+    peildatum: str | None = None
+    published_until: dict[str, str | None] = field(default_factory=dict)
+    taakstelling_link: dict[str, object] = field(default_factory=dict)
+
+    def is_published(self, name: str) -> np.ndarray:
+        """Per month of the horizon: True where ``name`` is the published record, not the model."""
+        last = self.published_until.get(name)
+        if last is None:
+            return np.zeros(len(self.periods), dtype=bool)
+        return np.asarray(self.periods <= pd.Period(last, freq="M"))
 
     @property
     def paths(self) -> int:

@@ -1,10 +1,14 @@
-"""National drivers per scenario: named monthly trajectories and a seeded Monte-Carlo ensemble around them.
+"""National drivers per scenario: the published record, then a seeded Monte-Carlo ensemble after it.
 
-The asylum chain is a monthly stock-flow (pending → decisions → permits or rejections → status holders
-→ housed) whose occupancy at the COA norm gives the national required capacity; Ukrainians in municipal
-reception (GOO) are a stock with arrivals, exits and the end of temporary protection; the national
-half-year taakstelling follows from permits plus nareizigers in a window starting a quarter earlier.
-Noise and surges are calibrated on the historical series in :mod:`model.calibration`.
+Up to the case's peildatum every national series is what was published (:mod:`model.record`); after it,
+monthly first and repeat applications and nareizigers follow the scenario's trajectory with calibrated
+noise (and, where the scenario does not already hold one, rare surges), starting from the last published
+level. The asylum chain (:mod:`model.stock_flow`) starts from the last published COA state: the IND
+decides within its capacity, so a backlog persists when applications exceed it; status holders wait in COA
+until housed. Ukrainians in GOO move, from 4 March 2027, to a residence permit: a share leaves, a share
+moves on to ordinary housing and the rest stays, over an uncertain period. The national half-year
+taakstelling is the published number where there is one and the last published number moved by the
+model's permits plus nareizigers after it.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
-from scipy.signal import fftconvolve, lfilter
+from scipy.signal import lfilter
 
 from model import reference
 from model.calibration import (  # re-exported: `from model.inflow import calibrate` keeps working
@@ -29,11 +33,13 @@ from model.calibration import surge_episodes as surge_episodes
 from model.calibration import yearly_total_inflow as yearly_total_inflow
 from model.case import Case
 from model.ensemble import Ensemble
+from model.record import NationalRecord, national_record
+from model.record import seasonality as seasonality
+from model.stock_flow import ChainInputs, run_chain
 
 SCENARIO_FILE = "national_scenarios.yaml"
-BURN_IN_MONTHS = 6
-SEASON_PEAK_MONTHS = (8, 9, 10, 11)  # "most applications fall in Aug–Nov" (Volkskrant 2023-07, M)
-SEASON_AMPLITUDE_SHARE = 0.12  # ASSUMPTION: ±12 % seasonal swing
+FALLBACK_LEAD_MONTHS = 6  # without a published COA state: start this long before the case
+RECORD_STOCKS = ("coa_occupancy_persons", "status_holders_in_coa_persons", "ukraine_goo_persons")
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +60,10 @@ def scenario_definition(name: str) -> dict[str, Any]:
     return spec
 
 
+def _meta(key: str) -> Any:
+    return scenario_book()["meta"][key]["value"]
+
+
 def _anchored(anchors: dict[int, float], periods: pd.PeriodIndex) -> np.ndarray:
     """Values at anchor years (taken as mid-year) interpolated linearly to months, flat outside."""
     years = np.array(sorted(anchors), dtype=float)
@@ -62,57 +72,100 @@ def _anchored(anchors: dict[int, float], periods: pd.PeriodIndex) -> np.ndarray:
     return np.interp(t, years + 0.5, values)
 
 
-def seasonality(periods: pd.PeriodIndex) -> np.ndarray:
-    """Monthly factors with mean 1, higher in August–November."""
-    peak = np.isin(periods.month.to_numpy(), SEASON_PEAK_MONTHS)
-    # four peak months at 1 + 2a and eight others at 1 − a average exactly 1 over a calendar year
-    return np.where(peak, 1.0 + SEASON_AMPLITUDE_SHARE * 2, 1.0 - SEASON_AMPLITUDE_SHARE)
-
-
 def _ar1_lognormal(
-    rng: np.random.Generator, shape: tuple[int, int], phi: float, sigma: float | np.ndarray
+    rng: np.random.Generator,
+    shape: tuple[int, int],
+    phi: float,
+    sigma: float | np.ndarray,
+    start: int | None = None,
 ) -> np.ndarray:
-    """Multiplicative noise exp(x) with x an AR(1) started in its stationary law, mean-corrected to 1.
+    """Multiplicative noise exp(x) with x an AR(1) along axis 0 (months), mean-corrected to 1.
 
-    ``sigma`` is the innovation sd, a number or one per path (shape (paths, 1)).
+    ``shape`` is (months, paths); ``sigma`` the innovation sd, a number or one per path (shape
+    (1, paths)). Without ``start`` x starts in its stationary law; with it, x is 0 before month
+    ``start`` and grows from there (a known state: the last published month), the mean correction
+    following its variance month by month.
     """
+    months = shape[0]
     eps = rng.standard_normal(shape) * sigma
-    sd_stat = sigma / np.sqrt(1.0 - phi**2)
-    eps[:, 0] *= 1.0 / np.sqrt(1.0 - phi**2)  # x[0] ~ N(0, sd_stat²)
-    x = lfilter([1.0], [1.0, -phi], eps, axis=1)  # x[t] = phi x[t-1] + eps[t]
-    return np.exp(x - 0.5 * sd_stat**2)
+    if start is None:
+        eps[0] *= 1.0 / np.sqrt(1.0 - phi**2)  # x[0] ~ N(0, sd_stat²)
+        var = np.broadcast_to(np.asarray(sigma) ** 2 / (1.0 - phi**2), (1, shape[1]))
+        var = np.broadcast_to(var, shape)
+    else:
+        eps[: max(start, 0)] = 0.0
+        k = np.arange(months) - start
+        steps = np.where(k >= 0, (1.0 - phi ** (2 * (k + 1))) / (1.0 - phi**2), 0.0)
+        var = steps[:, None] * np.asarray(sigma) ** 2
+    x = lfilter([1.0], [1.0, -phi], eps, axis=0)  # x[t] = phi x[t-1] + eps[t]
+    return np.exp(x - 0.5 * var)
 
 
 def _surge_multiplier(
     rng: np.random.Generator,
     shape: tuple[int, int],
     cal: Calibration,
+    first_month: int,
     ramp: int = 6,
     half_life: float = 12.0,
 ) -> np.ndarray:
-    """Random surges: onsets at a yearly rate drawn per path, log size ~ N(mean, sd), ramp then decay."""
-    paths, months = shape
-    rate = cal.draw_surge_rate(rng, paths)[:, None]  # estimation uncertainty: one rate per path
+    """Random surges after ``first_month``: onsets at a yearly rate drawn per path, log size ~ N(mean, sd).
+
+    ``shape`` is (months, paths); each surge ramps up and then decays (:func:`_surge_profile`).
+    """
+    months, paths = shape
+    rate = cal.draw_surge_rate(rng, paths)[None, :]  # estimation uncertainty: one rate per path
     onset = rng.random(shape) < rate / 12.0
+    onset[:first_month] = False  # a surge before the peildatum would be in the record
     size = np.exp(rng.normal(cal.surge_log_size_mean, cal.surge_log_size_sd, shape)) - 1.0
-    return 1.0 + _surge_profile(onset * size, ramp, half_life)
+    return 1.0 + _surge_profile(onset * size, ramp, half_life, axis=0)
 
 
-def _surge_profile(impulse: np.ndarray, ramp: int, half_life: float) -> np.ndarray:
-    """Convolve onset impulses (paths, months) with a linear ramp followed by exponential decay."""
-    months = impulse.shape[1]
-    lag = np.arange(months)
-    kernel = np.where(lag < ramp, (lag + 1) / ramp, 0.5 ** ((lag - ramp + 1) / half_life))
-    return fftconvolve(impulse, kernel[None, :], axes=1)[:, :months]
+def expected_surge_multiplier(
+    cal: Calibration, months: int, first_month: int, ramp: int = 6, half_life: float = 12.0
+) -> np.ndarray:
+    """E[surge multiplier] per month when onsets start at ``first_month`` (see :func:`_surge_multiplier`).
+
+    Onsets are Bernoulli(rate / 12) per month with the rate drawn from its Beta posterior and sizes
+    exp(N(mean, sd)) − 1, independent: the expectation is 1 + E[rate] / 12 × E[size] × the cumulative
+    profile since ``first_month``.
+    """
+    k, m = cal.surge_onsets, cal.surge_chances
+    rate = (k + 0.5) / (m + 1.0)  # mean of Beta(k + ½, m − k + ½)
+    size = np.exp(cal.surge_log_size_mean + 0.5 * cal.surge_log_size_sd**2) - 1.0
+    impulse = np.zeros((1, months))
+    impulse[0, first_month:] = rate / 12.0 * size
+    return 1.0 + _surge_profile(impulse, ramp, half_life)[0]
+
+
+def _surge_profile(impulse: np.ndarray, ramp: int, half_life: float, axis: int = 1) -> np.ndarray:
+    """Convolve onset impulses with a linear ramp followed by exponential decay, along ``axis`` (months).
+
+    The kernel is (lag + 1) / ramp for lag < ramp and 0.5 ** ((lag − ramp + 1) / half_life) after:
+    a FIR ramp plus a geometric tail, which is exactly the IIR filter
+    ``((1 − a z⁻¹) Σ (k+1)/ramp z⁻ᵏ + a z⁻ʳᵃᵐᵖ) / (1 − a z⁻¹)`` with ``a = 0.5 ** (1 / half_life)``.
+    """
+    a = 0.5 ** (1.0 / half_life)
+    ramp_taps = np.append((np.arange(ramp) + 1.0) / ramp, 0.0)
+    b = ramp_taps - a * np.concatenate([[0.0], ramp_taps[:-1]])
+    b[ramp] += a
+    return lfilter(b, [1.0, -a], impulse, axis=axis)
+
+
+def simulation_epoch(record: NationalRecord, start: pd.Period) -> pd.Period:
+    """The month the chain starts: the last published COA occupancy at or before the case start."""
+    coa = record.stocks["coa_occupancy_persons"]
+    known = coa[coa.index <= start]
+    return known.index[-1] if len(known) else start - FALLBACK_LEAD_MONTHS
 
 
 def simulate_inflow(case: Case, paths: int | None = None, seed: int | None = None) -> Ensemble:
-    """The seeded national ensemble of ``case.inflow.national_scenario`` over the case horizon.
+    """The seeded national ensemble of ``case.inflow.national_scenario``: the record, then the model.
 
     Parameters
     ----------
     case : Case
-        The resolved case (one scenario).
+        The resolved case (one scenario); ``case.peildatum_period`` says what is published.
     paths : int, optional
         Monte-Carlo paths; default ``case.paths``.
     seed : int, optional
@@ -121,111 +174,235 @@ def simulate_inflow(case: Case, paths: int | None = None, seed: int | None = Non
     Returns
     -------
     Ensemble
-        Series of shape (paths, months), persons per month for flows, persons for stocks.
+        Series of shape (paths, months) over the case horizon: persons per month for flows, persons
+        for stocks; ``published_until`` names the last published month of each recorded series.
     """
     paths = int(paths or case.paths)
     seed = int(case.seed if seed is None else seed)
     name = case.inflow.national_scenario
     spec = scenario_definition(name)
-    meta = scenario_book()["meta"]
     unc = {k: v["value"] for k, v in scenario_book()["uncertainty"].items()}
     cal = calibration_for(case)
+    record = national_record(case.peildatum_period)
+    periods = case.periods
+    epoch = min(simulation_epoch(record, periods[0]), periods[0])
+    sim = pd.period_range(epoch, periods[-1], freq="M", name="period")
+    months = len(sim)
+    shape = (months, paths)
     # one stream of random numbers per scenario name, so adding scenarios does not shift others
     rng = np.random.default_rng([seed, sum(name.encode())])
-    # the calm volatility is estimated from a handful of years: one draw of it per path
-    sigma = cal.sigma_monthly * (cal.draw_sd(rng, paths) / cal.annual_log_change_sd)[:, None]
-
-    periods = case.periods
-    sim = pd.period_range(periods[0] - BURN_IN_MONTHS, periods[-1], freq="M", name="period")
-    months = len(sim)
-    shape = (paths, months)
-    season = seasonality(sim)
+    sigma = cal.sigma_monthly * (cal.draw_sd(rng, paths) / cal.annual_log_change_sd)[None, :]
 
     def path_factor(sd_log: float) -> np.ndarray:
-        return np.exp(rng.normal(-0.5 * sd_log**2, sd_log, (paths, 1)))
+        return np.exp(rng.normal(-0.5 * sd_log**2, sd_log, (1, paths)))
 
-    first = (
-        _anchored(spec["first_applications_persons_per_year"], sim)
-        / 12.0
-        * season
-        * case.inflow.level_factor
-    ) * _ar1_lognormal(rng, shape, cal.phi_monthly, sigma)
-    if case.inflow.surges:
-        first = first * _surge_multiplier(rng, shape, cal)
+    def modelled_from(series: str) -> int:
+        last = record.last_published(series)
+        return 0 if last is None or last < sim[0] else min(int((last - sim[0]).n) + 1, months)
+
+    def inflow(
+        series: str, anchors: dict[int, float], noise: np.ndarray, seasonal: bool = True
+    ) -> np.ndarray:
+        t0 = modelled_from(series)
+        level = _anchored(anchors, sim) / 12.0 * (seasonality(sim) if seasonal else 1.0)
+        level = level * _continuity(record, series, anchors, sim, t0, seasonal)
+        level[t0:] *= case.inflow.level_factor
+        out = level[:, None] * noise
+        published = record.flows[series].reindex(sim[:t0]).to_numpy()[:, None]
+        # months before the record begins (e.g. repeat applications before 2020) stay modelled
+        out[:t0] = np.where(np.isnan(published), out[:t0], published)
+        return out
+
+    t_first = modelled_from("first_applications_persons")
+    ar_first = _ar1_lognormal(rng, shape, cal.phi_monthly, sigma, start=t_first)
+    first = inflow(
+        "first_applications_persons", spec["first_applications_persons_per_year"], ar_first
+    )
+    if case.inflow.surges and spec.get("random_surges", True):
+        # the trajectory is the scenario's mean with surges: surges widen it, they do not raise it
+        surges = _surge_multiplier(rng, shape, cal, t_first)
+        first[t_first:] *= (surges / expected_surge_multiplier(cal, months, t_first)[:, None])[
+            t_first:
+        ]
     if "surge" in spec:
         s = spec["surge"]
-        impulse = np.zeros(shape)
-        impulse[:, sim.get_loc(pd.Period(s["start"], freq="M"))] = s["multiplier"] - 1.0
-        first = first * (1.0 + _surge_profile(impulse, s["ramp_months"], s["half_life_months"]))
-    nareis = (
-        _anchored(spec["nareizigers_persons_per_year"], sim)
-        / 12.0
-        * path_factor(unc["nareizigers_sd_log"])
-        * _ar1_lognormal(rng, shape, cal.phi_monthly, sigma * 0.5)
+        impulse = np.zeros((1, months))
+        if pd.Period(s["start"], freq="M") in sim:
+            impulse[0, sim.get_loc(pd.Period(s["start"], freq="M"))] = s["multiplier"] - 1.0
+        first[t_first:] *= (1.0 + _surge_profile(impulse, s["ramp_months"], s["half_life_months"]))[
+            0
+        ][t_first:, None]
+    repeat = inflow(
+        "repeat_applications_persons", spec["repeat_applications_persons_per_year"], ar_first
     )
-    decision_time = _anchored(spec["decision_time_months"], sim)[None, :] * path_factor(
+    t_nareis = modelled_from("nareizigers_persons")
+    nareis = inflow(
+        "nareizigers_persons",
+        spec["nareizigers_persons_per_year"],
+        path_factor(unc["nareizigers_sd_log"])
+        * _ar1_lognormal(rng, shape, cal.phi_monthly, sigma * 0.5, start=t_nareis),
+        seasonal=False,  # family members follow permits months earlier, not the travel season
+    )
+    decision_time = _anchored(spec["decision_time_months"], sim)[:, None] * path_factor(
         unc["decision_time_sd_log"]
     )
+    ind_capacity = (
+        _anchored(spec["ind_decisions_persons_per_year"], sim)[:, None]
+        / 12.0
+        * path_factor(unc["ind_capacity_sd_log"])
+    )
     grant = np.clip(
-        _anchored(spec["grant_rate_share"], sim)[None, :]
-        + rng.normal(0, unc["grant_rate_sd"], (paths, 1)),
-        0.2,
+        _anchored(spec["grant_rate_share"], sim)[:, None]
+        + rng.normal(0, unc["grant_rate_sd"], (1, paths)),
+        0.15,
         0.95,
     )
-    supply = _anchored(spec["housing_supply_persons_per_month"], sim)[None, :] * path_factor(
+    supply = _anchored(spec["housing_supply_persons_per_month"], sim)[:, None] * path_factor(
         unc["housing_supply_sd_log"]
     )
     ua_arrivals = (
-        _anchored(spec["ukraine_arrivals_persons_per_month"], sim)[None, :]
+        _anchored(spec["ukraine_arrivals_persons_per_month"], sim)[:, None]
         * path_factor(unc["ukraine_arrivals_sd_log"])
         * _ar1_lognormal(rng, shape, cal.phi_monthly, sigma)
     )
     ua_exit = np.clip(
-        _anchored(spec["ukraine_exit_rate_share_per_month"], sim)[None, :]
+        _anchored(spec["ukraine_exit_rate_share_per_month"], sim)[:, None]
         * path_factor(unc["ukraine_exit_rate_sd_log"]),
         0.0,
         0.2,
     )
-    ua_exit = np.broadcast_to(ua_exit, shape)
-    ret_mean = case.inflow.ukraine_return_share
-    if ret_mean is None:
-        ret_mean = float(spec.get("ukraine_return_share", 0.0))
-    ret_share = _beta_draws(rng, ret_mean, float(spec.get("ukraine_return_share_sd", 0.1)), paths)
-    to_asylum = float(spec.get("ukraine_to_asylum_share", 0.0))
-    # drawn last, so that adding it left every earlier draw (and so the inflow paths) unchanged
-    wait = float(meta["status_holder_wait_months"]["value"]) * path_factor(
-        unc["status_holder_wait_sd_log"]
+    after = spec["ukraine_after_tpd"]
+    leave_mean = case.inflow.ukraine_return_share
+    if leave_mean is None:
+        leave_mean = float(after["leave_share"])
+    leave = _beta_draws(rng, leave_mean, float(after["leave_share_sd"]), paths)
+    move_on = np.minimum(
+        _beta_draws(rng, float(after["move_on_share"]), float(after["move_on_share_sd"]), paths),
+        1.0 - leave,
     )
-
-    init = {k: float(v["value"]) for k, v in meta["initial_state"].items()}
-    series = _stock_flow(
-        first=first,
-        nareis=nareis,
-        decision_time=np.broadcast_to(decision_time, shape),
-        grant=np.broadcast_to(grant, shape),
-        supply=np.broadcast_to(supply, shape),
+    lo, hi = after["transition_months"]
+    transition = rng.uniform(lo, hi, paths) if hi > lo else np.full(paths, float(lo))
+    wait = float(_meta("status_holder_wait_months")) * path_factor(unc["status_holder_wait_sd_log"])
+    init, resets = _initial_state(record, sim)
+    chain = ChainInputs(
+        applications=first + repeat,
+        nareizigers=nareis,
+        decision_time=decision_time,
+        ind_capacity=ind_capacity,
+        grant=grant,
+        supply=supply,
+        wait_months=wait,
         ua_arrivals=ua_arrivals,
         ua_exit=ua_exit,
-        ua_return_share=ret_share,
-        ua_to_asylum_share=to_asylum,
+        ua_leave_share=leave,
+        ua_move_on_share=move_on,
+        ua_transition_months=transition,
+        ua_to_asylum_share=float(after.get("to_asylum_share", 0.0)),
         tpd_end=_tpd_end_index(sim),
-        transition_months=int(meta["ukraine_transition_months"]["value"]),
-        departure_months=float(meta["rejected_departure_months"]["value"]),
-        wait_months=wait,
-        capacity_adjustment_months=float(meta["housing_capacity_adjustment_months"]["value"]),
+        departure_months=float(_meta("rejected_departure_months")),
+        capacity_adjustment_months=float(_meta("housing_capacity_adjustment_months")),
         occupancy_norm=_occupancy_norm(case),
         init=init,
+        resets=resets,
+        nareizigers_via_coa_share=float(_meta("nareizigers_via_coa_share")),
+        pending_share=float(_meta("pending_share_of_procedure")),
     )
-    series["taakstelling_persons"] = national_taakstelling(
-        series["permits_persons"] + series["nareizigers_persons"],
+    series = run_chain(chain, months, paths)
+    series["first_applications_persons"] = first.T
+    series["repeat_applications_persons"] = repeat.T
+    series["nareizigers_persons"] = nareis.T
+    series["decision_time_months"] = np.broadcast_to(decision_time, shape).T
+    series["grant_rate_share"] = np.broadcast_to(grant, shape).T
+    series["ukraine_goo_places"] = series["ukraine_goo_persons"]
+    series["ukraine_tpd_departures_persons"] = (
+        series["ukraine_leave_persons"] + series["ukraine_to_housing_persons"]
+    )
+    taak, link = linked_taakstelling(
+        series["permits_persons"],
+        series["nareizigers_persons"],
         sim,
-        lead_months=int(meta["taakstelling_window_lead_months"]["value"]),
+        record,
+        lead_months=int(_meta("taakstelling_window_lead_months")),
     )
-    keep = slice(BURN_IN_MONTHS, None)
+    series["taakstelling_persons"] = taak
+    keep = slice(int((periods[0] - sim[0]).n), None)
     trimmed = {k: v[:, keep] for k, v in series.items()}  # views: no copies
+    published = {
+        k: (None if (last := record.last_published(k)) is None else str(last))
+        for k in (*record.flows, *RECORD_STOCKS, "taakstelling_persons")
+    }
     return Ensemble(
-        scenario=case.scenario, national_scenario=name, periods=periods, series=trimmed, seed=seed
+        scenario=case.scenario,
+        national_scenario=name,
+        periods=periods,
+        series=trimmed,
+        seed=seed,
+        peildatum=str(record.peildatum),
+        published_until=published,
+        taakstelling_link=link,
     )
+
+
+def _continuity(
+    record: NationalRecord,
+    series: str,
+    anchors: dict[int, float],
+    sim: pd.PeriodIndex,
+    t0: int,
+    seasonal: bool = True,
+) -> np.ndarray:
+    """A factor on the trajectory that starts at the last published year's level and fades to 1.
+
+    The ratio of the last twelve published months to the trajectory over those months decays with
+    ``record_continuity_months``; 1 where there is no record to continue.
+    """
+    out = np.ones(len(sim))
+    flow = record.flows.get(series)
+    if flow is None or len(flow) < 12 or t0 == 0 or t0 >= len(sim):
+        return out
+    last12 = flow.iloc[-12:]
+    months = pd.PeriodIndex(last12.index, freq="M")
+    trajectory = _anchored(anchors, months) / 12.0 * (seasonality(months) if seasonal else 1.0)
+    ratio = float(last12.sum() / trajectory.sum())
+    k = np.arange(len(sim)) - t0
+    tau = float(_meta("record_continuity_months"))
+    out[t0:] = 1.0 + (ratio - 1.0) * np.exp(-k[t0:] / tau)
+    return out
+
+
+def _initial_state(
+    record: NationalRecord, sim: pd.PeriodIndex
+) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+    """Stocks at the first simulated month from the record, and the published stocks after it.
+
+    The COA residents without a permit are split into pending and rejected applicants by
+    ``pending_share_of_procedure`` (an assumption). Stocks that were never published before the epoch
+    start at 0 (e.g. Ukrainians in GOO before March 2022).
+    """
+    epoch = sim[0]
+
+    def latest(name: str) -> float:
+        series = record.stocks[name]
+        known = series[series.index <= epoch]
+        return float(known.iloc[-1]) if len(known) else 0.0
+
+    total = latest("coa_occupancy_persons")
+    holders = min(latest("status_holders_in_coa_persons"), total) if total else 0.0
+    share = float(_meta("pending_share_of_procedure"))
+    init = {
+        "asylum_pending_persons": (total - holders) * share,
+        "rejected_in_coa_persons": (total - holders) * (1.0 - share),
+        "status_holders_in_coa_persons": holders,
+        "ukraine_goo_persons": latest("ukraine_goo_persons"),
+    }
+    resets = {}
+    for name in RECORD_STOCKS:
+        series = record.stocks[name]
+        after = series[series.index > epoch]
+        values = after.reindex(sim).to_numpy(dtype=float)
+        if np.isfinite(values).any():
+            resets[name] = values
+    return init, resets
 
 
 def _occupancy_norm(case: Case) -> float:
@@ -248,103 +425,6 @@ def _beta_draws(rng: np.random.Generator, mean: float, sd: float, n: int) -> np.
     return rng.beta(mean * k, (1 - mean) * k, n)
 
 
-def _stock_flow(
-    *,
-    first: np.ndarray,
-    nareis: np.ndarray,
-    decision_time: np.ndarray,
-    grant: np.ndarray,
-    supply: np.ndarray,
-    ua_arrivals: np.ndarray,
-    ua_exit: np.ndarray,
-    ua_return_share: np.ndarray,
-    ua_to_asylum_share: float,
-    tpd_end: int | None,
-    transition_months: int,
-    departure_months: float,
-    wait_months: float | np.ndarray,
-    capacity_adjustment_months: float,
-    occupancy_norm: float,
-    init: dict[str, float],
-) -> dict[str, np.ndarray]:
-    """The monthly stock-flow of the asylum chain and of GOO, vectorised over paths.
-
-    Stocks are measured at the start of each month; flows during the month. For every stock
-    ``stock[t+1] = stock[t] + inflow[t] - outflow[t]`` holds exactly (tested as a property).
-
-    Every outflow of the COA stock is a rate of its stock, so the stock scales with inflow
-    (steady state: stock ≈ inflow × mean stay). Decisions are ``pending / decision_time``;
-    departures of rejected applicants ``rejected / departure_months``. Status holders are housed at
-    ``status_holders / wait_months`` (the mean stay after the permit, months; one value or one per
-    path, shape (paths, 1)) as long as municipal housing capacity allows. The capacity (persons per
-    month, reported as ``housing_supply_persons``) starts at ``supply`` and moves towards what the
-    outstanding task needs — the taakstelling plus its carried-over backlog, i.e. the status holders
-    waiting in COA / ``wait_months`` — with a first-order lag of ``capacity_adjustment_months``, never
-    below ``supply``. A surge of permits therefore lengthens the stay for a while but cannot make the
-    waiting stock grow without bound.
-    """
-    paths, months = first.shape
-    z = lambda: np.zeros((paths, months))  # noqa: E731
-    pending, rejected, sh, goo = z(), z(), z(), z()
-    decisions, permits, departures, housed = z(), z(), z(), z()
-    ua_out, ua_transition, ua_in_asylum = z(), z(), z()
-    p = np.full(paths, init["asylum_pending_persons"])
-    r = np.full(paths, init["rejected_in_coa_persons"])
-    s = np.full(paths, init["status_holders_in_coa_persons"])
-    g = np.full(paths, init["ukraine_goo_persons"])
-    transition_rate = np.zeros(paths)
-    wait = np.maximum(np.broadcast_to(np.asarray(wait_months, dtype=float), (paths, 1))[:, 0], 1.0)
-    capacity = z()
-    c = supply[:, 0].copy()
-    for t in range(months):
-        pending[:, t], rejected[:, t], sh[:, t], goo[:, t] = p, r, s, g
-        if tpd_end is not None and t == tpd_end:
-            transition_rate = g * ua_return_share / transition_months
-        in_transition = tpd_end is not None and tpd_end <= t < tpd_end + transition_months
-        leave_tpd = np.minimum(transition_rate, g) if in_transition else np.zeros(paths)
-        exits = np.minimum(ua_exit[:, t] * g, g - leave_tpd)
-        to_asylum = leave_tpd * ua_to_asylum_share
-        new_applications = first[:, t] + to_asylum
-        d = p / decision_time[:, t]
-        pm = grant[:, t] * d
-        dep = r / departure_months
-        ready = s / wait  # housed this month at the usual stay, if capacity allows
-        h = np.minimum(ready, c)
-        decisions[:, t], permits[:, t], departures[:, t], housed[:, t] = d, pm, dep, h
-        capacity[:, t] = c
-        ua_out[:, t], ua_transition[:, t], ua_in_asylum[:, t] = exits, leave_tpd, to_asylum
-        first[:, t] = new_applications  # applications including Ukrainians who switch to asylum
-        p = p + new_applications - d
-        r = r + (d - pm) - dep
-        s = s + pm - h
-        g = g + ua_arrivals[:, t] - exits - leave_tpd
-        c = c + (np.maximum(supply[:, t], ready) - c) / capacity_adjustment_months
-    occupancy = pending + rejected + sh
-    return {
-        "first_applications_persons": first,
-        "nareizigers_persons": nareis,
-        "decision_time_months": decision_time,
-        "grant_rate_share": grant,
-        "decisions_persons": decisions,
-        "permits_persons": permits,
-        "asylum_pending_persons": pending,
-        "rejected_in_coa_persons": rejected,
-        "rejected_departures_persons": departures,
-        "status_holders_in_coa_persons": sh,
-        "housed_from_coa_persons": housed,
-        "housing_supply_persons": capacity,
-        "coa_occupancy_persons": occupancy,
-        "coa_required_places": occupancy / occupancy_norm,
-        "ukraine_arrivals_persons": ua_arrivals,
-        "ukraine_exit_rate_share": ua_exit,
-        "ukraine_exits_persons": ua_out,
-        "ukraine_tpd_departures_persons": ua_transition,
-        "ukraine_to_asylum_persons": ua_in_asylum,
-        "ukraine_goo_persons": goo,
-        "ukraine_goo_places": goo.copy(),
-    }
-
-
 def half_year_index(periods: pd.PeriodIndex) -> np.ndarray:
     """An integer per month identifying its half-year (year × 2 + 0 for I, 1 for II)."""
     return periods.year.to_numpy() * 2 + (periods.month.to_numpy() > 6)
@@ -358,11 +438,11 @@ def half_year_label(key: int) -> str:
 def national_taakstelling(
     granted: np.ndarray, periods: pd.PeriodIndex, lead_months: int = 3
 ) -> np.ndarray:
-    """The national half-year taakstelling, spread evenly over the months of its half-year.
+    """The national half-year taakstelling from the model alone, spread evenly over its six months.
 
-    The half-year's total is the permits plus nareizigers (``granted``, persons per month) in the six
-    months starting ``lead_months`` before the half-year. Months whose window is not fully simulated
-    use the window's available months scaled to six.
+    The half-year's total is the permits plus nareizigers (``granted``, (paths, months), persons per
+    month) in the six months starting ``lead_months`` before the half-year. Months whose window is not
+    fully simulated use the window's available months scaled to six.
     """
     paths, months = granted.shape
     out = np.zeros_like(granted)
@@ -374,3 +454,70 @@ def national_taakstelling(
         total = granted[:, window].sum(axis=1) * (6.0 / len(window))
         out[:, idx] = (total / 6.0)[:, None]
     return out
+
+
+def linked_taakstelling(
+    permits: np.ndarray,
+    nareizigers: np.ndarray,
+    periods: pd.PeriodIndex,
+    record: NationalRecord,
+    lead_months: int = 3,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """The national taakstelling per month: published half-years as published, later ones linked to them.
+
+    A published half-year's number is used as it is (÷ 6 per month). After the last published half-year,
+    the model's own number (:func:`national_taakstelling` of permits plus nareizigers, (paths, months))
+    is multiplied, per path, by the published number over the model's number for that last half-year,
+    when its whole reference window lies in the simulation (else by 1).
+
+    Returns
+    -------
+    tuple
+        The series (paths, months) and the link: the last published half-year and its number, the
+        median ratio, and the bridge to the first modelled half-year — its mean number and the mean
+        change from the last published one due to nareizigers and to permits (persons; the two add up
+        to the change).
+    """
+    granted = permits + nareizigers
+    modelled = national_taakstelling(granted, periods, lead_months)
+    keys = half_year_index(periods)
+    labels = np.array([half_year_label(k) for k in keys])
+    out = modelled.copy()
+    link: dict[str, Any] = {"half_year": None, "persons": None, "ratio_median": 1.0}
+    published = record.taakstelling
+    for label, value in published.items():
+        idx = np.flatnonzero(labels == label)
+        if len(idx):
+            out[:, idx] = value / 6.0
+    if not len(published):
+        return out, link
+    last = str(published.index[-1])
+    last_key = int(last[:4]) * 2 + last.endswith("II")
+    ratio = np.ones(granted.shape[0])
+    idx = np.flatnonzero(keys == last_key)
+    if len(idx) and idx[0] - lead_months >= 0:
+        own = modelled[:, idx[0]] * 6.0
+        ratio = np.divide(float(published.iloc[-1]), own, out=np.ones_like(own), where=own > 0)
+        nxt = np.flatnonzero(keys == last_key + 1)
+        link = {
+            "half_year": last,
+            "persons": float(published.iloc[-1]),
+            "ratio_median": float(np.median(ratio)),
+        }
+        if len(nxt) == 6:
+
+            def window(series: np.ndarray, first: int) -> np.ndarray:
+                lo = first - lead_months
+                return series[:, lo : lo + 6].sum(axis=1)
+
+            d_nareis = ratio * (window(nareizigers, nxt[0]) - window(nareizigers, idx[0]))
+            d_permits = ratio * (window(permits, nxt[0]) - window(permits, idx[0]))
+            link["first_modelled"] = {
+                "half_year": half_year_label(last_key + 1),
+                "mean_persons": float(np.mean(float(published.iloc[-1]) + d_nareis + d_permits)),
+                "change_from_nareizigers_persons": float(np.mean(d_nareis)),
+                "change_from_permits_persons": float(np.mean(d_permits)),
+            }
+    after = keys > last_key
+    out[:, after] = modelled[:, after] * ratio[:, None]
+    return out, link

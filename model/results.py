@@ -16,7 +16,7 @@ import pandas as pd
 
 from model import STREAMS, __version__
 from model.case import Case, load_case_file
-from model.demand import municipal_need, population_share
+from model.demand import asylum_sources, municipal_need, population_share
 from model.ensemble import Ensemble, Need, quantile_table
 from model.errors import InputError
 from model.inflow import calibration_for, half_year_index, half_year_label, simulate_inflow
@@ -24,12 +24,15 @@ from model.inflow import calibration_for, half_year_index, half_year_label, simu
 DRIVERS = {
     "first_applications_persons": "persons_per_month",
     "nareizigers_persons": "persons_per_month",
+    "decisions_persons": "persons_per_month",
     "permits_persons": "persons_per_month",
+    "asylum_pending_persons": "persons",
     "coa_occupancy_persons": "persons",
     "coa_required_places": "places",
     "status_holders_in_coa_persons": "persons",
     "ukraine_goo_persons": "persons",
     "taakstelling_persons": "persons_per_month",
+    "ukraine_to_housing_persons": "persons_per_month",
 }
 
 
@@ -110,7 +113,7 @@ def drivers_table(run: ScenarioRun) -> pd.DataFrame:
     frames = [
         quantile_table(
             run.ensemble[d], run.ensemble.periods, scenario=run.scenario, driver=d, unit=u
-        )
+        ).assign(source=np.where(run.ensemble.is_published(d), "published", "model"))
         for d, u in DRIVERS.items()
     ]
     return pd.concat(frames, ignore_index=True)
@@ -122,9 +125,11 @@ def taakstelling_table(run: ScenarioRun) -> pd.DataFrame:
     keys = half_year_index(periods)
     rows = []
     share = population_share(run.case)
+    published = run.ensemble.is_published("taakstelling_persons")
     for key in np.unique(keys):
         idx = np.flatnonzero(keys == key)
-        national = run.ensemble["taakstelling_persons"][:, idx].sum(axis=1)
+        # the whole half-year's number (the task is spread evenly over its six months)
+        national = run.ensemble["taakstelling_persons"][:, idx[0]] * 6.0
         municipal = national * share
         backlog_end = run.need.detail["backlog_persons"][:, idx[-1]]
         for level, values in (
@@ -139,6 +144,7 @@ def taakstelling_table(run: ScenarioRun) -> pd.DataFrame:
                     "level": level,
                     "unit": "persons",
                     "months_in_horizon": len(idx),
+                    "source": "published" if published[idx[0]] else "model",
                     "mean": values.mean(),
                     "p10": np.quantile(values, 0.10),
                     "p50": np.quantile(values, 0.50),
@@ -156,6 +162,8 @@ def scenario_summary(run: ScenarioRun) -> dict[str, Any]:
         "paths": need.paths,
         "seed": run.ensemble.seed,
         "population_share": population_share(run.case),
+        "taakstelling_link": run.ensemble.taakstelling_link,
+        "spreidingswet": asylum_sources(run.case, need.periods),
         "streams": {},
     }
     for s in STREAMS:
@@ -204,8 +212,10 @@ def run_case(
         "case": base.name,
         "municipality": base.municipality.name,
         "fictional": base.fictional,
+        "peildatum": base.peildatum,
         "start": base.start,
         "horizon_months": base.horizon_months,
+        "published_until": next(iter(runs.values())).ensemble.published_until,
         "onderdak_version": __version__,
         "calibration": calibration_for(base).describe(),
         "scenarios": {name: scenario_summary(r) for name, r in runs.items()},

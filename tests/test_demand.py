@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from model.case import load_case
 from model.demand import (
     asylum_places,
+    asylum_sources,
     persons_per_dwelling,
     population_share,
     status_holder_need,
@@ -25,7 +26,7 @@ def case(demo_case_path):
     m = base.municipality.model_copy(
         update={"national_population_persons": 18_000_000, "ses_correction_share": 1.0}
     )
-    return base.with_updates(municipality=m.model_dump(), horizon_months=24)
+    return base.with_updates(municipality=m.model_dump(), horizon_months=24, start="2026-01")
 
 
 def _ensemble(case, **series) -> Ensemble:
@@ -103,3 +104,16 @@ def test_asylum_fixed_per_cycle_and_published_override(case):
     assert np.ptp(out[:, :12]) == pytest.approx(0.0)
     published = case.with_updates(asylum={"published_places": 300})
     assert asylum_places(published, ens, share)[0, 5] == 300
+    # from 2027-01 cycle 2: the published national 88,000 by formula, or the municipality's own number
+    assert out[0, 12] == pytest.approx(88_000 * share)
+    assert asylum_sources(case, case.periods)[1] == {
+        "cycle_start": "2027-01", "source": "formula_national_target", "places": 88_000 * share
+    }
+    cycle_2 = case.with_updates(asylum={"published_places": 300, "published_cycles": {"2027-01": 120}})
+    out2 = asylum_places(cycle_2, ens, share)
+    assert out2[0, 11] == 300 and out2[0, 12] == 120
+    assert [s["source"] for s in asylum_sources(cycle_2, case.periods)] == ["published_municipal"] * 2
+    # no national target published for cycle 3: the simulated national need, marked as such
+    far = case.with_updates(start="2028-06")
+    sources = asylum_sources(far, far.periods)
+    assert sources[-1]["source"] == "formula_simulated" and sources[-1]["places"] is None
