@@ -159,7 +159,14 @@ def simulation_epoch(record: NationalRecord, start: pd.Period) -> pd.Period:
     return known.index[-1] if len(known) else start - FALLBACK_LEAD_MONTHS
 
 
-def simulate_inflow(case: Case, paths: int | None = None, seed: int | None = None) -> Ensemble:
+def simulate_inflow(
+    case: Case,
+    paths: int | None = None,
+    seed: int | None = None,
+    *,
+    spec: dict[str, Any] | None = None,
+    calibration: Calibration | None = None,
+) -> Ensemble:
     """The seeded national ensemble of ``case.inflow.national_scenario``: the record, then the model.
 
     Parameters
@@ -170,6 +177,12 @@ def simulate_inflow(case: Case, paths: int | None = None, seed: int | None = Non
         Monte-Carlo paths; default ``case.paths``.
     seed : int, optional
         Seed; default ``case.seed``. The same case and seed give identical arrays.
+    spec : dict, optional
+        A scenario definition to use instead of the case's named scenario (same keys as in
+        national_scenarios.yaml); the backtest's what-we-knew forecasts pass one.
+    calibration : Calibration, optional
+        Noise and surges; default :func:`calibration_for` the case (the backtest passes the calibration
+        up to its origin).
 
     Returns
     -------
@@ -180,9 +193,9 @@ def simulate_inflow(case: Case, paths: int | None = None, seed: int | None = Non
     paths = int(paths or case.paths)
     seed = int(case.seed if seed is None else seed)
     name = case.inflow.national_scenario
-    spec = scenario_definition(name)
+    spec = scenario_definition(name) if spec is None else spec
     unc = {k: v["value"] for k, v in scenario_book()["uncertainty"].items()}
-    cal = calibration_for(case)
+    cal = calibration_for(case) if calibration is None else calibration
     record = national_record(case.peildatum_period)
     periods = case.periods
     epoch = min(simulation_epoch(record, periods[0]), periods[0])
