@@ -1,4 +1,8 @@
-"""Benchmark: national ensemble + municipal need, 10,000 paths × 120 months (target ≤ 0.5 s, ≤ 1.5 GB)."""
+"""Benchmark: national ensemble + municipal need, 10,000 paths × 120 months (target ≤ 0.5 s, ≤ 1.5 GB).
+
+The chain runs from the last published COA state (a few months before the horizon) in a (months, paths)
+layout, so every month of the time loop reads and writes contiguous rows.
+"""
 
 from __future__ import annotations
 

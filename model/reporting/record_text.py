@@ -3,6 +3,8 @@ Spreidingswet number per cycle and the Ukrainian premise after March 2027, in Du
 
 from __future__ import annotations
 
+import numpy as np
+
 from model.inflow import scenario_definition
 from model.reporting.style import euro, number, percent, period_name
 from model.results import Results
@@ -42,6 +44,9 @@ TEXT = {
         "betalen bewoners zelf huur en zorgverzekering. Het model laat in dit scenario gemiddeld {leave} "
         "vertrekken en {move} doorstromen naar een gewone woning, gespreid over {months} maanden "
         "(aannames); de rest blijft in de opvangplekken.",
+        "moved_on": " In {municipality} stromen zo tot {month} ongeveer {persons} Oekraïners door "
+        "naar een gewone woning: zo'n {dwellings} woningen (80%-band {low}–{high}) die op de lokale "
+        "woningmarkt terechtkomen, niet in de opvang.",
         "ukraine_early": "Oekraïners, scenario vroeg einde: de bescherming vervalt op 4 maart 2027 zonder "
         "verblijfsvergunning; gemiddeld {leave} vertrekt binnen {months} maanden (aanname).",
         "financing": " De financiering door het Rijk na maart 2027 is nog niet bekend: de gemeente rekent "
@@ -68,6 +73,9 @@ TEXT = {
         "residents pay their own rent and health insurance. In this scenario the model lets on average "
         "{leave} leave and {move} move on to ordinary housing, spread over {months} months (assumptions); "
         "the rest stays in the reception places.",
+        "moved_on": " In {municipality} about {persons} Ukrainians thus move on to ordinary housing by "
+        "{month}: some {dwellings} dwellings (80% band {low}–{high}) that land on the local housing "
+        "market, not in reception.",
         "ukraine_early": "Ukrainians, early-end scenario: protection ends on 4 March 2027 without a "
         "residence permit; on average {leave} leave within {months} months (assumption).",
         "financing": " What the Rijk pays after March 2027 is not yet known: the municipality assumes "
@@ -136,6 +144,18 @@ def record_paragraphs(results: Results, scenario: str, language: str = "nl") -> 
         text = w["ukraine"].format(
             leave=percent(leave), move=percent(after["move_on_share"]), months=months
         )
+        dwellings = run.need.detail["ukraine_moved_on_dwellings"][:, -1]
+        persons = run.need.detail["ukraine_moved_on_persons"][:, -1]
+        low, mid, high = np.quantile(dwellings, [0.1, 0.5, 0.9])
+        if mid >= 0.5:
+            text += w["moved_on"].format(
+                municipality=case.municipality.name,
+                month=period_name(str(run.need.periods[-1]), lang),
+                persons=number(np.median(persons)),
+                dwellings=number(mid),
+                low=number(low),
+                high=number(high),
+            )
     else:
         text = w["ukraine_early"].format(leave=percent(leave), months=months)
     financing = case.ukraine.financing_after_tpd_eur_per_place_day
