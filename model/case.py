@@ -211,9 +211,12 @@ class GeoSettings(Strict):
     )
     wijk_population_source: str = Field(
         default="file",
-        description="Inhabitants per wijk: 'file' (aantal_inwoners in the wijken file), 'area' or "
-        "'equal' (the municipal population spread by area or equally: an estimate), or a CSV "
-        "(statcode, population_persons) relative to the case file.",
+        description="Inhabitants per wijk. Recommended for a real municipality: 'cbs_85984' (CBS "
+        "Kerncijfers wijken en buurten 2024, table 85984NED, 1 January 2024: downloaded once into "
+        "$ONDERDAK_CACHE or ~/.cache/onderdak) or a StatLine CSV/JSON export of 85984NED relative "
+        "to the case file. Also: a CSV (statcode, population_persons); 'file' (aantal_inwoners in "
+        "the wijken file). Fallback only: 'area' or 'equal', the municipal population spread by "
+        "area or equally, an estimate the report labels as such.",
     )
     spread_statuses: tuple[LocationStatus, ...] = Field(
         default=("existing", "planned"),
@@ -223,8 +226,12 @@ class GeoSettings(Strict):
     @field_validator("wijk_population_source")
     @classmethod
     def _population_source(cls, v: str) -> str:
-        if v not in ("file", "area", "equal") and not v.lower().endswith(".csv"):
-            raise ValueError(f"{v!r} must be 'file', 'area', 'equal' or a .csv file")
+        if v not in ("cbs_85984", "file", "area", "equal") and not v.lower().endswith(
+            (".csv", ".json")
+        ):
+            raise ValueError(
+                f"{v!r} must be 'cbs_85984', a .csv or .json file, 'file', 'area' or 'equal'"
+            )
         return v
 
 
