@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from model.errors import InputError
-from model.kerncijfers import read_kwb_file
+from model.kerncijfers import load_cbs_wijken, read_kwb_file
 from model.opendata import CBS_ODATA, odata_rows
 
 SUFFIX = re.compile(r"\s*\((gemeente|gem\.?)\)\s*$", re.IGNORECASE)
@@ -294,7 +294,7 @@ def wijk_population(
         Wijk boundaries with ``statcode``, ``population_persons`` (may be NaN) and geometry.
     source
         A table with ``statcode`` and ``population_persons`` per wijk, such as CBS 85984NED from
-        :func:`model.kerncijfers.load_cbs_wijken` (recommended), or a path to a file
+        :func:`model.kerncijfers.load_cbs_wijken` (recommended; 'cbs_85984' calls it), or a path to a file
         :func:`model.kerncijfers.read_kwb_file` reads (a 85984NED CSV/JSON export, or a CSV with
         ``statcode, population_persons``); 'file': ``population_persons`` of the boundary file
         (CBS ``aantal_inwoners``); 'area': the municipal population spread in proportion to wijk
@@ -321,6 +321,8 @@ def wijk_population(
     boundaries = str(wijken.attrs.get("source", "the boundaries"))
     estimate = False
     zero_is_missing = isinstance(source, str) and source == "file"  # 0 = not given in a boundary file
+    if isinstance(source, str) and source == "cbs_85984" and len(codes):
+        source = load_cbs_wijken("GM" + str(codes[0])[2:6])  # online once, then the cache
     if isinstance(source, pd.DataFrame) or str(source).lower().endswith((".csv", ".json")):
         table = source if isinstance(source, pd.DataFrame) else read_kwb_file(source)
         name = str(table.attrs.get("source", "the wijk table"))

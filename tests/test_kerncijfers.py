@@ -184,3 +184,20 @@ def test_a_plain_csv_and_a_wijk_without_inhabitants(tmp_path):
     assert list(table["population_persons"]) == [100, 0] and table.attrs["method"] == "wijken.csv"
     with pytest.raises(InputError, match="no wijken .* of GM0002"):
         municipality_wijken(table, "GM0002")
+
+
+@pytest.mark.shared
+def test_cbs_85984_by_name_asks_the_loader_for_the_boundaries_municipality(
+    kwb, shared_data, monkeypatch
+):
+    import model.population
+
+    asked = []
+    monkeypatch.setattr(
+        model.population,
+        "load_cbs_wijken",
+        lambda code: asked.append(code) or municipality_wijken(kwb, code),
+    )
+    boundaries = read_boundaries(shared_data / SUBSET, level="wijk", municipality="GM0302")
+    population = wijk_population(boundaries, "cbs_85984")
+    assert asked == ["GM0302"] and population.sum() == 29_075  # Nunspeet, 2 wijken
