@@ -192,7 +192,9 @@ class GeoSettings(Strict):
     wijken: str | None = Field(
         default=None,
         description="Wijk boundaries, GeoJSON or GeoPackage in CBS/PDOK format (statcode WKxxxxxx, "
-        "statnaam), relative to the case file; may also hold the municipality feature (GMxxxx).",
+        "statnaam), relative to the case file; may also hold the municipality feature (GMxxxx). "
+        "'pdok': the municipality's wijken 2024 (the year of cbs_85984) from the PDOK WFS of the "
+        "CBS gebiedsindelingen, downloaded once into $ONDERDAK_CACHE or ~/.cache/onderdak.",
     )
     municipality_boundary: str | None = Field(
         default=None,

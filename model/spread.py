@@ -18,7 +18,7 @@ from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from model.errors import InputError
-from model.geo import municipality_outline, read_boundaries
+from model.geo import load_pdok, municipality_outline, read_boundaries
 from model.kerncijfers import load_cbs_wijken, read_kwb_file
 from model.points import Assignment, assign_wijken, location_points
 from model.population import wijk_population
@@ -33,6 +33,7 @@ AMENITY_KINDS = {
     "supermarket": ("supermarket", "supermarkt", "winkel"),
     "station": ("station", "treinstation", "ov", "bushalte"),
 }
+PDOK_YEAR = 2024  # wijken of the year of CBS 85984NED (Kerncijfers wijken en buurten 2024)
 WIJK_TOTAL_TOLERANCE_SHARE = 0.03  # wijk figures of 1 January of an earlier year may lag by 1–2 %
 
 
@@ -240,7 +241,10 @@ def case_geography(case: Case) -> Geography | None:
     if geo.wijken is None:
         return None
     code = case.municipality.code
-    boundaries = read_boundaries(case.path(geo.wijken), municipality=code)
+    if geo.wijken == "pdok":  # online once, then the cache; the year of CBS 85984NED
+        boundaries = load_pdok("wijk", PDOK_YEAR, municipality=code)
+    else:
+        boundaries = read_boundaries(case.path(geo.wijken), municipality=code)
     wijken = boundaries[boundaries["level"] == "wijk"].reset_index(drop=True)
     if wijken.empty:
         raise InputError(f"{geo.wijken}: no wijken (statcode WK{code[2:]}xx) of {code}")

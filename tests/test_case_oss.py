@@ -77,36 +77,50 @@ def test_the_extracts_are_true_copies_of_the_shared_cbs_files(shared_data):
     assert extract["attribution"] == "Kadaster / Centraal Bureau voor de Statistiek, 2024"
 
 
-def test_cbs_85984_source_goes_through_the_cached_loader(monkeypatch):
-    """`wijk_population_source: cbs_85984` asks the API (here: a stand-in) for the case's municipality."""
+def test_a_case_without_files_loads_boundaries_and_inhabitants_online(monkeypatch):
+    """`wijken: pdok` and `wijk_population_source: cbs_85984` ask PDOK and CBS (here: stand-ins
+    serving the committed extracts) for the case's municipality, and give the same spread."""
     import model.spread
     from model.case import load_case
+    from model.geo import read_boundaries
     from model.locations import read_register
     from model.spread import place_for_case
 
     asked = []
 
-    def fake_loader(code):
-        asked.append(code)
+    def fake_cbs(code):
+        asked.append(("cbs", code))
         table = municipality_wijken(read_kwb_file(OSS / "kwb2024_oss.csv"), code)
         table.attrs["method"] = "CBS 85984NED, 1 January 2024 (opendata.cbs.nl)"
         return table
 
-    monkeypatch.setattr(model.spread, "load_cbs_wijken", fake_loader)
+    def fake_pdok(level, year, municipality):
+        asked.append(("pdok", level, year, municipality))
+        return read_boundaries(
+            OSS / "wijken_oss_2024.geojson", level=level, municipality=municipality
+        )
+
+    monkeypatch.setattr(model.spread, "load_cbs_wijken", fake_cbs)
+    monkeypatch.setattr(model.spread, "load_pdok", fake_pdok)
     case = load_case(CASE)
     online = case.model_copy(
-        update={"geo": case.geo.model_copy(update={"wijk_population_source": "cbs_85984"})}
+        update={
+            "geo": case.geo.model_copy(
+                update={"wijken": "pdok", "wijk_population_source": "cbs_85984"}
+            )
+        }
     )
     register = read_register(case.path(case.locations)).table
     place = place_for_case(online, register)
-    assert asked == ["GM0828"]
+    assert asked == [("pdok", "wijk", 2024, "GM0828"), ("cbs", "GM0828")]
     assert place.geography.population.sum() == 94_640 and place.warnings == []
     assert (
         place.spread["population_method"] == "CBS 85984NED, 1 January 2024 (opendata.cbs.nl)"
     ).all()
     offline = place_for_case(case, register)
-    pd.testing.assert_series_equal(
-        offline.spread["population_persons"], place.spread["population_persons"]
+    pd.testing.assert_frame_equal(
+        offline.spread.drop(columns="population_method"),
+        place.spread.drop(columns="population_method"),
     )
 
 
