@@ -277,9 +277,11 @@ def load_pdok(
     if not features:
         raise InputError(f"PDOK {type_name} {year}: no features returned")
     frame = gpd.GeoDataFrame.from_features(features, crs=RD_NEW)
-    return normalise_boundaries(
+    out = normalise_boundaries(
         frame, f"PDOK {type_name} {year}", level=level, municipality=municipality
     )
+    out.attrs["source"] += f" (Kadaster / Centraal Bureau voor de Statistiek, {year})"
+    return out
 
 
 def municipality_outline(boundaries: gpd.GeoDataFrame, code: str | None = None) -> BaseGeometry:
