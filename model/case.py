@@ -224,7 +224,9 @@ class GeoSettings(Strict):
     wijken: str | None = Field(
         default=None,
         description="Wijk boundaries, GeoJSON or GeoPackage in CBS/PDOK format (statcode WKxxxxxx, "
-        "statnaam), relative to the case file; may also hold the municipality feature (GMxxxx).",
+        "statnaam), relative to the case file; may also hold the municipality feature (GMxxxx). "
+        "'pdok': the municipality's wijken 2024 (the year of cbs_85984) from the PDOK WFS of the "
+        "CBS gebiedsindelingen, downloaded once into $ONDERDAK_CACHE or ~/.cache/onderdak.",
     )
     municipality_boundary: str | None = Field(
         default=None,
@@ -243,9 +245,12 @@ class GeoSettings(Strict):
     )
     wijk_population_source: str = Field(
         default="file",
-        description="Inhabitants per wijk: 'file' (aantal_inwoners in the wijken file), 'area' or "
-        "'equal' (the municipal population spread by area or equally: an estimate), or a CSV "
-        "(statcode, population_persons) relative to the case file.",
+        description="Inhabitants per wijk. Recommended for a real municipality: 'cbs_85984' (CBS "
+        "Kerncijfers wijken en buurten 2024, table 85984NED, 1 January 2024: downloaded once into "
+        "$ONDERDAK_CACHE or ~/.cache/onderdak) or a StatLine CSV/JSON export of 85984NED relative "
+        "to the case file. Also: a CSV (statcode, population_persons); 'file' (aantal_inwoners in "
+        "the wijken file). Fallback only: 'area' or 'equal', the municipal population spread by "
+        "area or equally, an estimate the report labels as such.",
     )
     spread_statuses: tuple[LocationStatus, ...] = Field(
         default=("existing", "planned"),
@@ -255,8 +260,12 @@ class GeoSettings(Strict):
     @field_validator("wijk_population_source")
     @classmethod
     def _population_source(cls, v: str) -> str:
-        if v not in ("file", "area", "equal") and not v.lower().endswith(".csv"):
-            raise ValueError(f"{v!r} must be 'file', 'area', 'equal' or a .csv file")
+        if v not in ("cbs_85984", "file", "area", "equal") and not v.lower().endswith(
+            (".csv", ".json")
+        ):
+            raise ValueError(
+                f"{v!r} must be 'cbs_85984', a .csv or .json file, 'file', 'area' or 'equal'"
+            )
         return v
 
 

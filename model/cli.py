@@ -29,6 +29,17 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(f"{args.case}: register {base.locations}: {len(register.table)} locations")
         for w in register.warnings:
             print(f"  waarschuwing: {w}")
+    if base.geo.wijken:
+        from model.spread import case_geography
+
+        geography = case_geography(base)
+        population = geography.population
+        print(
+            f"{args.case}: wijken {base.geo.wijken}: {len(population)} wijken, "
+            f"{population.sum():,.0f} inhabitants ({population.attrs['method']})"
+        )
+        for w in geography.warnings:
+            print(f"  waarschuwing: {w}")
     print(f"{args.case}: valid ({len(cases)} scenario(s): {', '.join(cases)})")
     return 0
 

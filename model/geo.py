@@ -87,7 +87,8 @@ def read_boundaries(
     GeoDataFrame
         Columns ``statcode``, ``statnaam``, ``level``, ``gm_code``, ``population_persons``
         (NaN where the file has none), ``geometry`` (RD New), sorted by statcode.
-        ``attrs['warnings']`` lists repairs and guesses.
+        ``attrs['warnings']`` lists repairs and guesses; ``attrs['source']`` is the file name, with
+        the file's ``"attribution"`` (a GeoJSON foreign member) in brackets when it has one.
     """
     path = Path(path)
     if not path.exists():
@@ -98,9 +99,23 @@ def read_boundaries(
         raise
     except Exception as exc:  # pyogrio raises DataSourceError and friends
         raise InputError(f"{path.name}: not a readable GeoJSON/GeoPackage ({exc})") from None
-    return normalise_boundaries(
+    out = normalise_boundaries(
         frame, path.name, level=level, municipality=municipality, repair=repair
     )
+    attribution = _attribution(path)
+    if attribution:  # shown under the map: "Kadaster / Centraal Bureau voor de Statistiek, 2024"
+        out.attrs["source"] = f"{path.name} ({attribution})"
+    return out
+
+
+def _attribution(path: Path) -> str:
+    """The top-level ``"attribution"`` member of a GeoJSON file (a foreign member), if it has one."""
+    if path.suffix.lower() not in (".geojson", ".json"):
+        return ""
+    with path.open(encoding="utf-8", errors="replace") as f:
+        head = f.read(4096)
+    match = re.search(r'"attribution"\s*:\s*"([^"]{1,200})"', head)
+    return match.group(1) if match else ""
 
 
 def _pick_layer(path: Path, layer: str | None, level: Level | None) -> str | None:
@@ -262,9 +277,11 @@ def load_pdok(
     if not features:
         raise InputError(f"PDOK {type_name} {year}: no features returned")
     frame = gpd.GeoDataFrame.from_features(features, crs=RD_NEW)
-    return normalise_boundaries(
+    out = normalise_boundaries(
         frame, f"PDOK {type_name} {year}", level=level, municipality=municipality
     )
+    out.attrs["source"] += f" (Kadaster / Centraal Bureau voor de Statistiek, {year})"
+    return out
 
 
 def municipality_outline(boundaries: gpd.GeoDataFrame, code: str | None = None) -> BaseGeometry:

@@ -246,3 +246,75 @@ def asylum_history_from_rows(
     out.index = out.index.astype(int)
     out.index.name = "year"
     return out.sort_index().astype(float).rename("total_inflow_persons")
+
+
+# --- CBS 85984NED: Kerncijfers wijken en buurten 2024 (inhabitants and age groups per wijk) ---------
+CBS_KWB_TABLE = "85984NED"
+CBS_KWB_TOPICS = (
+    "AantalInwoners_5",
+    "k_0Tot15Jaar_8",
+    "k_15Tot25Jaar_9",
+    "k_25Tot45Jaar_10",
+    "k_45Tot65Jaar_11",
+    "k_65JaarOfOuder_12",
+)
+CBS_ODATA_DIMENSION = "https://opendata.cbs.nl/ODataApi/odata/{table}/{dimension}"
+
+
+def fetch_kwb_rows(
+    municipality: str,
+    *,
+    table: str = CBS_KWB_TABLE,
+    cache_dir: str | Path | None = None,
+    session: Session | None = None,
+    refresh: bool = False,
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The rows of one municipality (its GM row and its wijken) of a CBS Kerncijfers wijken en buurten table, cached.
+
+    Parameters
+    ----------
+    municipality
+        CBS code, e.g. ``GM0828``.
+    table
+        StatLine table id; ``85984NED`` is the 2024 edition (inhabitants on 1 January 2024).
+    cache_dir, session, refresh
+        See :func:`cached_json`.
+
+    Returns
+    -------
+    rows, names
+        TypedDataSet rows with ``WijkenEnBuurten`` (the code, padded with spaces, as CBS serves it)
+        and the topics of :data:`CBS_KWB_TOPICS`; ``names`` maps code to the region's title.
+
+    Raises
+    ------
+    InputError
+        Offline or unreachable (the message says how to work with an exported file instead).
+    """
+    digits = municipality[2:]
+    codes = f"startswith(WijkenEnBuurten,'GM{digits}') or startswith(WijkenEnBuurten,'WK{digits}')"
+    try:
+        rows = odata_rows(
+            CBS_ODATA.format(table=table),
+            {"$filter": codes, "$select": ",".join(("WijkenEnBuurten", *CBS_KWB_TOPICS))},
+            cache_dir=cache_dir,
+            session=session,
+            refresh=refresh,
+        )
+        labels = odata_rows(
+            CBS_ODATA_DIMENSION.format(table=table, dimension="WijkenEnBuurten"),
+            {"$filter": codes.replace("WijkenEnBuurten", "Key"), "$select": "Key,Title"},
+            cache_dir=cache_dir,
+            session=session,
+            refresh=refresh,
+        )
+    except InputError as exc:
+        raise InputError(
+            f"CBS {table} (inhabitants per wijk) could not be downloaded: {exc}",
+            problems=[
+                f"offline, export table {table} from StatLine (wijken of {municipality}, 'Aantal "
+                "inwoners' and the age groups) as CSV and give its path as geo.wijk_population_source",
+            ],
+        ) from None
+    names = {str(r.get("Key", "")).strip(): str(r.get("Title", "")).strip() for r in labels}
+    return rows, names

@@ -3,7 +3,8 @@
 CBS StatLine CSV exports name municipalities, they do not code them, and a few names carry a
 suffix such as "Groningen (gemeente)". :func:`join_to_codes` joins names to the ``statcode`` of a
 boundary file and refuses silently unmatched rows. Inhabitants per wijk come from the boundary
-file, a CSV, or the municipal total spread by area or equally (an estimate, labelled as such).
+file, CBS 85984NED (:mod:`model.kerncijfers`), a CSV, or the municipal total spread by area or
+equally (an estimate, labelled as such).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from model.errors import InputError
+from model.kerncijfers import load_cbs_wijken, read_kwb_file
 from model.opendata import CBS_ODATA, odata_rows
 
 SUFFIX = re.compile(r"\s*\((gemeente|gem\.?)\)\s*$", re.IGNORECASE)
@@ -291,59 +293,90 @@ def wijk_population(
     wijken
         Wijk boundaries with ``statcode``, ``population_persons`` (may be NaN) and geometry.
     source
-        'file': ``population_persons`` of the boundary file (CBS ``aantal_inwoners``);
-        'area': the municipal population spread in proportion to wijk area (an estimate:
-        rural wijken get too many); 'equal': spread equally (an estimate);
-        a CSV path or DataFrame with ``statcode`` and ``population_persons``.
+        A table with ``statcode`` and ``population_persons`` per wijk, such as CBS 85984NED from
+        :func:`model.kerncijfers.load_cbs_wijken` (recommended; 'cbs_85984' calls it), or a path to a file
+        :func:`model.kerncijfers.read_kwb_file` reads (a 85984NED CSV/JSON export, or a CSV with
+        ``statcode, population_persons``); 'file': ``population_persons`` of the boundary file
+        (CBS ``aantal_inwoners``); 'area': the municipal population spread in proportion to wijk
+        area, 'equal': spread equally (both an estimate: rural wijken get too many).
     municipal_population_persons
         The municipal total, needed for 'area' and 'equal'.
 
     Returns
     -------
     Series
-        ``population_persons`` per wijk (whole persons; spread estimates sum to the total).
-        ``attrs['method']`` says where the figures come from.
+        ``population_persons`` per wijk (whole persons; spread estimates sum to the total; a wijk
+        with 0 inhabitants in a table or file stays 0). ``attrs['method']`` says where the figures
+        come from; ``attrs['estimate']`` is True for 'area' and 'equal'.
+
+    Raises
+    ------
+    InputError
+        A wijk of the boundaries missing from the table, a wijk of the table (of the same
+        municipalities) missing from the boundaries, or a wijk without a figure; the message names
+        the table and the wijken.
     """
     wijken = wijken[wijken["level"] == "wijk"] if "level" in wijken.columns else wijken
     codes = pd.Index(wijken["statcode"], name="wijk_code")
-    if isinstance(source, pd.DataFrame) or str(source).lower().endswith(".csv"):
-        table = source if isinstance(source, pd.DataFrame) else _read_wijk_csv(Path(source))
-        values = pd.Series(table["population_persons"].to_numpy(float), index=table["statcode"])
-        out = values.reindex(codes)
-        method = "table"
+    boundaries = str(wijken.attrs.get("source", "the boundaries"))
+    estimate = False
+    zero_is_missing = isinstance(source, str) and source == "file"  # 0 = not given in a boundary file
+    if isinstance(source, str) and source == "cbs_85984" and len(codes):
+        source = load_cbs_wijken("GM" + str(codes[0])[2:6])  # online once, then the cache
+    if isinstance(source, pd.DataFrame) or str(source).lower().endswith((".csv", ".json")):
+        table = source if isinstance(source, pd.DataFrame) else read_kwb_file(source)
+        name = str(table.attrs.get("source", "the wijk table"))
+        out = _join_table(table, codes, name, boundaries)
+        method = str(table.attrs.get("method", name))
     elif source == "file":
         out = pd.Series(wijken["population_persons"].to_numpy(float), index=codes)
-        method = "boundary file"
+        method = f"boundary file ({boundaries})"
     elif source in ("area", "equal"):
         if municipal_population_persons is None or municipal_population_persons <= 0:
             raise InputError(f"wijk population '{source}': the municipal population is needed")
         basis = wijken.geometry.area.to_numpy(float) if source == "area" else np.ones(len(codes))
         out = pd.Series(_largest_remainder(basis, municipal_population_persons), index=codes)
         method = f"estimate: municipal population spread by {'area' if source == 'area' else 'equal shares'}"
+        estimate = True
     else:
-        raise InputError(f"wijk population source {source!r}: use 'file', 'area', 'equal' or a CSV")
-    missing = list(out.index[out.isna() | (out <= 0)])
+        raise InputError(
+            f"wijk population source {source!r}: use 'cbs_85984', a CBS 85984NED export (.csv/.json), "
+            "a CSV (statcode, population_persons), 'file', or the estimates 'area'/'equal'"
+        )
+    missing = list(out.index[out.isna() | (out < 0) | ((out == 0) & zero_is_missing)])
     if missing:
         raise InputError(
             f"wijk population ({method}): no inhabitants for {len(missing)} wijken; "
-            "give a CSV (statcode, population_persons) or use 'area'/'equal'",
+            "use 'cbs_85984', a CSV (statcode, population_persons), or the estimate 'area'/'equal'",
             missing[:10],
         )
     out.name = "population_persons"
     out.attrs["method"] = method
+    out.attrs["estimate"] = estimate
     return out
 
 
-def _read_wijk_csv(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise InputError(f"{path}: wijk population file not found")
-    table = pd.read_csv(path, dtype={"statcode": "string"})
-    table.columns = [c.strip().lower() for c in table.columns]
-    table = table.rename(columns={"wijk_code": "statcode", "aantal_inwoners": "population_persons"})
+def _join_table(table: pd.DataFrame, codes: pd.Index, name: str, boundaries: str) -> pd.Series:
+    """The table's inhabitants on the boundary codes; wijken on one side only are an error."""
     for col in ("statcode", "population_persons"):
         if col not in table.columns:
-            raise InputError(f"{path.name}: column `{col}` is missing")
-    return table
+            raise InputError(f"{name}: column `{col}` is missing")
+    statcode = table["statcode"].astype("string").str.strip().str.upper()
+    municipalities = {c[2:6] for c in codes}
+    mine = statcode.str.startswith("WK") & statcode.str[2:6].isin(municipalities)
+    values = pd.Series(table["population_persons"].to_numpy(float)[mine.to_numpy()], index=statcode[mine])
+    dupes = sorted(set(values.index[values.index.duplicated()]))
+    if dupes:
+        raise InputError(f"{name}: wijken occur more than once", dupes[:10])
+    problems = [f"{c}: in {boundaries}, not in {name}" for c in codes if c not in values.index]
+    problems += [f"{c}: in {name}, not in {boundaries}" for c in values.index if c not in codes]
+    if problems:
+        raise InputError(
+            f"wijk population: the wijken of {name} and {boundaries} differ "
+            "(tables and boundaries of different years?)",
+            problems[:20],
+        )
+    return values.reindex(codes)
 
 
 def _largest_remainder(basis: np.ndarray, total: float) -> np.ndarray:

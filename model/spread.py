@@ -18,7 +18,8 @@ from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from model.errors import InputError
-from model.geo import municipality_outline, read_boundaries
+from model.geo import load_pdok, municipality_outline, read_boundaries
+from model.kerncijfers import load_cbs_wijken, read_kwb_file
 from model.points import Assignment, assign_wijken, location_points
 from model.population import wijk_population
 
@@ -32,6 +33,8 @@ AMENITY_KINDS = {
     "supermarket": ("supermarket", "supermarkt", "winkel"),
     "station": ("station", "treinstation", "ov", "bushalte"),
 }
+PDOK_YEAR = 2024  # wijken of the year of CBS 85984NED (Kerncijfers wijken en buurten 2024)
+WIJK_TOTAL_TOLERANCE_SHARE = 0.03  # wijk figures of 1 January of an earlier year may lag by 1–2 %
 
 
 # --- amenities and distances ---------------------------------------------------------------------
@@ -145,6 +148,7 @@ def spread_table(
         ``locations_counted``, ``places_existing``, ``places_planned``, ``places_candidate``,
         ``places_counted``, ``places_per_1000_persons``, ``places_per_1000_persons_with_candidates``,
         ``threshold_places_per_1000_persons``, ``above_threshold``, ``population_method``.
+        A wijk with 0 inhabitants has no places per 1,000 (NaN) and is never above the threshold.
     """
     statuses = tuple(statuses)
     unknown_status = sorted(set(statuses) - set(STATUSES))
@@ -175,7 +179,9 @@ def spread_table(
     pop = population.astype(float).to_numpy()
     counted = by_status[list(statuses)].sum(axis=1).to_numpy() if statuses else np.zeros(len(codes))
     total = by_status.sum(axis=1).to_numpy()
-    per_1000 = counted / pop * 1000.0
+    inhabited = pop > 0  # CBS counts 0 inhabitants in some industrial and rural wijken
+    per_1000 = np.divide(counted * 1000.0, pop, out=np.full(len(pop), np.nan), where=inhabited)
+    per_1000_all = np.divide(total * 1000.0, pop, out=np.full(len(pop), np.nan), where=inhabited)
     names = wijk_names or {}
     return pd.DataFrame(
         {
@@ -188,9 +194,9 @@ def spread_table(
             "places_candidate": by_status["candidate"].to_numpy(),
             "places_counted": counted,
             "places_per_1000_persons": np.round(per_1000, 3),
-            "places_per_1000_persons_with_candidates": np.round(total / pop * 1000.0, 3),
+            "places_per_1000_persons_with_candidates": np.round(per_1000_all, 3),
             "threshold_places_per_1000_persons": float(threshold_places_per_1000_persons),
-            "above_threshold": per_1000 > threshold_places_per_1000_persons,
+            "above_threshold": np.nan_to_num(per_1000) > threshold_places_per_1000_persons,
             "population_method": population.attrs.get("method", "given"),
         }
     )
@@ -235,7 +241,10 @@ def case_geography(case: Case) -> Geography | None:
     if geo.wijken is None:
         return None
     code = case.municipality.code
-    boundaries = read_boundaries(case.path(geo.wijken), municipality=code)
+    if geo.wijken == "pdok":  # online once, then the cache; the year of CBS 85984NED
+        boundaries = load_pdok("wijk", PDOK_YEAR, municipality=code)
+    else:
+        boundaries = read_boundaries(case.path(geo.wijken), municipality=code)
     wijken = boundaries[boundaries["level"] == "wijk"].reset_index(drop=True)
     if wijken.empty:
         raise InputError(f"{geo.wijken}: no wijken (statcode WK{code[2:]}xx) of {code}")
@@ -244,21 +253,63 @@ def case_geography(case: Case) -> Geography | None:
     else:
         outline = municipality_outline(boundaries, code)
     source = geo.wijk_population_source
-    population = wijk_population(
-        wijken,
-        case.path(source) if source.lower().endswith(".csv") else source,
-        case.municipality.population_persons,
-    )
+    if source == "cbs_85984":
+        source_table: str | pd.DataFrame = load_cbs_wijken(code)
+    elif source.lower().endswith((".csv", ".json")):
+        source_table = read_kwb_file(case.path(source))
+    else:
+        source_table = source
+    population = wijk_population(wijken, source_table, case.municipality.population_persons)
     warnings = list(boundaries.attrs.get("warnings", []))
-    if population.attrs["method"].startswith("estimate"):
-        warnings.append(f"inhabitants per wijk are an {population.attrs['method']}")
-    elif abs(population.sum() - case.municipality.population_persons) > 0.02 * population.sum():
-        warnings.append(
-            f"inhabitants per wijk sum to {population.sum():,.0f}, the case says "
-            f"{case.municipality.population_persons:,}"
-        )
+    warnings += population_warnings(population, case.municipality.population_persons, source_table)
     amenities = read_amenities(case.path(geo.amenities)) if geo.amenities else None
     return Geography(wijken, outline, population, amenities, warnings)
+
+
+def population_warnings(
+    population: pd.Series, case_population_persons: float, table: str | pd.DataFrame
+) -> list[str]:
+    """What the user should know about the inhabitants per wijk: an estimate, or a total that differs.
+
+    Parameters
+    ----------
+    population
+        From :func:`model.population.wijk_population`.
+    case_population_persons
+        ``municipality.population_persons`` of the case.
+    table
+        The source given to ``wijk_population`` (a table carries ``attrs['source']`` and, for
+        CBS 85984NED, ``attrs['municipality_population_persons']``).
+
+    Returns
+    -------
+    list of str
+        A warning when the figures are an estimate, when the wijken sum to more than 3 % away from
+        the case's population, and naming the wijken without inhabitants.
+    """
+    method = population.attrs.get("method", "")
+    if population.attrs.get("estimate"):
+        return [
+            f"inhabitants per wijk are an {method}, not a count: the places per 1,000 inhabitants "
+            "per wijk are indicative; give geo.wijk_population_source: cbs_85984"
+        ]
+    out = []
+    total = float(population.sum())
+    if abs(total - case_population_persons) > WIJK_TOTAL_TOLERANCE_SHARE * case_population_persons:
+        gm = getattr(table, "attrs", {}).get("municipality_population_persons")
+        row = f" (its municipality row: {gm:,.0f})" if gm == gm and gm is not None else ""
+        out.append(
+            f"{method}: the wijken sum to {total:,.0f} inhabitants{row}, the case says "
+            f"{case_population_persons:,.0f} ({(total / case_population_persons - 1):+.1%}); "
+            "check municipality.population_persons and the year of the wijk figures"
+        )
+    empty = [str(c) for c in population.index[population == 0]]
+    if empty:
+        out.append(
+            f"{method}: wijken without inhabitants ({', '.join(empty)}): their places per 1,000 "
+            "inhabitants are not defined"
+        )
+    return out
 
 
 def place_for_case(case: Case, register_table: pd.DataFrame) -> Place | None:

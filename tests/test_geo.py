@@ -187,6 +187,7 @@ def test_pdok_loader_pages_caches_and_filters(tmp_path):
     assert len(b) == 8 and b.crs == RD_NEW
     assert fake.calls[0]["typeNames"] == "gebiedsindelingen:wijk_gegeneraliseerd"
     assert "2024" in fake.calls[0]["url"] and fake.calls[0]["srsName"] == "EPSG:28992"
+    assert b.attrs["source"].endswith("(Kadaster / Centraal Bureau voor de Statistiek, 2024)")
     again = load_pdok("wijk", 2024, municipality="GM9999", cache_dir=tmp_path, session=Offline())
     assert again.geometry.equals(b.geometry)  # from the cache, no network
     pages = wfs_features(

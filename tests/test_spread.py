@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from model.errors import InputError
 from model.geo import read_boundaries
+from model.kerncijfers import municipality_wijken, read_kwb_file
 from model.points import assign_wijken
-from model.population import join_to_codes, municipal_population, read_statline_csv, wijk_population
-from model.spread import distance_table, read_amenities, spread_table
+from model.population import wijk_population
+from model.spread import distance_table, population_warnings, read_amenities, spread_table
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo"
@@ -147,26 +148,28 @@ def test_demo_case_place(demo_case_path):
 
 @pytest.mark.shared
 def test_almere_spread_with_71_wijken(shared_data):
-    """A register of 50 locations in Almere's 71 wijken; inhabitants per wijk spread by area.
+    """A register of 50 locations in Almere's 71 wijken, inhabitants per wijk from CBS 85984NED.
 
-    The shared data have no inhabitants per wijk, so the municipal population (CBS 2023, 222,825)
-    is spread over the wijken in proportion to their area: an estimate, and the table says so.
+    Eight of Almere's wijken have no inhabitants (CBS counts 0): their places per 1,000 are not
+    defined and they are never above the threshold. The area-based estimate, kept as a labelled
+    fallback, misplaces more inhabitants than Almere has (sum of |estimate - CBS| is 121%).
     """
     wijken = read_boundaries(
         shared_data / "wijken_2024_heusden_almere_dalfsen_nunspeet.geojson", municipality="GM0034"
     )
     assert len(wijken) == 71
-    gm = read_boundaries(shared_data / "gemeenten_2024_pdok_gegeneraliseerd.geojson")
-    pop = join_to_codes(
-        municipal_population(
-            read_statline_csv(shared_data / "cbs_70072ned_bevolking_2023_gemeenten.csv")
-        ),
-        gm,
+    cbs = municipality_wijken(
+        read_kwb_file(shared_data / "kwb2024_85984NED_gm_wijk_leeftijd.csv"), "GM0034"
     )
-    almere = float(pop.set_index("statcode").loc["GM0034", "population_persons"])
-    assert almere == 222_825
-    population = wijk_population(wijken, "area", almere)
-    assert population.sum() == 222_825 and population.attrs["method"].startswith("estimate")
+    population = wijk_population(wijken, cbs)
+    assert population.sum() == 226_505 and cbs.attrs["municipality_population_persons"] == 226_500
+    empty = list(population.index[population == 0])
+    assert len(empty) == 8
+    area = wijk_population(wijken, "area", 226_500)
+    assert area.attrs["estimate"] and area.attrs["method"].startswith("estimate")
+    assert (area - population).abs().sum() / population.sum() > 1.0
+    warnings = population_warnings(population, 229_574, cbs)  # the case: CBS 1 January 2025
+    assert len(warnings) == 1 and empty[0] in warnings[0] and "not defined" in warnings[0]
     rng = np.random.default_rng(7)
     chosen = wijken.sample(50, random_state=7) if len(wijken) >= 50 else wijken
     pts = chosen.geometry.representative_point()
@@ -196,4 +199,23 @@ def test_almere_spread_with_71_wijken(shared_data):
         table["places_counted"].sum()
         == register.loc[register["status"] != "candidate", "capacity_places"].sum()
     )
-    assert (table["population_method"].str.startswith("estimate")).all()
+    assert (table["population_method"].str.contains("Kerncijfers wijken en buurten")).all()
+    uninhabited = table[table["wijk_code"].isin(empty)]
+    assert uninhabited["places_per_1000_persons"].isna().all()
+    assert not uninhabited["above_threshold"].any()
+    inhabited = table[~table["wijk_code"].isin(empty)]
+    assert inhabited["places_per_1000_persons"].notna().all()
+
+
+def test_population_warnings_by_hand():
+    counted = pd.Series({"WK000101": 600.0, "WK000102": 400.0})
+    counted.attrs.update(method="CBS Kerncijfers wijken en buurten (w.csv)", estimate=False)
+    assert population_warnings(counted, 1_020, None) == []  # 2% off: within the tolerance
+    table = pd.DataFrame()
+    table.attrs["municipality_population_persons"] = 1_001.0
+    (far,) = population_warnings(counted, 1_100, table)  # 9% off
+    assert "w.csv" in far and "1,000" in far and "1,001" in far and "1,100" in far and "-9.1%" in far
+    estimate = pd.Series({"WK000101": 550.0, "WK000102": 550.0})
+    estimate.attrs.update(method="estimate: municipal population spread by area", estimate=True)
+    (label,) = population_warnings(estimate, 1_100, "area")
+    assert "estimate" in label and "not a count" in label and "cbs_85984" in label

@@ -63,6 +63,36 @@ def _scenario_assumptions() -> list[dict[str, Any]]:
     return rows
 
 
+def _wijk_population_rows(case: Case) -> list[dict[str, Any]]:
+    """Where the inhabitants per wijk of the spread come from; the area/equal estimate marked as such."""
+    source = case.geo.wijk_population_source
+    if case.geo.wijken is None:
+        return []
+    estimate = source in ("area", "equal")
+    bron = {
+        "cbs_85984": "CBS StatLine 85984NED, Kerncijfers wijken en buurten 2024 (opendata.cbs.nl)",
+        "file": f"aantal inwoners in het wijkenbestand {case.geo.wijken}",
+        "area": "schatting: het inwonertal van de gemeente naar oppervlakte over de wijken verdeeld",
+        "equal": "schatting: het inwonertal van de gemeente gelijk over de wijken verdeeld",
+    }.get(source, f"bestand {source} (casusbestand)")
+    return [
+        {
+            "onderwerp": "geo.wijk_population_source",
+            "waarde": source,
+            "eenheid": "inwoners per wijk",
+            "bron": bron,
+            "datum": "2024-01-01" if source == "cbs_85984" else "",
+            "betrouwbaarheid": "schatting" if estimate else "bron",
+            "toelichting": (
+                "AANNAME: geen telling maar een schatting; de plaatsen per 1.000 inwoners per wijk "
+                "zijn indicatief. Gebruik CBS 85984NED (cbs_85984)."
+                if estimate
+                else "Inwoners per wijk voor de plaatsen per 1.000 inwoners (spreiding)."
+            ),
+        }
+    ]
+
+
 def assumptions_table(case: Case) -> pd.DataFrame:
     """Every sourced default (data/reference) and every assumption of the case and the scenarios.
 
@@ -94,7 +124,9 @@ def assumptions_table(case: Case) -> pd.DataFrame:
             "toelichting": series["note"],
         }
     )
-    assumed = pd.DataFrame(_case_assumptions(case) + _scenario_assumptions())
+    assumed = pd.DataFrame(
+        _case_assumptions(case) + _wijk_population_rows(case) + _scenario_assumptions()
+    )
     out = pd.concat([assumed, sourced, files], ignore_index=True)
     out["waarde"] = out["waarde"].astype(str)
     return out.reset_index(drop=True)
