@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def test_oss_validates_and_runs_end_to_end(tmp_path, capsys):
     assert summary["municipality"] == "Gemeente Oss" and summary["fictional"] is False
     need = pd.read_csv(out / "need.csv")
     assert set(need["stream"]) == {"ukraine", "asylum", "status_holders"}
-    assert need["period"].min() == "2026-12"
+    assert need["period"].min() == summary["peildatum"] == os.environ["ONDERDAK_PEILDATUM"]
     spread = pd.read_csv(out / "spread.csv").set_index("wijk_code")
     assert len(spread) == 23  # CBS wijken 2024 of Oss
     assert spread["population_persons"].sum() == 94_640  # CBS 85984NED wijken (gemeente row 94,634)
