@@ -34,8 +34,8 @@ GLOSSARY = {
         "laag": "laag",
         "midden": "midden",
         "hoog": "hoog",
-        "nieuwe_crisis": "nieuwe crisis",
-        "einde_tijdelijke_bescherming": "einde tijdelijke bescherming",
+        "nieuwe_crisis": "stresstest: crisis als 2015",
+        "einde_tijdelijke_bescherming": "vroeg einde bescherming Oekraïners",
         "basis": "basis",
     },
     "en": {
@@ -58,8 +58,8 @@ GLOSSARY = {
         "laag": "low",
         "midden": "middle",
         "hoog": "high",
-        "nieuwe_crisis": "new crisis",
-        "einde_tijdelijke_bescherming": "end of temporary protection",
+        "nieuwe_crisis": "stress test: a 2015-like crisis",
+        "einde_tijdelijke_bescherming": "early end of protection for Ukrainians",
         "basis": "base",
     },
 }
