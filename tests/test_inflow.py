@@ -13,6 +13,7 @@ from model.inflow import (
     calibration_for,
     half_year_label,
     national_taakstelling,
+    scenario_book,
     seasonality,
     simulate_inflow,
     surge_episodes,
@@ -211,3 +212,28 @@ def test_long_history_is_scaled_on_the_overlap_and_never_looks_ahead(shared_data
     changed = history.copy()
     changed[changed.index > 2000] *= 3.0
     assert calibrate(2000, history) == calibrate(2000, changed)
+
+
+def test_midden_tail_is_defensible_against_fifty_years_of_history(demo_case_path):
+    # the bound: the highest 10-year mean of total inflow since 1975 plus the MPP's own spread
+    # (half the width of the latest MPP range for the next year)
+    from model.calibration import _cbs_83102_history
+    from model.reference import table
+
+    history = yearly_total_inflow(_cbs_83102_history())
+    highest_10y = history.rolling(10).mean().max()
+    assert 38_000 < highest_10y < 39_000  # 2015–2024, facts §7.5
+    mpp = table("mpp_ranges").dropna(subset=["low_persons", "high_persons"]).iloc[-1]
+    bound = highest_10y + (mpp["high_persons"] - mpp["low_persons"]) / 2
+    case = load_case(demo_case_path).with_updates(start="2026-01", paths=2000)
+    e = simulate_inflow(case)
+    total = (
+        e["first_applications_persons"] + e["repeat_applications_persons"] + e["nareizigers_persons"]
+    )
+    ten_year_mean = total[:, :120].sum(axis=1) / 10
+    assert np.quantile(ten_year_mean, 0.9) <= bound
+    # the 2015-like shock is a named stress scenario and the only one with a built-in surge
+    book = scenario_book()["scenarios"]
+    assert book["nieuwe_crisis"].get("stress") and book["nieuwe_crisis"]["label"].startswith("stress")
+    assert [k for k, v in book.items() if "surge" in v] == ["nieuwe_crisis"]
+    assert not book["nieuwe_crisis"]["random_surges"] and not book["hoog"]["random_surges"]
