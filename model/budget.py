@@ -6,10 +6,13 @@ the year a new location opens; existing locations' capex is sunk), ``fixed_opex`
 ``variable_opex`` (per occupied place-day), ``closing_cost`` (in the month after the last open month,
 if within the horizon), ``staff_locations`` (location managers and staff per resident, or the
 register's ``staff_fte``) and, for the portfolio only, ``staff_central`` (project leader, secretary).
-Income lines (positive): ``income_normbedrag`` (GOO: per occupied Ukrainian place-day; private hosts:
-the POO amount per person-month), ``income_coa_rent`` (COA rent per contracted place per year while
-open) and ``income_spreidingswet`` (one-off incentive per new asylum place when it opens).
-``net_cost`` = costs − income.
+Income lines (positive): ``income_normbedrag`` (GOO: per *realised* place-day, occupied or not, at the
+rate in force on each day, TK 2024D43796; private hosts: the POO amount per occupied person-month),
+``income_coa_rent`` (COA rent per contracted place per year while open), ``income_spreidingswet``
+(one-off incentive per new asylum place when it opens), and, with
+``case.status_holders.outflow_incentives``, ``income_outflow_incentive`` (one-off per status holder
+moving into a status-holder location) and ``income_flex_subsidy`` (SFT, one-off per flex dwelling);
+see :mod:`model.income`. ``net_cost`` = costs − income.
 """
 
 from __future__ import annotations
@@ -21,10 +24,17 @@ import pandas as pd
 
 from model.case import Case
 from model.gap import DAYS_PER_YEAR, Allocation
+from model.income import RateNote, eur_per_unit_month, status_holder_incentives
 from model.locations import Register, closing_month
 
 COST_LINES = ("capex", "fixed_opex", "variable_opex", "closing_cost", "staff_locations")
-INCOME_LINES = ("income_normbedrag", "income_coa_rent", "income_spreidingswet")
+INCOME_LINES = (
+    "income_normbedrag",
+    "income_coa_rent",
+    "income_spreidingswet",
+    "income_outflow_incentive",
+    "income_flex_subsidy",
+)
 CENTRAL_LINES = ("staff_central",)
 TOTAL_LINES = ("costs_total", "income_total", "net_cost")
 BAND_QUANTILES = (0.10, 0.50, 0.90)
@@ -50,6 +60,8 @@ class Budget:
         Portfolio-only line -> array (paths or 1, years) in EUR.
     assumptions : dict
         Line -> text flagging an ASSUMPTION behind it (empty when none).
+    notes : tuple of RateNote
+        Structured notes on rates that are not published for some days (carried forward).
     """
 
     years: np.ndarray
@@ -57,6 +69,7 @@ class Budget:
     lines: dict[str, np.ndarray]
     central: dict[str, np.ndarray]
     assumptions: dict[str, str] = field(default_factory=dict)
+    notes: tuple[RateNote, ...] = ()
 
     def location_total(self, line: str) -> np.ndarray:
         """A line or total per location, shape (paths or 1, locations, years)."""
@@ -87,36 +100,54 @@ def _add(*arrays: np.ndarray) -> np.ndarray:
     return out
 
 
-def rate_by_year(name: str, column: str, years: np.ndarray) -> tuple[np.ndarray, str]:
-    """A yearly rate from a data/reference table with ``year`` and ``from`` columns (last rate of a year).
+REALISED_PLACES_NOTE = (
+    "ASSUMPTION: the normbedrag is paid per realised GOO place per day, occupied or not "
+    "(TK 2024D43796, 2024-11-13), at the rate in force on each day (data/reference/normbedrag.csv); "
+    "every open place of a municipal location serving Ukrainians counts as realised (capacity_places, "
+    "less the places other streams occupy in a shared location), up to the municipality's GOO task "
+    "(the ukraine need of each path): places beyond the task are not counted (no source found)"
+)
 
-    Years after the last known value take that value; the returned note then flags it as an ASSUMPTION.
+
+def realised_goo_places(alloc: Allocation, goo_sites: np.ndarray) -> np.ndarray:
+    """Realised GOO places the Rijk pays per location and month: open places of GOO sites, up to the task.
+
+    Parameters
+    ----------
+    alloc : Allocation
+    goo_sites : numpy.ndarray
+        Boolean per location (``alloc.capacity.ids``): a municipal location serving Ukrainians.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (1 or paths, locations, months). A GOO site's nominal places while open, less those
+        other streams occupy when it is shared (never below 0). When the sites together realise more
+        places than the municipality's GOO task (the ``ukraine`` need of the path, less the persons
+        at private hosts), every site's places are scaled down to the task (an ASSUMPTION: no source
+        says places beyond the task are paid).
     """
-    from model.reference import table
-
-    t = table(name).dropna(subset=[column]).sort_values(["year", "from"])
-    last = t.groupby("year")[column].last()
-    out = np.empty(len(years))
-    carried = []
-    for i, y in enumerate(years):
-        known = last[last.index <= y]
-        if known.empty:
-            known = last.iloc[:1]
-        out[i] = known.iloc[-1]
-        if y not in last.index:
-            carried.append(int(y))
-    note = ""
-    if carried:
-        ref = (
-            int(last.index[last.index <= carried[0]].max())
-            if (last.index <= carried[0]).any()
-            else int(last.index[0])
-        )
-        note = (
-            f"ASSUMPTION: {column} for {carried[0]}–{carried[-1]} is not published, so the {ref} "
-            f"value ({last[ref]:g}) is carried forward (data/reference/{name}.csv)"
-        )
-    return out, note
+    cap = alloc.capacity
+    realised = (cap.nominal * goo_sites[:, None])[None]
+    shared = goo_sites & np.array([len(s) > 1 for s in cap.streams], dtype=bool)
+    if shared.any():
+        other = np.zeros((alloc.paths, len(cap.ids), len(cap.periods)))
+        for stream, idx in alloc.locations.items():
+            mask = shared[idx]
+            if stream != "ukraine" and mask.any():
+                other[:, idx[mask], :] += alloc.occupied(stream)[:, mask, :]
+        realised = np.maximum(realised - other, 0.0)
+    if "ukraine" not in alloc.need or not goo_sites.any():
+        return realised
+    task = alloc.need["ukraine"].astype(float)  # (paths, months)
+    uk = alloc.locations["ukraine"]
+    elsewhere = ~goo_sites[uk]  # private hosts (and COA sites) serving Ukrainians
+    if elsewhere.any():
+        task = task - alloc.occupied("ukraine")[:, elsewhere, :].sum(axis=1)
+    total = realised.sum(axis=1)  # (1 or paths, months)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        paid_share = np.where(total > 0, np.clip(task / total, 0.0, 1.0), 0.0)
+    return realised * paid_share[:, None, :]
 
 
 def spreidingswet_rates() -> tuple[float, float, float, float, str]:
@@ -236,15 +267,31 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
         fte_fixed[None] + per_place_day(per_resident_day, tuple(RECEPTION_STREAMS))
     )
 
-    # income
+    # income: the normbedrag per realised GOO place-day (TK 2024D43796), POO per person-month
     assumptions: dict[str, str] = {}
-    goo, note_goo = rate_by_year("normbedrag", "goo_eur_per_place_day", years)
-    poo, note_poo = rate_by_year("normbedrag", "poo_eur_per_person_month", years)
-    assumptions["income_normbedrag"] = "; ".join(n for n in (note_goo, note_poo) if n)
-    poo_per_day = poo * 12.0 / DAYS_PER_YEAR
+    goo_month, goo_notes = eur_per_unit_month("normbedrag", "goo_eur_per_place_day", periods)
+    poo_month, poo_notes = eur_per_unit_month(
+        "normbedrag", "poo_eur_per_person_month", periods, per_month=True
+    )
     hosts = kind == "private_hosts"
-    rate = np.where(hosts[:, None], poo_per_day[None, :], goo[None, :])  # (L, Y)
-    lines["income_normbedrag"] = per_place_day(rate, ("ukraine",))
+    goo_sites = (
+        np.array(["ukraine" in s for s in cap.streams], dtype=bool)
+        & ~hosts
+        & (kind != "coa_location")
+    )
+    realised = realised_goo_places(alloc, goo_sites)  # (paths or 1, L, months)
+    income = per_year(realised * goo_month)
+    uk = alloc.locations.get("ukraine", np.zeros(0, dtype=np.intp))
+    at_hosts = hosts[uk]
+    if at_hosts.any():
+        income = np.broadcast_to(income, (paths, n_loc, n_year)).copy()
+        occupied = alloc.occupied("ukraine")[:, at_hosts, :]
+        income[:, uk[at_hosts], :] += per_year(occupied * poo_month)
+    lines["income_normbedrag"] = income
+    notes = tuple(goo_notes + poo_notes)
+    assumptions["income_normbedrag"] = "; ".join(
+        [REALISED_PLACES_NOTE] * bool(goo_sites.any()) + [n.text() for n in notes]
+    )
     serves_asylum = np.array(["asylum" in s for s in cap.streams], dtype=bool)
     lines["income_coa_rent"] = (
         np.where(serves_asylum, col["coa_rent_eur_per_place_year"] * col["capacity_places"], 0.0)[
@@ -269,6 +316,11 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     lines["income_spreidingswet"] = incentive
     if incentive.any():
         assumptions["income_spreidingswet"] = note_sw
+    housed, flex, note_sh = status_holder_incentives(case, t, alloc)
+    lines["income_outflow_incentive"] = per_year(housed)
+    lines["income_flex_subsidy"] = per_year(flex)
+    if note_sh:
+        assumptions["income_outflow_incentive"] = assumptions["income_flex_subsidy"] = note_sh
 
     months_per_year = per_year(np.ones(len(periods)))
     central = {
@@ -283,7 +335,12 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
         "ASSUMPTION: organisation FTE and cost per FTE from the case (`organisation`)"
     )
     return Budget(
-        years=years, ids=tuple(cap.ids), lines=lines, central=central, assumptions=assumptions
+        years=years,
+        ids=tuple(cap.ids),
+        lines=lines,
+        central=central,
+        assumptions=assumptions,
+        notes=notes,
     )
 
 

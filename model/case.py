@@ -153,6 +153,17 @@ class StatusHolderSettings(Strict):
         description="Regular social-rent dwellings the municipality allocates to status holders per month. "
         "ASSUMPTION: set from the local corporation's agreements.",
     )
+    outflow_incentives: bool = Field(
+        default=True,
+        description="Book the Rijk's outflow incentive (EUR 30,000 per status holder housed from COA, "
+        "TK 2025D06414, 2025-02-14) for status holders moving into the register's status-holder "
+        "locations, and the SFT subsidy (EUR 14,000 per flex dwelling, rijksoverheid 2025-02-03, "
+        "scheme to 2026, 30% of the dwellings for Ukrainians or status holders for at least 10 "
+        "years) for new flex units; figures and dates in data/reference/status_holder_incentives.csv. "
+        "ASSUMPTION: uncertain. The measures were announced in February 2025 without an end date for "
+        "the incentive; whether they continue under the 2026 coalition is not known. Default on (as "
+        "published); switch off for a budget without them.",
+    )
     realised: list[RealisedHalfYear] = Field(
         default=[],
         description="Realised taakstelling of past half-years (task and persons housed), oldest first; "
