@@ -338,9 +338,11 @@ class OptimiseSettings(Strict):
     )
     recourse: Literal["hotel", "emergency"] = Field(
         default="hotel",
-        description="Costly recourse for what the portfolio lacks: hotel (reference_costs.csv "
-        "hotel_khn, EUR 75 per person-day) or emergency (sources.csv "
-        "coa_cost_emergency_eur_per_place_year_2023, EUR 69,400 per place-year).",
+        description="Costly recourse for what the portfolio lacks: hotel (sources.csv "
+        "coa_hotel_place_cost_eur_per_place_year_2024: what a COA hotel place cost the Rijk in 2024, "
+        "~EUR 91,000 per place-year = EUR 249 per place-day, low confidence) or emergency (sources.csv "
+        "coa_cost_emergency_eur_per_place_year_2023, EUR 69,400 per place-year). Who pays for "
+        "recourse is not settled here.",
     )
     recourse_cost_eur_per_place_month: float | None = Field(
         default=None,
@@ -508,7 +510,10 @@ class BusinessCaseSettings(Strict):
     recourse_eur_per_place_day: float | None = Field(
         default=None,
         ge=0,
-        description="Cost of need an alternative cannot hold (hotel); null: KHN hotel rate (reference).",
+        description="Cost of need an alternative cannot hold (hotel); null: what a COA hotel place cost "
+        "the Rijk in 2024 (sources.csv coa_hotel_place_cost_eur_per_place_year_2024, ~EUR 91,000 a year "
+        "= EUR 249 per place-day, low confidence; the KHN room-and-board rate of EUR 75 leaves out "
+        "staff, security and empty rooms).",
     )
     recourse_reimbursed: bool = Field(
         default=True,

@@ -157,3 +157,31 @@ def test_notes_in_english_and_in_the_assumptions_appendix(tmp_path):
         len(table_)
         == len(assumptions_table(case, reg.__class__(**{**reg.__dict__, "notes": []}))) + 1
     )
+
+
+def test_recourse_defaults_read_the_dated_hotel_place_cost():
+    import numpy as np
+
+    from model.business_case_inputs import business_case_inputs
+    from model.case import load_case
+    from model.ensemble import Need
+    from model.locations import load_register
+    from model.reference import citation, recourse_eur_per_place_day
+
+    per_day, key = recourse_eur_per_place_day("hotel")
+    assert per_day == pytest.approx(91_000 / 365)
+    assert citation(key).endswith("2025-07")
+    assert recourse_eur_per_place_day("emergency")[0] == pytest.approx(69_400 / 365)
+    case = load_case(ROOT / "data" / "cases" / "demo" / "case.yaml")
+    need = Need(
+        scenario="basis",
+        periods=case.periods,
+        streams={
+            s: np.zeros((1, len(case.periods))) for s in ("ukraine", "asylum", "status_holders")
+        },
+        units={"ukraine": "places", "asylum": "places", "status_holders": "dwellings"},
+        detail={},
+    )
+    inputs = business_case_inputs(case, load_register(case), "L08", need)
+    assert inputs.recourse_eur_per_place_day == pytest.approx(per_day)
+    assert any("COA-hotelplaats" in n for n in inputs.notes)
