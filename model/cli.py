@@ -24,15 +24,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     base = cases["basis"]
     if base.locations:
         from model.locations import read_register
-        from model.reporting.assumptions import register_note_text
+        from model.reporting.assumptions import register_notes_text
 
         register = read_register(base.path(base.locations), organisation=base.organisation)
         print(f"{args.case}: register {base.locations}: {len(register.table)} locations")
         for w in register.warnings:
             print(f"  waarschuwing: {w}")
-        where = register.source.name + (f", sheet '{register.sheet}'" if register.sheet else "")
-        for note in register.notes:
-            print(f"  waarschuwing: {register_note_text(note, base.language, where)}")
+        for text in register_notes_text(register, base.language):
+            print(f"  waarschuwing: {text}")
     print(f"{args.case}: valid ({len(cases)} scenario(s): {', '.join(cases)})")
     return 0
 

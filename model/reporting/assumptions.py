@@ -132,10 +132,19 @@ def register_note_text(note: RegisterNote, language: str = "nl", where: str = ""
     )
 
 
+def _where(register: Register) -> str:
+    return register.source.name + (f", sheet '{register.sheet}'" if register.sheet else "")
+
+
+def register_notes_text(register: Register, language: str = "nl") -> list[str]:
+    """Every cost note of a register as a sentence naming file, row and location."""
+    return [register_note_text(n, language, _where(register)) for n in register.notes]
+
+
 def register_notes_table(register: Register, language: str = "nl") -> pd.DataFrame:
     """The register's cost notes as rows of the assumptions appendix (same columns)."""
     w = NOTE_TEXT.get(language, NOTE_TEXT["nl"])
-    where = register.source.name + (f", sheet '{register.sheet}'" if register.sheet else "")
+    where = _where(register)
     rows = [
         {
             "onderwerp": w["subject"].format(id=n.location_id, field=n.field),

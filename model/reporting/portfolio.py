@@ -376,9 +376,12 @@ def budget_overview(
 
 
 def warnings_table(analysis: PortfolioAnalysis, language: str = "nl") -> pd.DataFrame:
-    """Register warnings as a one-column table (a single row saying there are none when empty)."""
+    """Register warnings, then its cost notes, as a one-column table (one row saying there are none when empty)."""
+    from model.reporting.assumptions import register_notes_text
+
     w = _w(language)
-    items = list(analysis.register.warnings) or [w["no_warnings"]]
+    items = list(analysis.register.warnings) + register_notes_text(analysis.register, language)
+    items = items or [w["no_warnings"]]
     return pd.DataFrame({w["warning"]: items})
 
 
