@@ -124,8 +124,8 @@ def realised_goo_places(alloc: Allocation, goo_sites: np.ndarray) -> np.ndarray:
         Shape (1 or paths, locations, months). A GOO site's nominal places while open, less those
         other streams occupy when it is shared (never below 0). When the sites together realise more
         places than the municipality's GOO task (the ``ukraine`` need of the path, less the persons
-        at private hosts), every site's places are scaled down to the task (an ASSUMPTION: no source
-        says places beyond the task are paid).
+        at private hosts), occupied places are paid in full and the task left over is spread over the
+        empty places in proportion (an ASSUMPTION: no source says places beyond the task are paid).
     """
     cap = alloc.capacity
     realised = (cap.nominal * goo_sites[:, None])[None]
@@ -141,13 +141,17 @@ def realised_goo_places(alloc: Allocation, goo_sites: np.ndarray) -> np.ndarray:
         return realised
     task = alloc.need["ukraine"].astype(float)  # (paths, months)
     uk = alloc.locations["ukraine"]
-    elsewhere = ~goo_sites[uk]  # private hosts (and COA sites) serving Ukrainians
-    if elsewhere.any():
-        task = task - alloc.occupied("ukraine")[:, elsewhere, :].sum(axis=1)
-    total = realised.sum(axis=1)  # (1 or paths, months)
+    here = goo_sites[uk]
+    occupied = np.zeros((alloc.paths, len(cap.ids), len(cap.periods)))
+    occupied[:, uk[here], :] = alloc.occupied("ukraine")[:, here, :]
+    if (~here).any():  # private hosts (and COA sites) serving Ukrainians hold part of the task
+        task = task - alloc.occupied("ukraine")[:, ~here, :].sum(axis=1)
+    empty = realised - occupied  # >= 0: occupied places are usable, usable places realised
+    spare = np.maximum(task - occupied.sum(axis=1), 0.0)  # task left for empty places
+    total_empty = empty.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        paid_share = np.where(total > 0, np.clip(task / total, 0.0, 1.0), 0.0)
-    return realised * paid_share[:, None, :]
+        paid_share = np.where(total_empty > 0, np.clip(spare / total_empty, 0.0, 1.0), 0.0)
+    return occupied + empty * paid_share[:, None, :]
 
 
 def spreidingswet_rates() -> tuple[float, float, float, float, str]:

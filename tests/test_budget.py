@@ -63,11 +63,9 @@ def test_two_locations_hand_computed(tmp_path):
     np.testing.assert_allclose(b.lines["fixed_opex"][0, :, 0], [36_500, 6_000])
     np.testing.assert_allclose(b.lines["capex"][0, :, 0], [0, 150_000])
     # normbedrag 2026 not published: the 2025 value (44 EUR per place-day) is carried forward. It is
-    # paid per realised place up to the task (the need, 15): Jan-Jun A's 10 places (181 days);
-    # Jul-Dec 20 places realised for a task of 15, so each location is paid for 7.5 (184 days)
-    np.testing.assert_allclose(
-        b.lines["income_normbedrag"][0, :, 0], [44 * (10 * 181 + 7.5 * 184), 44 * 7.5 * 184]
-    )
+    # paid per realised place up to the task (the need, 15): Jul-Dec 20 places are realised for a
+    # task of 15, all 15 occupied, so B's 5 empty places are not paid
+    np.testing.assert_allclose(b.lines["income_normbedrag"][0, :, 0], [44 * 3650, 44 * 920])
     assert "ASSUMPTION" in b.assumptions["income_normbedrag"]
     assert [(n.code, n.years, n.value) for n in b.notes if n.column == "goo_eur_per_place_day"] == [
         ("carried_forward", (2026,), 44.0)

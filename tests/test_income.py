@@ -113,7 +113,24 @@ def test_normbedrag_never_exceeds_the_task_or_the_realised_places(places, task, 
         _, b = run(Path(tmp), body, {"ukraine": np.full((1, 12), task)}, case_at("2024-01", 12))
     days = 366
     expected = min(places, task) * days * 61
-    assert b.lines["income_normbedrag"][0, 0, 0] == pytest.approx(expected, rel=1e-9, abs=1e-6)
+    # occupied places are float32 in the allocation
+    assert b.lines["income_normbedrag"][0, 0, 0] == pytest.approx(expected, rel=1e-6, abs=1e-6)
+
+
+def test_occupied_places_are_paid_in_full_and_the_rest_of_the_task_spread_over_empty_ones(
+    tmp_path,
+):
+    # task 18; A 10 places full; B 10 places of which 4 usable (norm 0.4); C 10 of which 2 usable.
+    # Occupied 10 + 4 + 2 = 16 are paid; the 2 left of the task spread over the 6 + 8 empty places.
+    body = (
+        "A,School (fictief),existing,lease,ukraine,10,1,,0,,0,10,0\n"
+        "B,Kantoor (fictief),existing,lease,ukraine,10,0.4,,0,,0,20,0\n"
+        "C,Kerk (fictief),existing,lease,ukraine,10,0.2,,0,,0,30,0\n"
+    )
+    _, b = run(tmp_path, body, {"ukraine": np.full((1, 12), 18.0)}, case_at("2024-01", 12))
+    paid = b.lines["income_normbedrag"][0, :, 0] / (366 * 61)
+    np.testing.assert_allclose(paid, [10, 4 + 6 * 2 / 14, 2 + 8 * 2 / 14], rtol=1e-6)
+    assert paid.sum() == pytest.approx(18)
 
 
 # -- status-holder incentives and the flex subsidy -----------------------------------------------
