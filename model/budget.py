@@ -110,7 +110,7 @@ REALISED_PLACES_NOTE = (
 
 
 def realised_goo_places(alloc: Allocation, goo_sites: np.ndarray) -> np.ndarray:
-    """Realised GOO places the Rijk pays per location and month: open places of GOO sites, up to the task.
+    """Realised GOO places the Rijk pays per month at each GOO site: open places, up to the task.
 
     Parameters
     ----------
@@ -121,37 +121,45 @@ def realised_goo_places(alloc: Allocation, goo_sites: np.ndarray) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        Shape (1 or paths, locations, months). A GOO site's nominal places while open, less those
-        other streams occupy when it is shared (never below 0). When the sites together realise more
-        places than the municipality's GOO task (the ``ukraine`` need of the path, less the persons
-        at private hosts), occupied places are paid in full and the task left over is spread over the
-        empty places in proportion (an ASSUMPTION: no source says places beyond the task are paid).
+        Shape (months, GOO sites in register order, 1 or paths), the layout of
+        ``alloc.occupied_by_month``. A site's nominal places while open, less those other streams
+        occupy when it is shared (never below 0). When the sites together realise more places than
+        the municipality's GOO task (the ``ukraine`` need of the path, less the persons at private
+        hosts), occupied places are paid in full and the task left over is spread over the empty
+        places in proportion (an ASSUMPTION: no source says places beyond the task are paid).
     """
     cap = alloc.capacity
-    realised = (cap.nominal * goo_sites[:, None])[None]
-    shared = goo_sites & np.array([len(s) > 1 for s in cap.streams], dtype=bool)
-    if shared.any():
-        other = np.zeros((alloc.paths, len(cap.ids), len(cap.periods)))
-        for stream, idx in alloc.locations.items():
-            mask = shared[idx]
-            if stream != "ukraine" and mask.any():
-                other[:, idx[mask], :] += alloc.occupied(stream)[:, mask, :]
-        realised = np.maximum(realised - other, 0.0)
-    if "ukraine" not in alloc.need or not goo_sites.any():
+    sites = np.flatnonzero(goo_sites)
+    realised = cap.nominal[sites].T[:, :, None]  # (M, G, 1)
+    if "ukraine" not in alloc.need or not sites.size:
         return realised
-    task = alloc.need["ukraine"].astype(float)  # (paths, months)
-    uk = alloc.locations["ukraine"]
-    here = goo_sites[uk]
-    occupied = np.zeros((alloc.paths, len(cap.ids), len(cap.periods)))
-    occupied[:, uk[here], :] = alloc.occupied("ukraine")[:, here, :]
+    column = {loc: j for j, loc in enumerate(sites)}
+    shared = [j for j, loc in enumerate(sites) if len(cap.streams[loc]) > 1]
+    if shared:
+        other = np.zeros((len(cap.periods), len(sites), alloc.paths))
+        for stream, idx in alloc.locations.items():
+            for k, loc in enumerate(idx):
+                if stream != "ukraine" and loc in column and column[loc] in shared:
+                    other[:, column[loc], :] += alloc.occupied_by_month[stream][:, k, :]
+        realised = np.maximum(realised - other, 0.0)
+    by_month = alloc.occupied_by_month["ukraine"]  # (M, locations serving ukraine, P)
+    here = goo_sites[alloc.locations["ukraine"]]
+    occupied = by_month[:, here, :].astype(float)  # (M, G, P): same order as sites
+    task = alloc.need["ukraine"].T.astype(float)  # (M, P)
     if (~here).any():  # private hosts (and COA sites) serving Ukrainians hold part of the task
-        task = task - alloc.occupied("ukraine")[:, ~here, :].sum(axis=1)
+        task = task - by_month[:, ~here, :].sum(axis=1)
     empty = realised - occupied  # >= 0: occupied places are usable, usable places realised
     spare = np.maximum(task - occupied.sum(axis=1), 0.0)  # task left for empty places
     total_empty = empty.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         paid_share = np.where(total_empty > 0, np.clip(spare / total_empty, 0.0, 1.0), 0.0)
     return occupied + empty * paid_share[:, None, :]
+
+
+def yearly(monthly: np.ndarray, year_of: np.ndarray) -> np.ndarray:
+    """(months, n, paths) summed per calendar year to (paths, n, years); ``year_of`` is sorted."""
+    starts = np.flatnonzero(np.r_[True, np.diff(year_of) != 0])
+    return np.add.reduceat(monthly, starts, axis=0).transpose(2, 1, 0)
 
 
 def spreidingswet_rates() -> tuple[float, float, float, float, str]:
@@ -283,14 +291,15 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
         & ~hosts
         & (kind != "coa_location")
     )
-    realised = realised_goo_places(alloc, goo_sites)  # (paths or 1, L, months)
-    income = per_year(realised * goo_month)
+    paid = realised_goo_places(alloc, goo_sites)  # (months, GOO sites, paths or 1)
+    income = np.zeros((paid.shape[2], n_loc, n_year))
+    income[:, goo_sites, :] = yearly(paid * goo_month[:, None, None], year_of)
     uk = alloc.locations.get("ukraine", np.zeros(0, dtype=np.intp))
     at_hosts = hosts[uk]
     if at_hosts.any():
         income = np.broadcast_to(income, (paths, n_loc, n_year)).copy()
-        occupied = alloc.occupied("ukraine")[:, at_hosts, :]
-        income[:, uk[at_hosts], :] += per_year(occupied * poo_month)
+        occupied = alloc.occupied_by_month["ukraine"][:, at_hosts, :]
+        income[:, uk[at_hosts], :] += yearly(occupied * poo_month[:, None, None], year_of)
     lines["income_normbedrag"] = income
     notes = tuple(goo_notes + poo_notes)
     assumptions["income_normbedrag"] = "; ".join(
@@ -321,7 +330,7 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     if incentive.any():
         assumptions["income_spreidingswet"] = note_sw
     housed, flex, note_sh = status_holder_incentives(case, t, alloc)
-    lines["income_outflow_incentive"] = per_year(housed)
+    lines["income_outflow_incentive"] = yearly(housed, year_of)
     lines["income_flex_subsidy"] = per_year(flex)
     if note_sh:
         assumptions["income_outflow_incentive"] = assumptions["income_flex_subsidy"] = note_sh

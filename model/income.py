@@ -9,6 +9,7 @@ text (the reporting layer words them).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -157,18 +158,27 @@ def eur_per_unit_month(
         A rate per day (``*_per_place_day``) or, with ``per_month=True``, per month
         (``*_per_person_month``): each day then counts as 1 / (days in its month) of a month.
     periods : pandas.PeriodIndex
-        Monthly horizon.
+        Monthly horizon (consecutive months).
 
     Returns
     -------
     (numpy.ndarray, list of RateNote)
         Shape (months,): EUR per unit (place or person) per month, and the notes on assumed days.
     """
+    values, notes = _per_month(name, column, periods[0], len(periods), per_month)
+    return values.copy(), list(notes)
+
+
+@lru_cache(maxsize=64)
+def _per_month(
+    name: str, column: str, first: pd.Period, months: int, per_month: bool
+) -> tuple[np.ndarray, tuple[RateNote, ...]]:
+    periods = pd.period_range(first, periods=months, freq="M")
     days, month_of = _days(periods)
     rates, notes = daily_rates(table(name), column, days, name)
     if per_month:
         rates = rates / days.days_in_month.to_numpy(dtype=float)
-    return np.bincount(month_of, weights=rates, minlength=len(periods)), notes
+    return np.bincount(month_of, weights=rates, minlength=months), tuple(notes)
 
 
 @dataclass(frozen=True)
@@ -241,7 +251,7 @@ def status_holder_incentives(
     Returns
     -------
     (numpy.ndarray, numpy.ndarray, str)
-        ``housed`` (paths or 1, locations, months): ``housed_from_coa`` EUR per status holder moving
+        ``housed`` (months, locations, paths or 1): ``housed_from_coa`` EUR per status holder moving
         into a status-holder location (rises of occupied dwellings × persons per dwelling; the first
         month of a location already open at the start does not count), in months the figure is valid.
         ``flex`` (1, locations, months): ``flex_dwelling_subsidy`` EUR per dwelling of a new
@@ -257,21 +267,22 @@ def status_holder_incentives(
     cap = alloc.capacity
     periods = cap.periods
     n, months = len(cap.ids), len(periods)
-    housed = np.zeros((1, n, months))
+    housed = np.zeros((months, n, 1))
     flex = np.zeros((1, n, months))
     if not case.status_holders.outflow_incentives:
         return housed, flex, ""
     person = incentive("housed_from_coa")
     idx = alloc.locations.get("status_holders", np.zeros(0, dtype=np.intp))
     if idx.size:
-        occupied = alloc.occupied("status_holders").astype(float)  # (paths, n_sh, months)
+        occupied = alloc.occupied_by_month["status_holders"].astype(float)  # (months, n_sh, paths)
         open_at_start = np.array([cap.status[i] == "existing" for i in idx], dtype=float)
         before = np.concatenate(
-            [occupied[:, :, :1] * open_at_start[None, :, None], occupied[:, :, :-1]], axis=2
+            [occupied[:1] * open_at_start[None, :, None], occupied[:-1]], axis=0
         )
         moved_in = np.maximum(occupied - before, 0.0) * persons_per_dwelling(case)
-        housed = np.zeros((alloc.paths, n, months))
-        housed[:, idx, :] = moved_in * person.eur * person.valid_months(periods)
+        housed = np.zeros((months, n, alloc.paths))
+        eur = person.eur * person.valid_months(periods)
+        housed[:, idx, :] = moved_in * eur[:, None, None]
     sft = incentive("flex_dwelling_subsidy")
     per_unit = case.business_case.flex_places_per_unit
     for i in range(n):
