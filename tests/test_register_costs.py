@@ -147,7 +147,7 @@ def test_notes_in_english_and_in_the_assumptions_appendix(tmp_path):
     reg = register(tmp_path, "A,School (fictief),existing,municipal_building,ukraine,80,,,\n")
     en = register_note_text(reg.notes[0], "en", "locaties.csv")
     assert en.startswith("locaties.csv, row 2, location A: running cost left blank")
-    assert "€57.50 per place-day per realised place" in en
+    assert "€57.50 per realised place per day, band €55.00–€60.00" in en
     case = load_case(ROOT / "data" / "cases" / "demo" / "case.yaml")
     table_ = assumptions_table(case, reg, language="en")
     first = table_.iloc[0]

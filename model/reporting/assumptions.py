@@ -28,7 +28,7 @@ NOTE_TEXT = {
         "at": "{where}rij {row}, locatie {id}",
         "running_cost_from_reference": (
             "{at}: lopende kosten niet ingevuld; Onderdak rekent met de referentie voor {kind} "
-            "({stream}): {ref} per plaats per dag {per}, band {low}–{high} (bron: {source}); "
+            "({stream}): {ref} {per} per dag, band {low}–{high} (bron: {source}); "
             "geboekt als `{field}` = {value}.{staff}"
         ),
         "running_cost_no_reference": (
@@ -59,7 +59,7 @@ NOTE_TEXT = {
         "at": "{where}row {row}, location {id}",
         "running_cost_from_reference": (
             "{at}: running cost left blank; Onderdak uses the reference for {kind} ({stream}): "
-            "{ref} per place-day {per}, band {low}–{high} (source: {source}); booked as "
+            "{ref} {per} per day, band {low}–{high} (source: {source}); booked as "
             "`{field}` = {value}.{staff}"
         ),
         "running_cost_no_reference": (
