@@ -54,6 +54,8 @@ NOTE_TEXT = {
         "subject": "register: {id} {field}",
         "reference": "referentie",
         "warning": "waarschuwing",
+        "eur_per_year": "EUR per jaar",
+        "eur_per_place_day": "EUR per plaats per dag",
     },
     "en": {
         "at": "{where}row {row}, location {id}",
@@ -85,6 +87,8 @@ NOTE_TEXT = {
         "subject": "register: {id} {field}",
         "reference": "reference",
         "warning": "warning",
+        "eur_per_year": "EUR per year",
+        "eur_per_place_day": "EUR per place-day",
     },
 }
 """Sentences of the register's cost notes, per language; keys are the notes' codes."""
@@ -149,9 +153,9 @@ def register_notes_table(register: Register, language: str = "nl") -> pd.DataFra
         {
             "onderwerp": w["subject"].format(id=n.location_id, field=n.field),
             "waarde": round(n.value, 2),
-            "eenheid": "EUR per jaar"
+            "eenheid": w["eur_per_year"]
             if n.field == "fixed_opex_eur_per_year" and n.code.endswith("reference")
-            else "EUR per plaats per dag",
+            else w["eur_per_place_day"],
             "bron": n.source,
             "datum": "",
             "betrouwbaarheid": w["reference"] if n.code.endswith("from_reference") else w["warning"],
