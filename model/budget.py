@@ -6,10 +6,13 @@ the year a new location opens; existing locations' capex is sunk), ``fixed_opex`
 ``variable_opex`` (per occupied place-day), ``closing_cost`` (in the month after the last open month,
 if within the horizon), ``staff_locations`` (location managers and staff per resident, or the
 register's ``staff_fte``) and, for the portfolio only, ``staff_central`` (project leader, secretary).
-Income lines (positive): ``income_normbedrag`` (GOO: per occupied Ukrainian place-day; private hosts:
-the POO amount per person-month), ``income_coa_rent`` (COA rent per contracted place per year while
-open) and ``income_spreidingswet`` (one-off incentive per new asylum place when it opens).
-``net_cost`` = costs − income.
+Income lines (positive): ``income_normbedrag`` (GOO: per *realised* place-day, occupied or not, at the
+rate in force on each day, TK 2024D43796; private hosts: the POO amount per occupied person-month),
+``income_coa_rent`` (COA rent per contracted place per year while open), ``income_spreidingswet``
+(one-off incentive per new asylum place when it opens), and, with
+``case.status_holders.outflow_incentives``, ``income_outflow_incentive`` (one-off per status holder
+moving into a status-holder location) and ``income_flex_subsidy`` (SFT, one-off per flex dwelling);
+see :mod:`model.income`. ``net_cost`` = costs − income.
 """
 
 from __future__ import annotations
@@ -19,12 +22,20 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from model import reference
 from model.case import Case
 from model.gap import DAYS_PER_YEAR, Allocation
+from model.income import RateNote, eur_per_unit_month, goo_rate_per_month, status_holder_incentives
 from model.locations import Register, closing_month
 
 COST_LINES = ("capex", "fixed_opex", "variable_opex", "closing_cost", "staff_locations")
-INCOME_LINES = ("income_normbedrag", "income_coa_rent", "income_spreidingswet")
+INCOME_LINES = (
+    "income_normbedrag",
+    "income_coa_rent",
+    "income_spreidingswet",
+    "income_outflow_incentive",
+    "income_flex_subsidy",
+)
 CENTRAL_LINES = ("staff_central",)
 TOTAL_LINES = ("costs_total", "income_total", "net_cost")
 BAND_QUANTILES = (0.10, 0.50, 0.90)
@@ -50,6 +61,8 @@ class Budget:
         Portfolio-only line -> array (paths or 1, years) in EUR.
     assumptions : dict
         Line -> text flagging an ASSUMPTION behind it (empty when none).
+    notes : tuple of RateNote
+        Structured notes on rates that are not published for some days (carried forward).
     """
 
     years: np.ndarray
@@ -57,6 +70,7 @@ class Budget:
     lines: dict[str, np.ndarray]
     central: dict[str, np.ndarray]
     assumptions: dict[str, str] = field(default_factory=dict)
+    notes: tuple[RateNote, ...] = ()
 
     def location_total(self, line: str) -> np.ndarray:
         """A line or total per location, shape (paths or 1, locations, years)."""
@@ -87,36 +101,66 @@ def _add(*arrays: np.ndarray) -> np.ndarray:
     return out
 
 
-def rate_by_year(name: str, column: str, years: np.ndarray) -> tuple[np.ndarray, str]:
-    """A yearly rate from a data/reference table with ``year`` and ``from`` columns (last rate of a year).
+REALISED_PLACES_NOTE = (
+    "ASSUMPTION: the normbedrag is paid per realised GOO place per day, occupied or not "
+    "(TK 2024D43796, 2024-11-13), at the rate in force on each day (data/reference/normbedrag.csv); "
+    "every open place of a municipal location serving Ukrainians counts as realised (capacity_places, "
+    "less the places other streams occupy in a shared location), up to the municipality's GOO task "
+    "(the ukraine need of each path): places beyond the task are not counted (no source found)"
+)
 
-    Years after the last known value take that value; the returned note then flags it as an ASSUMPTION.
+
+def realised_goo_places(alloc: Allocation, goo_sites: np.ndarray) -> np.ndarray:
+    """Realised GOO places the Rijk pays per month at each GOO site: open places, up to the task.
+
+    Parameters
+    ----------
+    alloc : Allocation
+    goo_sites : numpy.ndarray
+        Boolean per location (``alloc.capacity.ids``): a municipal location serving Ukrainians.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (months, GOO sites in register order, 1 or paths), the layout of
+        ``alloc.occupied_by_month``. A site's nominal places while open, less those other streams
+        occupy when it is shared (never below 0). When the sites together realise more places than
+        the municipality's GOO task (the ``ukraine`` need of the path, less the persons at private
+        hosts), occupied places are paid in full and the task left over is spread over the empty
+        places in proportion (an ASSUMPTION: no source says places beyond the task are paid).
     """
-    from model.reference import table
+    cap = alloc.capacity
+    sites = np.flatnonzero(goo_sites)
+    realised = cap.nominal[sites].T[:, :, None]  # (M, G, 1)
+    if "ukraine" not in alloc.need or not sites.size:
+        return realised
+    column = {loc: j for j, loc in enumerate(sites)}
+    shared = [j for j, loc in enumerate(sites) if len(cap.streams[loc]) > 1]
+    if shared:
+        other = np.zeros((len(cap.periods), len(sites), alloc.paths))
+        for stream, idx in alloc.locations.items():
+            for k, loc in enumerate(idx):
+                if stream != "ukraine" and loc in column and column[loc] in shared:
+                    other[:, column[loc], :] += alloc.occupied_by_month[stream][:, k, :]
+        realised = np.maximum(realised - other, 0.0)
+    by_month = alloc.occupied_by_month["ukraine"]  # (M, locations serving ukraine, P)
+    here = goo_sites[alloc.locations["ukraine"]]
+    occupied = by_month[:, here, :].astype(float)  # (M, G, P): same order as sites
+    task = alloc.need["ukraine"].T.astype(float)  # (M, P)
+    if (~here).any():  # private hosts (and COA sites) serving Ukrainians hold part of the task
+        task = task - by_month[:, ~here, :].sum(axis=1)
+    empty = realised - occupied  # >= 0: occupied places are usable, usable places realised
+    spare = np.maximum(task - occupied.sum(axis=1), 0.0)  # task left for empty places
+    total_empty = empty.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        paid_share = np.where(total_empty > 0, np.clip(spare / total_empty, 0.0, 1.0), 0.0)
+    return occupied + empty * paid_share[:, None, :]
 
-    t = table(name).dropna(subset=[column]).sort_values(["year", "from"])
-    last = t.groupby("year")[column].last()
-    out = np.empty(len(years))
-    carried = []
-    for i, y in enumerate(years):
-        known = last[last.index <= y]
-        if known.empty:
-            known = last.iloc[:1]
-        out[i] = known.iloc[-1]
-        if y not in last.index:
-            carried.append(int(y))
-    note = ""
-    if carried:
-        ref = (
-            int(last.index[last.index <= carried[0]].max())
-            if (last.index <= carried[0]).any()
-            else int(last.index[0])
-        )
-        note = (
-            f"ASSUMPTION: {column} for {carried[0]}–{carried[-1]} is not published, so the {ref} "
-            f"value ({last[ref]:g}) is carried forward (data/reference/{name}.csv)"
-        )
-    return out, note
+
+def yearly(monthly: np.ndarray, year_of: np.ndarray) -> np.ndarray:
+    """(months, n, paths) summed per calendar year to (paths, n, years); ``year_of`` is sorted."""
+    starts = np.flatnonzero(np.r_[True, np.diff(year_of) != 0])
+    return np.add.reduceat(monthly, starts, axis=0).transpose(2, 1, 0)
 
 
 def spreidingswet_rates() -> tuple[float, float, float, float, str]:
@@ -236,15 +280,38 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
         fte_fixed[None] + per_place_day(per_resident_day, tuple(RECEPTION_STREAMS))
     )
 
-    # income
+    # income: the normbedrag per realised GOO place-day (TK 2024D43796), POO per person-month
     assumptions: dict[str, str] = {}
-    goo, note_goo = rate_by_year("normbedrag", "goo_eur_per_place_day", years)
-    poo, note_poo = rate_by_year("normbedrag", "poo_eur_per_person_month", years)
-    assumptions["income_normbedrag"] = "; ".join(n for n in (note_goo, note_poo) if n)
-    poo_per_day = poo * 12.0 / DAYS_PER_YEAR
+    goo_month, goo_notes, after_tpd = goo_rate_per_month(
+        periods,
+        case.ukraine.financing_after_tpd_eur_per_place_day,
+        reference.scalar_text("tpd_end_date"),
+    )
+    poo_month, poo_notes = eur_per_unit_month(
+        "normbedrag", "poo_eur_per_person_month", periods, per_month=True
+    )
     hosts = kind == "private_hosts"
-    rate = np.where(hosts[:, None], poo_per_day[None, :], goo[None, :])  # (L, Y)
-    lines["income_normbedrag"] = per_place_day(rate, ("ukraine",))
+    goo_sites = (
+        np.array(["ukraine" in s for s in cap.streams], dtype=bool)
+        & ~hosts
+        & (kind != "coa_location")
+    )
+    paid = realised_goo_places(alloc, goo_sites)  # (months, GOO sites, paths or 1)
+    income = np.zeros((paid.shape[2], n_loc, n_year))
+    income[:, goo_sites, :] = yearly(paid * goo_month[:, None, None], year_of)
+    uk = alloc.locations.get("ukraine", np.zeros(0, dtype=np.intp))
+    at_hosts = hosts[uk]
+    if at_hosts.any():
+        income = np.broadcast_to(income, (paths, n_loc, n_year)).copy()
+        occupied = alloc.occupied_by_month["ukraine"][:, at_hosts, :]
+        income[:, uk[at_hosts], :] += yearly(occupied * poo_month[:, None, None], year_of)
+    lines["income_normbedrag"] = income
+    notes = tuple(goo_notes + poo_notes)
+    assumptions["income_normbedrag"] = "; ".join(
+        [REALISED_PLACES_NOTE] * bool(goo_sites.any())
+        + [n.text() for n in notes]
+        + [after_tpd] * bool(after_tpd)
+    )
     serves_asylum = np.array(["asylum" in s for s in cap.streams], dtype=bool)
     lines["income_coa_rent"] = (
         np.where(serves_asylum, col["coa_rent_eur_per_place_year"] * col["capacity_places"], 0.0)[
@@ -269,6 +336,11 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     lines["income_spreidingswet"] = incentive
     if incentive.any():
         assumptions["income_spreidingswet"] = note_sw
+    housed, flex, note_sh = status_holder_incentives(case, t, alloc)
+    lines["income_outflow_incentive"] = yearly(housed, year_of)
+    lines["income_flex_subsidy"] = per_year(flex)
+    if note_sh:
+        assumptions["income_outflow_incentive"] = assumptions["income_flex_subsidy"] = note_sh
 
     months_per_year = per_year(np.ones(len(periods)))
     central = {
@@ -283,7 +355,12 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
         "ASSUMPTION: organisation FTE and cost per FTE from the case (`organisation`)"
     )
     return Budget(
-        years=years, ids=tuple(cap.ids), lines=lines, central=central, assumptions=assumptions
+        years=years,
+        ids=tuple(cap.ids),
+        lines=lines,
+        central=central,
+        assumptions=assumptions,
+        notes=notes,
     )
 
 

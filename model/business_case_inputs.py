@@ -11,7 +11,7 @@ import pandas as pd
 from model.alternatives import Alternative, BusinessCaseInputs
 from model.errors import InputError
 from model.finance import MONTHS_PER_YEAR, months_in_horizon, normbedrag_per_month
-from model.reference import citation, scalar
+from model.reference import citation, recourse_eur_per_place_day, scalar
 from model.reuse import REUSE_OPTIONS, reuse_spec
 
 if TYPE_CHECKING:
@@ -118,10 +118,10 @@ def business_case_inputs(
         )
     recourse = settings.recourse_eur_per_place_day
     if recourse is None:
-        recourse = hotel_rate_eur_per_place_day()
+        recourse, key = recourse_eur_per_place_day("hotel")
         notes.append(
-            f"Opvang die een alternatief niet kan bieden gaat naar hotelplaatsen à € {recourse:.0f} per plaats-dag "
-            f"(KHN, {citation('hotel_lodging_eur_per_person_day')})."
+            f"Opvang die een alternatief niet kan bieden gaat naar hotelplaatsen à € {recourse:.0f} per plaats-dag: "
+            f"wat een COA-hotelplaats het Rijk kostte ({citation(key)}; onzeker)."
         )
     else:
         notes.append(

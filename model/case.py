@@ -185,6 +185,17 @@ class StatusHolderSettings(Strict):
         description="Regular social-rent dwellings the municipality allocates to status holders per month. "
         "ASSUMPTION: set from the local corporation's agreements.",
     )
+    outflow_incentives: bool = Field(
+        default=True,
+        description="Book the Rijk's outflow incentive (EUR 30,000 per status holder housed from COA, "
+        "TK 2025D06414, 2025-02-14) for status holders moving into the register's status-holder "
+        "locations, and the SFT subsidy (EUR 14,000 per flex dwelling, rijksoverheid 2025-02-03, "
+        "scheme to 2026, 30% of the dwellings for Ukrainians or status holders for at least 10 "
+        "years) for new flex units; figures and dates in data/reference/status_holder_incentives.csv. "
+        "ASSUMPTION: uncertain. The measures were announced in February 2025 without an end date for "
+        "the incentive; whether they continue under the 2026 coalition is not known. Default on (as "
+        "published); switch off for a budget without them.",
+    )
     realised: list[RealisedHalfYear] = Field(
         default=[],
         description="Realised taakstelling of past half-years (task and persons housed), oldest first; "
@@ -368,9 +379,11 @@ class OptimiseSettings(Strict):
     )
     recourse: Literal["hotel", "emergency"] = Field(
         default="hotel",
-        description="Costly recourse for what the portfolio lacks: hotel (reference_costs.csv "
-        "hotel_khn, EUR 75 per person-day) or emergency (sources.csv "
-        "coa_cost_emergency_eur_per_place_year_2023, EUR 69,400 per place-year).",
+        description="Costly recourse for what the portfolio lacks: hotel (sources.csv "
+        "coa_hotel_place_cost_eur_per_place_year_2024: what a COA hotel place cost the Rijk in 2024, "
+        "~EUR 91,000 per place-year = EUR 249 per place-day, low confidence) or emergency (sources.csv "
+        "coa_cost_emergency_eur_per_place_year_2023, EUR 69,400 per place-year). Who pays for "
+        "recourse is not settled here.",
     )
     recourse_cost_eur_per_place_month: float | None = Field(
         default=None,
@@ -538,7 +551,10 @@ class BusinessCaseSettings(Strict):
     recourse_eur_per_place_day: float | None = Field(
         default=None,
         ge=0,
-        description="Cost of need an alternative cannot hold (hotel); null: KHN hotel rate (reference).",
+        description="Cost of need an alternative cannot hold (hotel); null: what a COA hotel place cost "
+        "the Rijk in 2024 (sources.csv coa_hotel_place_cost_eur_per_place_year_2024, ~EUR 91,000 a year "
+        "= EUR 249 per place-day, low confidence; the KHN room-and-board rate of EUR 75 leaves out "
+        "staff, security and empty rooms).",
     )
     recourse_reimbursed: bool = Field(
         default=True,

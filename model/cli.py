@@ -24,11 +24,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     base = cases["basis"]
     if base.locations:
         from model.locations import read_register
+        from model.reporting.assumptions import register_notes_text
 
-        register = read_register(base.path(base.locations))
+        register = read_register(base.path(base.locations), organisation=base.organisation)
         print(f"{args.case}: register {base.locations}: {len(register.table)} locations")
         for w in register.warnings:
             print(f"  waarschuwing: {w}")
+        for text in register_notes_text(register, base.language):
+            print(f"  waarschuwing: {text}")
     if base.geo.wijken:
         from model.spread import case_geography
 
@@ -40,6 +43,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
         for w in geography.warnings:
             print(f"  waarschuwing: {w}")
+    from model.record import national_record
+
+    record = national_record(base.peildatum)
+    known = {
+        "asylum inflow": record.last_published("first_applications_persons"),
+        "COA occupancy": record.last_published("coa_occupancy_persons"),
+        "GOO": record.last_published("ukraine_goo_persons"),
+        "taakstelling": record.taakstelling.index[-1] if len(record.taakstelling) else None,
+    }
+    print(
+        f"{args.case}: peildatum {base.peildatum}, horizon from {base.start}; published national "
+        "figures used up to: " + ", ".join(f"{k} {v}" for k, v in known.items() if v is not None)
+    )
     print(f"{args.case}: valid ({len(cases)} scenario(s): {', '.join(cases)})")
     return 0
 

@@ -3,7 +3,8 @@
 A register is one row a location (see DESIGN.md, "Locations"). Dutch headers and values, decimal
 commas and Dutch dates are accepted (the alias tables are in :mod:`model.register_terms`); every row is
 validated with pydantic and all problems of a file are reported at once, each naming file, sheet,
-spreadsheet row, column and value.
+spreadsheet row, column and value. Blank running costs take the sourced reference of the location's
+kind (:mod:`model.register_costs`), each recorded as a structured note.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import pandas as pd
 
 from model import STREAMS
 from model.errors import InputError
+from model.register_costs import RegisterNote, fill_running_costs, plausibility_notes
 from model.register_rows import COLUMN_ORDER, map_headers, read_cells, validate_rows
 
 if TYPE_CHECKING:
-    from model.case import Case
+    from model.case import Case, OrganisationSettings
 
 __all__ = [
     "Capacity",
@@ -55,9 +57,13 @@ class Register:
     table : pandas.DataFrame
         One row a location, indexed by ``id``, with the English columns of the register contract
         (``streams`` and ``reuse_options`` as ``;``-separated canonical names, dates as datetime64,
-        empty optional numbers NaN, empty money 0).
+        empty optional numbers NaN, empty money 0, blank running costs from the reference).
     warnings : list of str
         Points to check (Dutch; shown by ``onderdak validate`` and in the report).
+    notes : list of RegisterNote
+        Structured remarks on costs: running costs taken from the reference (or without one) and
+        running costs per place-day outside the sourced band (:mod:`model.register_costs`); the
+        reporting layer words them.
     source : pathlib.Path
         The file read.
     sheet : str or None
@@ -71,6 +77,7 @@ class Register:
     source: Path
     sheet: str | None = None
     rows: dict[str, int] = field(default_factory=dict)
+    notes: list[RegisterNote] = field(default_factory=list)
 
     def streams(self, location_id: str) -> tuple[str, ...]:
         """The streams one location serves, in the order of the register."""
@@ -78,7 +85,11 @@ class Register:
 
 
 def read_register(
-    path: str | Path, sheet: str | None = None, *, start: str | pd.Period | None = None
+    path: str | Path,
+    sheet: str | None = None,
+    *,
+    start: str | pd.Period | None = None,
+    organisation: OrganisationSettings | None = None,
 ) -> Register:
     """Read, validate and check a location register.
 
@@ -91,6 +102,8 @@ def read_register(
     start : str or pandas.Period, optional
         First month of the case (``YYYY-MM``). When given, planned and candidate openings that ignore
         their lead time are added to the warnings.
+    organisation : OrganisationSettings, optional
+        Staff norms for the plausibility check of running costs (default: the case defaults).
 
     Returns
     -------
@@ -111,13 +124,17 @@ def read_register(
         raise InputError(f"{path}: the location register has {len(problems)} problem(s)", problems)
     if not records:
         raise InputError(f"{path}: the location register has no locations")
+    rows = {r["id"]: n for n, r in records}
     table = _typed(pd.DataFrame([r for _, r in records], columns=list(COLUMN_ORDER)))
+    table, notes = fill_running_costs(table, rows)
+    notes += plausibility_notes(table, rows, organisation)
     register = Register(
         table=table,
         warnings=[],
         source=path,
         sheet=cells.sheet,
-        rows={r["id"]: n for n, r in records},
+        rows=rows,
+        notes=notes,
     )
     register.warnings.extend(
         f"{where}: kolom `{h}` is onbekend en wordt genegeerd" for h in ignored
@@ -172,7 +189,9 @@ def load_register(case: Case) -> Register:
         raise InputError(
             f"{case.source or case.name}: the case names no location register (field `locations`)"
         )
-    return read_register(case.path(case.locations), start=case.start)
+    return read_register(
+        case.path(case.locations), start=case.start, organisation=case.organisation
+    )
 
 
 def _fmt_date(value: pd.Timestamp) -> str:

@@ -22,20 +22,15 @@ CONVERSION_REUSES = ("social_housing", "starter_homes", "student_housing", "comm
 def recourse_cost_eur_per_place_month(settings: OptimiseSettings) -> float:
     """Cost of one recourse place for a month: the user's figure, else the reference.
 
-    Hotel: reference_costs.csv ``hotel_khn`` (€ per person-day, KHN: lodging + food) × 30.4.
-    Emergency: sources.csv ``coa_cost_emergency_eur_per_place_year_2023`` / 12.
+    Hotel: sources.csv ``coa_hotel_place_cost_eur_per_place_year_2024`` (what a COA hotel place cost
+    the Rijk, ~EUR 91,000 a year, L) / 12. Emergency: ``coa_cost_emergency_eur_per_place_year_2023`` / 12.
     """
     if settings.recourse_cost_eur_per_place_month is not None:
         return float(settings.recourse_cost_eur_per_place_month)
-    from model.reference import scalar, table
+    from model.reference import recourse_eur_per_place_day
 
-    if settings.recourse == "hotel":
-        costs = table("reference_costs")
-        row = costs.loc[costs["item"] == "hotel_khn", "eur_per_place_day"]
-        if row.empty:
-            raise InputError("data/reference/reference_costs.csv: no row `hotel_khn`")
-        return float(row.iloc[0]) * DAYS_PER_MONTH
-    return scalar("coa_cost_emergency_eur_per_place_year_2023") / 12.0
+    per_day, _ = recourse_eur_per_place_day(settings.recourse)
+    return per_day * 365.0 / 12.0
 
 
 def ukraine_income_eur_per_place_month(

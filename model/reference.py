@@ -146,3 +146,33 @@ def table(name: str) -> pd.DataFrame:
         If the file does not exist.
     """
     return _table(name).copy()
+
+
+RECOURSE_KEYS = {
+    "hotel": "coa_hotel_place_cost_eur_per_place_year_2024",
+    "emergency": "coa_cost_emergency_eur_per_place_year_2023",
+}
+"""Recourse kind -> key in sources.csv of what one such place costs a year (the Rijk, via COA)."""
+
+
+def recourse_eur_per_place_day(kind: str = "hotel") -> tuple[float, str]:
+    """The reference cost of one recourse place per day, and its key in ``sources.csv``.
+
+    Parameters
+    ----------
+    kind : {"hotel", "emergency"}
+        ``hotel``: what a COA hotel place cost the Rijk in 2024 (~EUR 91,000 a year, L);
+        ``emergency``: a COA emergency place in 2023 (EUR 69,400 a year).
+
+    Returns
+    -------
+    (float, str)
+        EUR per place per day (the yearly figure / 365) and the key, for a citation.
+
+    Examples
+    --------
+    >>> round(recourse_eur_per_place_day("hotel")[0], 2)
+    249.32
+    """
+    key = RECOURSE_KEYS[kind]
+    return scalar(key) / 365.0, key

@@ -229,8 +229,8 @@ class LocationRow(BaseModel):
     purchase_price_eur: Euro = 0.0
     conversion_capex_eur: Euro = 0.0
     furnishing_capex_eur: Euro = 0.0
-    fixed_opex_eur_per_year: Euro = 0.0
-    variable_opex_eur_per_place_day: Euro = 0.0
+    fixed_opex_eur_per_year: Euro | None = None  # blank: the reference (model.register_costs)
+    variable_opex_eur_per_place_day: Euro | None = None
     closing_cost_eur: Euro = 0.0
     market_value_eur: Euro | None = None
     coa_rent_eur_per_place_year: Euro = 0.0

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.budget import COST_LINES, INCOME_LINES, budget, budget_table, rate_by_year
+from model.budget import COST_LINES, INCOME_LINES, budget, budget_table
 from model.case import load_case
 from model.gap import allocate, fill_order
 from model.locations import capacity, read_register
@@ -62,9 +62,14 @@ def test_two_locations_hand_computed(tmp_path):
     np.testing.assert_allclose(b.lines["variable_opex"][0, :, 0], [10 * 365 * 10, 5 * 184 * 20])
     np.testing.assert_allclose(b.lines["fixed_opex"][0, :, 0], [36_500, 6_000])
     np.testing.assert_allclose(b.lines["capex"][0, :, 0], [0, 150_000])
-    # normbedrag 2026 not published: the 2025 value (44 EUR per place-day) is carried forward
+    # normbedrag 2026 not published: the 2025 value (44 EUR per place-day) is carried forward. It is
+    # paid per realised place up to the task (the need, 15): Jul-Dec 20 places are realised for a
+    # task of 15, all 15 occupied, so B's 5 empty places are not paid
     np.testing.assert_allclose(b.lines["income_normbedrag"][0, :, 0], [44 * 3650, 44 * 920])
     assert "ASSUMPTION" in b.assumptions["income_normbedrag"]
+    assert [(n.code, n.years, n.value) for n in b.notes if n.column == "goo_eur_per_place_day"] == [
+        ("carried_forward", (2026,), 44.0)
+    ]
     np.testing.assert_allclose(b.portfolio_total("staff_central"), [[100_000]])
     net = 36_500 + 36_500 + 18_400 + 6_000 + 150_000 + 100_000 - 44 * (3650 + 920)
     np.testing.assert_allclose(b.portfolio_total("net_cost"), [[net]])
@@ -109,10 +114,10 @@ def test_asylum_income_coa_rent_and_spreidingswet(tmp_path):
     assert "ASSUMPTION" in b.assumptions["income_spreidingswet"]
 
 
-def test_private_hosts_earn_the_poo_amount(tmp_path):
+def test_private_hosts_earn_the_poo_amount_per_person_month(tmp_path):
     body = "P,Gastgezinnen (fictief),existing,private_hosts,ukraine,20,1,,0,,0,0,0,0,0,0,0,\n"
     _, _, _, b = run(tmp_path, body, {"ukraine": np.full((1, 12), 20.0)})
-    assert b.lines["income_normbedrag"][0, 0, 0] == pytest.approx(20 * 365 * 48 * 12 / 365.25)
+    assert b.lines["income_normbedrag"][0, 0, 0] == pytest.approx(20 * 12 * 48)
 
 
 def test_closing_cost_in_the_month_after_closing(tmp_path):
@@ -120,16 +125,6 @@ def test_closing_cost_in_the_month_after_closing(tmp_path):
     _, _, _, b = run(tmp_path, body, {"ukraine": np.full((1, 24), 10.0)})
     np.testing.assert_allclose(b.lines["closing_cost"][0, 0], [0, 5000])
     np.testing.assert_allclose(b.lines["variable_opex"][0, 0], [10 * 365 * 80, 0])
-
-
-def test_rate_by_year_carries_the_last_known_value_forward():
-    rates, note = rate_by_year(
-        "normbedrag", "goo_eur_per_place_day", np.array([2024, 2025, 2026, 2030])
-    )
-    np.testing.assert_allclose(rates, [61, 44, 44, 44])
-    assert "2026–2030" in note and "ASSUMPTION" in note
-    rates, note = rate_by_year("normbedrag", "goo_eur_per_place_day", np.array([2023, 2024]))
-    assert note == "" and list(rates) == [83, 61]
 
 
 # -- properties: money adds up from location to portfolio ----------------------------------------

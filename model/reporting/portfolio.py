@@ -13,6 +13,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from model import STREAMS
+from model.budget import INCOME_LINES
 from model.portfolio import PortfolioAnalysis
 from model.reporting.style import (
     ACCENT,
@@ -67,6 +68,8 @@ LINE_LABELS = {
         "income_normbedrag": "normbedrag Rijk (GOO/POO)",
         "income_coa_rent": "huur van COA",
         "income_spreidingswet": "Spreidingswet-bijdrage",
+        "income_outflow_incentive": "uitstroombijdrage statushouders (Rijk)",
+        "income_flex_subsidy": "SFT-subsidie flexwoningen",
         "costs_total": "kosten totaal",
         "income_total": "inkomsten totaal",
         "net_cost": "netto kosten",
@@ -81,6 +84,8 @@ LINE_LABELS = {
         "income_normbedrag": "normbedrag (GOO/POO)",
         "income_coa_rent": "rent from COA",
         "income_spreidingswet": "Spreidingswet incentive",
+        "income_outflow_incentive": "status-holder outflow incentive (Rijk)",
+        "income_flex_subsidy": "SFT flex-housing subsidy",
         "costs_total": "total costs",
         "income_total": "total income",
         "net_cost": "net cost",
@@ -95,6 +100,8 @@ COST_COLOURS = {
     "income_normbedrag": "#3a8f5c",
     "income_coa_rent": "#d9822b",
     "income_spreidingswet": "#e8b04b",
+    "income_outflow_incentive": "#7fbf7b",
+    "income_flex_subsidy": "#c2a5cf",
 }
 
 
@@ -299,7 +306,7 @@ def budget_figure(
         )
         bottom += mean[line].to_numpy()
     bottom = np.zeros(len(years))
-    for line in ("income_normbedrag", "income_coa_rent", "income_spreidingswet"):
+    for line in [k for k in INCOME_LINES if k in mean]:
         ax.bar(
             years, -mean[line], bottom=-bottom, color=COST_COLOURS[line], width=0.7, label=lab[line]
         )
@@ -369,9 +376,12 @@ def budget_overview(
 
 
 def warnings_table(analysis: PortfolioAnalysis, language: str = "nl") -> pd.DataFrame:
-    """Register warnings as a one-column table (a single row saying there are none when empty)."""
+    """Register warnings, then its cost notes, as a one-column table (one row saying there are none when empty)."""
+    from model.reporting.assumptions import register_notes_text
+
     w = _w(language)
-    items = list(analysis.register.warnings) or [w["no_warnings"]]
+    items = list(analysis.register.warnings) + register_notes_text(analysis.register, language)
+    items = items or [w["no_warnings"]]
     return pd.DataFrame({w["warning"]: items})
 
 

@@ -167,8 +167,8 @@ def narrative(analysis: PortfolioAnalysis, language: str = "nl") -> str:
             if en
             else f"De begroting rust op {len(notes)} aanname(s); zie de tabel met aannames."
         )
-    if analysis.register.warnings:
-        n = len(analysis.register.warnings)
+    if analysis.register.warnings or analysis.register.notes:
+        n = len(analysis.register.warnings) + len(analysis.register.notes)
         paras.append(
             f"The register has {n} warning(s); see the last section."
             if en
