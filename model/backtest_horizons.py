@@ -1,0 +1,355 @@
+"""Multi-year rolling-origin backtests: forecast paths from each origin, scored per horizon.
+
+A *forecaster* is any callable ``forecaster(observed, steps, rng, draws)`` that receives the
+observed series up to and including the origin (nothing later: no look-ahead by construction) and
+returns ``draws`` simulated paths of the next ``steps`` periods, an array of shape
+``(draws, steps)`` in the unit of the series (persons). The total-inflow forecaster below wraps the
+calibration of :mod:`model.calibration` and the noise and surge laws of :mod:`model.inflow`; the
+national chain (COA occupancy, taakstelling) plugs in the same way once it can start from a
+published state. Targets are a single step ahead (1, 2, 5 years) or the mean over steps 1–5.
+
+Overlapping windows: two forecasts whose windows of shocks (steps 1..last after their origins)
+overlap are not independent. The binomial uncertainty of a coverage therefore uses the *effective*
+number of forecasts: the largest set of origins at least ``last`` steps apart (for consecutive
+origins ⌈n / last⌉), while the coverage itself is the share over all origins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from model import reference
+from model.backtest import LEVELS, crps_ensemble, interval_score
+from model.calibration import calibrate, yearly_total_inflow
+from model.inflow import BURN_IN_MONTHS, _ar1_lognormal, _surge_multiplier
+
+Forecaster = Callable[[pd.Series, int, np.random.Generator, int], np.ndarray]
+
+DRAWS = 5_000
+INFLOW_LAWS = ("simulator", "random_walk")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What is forecast: the mean of the observed values ``first``..``last`` steps after the origin."""
+
+    first: int
+    last: int
+
+    @property
+    def name(self) -> str:
+        """``h5`` for one step, ``mean_1_5`` for a window."""
+        return f"h{self.last}" if self.first == self.last else f"mean_{self.first}_{self.last}"
+
+
+DEFAULT_TARGETS = (Target(1, 1), Target(2, 2), Target(5, 5), Target(1, 5))
+
+
+def effective_count(origins: Iterable[int], span: int) -> int:
+    """The largest number of origins whose windows of ``span`` steps do not overlap.
+
+    Greedy from the earliest origin (optimal for intervals on a line): an origin counts when it lies
+    at least ``span`` steps after the last one counted.
+
+    >>> effective_count([2016, 2017, 2018, 2019, 2020], 5)
+    1
+    >>> effective_count([1, 2, 3, 4, 5, 6, 7], 2)
+    4
+    >>> effective_count([1, 3, 4, 9], 3)
+    2
+    """
+    count, last = 0, None
+    for origin in sorted(origins):
+        if last is None or origin - last >= span:
+            count, last = count + 1, origin
+    return count
+
+
+def effective_coverage_interval(
+    share: float, n: float, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Clopper–Pearson interval of a coverage ``share`` measured on an effective ``n`` forecasts.
+
+    The beta-quantile form of Clopper–Pearson accepts a non-integer count ``share × n``; for an
+    integer count it is the exact interval of :func:`model.backtest.coverage_interval`.
+    """
+    if n <= 0:
+        return float("nan"), float("nan")
+    k, a = share * n, (1.0 - confidence) / 2.0
+    low = 0.0 if k <= 0 else float(stats.beta.ppf(a, k, n - k + 1))
+    high = 1.0 if k >= n else float(stats.beta.ppf(1.0 - a, k + 1, n - k))
+    return low, high
+
+
+def rolling_forecasts(
+    observed: pd.Series,
+    forecaster: Forecaster,
+    targets: Sequence[Target] = DEFAULT_TARGETS,
+    *,
+    first_origin: int | None = None,
+    seed: int = 20261123,
+    draws: int = DRAWS,
+) -> pd.DataFrame:
+    """One row per origin and target: forecast quantiles, the outcome and the scores.
+
+    Parameters
+    ----------
+    observed : pandas.Series
+        The observed series (persons) on an integer step index (years, or ``year × 2 + half`` for
+        half-years); gaps are allowed. An origin is an observed step; a target is scored only when
+        every step of its window is observed.
+    forecaster : callable
+        ``forecaster(observed_up_to_origin, steps, rng, draws) -> (draws, steps)`` array of paths.
+    targets : sequence of Target
+        Horizons to score; the forecaster is asked for ``max(last)`` steps once per origin.
+    first_origin : int, optional
+        First origin step; default the first observed step.
+    seed : int
+        Seed; each origin draws from its own stream ``(seed, origin)``, so results do not depend on
+        which other origins are run.
+    draws : int
+        Paths per origin.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``origin``, ``target``, ``first_step``, ``last_step``, ``observed_persons`` (the mean of the
+        window), ``persistence_persons`` (the value at the origin), ``climatology_persons`` (the mean
+        of all observed values up to the origin), quantiles ``p025``–``p975``, ``in_80``, ``in_95``,
+        ``pit_share``, ``interval_score_80_persons``, ``interval_score_95_persons``,
+        ``crps_persons``, ``persistence_abs_error_persons``, ``climatology_abs_error_persons``.
+    """
+    series = observed.dropna().sort_index()
+    series.index = series.index.astype(int)
+    steps = max(t.last for t in targets)
+    known = set(series.index)
+    rows = []
+    for origin in series.index:
+        if first_origin is not None and origin < first_origin:
+            continue
+        due = [t for t in targets if all(origin + k in known for k in range(t.first, t.last + 1))]
+        if not due:
+            continue
+        past = series.loc[:origin]
+        rng = np.random.default_rng([seed, int(origin) - int(series.index[0])])
+        paths = np.asarray(forecaster(past, steps, rng, draws), dtype=float)
+        for t in due:
+            x = paths[:, t.first - 1 : t.last].mean(axis=1)
+            y = float(series.loc[origin + t.first : origin + t.last].mean())
+            rows.append(_row(int(origin), t, x, y, float(past.iloc[-1]), float(past.mean())))
+    return pd.DataFrame(rows)
+
+
+def _row(origin: int, t: Target, x: np.ndarray, y: float, last: float, clim: float) -> dict:
+    q = np.quantile(x, [0.025, 0.10, 0.50, 0.90, 0.975])
+    return {
+        "origin": origin,
+        "target": t.name,
+        "first_step": t.first,
+        "last_step": t.last,
+        "observed_persons": y,
+        "persistence_persons": last,
+        "climatology_persons": clim,
+        "p025": q[0],
+        "p10": q[1],
+        "p50": q[2],
+        "p90": q[3],
+        "p975": q[4],
+        "in_80": bool(q[1] <= y <= q[3]),
+        "in_95": bool(q[0] <= y <= q[4]),
+        "pit_share": float(np.mean(x <= y)),
+        "interval_score_80_persons": interval_score(q[1], q[3], y, 0.80),
+        "interval_score_95_persons": interval_score(q[0], q[4], y, 0.95),
+        "crps_persons": crps_ensemble(x, y),
+        "persistence_abs_error_persons": abs(y - last),
+        "climatology_abs_error_persons": abs(y - clim),
+    }
+
+
+def horizon_scores(table: pd.DataFrame) -> pd.DataFrame:
+    """Per target: coverage with its binomial uncertainty, interval scores and CRPS skill.
+
+    ``forecasts`` counts all origins; ``effective_forecasts`` the non-overlapping ones
+    (:func:`effective_count`), on which the 95% Clopper–Pearson interval of each coverage
+    (``coverage_80_ci_low_share`` …) is computed. ``coverage_80_verdict`` is ``too_wide`` when the
+    whole interval lies above 80%, ``too_narrow`` when below, else ``consistent`` (likewise 95%).
+    ``below_p10_share`` and ``above_p90_share`` split the misses of the 80% interval by side (each
+    10% when calibrated). Skill is 1 − mean CRPS / mean absolute error of the point forecast: ``skill_persistence_share``
+    against the value at the origin, ``skill_climatology_share`` against the mean of the history so
+    far; positive is better than the naive forecast.
+    """
+    rows = []
+    for name, part in table.groupby("target", sort=False):
+        span = int(part["last_step"].iloc[0])
+        n, n_eff = len(part), effective_count(part["origin"], span)
+        row: dict = {
+            "target": name,
+            "first_step": int(part["first_step"].iloc[0]),
+            "last_step": span,
+            "forecasts": n,
+            "effective_forecasts": n_eff,
+            "first_origin": int(part["origin"].min()),
+            "last_origin": int(part["origin"].max()),
+        }
+        for level_name, level in LEVELS.items():
+            share = float(part[f"in_{level_name}"].mean())
+            low, high = effective_coverage_interval(share, n_eff)
+            row[f"coverage_{level_name}_share"] = share
+            row[f"coverage_{level_name}_ci_low_share"] = low
+            row[f"coverage_{level_name}_ci_high_share"] = high
+            row[f"coverage_{level_name}_verdict"] = (
+                "too_wide" if low > level else "too_narrow" if high < level else "consistent"
+            )
+            row[f"interval_score_{level_name}_persons"] = float(
+                part[f"interval_score_{level_name}_persons"].mean()
+            )
+        row["below_p10_share"] = float((part["observed_persons"] < part["p10"]).mean())
+        row["above_p90_share"] = float((part["observed_persons"] > part["p90"]).mean())
+        crps = float(part["crps_persons"].mean())
+        row["crps_mean_persons"] = crps
+        row["pit_mean_share"] = float(part["pit_share"].mean())
+        for naive in ("persistence", "climatology"):
+            mae = float(part[f"{naive}_abs_error_persons"].mean())
+            row[f"{naive}_mae_persons"] = mae
+            row[f"skill_{naive}_share"] = 1.0 - crps / mae if mae > 0 else float("nan")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --- forecasters ------------------------------------------------------------------------------------
+
+
+def persistence_forecaster(sd_log_per_step: float) -> Forecaster:
+    """A stand-in: the last value times a mean-preserving log-normal random walk.
+
+    Step k has log sd ``sd_log_per_step × √k``; the paths are the cumulative product of independent
+    log-normal step factors with mean 1.
+    """
+
+    def forecast(
+        observed: pd.Series, steps: int, rng: np.random.Generator, draws: int
+    ) -> np.ndarray:
+        s = sd_log_per_step
+        change = rng.normal(-0.5 * s**2, s, (draws, steps))
+        return float(observed.iloc[-1]) * np.exp(np.cumsum(change, axis=1))
+
+    return forecast
+
+
+def inflow_forecaster(history: pd.Series | None = None, law: str = "simulator") -> Forecaster:
+    """Yearly total inflow (persons) from the level of the origin year, recalibrated at the origin.
+
+    Parameters
+    ----------
+    history : pandas.Series, optional
+        The longer CBS series passed to :func:`model.calibration.calibrate` (as in the simulation).
+    law : {"simulator", "random_walk"}
+        ``"simulator"``: the calm noise is :mod:`model.inflow`'s own monthly AR(1) log-normal noise
+        (stationary around the level, innovation sd drawn per path from the calibrated total-inflow
+        volatility's posterior), run for a burn-in plus ``12 × steps`` months, exactly the law the
+        ensemble uses around a scenario's anchors; here the anchor is the origin year's total.
+        ``"random_walk"``: calm annual log changes accumulate, log sd √k × the per-path draw after k
+        years (the law whose one-year step the calibration estimates). In both, surges are the
+        simulation's monthly surges (:func:`model.inflow._surge_multiplier`: rate drawn per path from
+        its Beta posterior, log-normal size, ramp and decay) multiplying the calm level, and the
+        yearly total is the sum of the twelve months of each calendar year (the seasonal factors sum
+        to 12 over a calendar year, so they are left out).
+
+    Notes
+    -----
+    The simulator's own noise and surge functions are called on a flat level rather than
+    :func:`model.inflow.simulate_inflow`, which needs a case and scenario anchors that did not exist
+    at past origins; this keeps the laws identical without re-implementing them.
+    """
+    if law not in INFLOW_LAWS:
+        raise ValueError(f"law {law!r}: choose one of {INFLOW_LAWS}")
+
+    def forecast(
+        observed: pd.Series, steps: int, rng: np.random.Generator, draws: int
+    ) -> np.ndarray:
+        cal = calibrate(int(observed.index[-1]), history)
+        months = BURN_IN_MONTHS + 12 * steps
+        sd = cal.draw_sd(
+            rng, draws, total=True
+        )  # calm annual log-change sd of total inflow, per path
+        surge = _surge_multiplier(rng, (draws, months), cal)[:, BURN_IN_MONTHS:]
+        if law == "simulator":
+            sigma = cal.sigma_monthly * sd / cal.annual_log_change_sd
+            calm = _ar1_lognormal(rng, (draws, months), cal.phi_monthly, sigma[:, None])
+            monthly = calm[:, BURN_IN_MONTHS:] * surge
+        else:
+            change = rng.normal(-0.5 * sd[:, None] ** 2, sd[:, None], (draws, steps))
+            monthly = np.repeat(np.exp(np.cumsum(change, axis=1)), 12, axis=1) * surge
+        return float(observed.iloc[-1]) * monthly.reshape(draws, steps, 12).mean(axis=2)
+
+    return forecast
+
+
+# --- observed series --------------------------------------------------------------------------------
+
+
+def coa_occupancy_yearly(tolerance_days: int = 61) -> pd.Series:
+    """COA occupancy (persons) at the end of each year, from data/reference/coa_occupancy.csv.
+
+    The observation closest to 31 December within ``tolerance_days`` (either side) stands for the
+    year's end; years without one are missing. Indexed by year.
+    """
+    coa = reference.table("coa_occupancy").dropna(subset=["persons"])
+    day = pd.to_datetime(coa["reference_date"])
+    year_end = pd.to_datetime((day + pd.Timedelta(days=183)).dt.year.astype(str) + "-01-01")
+    distance = (day - year_end + pd.Timedelta(days=1)).abs().dt.days
+    frame = pd.DataFrame(
+        {
+            "year": year_end.dt.year - 1,
+            "distance": distance,
+            "persons": coa["persons"].astype(float),
+        }
+    )
+    frame = frame[frame["distance"] <= tolerance_days].sort_values(["year", "distance"])
+    out = frame.drop_duplicates("year").set_index("year")["persons"].sort_index()
+    return out.rename("coa_occupancy_persons")
+
+
+def taakstelling_half_yearly() -> pd.Series:
+    """The published national taakstelling (persons) per half-year, indexed by ``year × 2 + half``.
+
+    Half 0 is I (January–June), 1 is II; half-years without a published figure are missing.
+    See :func:`model.inflow.half_year_label` for the inverse.
+    """
+    t = reference.table("taakstelling").dropna(subset=["taakstelling_persons"])
+    year = t["half_year"].str[:4].astype(int)
+    half = (t["half_year"].str[5:] == "II").astype(int)
+    out = pd.Series(
+        t["taakstelling_persons"].astype(float).to_numpy(), index=(year * 2 + half).to_numpy()
+    )
+    return out.sort_index().rename("taakstelling_persons")
+
+
+def inflow_backtest(
+    history: pd.Series | None = None,
+    law: str = "simulator",
+    first_origin: int | None = None,
+    seed: int = 20261123,
+    draws: int = DRAWS,
+    targets: Sequence[Target] = DEFAULT_TARGETS,
+) -> pd.DataFrame:
+    """Rolling-origin forecasts of yearly total inflow on the reference, or spliced with ``history``.
+
+    ``first_origin`` defaults to 2016 on the reference alone (three years of calibration) and 1985
+    with the CBS history (ten years).
+    """
+    if first_origin is None:
+        first_origin = 2016 if history is None else 1985
+    return rolling_forecasts(
+        yearly_total_inflow(history),
+        inflow_forecaster(history, law),
+        targets,
+        first_origin=first_origin,
+        seed=seed,
+        draws=draws,
+    )

@@ -1,0 +1,124 @@
+"""The ensemble's tail against history: how often past yearly inflow sat above each percentile.
+
+For a calibrated tail, history (CBS 83102NED 1975–2018 spliced with data/reference) should lie above
+the ensemble's p90 of a year's total inflow in about 10% of its years, and above the p90 of the
+10-year mean in about 10% of its rolling 10-year windows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.ensemble import Ensemble
+from model.errors import InputError
+
+PERCENTILES = (50, 80, 90, 95, 99)
+WINDOW_YEARS = 10
+TOTAL_PARTS = ("first_applications_persons", "nareizigers_persons", "repeat_applications_persons")
+
+
+def ensemble_yearly_total(ensemble: Ensemble) -> tuple[pd.Index, np.ndarray, tuple[str, ...]]:
+    """Yearly total inflow (persons) per path over the complete calendar years of the ensemble.
+
+    The total is first applications + nareizigers, plus repeat applications when the ensemble has
+    them (the third element names the series summed). Returns the years, an array of shape
+    (paths, years) and the parts.
+    """
+    parts = tuple(p for p in TOTAL_PARTS if p in ensemble.series)
+    monthly = sum(ensemble[p] for p in parts)
+    years = ensemble.periods.year.to_numpy()
+    complete = [y for y in np.unique(years) if np.sum(years == y) == 12]
+    yearly = np.stack([monthly[:, years == y].sum(axis=1) for y in complete], axis=1)
+    return pd.Index(complete, name="year"), yearly, parts
+
+
+def rolling_means(series: pd.Series, window: int = WINDOW_YEARS) -> pd.Series:
+    """Means over every run of ``window`` consecutive years, indexed by the window's last year.
+
+    >>> rolling_means(pd.Series([1.0, 2.0, 3.0, 4.0], index=[2000, 2001, 2002, 2003]), 2).tolist()
+    [1.5, 2.5, 3.5]
+    """
+    s = series.dropna().sort_index()
+    full = s.reindex(range(int(s.index.min()), int(s.index.max()) + 1))
+    return full.rolling(window, min_periods=window).mean().dropna()
+
+
+def tail_against_history(
+    yearly: np.ndarray,
+    history: pd.Series,
+    percentiles: Sequence[float] = PERCENTILES,
+    window: int = WINDOW_YEARS,
+) -> pd.DataFrame:
+    """For each percentile of a year's total and of the ``window``-year mean: history above it.
+
+    Parameters
+    ----------
+    yearly : numpy.ndarray
+        Ensemble yearly totals (persons), shape (paths, years). A year's total is pooled over all
+        paths and years; the multi-year mean is the mean of each path's first ``window`` years (all
+        its years when it has fewer; ``window_years`` says how many).
+    history : pandas.Series
+        Observed yearly totals (persons) indexed by year.
+    percentiles : sequence of float
+        Percentiles (0–100) of the ensemble.
+    window : int
+        Length of the multi-year mean, years.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per quantity (``year`` or ``mean``) and percentile: ``ensemble_persons``,
+        ``history_above`` (count), ``history_count``, ``history_above_share``, ``expected_share``
+        (1 − percentile/100, the share a calibrated tail would give), ``effective_count`` (for the
+        overlapping rolling windows: non-overlapping windows, ⌈count / window⌉), ``window_years``,
+        ``history_first_year``, ``history_last_year`` and ``history_max_persons``.
+    """
+    yearly = np.asarray(yearly, dtype=float)
+    n_years = min(window, yearly.shape[1])
+    samples = {"year": yearly.ravel(), "mean": yearly[:, :n_years].mean(axis=1)}
+    observed = {"year": history.dropna().sort_index(), "mean": rolling_means(history, n_years)}
+    rows = []
+    for quantity, sample in samples.items():
+        past = observed[quantity].to_numpy(dtype=float)
+        span = 1 if quantity == "year" else n_years
+        for p in percentiles:
+            value = float(np.percentile(sample, p))
+            above = int(np.sum(past > value))
+            rows.append(
+                {
+                    "quantity": quantity,
+                    "percentile": p,
+                    "ensemble_persons": value,
+                    "history_above": above,
+                    "history_count": len(past),
+                    "history_above_share": above / len(past) if len(past) else float("nan"),
+                    "expected_share": 1.0 - p / 100.0,
+                    "effective_count": int(np.ceil(len(past) / span)),
+                    "window_years": span,
+                    "history_first_year": int(history.dropna().index.min()),
+                    "history_last_year": int(history.dropna().index.max()),
+                    "history_max_persons": float(past.max()) if len(past) else float("nan"),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def load_long_history(csv_path: str | Path | None = None) -> pd.Series | None:
+    """CBS 83102NED yearly totals for the longest history, or None when it cannot be had offline.
+
+    From a StatLine CSV export when ``csv_path`` is given, else from the download cache (fetching it
+    when online, see :func:`model.opendata.fetch_cbs_asylum_history`); None when neither works, so
+    that a report falls back to data/reference alone (and says so through the years it shows).
+    """
+    from model.opendata import fetch_cbs_asylum_history, read_cbs_asylum_history_csv
+
+    if csv_path:
+        return read_cbs_asylum_history_csv(csv_path)
+    try:
+        return fetch_cbs_asylum_history()
+    except InputError:
+        return None

@@ -1,0 +1,168 @@
+"""Multi-year backtest: hand-counted coverage on a toy history, the effective count of overlapping
+windows, no look-ahead, the COA and taakstelling hooks with a stand-in forecaster, and the honest
+scores on the reference and the long CBS 83102 history."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from model.backtest import coverage_interval
+from model.backtest_horizons import (
+    Target,
+    coa_occupancy_yearly,
+    effective_count,
+    effective_coverage_interval,
+    horizon_scores,
+    inflow_backtest,
+    inflow_forecaster,
+    persistence_forecaster,
+    rolling_forecasts,
+    taakstelling_half_yearly,
+)
+from model.calibration import yearly_total_inflow
+from model.opendata import read_cbs_asylum_history_csv
+
+HISTORY_FILE = "cbs_83102ned_asielverzoeken_nationaliteit_1975_2018.csv"
+TOY = pd.Series([100.0, 110.0, 90.0, 120.0], index=[2000, 2001, 2002, 2003])
+
+
+def fixed_spread(observed, steps, rng, draws):
+    """Every step: the last value × 101 evenly spaced factors 0.80…1.20 (p10 0.84, p90 1.16)."""
+    return float(observed.iloc[-1]) * np.tile(np.linspace(0.8, 1.2, 101)[:, None], (1, steps))
+
+
+def test_coverage_on_a_three_origin_toy_history_by_hand():
+    table = rolling_forecasts(
+        TOY, fixed_spread, (Target(1, 1), Target(2, 2), Target(1, 2)), first_origin=2000
+    )
+    h1 = table[table["target"] == "h1"]
+    # 2000→2001: 110 in [84, 116]; 2001→2002: 90 below [92.4, 127.6] but in [89.1, 130.9];
+    # 2002→2003: 120 above [75.6, 104.4] and above [72.9, 107.1]
+    assert list(h1["origin"]) == [2000, 2001, 2002]
+    assert list(h1["in_80"]) == [True, False, False] and list(h1["in_95"]) == [True, True, False]
+    assert h1["p10"].tolist() == pytest.approx([84.0, 92.4, 75.6])
+    s = horizon_scores(table).set_index("target")
+    assert s.loc["h1", "coverage_80_share"] == pytest.approx(1 / 3)
+    assert s.loc["h1", "coverage_95_share"] == pytest.approx(2 / 3)
+    assert s.loc["h1", "below_p10_share"] == pytest.approx(1 / 3)
+    assert s.loc["h1", "above_p90_share"] == pytest.approx(1 / 3)
+    # persistence errors 10, 20, 30; climatology (100, 105, 100) errors 10, 15, 20
+    assert s.loc["h1", "persistence_mae_persons"] == pytest.approx(20.0)
+    assert s.loc["h1", "climatology_mae_persons"] == pytest.approx(15.0)
+    assert s.loc["h1", "skill_persistence_share"] == pytest.approx(
+        1 - h1["crps_persons"].mean() / 20.0
+    )
+    # two years ahead: 2000→2002 (90) and 2001→2003 (120) both inside; their windows overlap
+    assert s.loc["h2", "forecasts"] == 2 and s.loc["h2", "effective_forecasts"] == 1
+    assert s.loc["h2", "coverage_80_share"] == 1.0
+    assert s.loc["h2", "coverage_80_ci_low_share"] == pytest.approx(0.025)  # 1 of 1
+    # mean over years 1–2: 100 from 2000 and 105 from 2001
+    assert table[table["target"] == "mean_1_2"]["observed_persons"].tolist() == [100.0, 105.0]
+
+
+def test_effective_count_by_hand():
+    assert effective_count([2016, 2017, 2018, 2019, 2020], 1) == 5
+    assert effective_count([2016, 2017, 2018, 2019, 2020], 5) == 1
+    assert effective_count(range(1985, 2021), 5) == 8  # ⌈36 / 5⌉
+    assert effective_count([4033, 4034, 4044, 4050], 4) == 3  # gaps count
+
+
+@given(st.integers(1, 40), st.data())
+def test_effective_interval_is_clopper_pearson_and_contains_the_share(n, data):
+    hits = data.draw(st.integers(0, n))
+    low, high = effective_coverage_interval(hits / n, n)
+    assert (low, high) == pytest.approx(coverage_interval(hits, n), abs=1e-9)
+    assert low <= hits / n <= high
+    # fewer effective forecasts: a wider interval
+    low2, high2 = effective_coverage_interval(hits / n, n / 2)
+    assert low2 <= low + 1e-12 and high2 >= high - 1e-12
+
+
+def test_forecasters_only_see_the_past():
+    seen = []
+
+    def recording(observed, steps, rng, draws):
+        seen.append((int(observed.index[-1]), int(observed.index.max())))
+        return fixed_spread(observed, steps, rng, draws)
+
+    table = rolling_forecasts(TOY, recording, (Target(1, 1),), first_origin=2000)
+    assert [a for a, _ in seen] == table["origin"].tolist()
+    assert all(a == b for a, b in seen)
+
+
+def test_inflow_forecast_at_an_origin_does_not_depend_on_later_years():
+    full = yearly_total_inflow()
+    later = full.copy()
+    later.loc[2019:] *= 3.0  # the future changes ...
+    f = inflow_forecaster(law="simulator")
+    a = f(full.loc[:2018], 5, np.random.default_rng(1), 500)
+    b = f(later.loc[:2018], 5, np.random.default_rng(1), 500)
+    np.testing.assert_array_equal(a, b)  # ... the forecast from 2018 does not
+    assert a.shape == (500, 5) and (a > 0).all()
+
+
+def test_random_walk_widens_with_the_horizon_and_the_simulator_noise_does_not():
+    past = yearly_total_inflow().loc[:2019]
+    ratio = {}
+    for law in ("simulator", "random_walk"):
+        x = inflow_forecaster(law=law)(past, 5, np.random.default_rng(2), 4000)
+        lo, hi = np.quantile(x, [0.1, 0.5], axis=0)  # the lower half: calm noise, few surges
+        ratio[law] = (hi[4] / lo[4]) / (hi[0] / lo[0])
+    assert ratio["random_walk"] > 1.5 > ratio["simulator"]
+
+
+def test_persistence_stand_in_is_mean_preserving_with_sqrt_horizon_spread():
+    x = persistence_forecaster(0.2)(TOY, 4, np.random.default_rng(3), 100_000)
+    assert x.mean(axis=0) == pytest.approx([120.0] * 4, rel=0.01)
+    assert np.log(x).std(axis=0) == pytest.approx(0.2 * np.sqrt([1, 2, 3, 4]), rel=0.02)
+
+
+def test_coa_and_taakstelling_observed_series():
+    coa = coa_occupancy_yearly()
+    assert coa[2021] == 36_000  # 1 January 2022 is closer to the year's end than 1 November 2021
+    assert coa[2023] == 61_000 and 2020 not in coa.index  # June 2020 is too far from a year end
+    t = taakstelling_half_yearly()
+    assert t[2016 * 2 + 1] == 23_000 and t[2025 * 2] == 15_000 and 2024 * 2 not in t.index
+
+
+def test_hooks_score_coa_and_taakstelling_with_a_stand_in_forecaster():
+    targets = (Target(1, 1), Target(2, 2), Target(5, 5))
+    coa = horizon_scores(
+        rolling_forecasts(coa_occupancy_yearly(), persistence_forecaster(0.3), targets, draws=500)
+    ).set_index("target")
+    # h1: 2015…2018, 2021, 2022; h2: 15→17, 16→18, 17→19, 19→21, 21→23; h5: 16→21, 17→22, 18→23
+    assert coa["forecasts"].to_dict() == {"h1": 6, "h2": 5, "h5": 3}
+    assert coa.loc["h5", "effective_forecasts"] == 1
+    half_years = (Target(1, 1), Target(2, 2))  # half a year and a year ahead
+    tk = horizon_scores(
+        rolling_forecasts(
+            taakstelling_half_yearly(), persistence_forecaster(0.3), half_years, draws=500
+        )
+    ).set_index("target")
+    assert tk.loc["h1", "forecasts"] == 10 and tk.loc["h2", "forecasts"] == 8
+
+
+def test_inflow_backtest_on_the_reference():
+    table = inflow_backtest(draws=1000)
+    assert table.equals(inflow_backtest(draws=1000))
+    assert (table["p10"] <= table["p50"]).all() and (table["p50"] <= table["p90"]).all()
+    s = horizon_scores(table).set_index("target")
+    assert s["forecasts"].to_dict() == {"h1": 9, "h2": 8, "h5": 5, "mean_1_5": 5}
+    assert s["effective_forecasts"].to_dict() == {"h1": 9, "h2": 4, "h5": 1, "mean_1_5": 1}
+    assert (
+        (s["coverage_80_share"] <= s["coverage_95_share"]) | s["coverage_95_share"].isna()
+    ).all()
+
+
+@pytest.mark.shared
+def test_long_history_multi_year_backtest(shared_data):
+    history = read_cbs_asylum_history_csv(shared_data / HISTORY_FILE)
+    s = horizon_scores(inflow_backtest(history, draws=1000)).set_index("target")
+    assert s["forecasts"].to_dict() == {"h1": 40, "h2": 39, "h5": 36, "mean_1_5": 36}
+    assert s["effective_forecasts"].to_dict() == {"h1": 40, "h2": 20, "h5": 8, "mean_1_5": 8}
+    assert s.loc["h1", "coverage_80_ci_low_share"] < 0.8 < s.loc["h1", "coverage_80_ci_high_share"]
+    assert (s["skill_climatology_share"] > 0).all()
