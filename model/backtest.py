@@ -177,7 +177,11 @@ def pit_histogram(table: pd.DataFrame, bins: int = 5) -> pd.Series:
 
 
 def mpp_comparison(table: pd.DataFrame) -> pd.DataFrame:
-    """Published MPP ranges beside our interval for the same year and the outcome."""
+    """Published MPP ranges beside our one-year-ahead interval for the same target year.
+
+    Not like for like when the MPP was published more than a year ahead; see
+    :func:`model.backtest_mpp.mpp_like_for_like` for the comparison at the same origin and horizon.
+    """
     mpp = reference.table("mpp_ranges")
     ours = table.set_index("target_year")
     out = mpp[
@@ -191,8 +195,12 @@ def mpp_comparison(table: pd.DataFrame) -> pd.DataFrame:
             "outcome_persons",
         ]
     ].copy()
-    out["mpp_hit"] = [
-        (np.nan if pd.isna(o) else bool((pd.isna(lo) or o >= lo) and (pd.isna(hi) or o <= hi)))
+    out["mpp_hit"] = [  # a point without a range (IND spring 2018) is neither hit nor miss
+        (
+            np.nan
+            if pd.isna(o) or (pd.isna(lo) and pd.isna(hi))
+            else bool((pd.isna(lo) or o >= lo) and (pd.isna(hi) or o <= hi))
+        )
         for lo, hi, o in zip(
             out["low_persons"], out["high_persons"], out["outcome_persons"], strict=True
         )

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.backtest_horizons import effective_coverage_interval
 from model.ensemble import Ensemble
 from model.errors import InputError
 
@@ -74,8 +75,13 @@ def tail_against_history(
         One row per quantity (``year`` or ``mean``) and percentile: ``ensemble_persons``,
         ``history_above`` (count), ``history_count``, ``history_above_share``, ``expected_share``
         (1 − percentile/100, the share a calibrated tail would give), ``effective_count`` (for the
-        overlapping rolling windows: non-overlapping windows, ⌈count / window⌉), ``window_years``,
-        ``history_first_year``, ``history_last_year`` and ``history_max_persons``.
+        overlapping rolling windows: non-overlapping windows, ⌈count / window⌉), the 95%
+        Clopper–Pearson interval of the share on that count (``history_above_ci_low_share``,
+        ``history_above_ci_high_share``), ``verdict`` (``heavier``: history sat above the percentile
+        significantly less often than a calibrated tail would, i.e. the ensemble's tail is heavier
+        than history; ``lighter``: more often; else ``consistent``), ``window_years``,
+        ``history_first_year``, ``history_last_year``, ``history_max_persons`` (the highest year or
+        window in history) and ``ensemble_above_history_max_share`` (the ensemble's share above it).
     """
     yearly = np.asarray(yearly, dtype=float)
     n_years = min(window, yearly.shape[1])
@@ -88,6 +94,10 @@ def tail_against_history(
         for p in percentiles:
             value = float(np.percentile(sample, p))
             above = int(np.sum(past > value))
+            share = above / len(past) if len(past) else float("nan")
+            n_eff = int(np.ceil(len(past) / span))
+            low, high = effective_coverage_interval(share, n_eff)
+            expected = 1.0 - p / 100.0
             rows.append(
                 {
                     "quantity": quantity,
@@ -95,13 +105,23 @@ def tail_against_history(
                     "ensemble_persons": value,
                     "history_above": above,
                     "history_count": len(past),
-                    "history_above_share": above / len(past) if len(past) else float("nan"),
-                    "expected_share": 1.0 - p / 100.0,
-                    "effective_count": int(np.ceil(len(past) / span)),
+                    "history_above_share": share,
+                    "expected_share": expected,
+                    "effective_count": n_eff,
+                    "history_above_ci_low_share": low,
+                    "history_above_ci_high_share": high,
+                    "verdict": "heavier"
+                    if high < expected
+                    else "lighter"
+                    if low > expected
+                    else "consistent",
                     "window_years": span,
                     "history_first_year": int(history.dropna().index.min()),
                     "history_last_year": int(history.dropna().index.max()),
                     "history_max_persons": float(past.max()) if len(past) else float("nan"),
+                    "ensemble_above_history_max_share": float(np.mean(sample > past.max()))
+                    if len(past)
+                    else float("nan"),
                 }
             )
     return pd.DataFrame(rows)

@@ -26,6 +26,11 @@ def test_tail_counts_history_above_each_percentile_by_hand():
     assert t.loc[("mean", 90), "history_above"] == 2 and t.loc[("mean", 90), "history_count"] == 4
     assert t.loc[("mean", 90), "effective_count"] == 2
     assert t.loc[("mean", 90), "history_max_persons"] == 99.5
+    assert t.loc[("mean", 90), "ensemble_above_history_max_share"] == pytest.approx(0.01)  # 100
+    assert t.loc[("year", 90), "ensemble_above_history_max_share"] == 0.0
+    # 3 of 5 years above the p90: Clopper–Pearson 15–95%, above 10%: the ensemble's tail is lighter
+    assert t.loc[("year", 90), "history_above_ci_low_share"] == pytest.approx(0.1466, abs=1e-4)
+    assert t.loc[("year", 90), "verdict"] == "lighter"
 
 
 def test_rolling_means_skip_windows_with_a_gap():
