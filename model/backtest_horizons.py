@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from model import reference
 from model.backtest import LEVELS, crps_ensemble, interval_score
 from model.calibration import calibrate, yearly_total_inflow
 from model.inflow import BURN_IN_MONTHS, _ar1_lognormal, _surge_multiplier
@@ -288,46 +287,6 @@ def inflow_forecaster(history: pd.Series | None = None, law: str = "simulator") 
         return float(observed.iloc[-1]) * monthly.reshape(draws, steps, 12).mean(axis=2)
 
     return forecast
-
-
-# --- observed series --------------------------------------------------------------------------------
-
-
-def coa_occupancy_yearly(tolerance_days: int = 61) -> pd.Series:
-    """COA occupancy (persons) at the end of each year, from data/reference/coa_occupancy.csv.
-
-    The observation closest to 31 December within ``tolerance_days`` (either side) stands for the
-    year's end; years without one are missing. Indexed by year.
-    """
-    coa = reference.table("coa_occupancy").dropna(subset=["persons"])
-    day = pd.to_datetime(coa["reference_date"])
-    year_end = pd.to_datetime((day + pd.Timedelta(days=183)).dt.year.astype(str) + "-01-01")
-    distance = (day - year_end + pd.Timedelta(days=1)).abs().dt.days
-    frame = pd.DataFrame(
-        {
-            "year": year_end.dt.year - 1,
-            "distance": distance,
-            "persons": coa["persons"].astype(float),
-        }
-    )
-    frame = frame[frame["distance"] <= tolerance_days].sort_values(["year", "distance"])
-    out = frame.drop_duplicates("year").set_index("year")["persons"].sort_index()
-    return out.rename("coa_occupancy_persons")
-
-
-def taakstelling_half_yearly() -> pd.Series:
-    """The published national taakstelling (persons) per half-year, indexed by ``year × 2 + half``.
-
-    Half 0 is I (January–June), 1 is II; half-years without a published figure are missing.
-    See :func:`model.inflow.half_year_label` for the inverse.
-    """
-    t = reference.table("taakstelling").dropna(subset=["taakstelling_persons"])
-    year = t["half_year"].str[:4].astype(int)
-    half = (t["half_year"].str[5:] == "II").astype(int)
-    out = pd.Series(
-        t["taakstelling_persons"].astype(float).to_numpy(), index=(year * 2 + half).to_numpy()
-    )
-    return out.sort_index().rename("taakstelling_persons")
 
 
 def inflow_backtest(

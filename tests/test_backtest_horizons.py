@@ -11,9 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from model.backtest import coverage_interval
+from model.backtest_chain import (
+    chain_backtest,
+    coa_occupancy_yearly,
+    naive_forecaster,
+    taakstelling_half_yearly,
+)
 from model.backtest_horizons import (
     Target,
-    coa_occupancy_yearly,
     effective_count,
     effective_coverage_interval,
     horizon_scores,
@@ -21,7 +26,6 @@ from model.backtest_horizons import (
     inflow_forecaster,
     persistence_forecaster,
     rolling_forecasts,
-    taakstelling_half_yearly,
 )
 from model.calibration import yearly_total_inflow
 from model.opendata import read_cbs_asylum_history_csv
@@ -166,3 +170,24 @@ def test_long_history_multi_year_backtest(shared_data):
     assert s["effective_forecasts"].to_dict() == {"h1": 40, "h2": 20, "h5": 8, "mean_1_5": 8}
     assert s.loc["h1", "coverage_80_ci_low_share"] < 0.8 < s.loc["h1", "coverage_80_ci_high_share"]
     assert (s["skill_climatology_share"] > 0).all()
+
+
+def test_naive_forecaster_estimates_its_step_sd_from_the_past_only():
+    # one-step log changes ±log 2 on consecutive steps; the jump over the gap 2003→2005 is left out
+    past = pd.Series([100.0, 200.0, 100.0, 200.0, 5000.0], index=[2000, 2001, 2002, 2003, 2005])
+    x = naive_forecaster(prior_sd=0.25, prior_dof=2)(past, 2, np.random.default_rng(4), 1000)
+    # posterior: 2 prior changes at 0.25 and 3 observed at log 2, so 5 dof
+    scale = np.sqrt((2 * 0.25**2 + 3 * np.log(2) ** 2) / 5)
+    rng = np.random.default_rng(4)
+    sd = (scale * np.sqrt(5 / rng.chisquare(5, 1000)))[:, None]
+    steps = rng.normal(-0.5 * sd**2, sd, (1000, 2))
+    np.testing.assert_allclose(x, 5000 * np.exp(np.cumsum(steps, axis=1)))
+
+
+def test_chain_backtest_takes_the_chain_forecasters_when_given():
+    s = chain_backtest({"taakstelling": persistence_forecaster(0.3)}, draws=300)
+    assert set(s["series"]) == {"coa_occupancy", "taakstelling"}
+    assert (s.loc[s["series"] == "taakstelling", "forecaster"] == "given").all()
+    assert (s.loc[s["series"] == "coa_occupancy", "forecaster"] == "naive").all()
+    tk = s[s["series"] == "taakstelling"].set_index("horizon_years")
+    assert list(tk.index) == [0.5, 1.0, 2.0, 5.0] and tk.loc[0.5, "forecasts"] == 10

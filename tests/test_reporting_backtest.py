@@ -62,3 +62,19 @@ def test_titles_name_the_history_and_the_missing_repeat_applications():
     t = rep_bt.titles(long, ("first_applications_persons", "nareizigers_persons"))
     assert t["source"].startswith("CBS 83102NED") and "herhaalde aanvragen" in t["tail_caption"]
     assert "1975–2025" in t["horizons"]
+
+
+def test_chain_table_names_the_stand_in():
+    from model.backtest_chain import chain_backtest
+
+    s = chain_backtest(draws=200)
+    nl = rep_bt.chain_table(s, "nl")
+    assert list(nl["horizon"][nl["reeks"] == "taakstelling (halfjaar)"]) == [
+        "½ jaar vooruit",
+        "1 jaar vooruit",
+        "2 jaar vooruit",
+        "5 jaar vooruit",
+    ]
+    assert set(nl["voorspeller"]) == {"naïeve referentie"}
+    assert "naïeve referentie" in rep_bt.chain_reading(s, "nl")
+    assert rep_bt.chain_table(s, "en")["horizon"].iloc[1] == "2 years ahead"

@@ -31,7 +31,8 @@ def _signed(x: float) -> str:
 
 
 def _share_ci(share: float, low: float, high: float) -> str:
-    return f"{percent(share)} ({percent(low)}–{percent(high)})"
+    low_text = "–" if low != low else f"{100 * low:.0f}"  # low != low: NaN
+    return f"{percent(share)} ({low_text}–{percent(high)})"  # 85% (70–94%)
 
 
 def history_span(history: pd.Series) -> str:
@@ -70,6 +71,8 @@ def titles(history: pd.Series, parts: tuple[str, ...] = (), language: str = "nl"
                 "Origin: the last full year before the MPP was published, so the model never knew "
                 "more than the MPP; 80% and 95% intervals of Onderdak."
             ),
+            "chain": "Backtest of COA occupancy and the national housing target",
+            "chain_source": "data/reference: coa_occupancy.csv, taakstelling.csv",
             "tail": "How often history sat above the ensemble's percentiles",
             "tail_caption": (
                 "A year's total inflow (all paths and years) and the 10-year mean; history: every "
@@ -102,6 +105,8 @@ def titles(history: pd.Series, parts: tuple[str, ...] = (), language: str = "nl"
             "Beginjaar: het laatste volledige jaar vóór publicatie van de MPP, zodat het model nooit "
             "meer wist dan de MPP; 80%- en 95%-intervallen van Onderdak."
         ),
+        "chain": "Terugtoets COA-bezetting en landelijke taakstelling",
+        "chain_source": "data/reference: coa_occupancy.csv, taakstelling.csv",
         "tail": "Hoe vaak de geschiedenis boven de percentielen van het ensemble lag",
         "tail_caption": (
             "Jaarinstroom (alle paden en jaren) en het 10-jaarsgemiddelde; geschiedenis: elk jaar en "
@@ -328,4 +333,92 @@ def tail_reading(
         f"({thousands(m['ensemble_persons'])}; {m['effective_count']} onafhankelijke vensters: "
         f"{verdict[m['verdict']]}); {percent(m['ensemble_above_history_max_share'])} van de paden "
         f"heeft een {w}-jaarsgemiddelde boven het hoogste ooit ({thousands(m['history_max_persons'])})."
+    )
+
+
+SERIES = {
+    "nl": {
+        "coa_occupancy": "COA-bezetting (jaareinde)",
+        "taakstelling": "taakstelling (halfjaar)",
+    },
+    "en": {
+        "coa_occupancy": "COA occupancy (year end)",
+        "taakstelling": "housing target (half-year)",
+    },
+}
+
+
+def _years_ahead(years: float, language: str) -> str:
+    n = "½" if years == 0.5 else number(years, 0 if float(years).is_integer() else 1)
+    if language == "en":
+        return f"{n} year{'s' if years > 1 else ''} ahead"
+    return f"{n} jaar vooruit"
+
+
+def chain_table(scores: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
+    """Per series and horizon: who forecast, forecasts (independent), coverage, skill."""
+    en = language == "en"
+    who = (
+        {"naive": "naive reference", "given": "chain model"}
+        if en
+        else {"naive": "naïeve referentie", "given": "ketenmodel"}
+    )
+    cols = (
+        ("series", "horizon", "forecaster", "forecasts (independent)", "inside 80% interval",
+         "inside 95% interval", "skill vs last value")
+        if en
+        else ("reeks", "horizon", "voorspeller", "voorspellingen (onafhankelijk)",
+              "binnen 80%-interval", "binnen 95%-interval", "vaardigheid t.o.v. vorige waarde")
+    )  # fmt: skip
+    rows = []
+    for _, r in scores.iterrows():
+        values = (
+            SERIES["en" if en else "nl"][r["series"]],
+            _years_ahead(float(r["horizon_years"]), language),
+            who[r["forecaster"]],
+            f"{r['forecasts']} ({r['effective_forecasts']})",
+            _share_ci(
+                r["coverage_80_share"],
+                r["coverage_80_ci_low_share"],
+                r["coverage_80_ci_high_share"],
+            ),
+            _share_ci(
+                r["coverage_95_share"],
+                r["coverage_95_ci_low_share"],
+                r["coverage_95_ci_high_share"],
+            ),
+            _signed(r["skill_persistence_share"]),
+        )
+        rows.append(dict(zip(cols, values, strict=True)))
+    return pd.DataFrame(rows)
+
+
+def chain_reading(scores: pd.DataFrame, language: str = "nl") -> str:
+    """One sentence: what was backtested, and how little so few published values can show."""
+    naive = bool((scores["forecaster"] == "naive").any())
+    n1 = scores.groupby("series")["forecasts"].max().to_dict()
+    coa, tk = int(n1.get("coa_occupancy", 0)), int(n1.get("taakstelling", 0))
+    if language == "en":
+        who = (
+            "a naive reference (the last published value with a spread estimated from the series "
+            "up to the origin) stands in until the chain can start from a published state"
+            if naive
+            else "the chain model started from the published state at each origin"
+        )
+        return (
+            f"For COA occupancy and the housing target {who}; with {coa} and {tk} forecasts one step "
+            f"ahead the coverage intervals stay wide, so these rows show the method more than a "
+            f"verdict."
+        )
+    who = (
+        "staat een naïeve referentie (de laatst gepubliceerde waarde met een spreiding geschat op "
+        "de reeks tot het beginjaar) in voor de keten, tot die vanaf een gepubliceerde stand kan "
+        "starten"
+        if naive
+        else "is de keten van het model vanaf de gepubliceerde stand in elk beginjaar doorgerekend"
+    )
+    return (
+        f"Voor de COA-bezetting en de taakstelling {who}; met {coa} en {tk} voorspellingen één stap "
+        f"vooruit blijven de intervallen van de dekking breed, dus tonen deze rijen vooral de "
+        f"methode en nog geen oordeel."
     )
