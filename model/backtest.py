@@ -8,7 +8,10 @@ uncertainty, and a surge adds in its first year what the simulation's surge prof
 random month, ramp, decay). The forecasts are scored by the coverage of their 80% and 95% intervals
 (with the binomial uncertainty of a coverage measured on a few years), the interval score, the PIT
 and a CRPS skill score against the naive forecast (next year = this year), and set beside the
-government's published MPP ranges.
+government's published MPP ranges. Horizons of 2 and 5 years and the 5-year mean are in
+:mod:`model.backtest_horizons` (with :mod:`model.backtest_chain` for COA occupancy and the
+taakstelling), the MPP at the same origin and horizon in :mod:`model.backtest_mpp`, and the
+ensemble's tail against history in :mod:`model.backtest_tail`.
 """
 
 from __future__ import annotations

@@ -30,9 +30,15 @@ def _signed(x: float) -> str:
     return "–" if x != x else ("+" if x >= 0 else "−") + number(abs(x), 2)
 
 
-def _share_ci(share: float, low: float, high: float) -> str:
+def _ci_text(low: float, high: float) -> str:
+    """70–94% (a missing bound as –)."""
     low_text = "–" if low != low else f"{100 * low:.0f}"  # low != low: NaN
-    return f"{percent(share)} ({low_text}–{percent(high)})"  # 85% (70–94%)
+    return f"{low_text}–{percent(high)}"
+
+
+def _share_ci(share: float, low: float, high: float) -> str:
+    """85% (70–94%)."""
+    return f"{percent(share)} ({_ci_text(low, high)})"
 
 
 def history_span(history: pd.Series) -> str:
@@ -169,7 +175,7 @@ def horizon_reading(scores: pd.DataFrame, history: pd.Series, language: str = "n
     def part(r: pd.Series) -> tuple[str, str, str, str]:
         return (
             percent(r["coverage_80_share"]),
-            f"{percent(r['coverage_80_ci_low_share'])}–{percent(r['coverage_80_ci_high_share'])}",
+            _ci_text(r["coverage_80_ci_low_share"], r["coverage_80_ci_high_share"]),
             v[r["coverage_80_verdict"]],
             f"{percent(r['below_p10_share'])} / {percent(r['above_p90_share'])}",
         )
