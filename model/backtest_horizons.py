@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import stats
 
 from model.backtest import LEVELS, crps_ensemble, interval_score
-from model.calibration import calibrate, yearly_total_inflow
+from model.calibration import Calibration, calibrate, yearly_total_inflow
 from model.inflow import BURN_IN_MONTHS, _ar1_lognormal, _surge_multiplier
 
 Forecaster = Callable[[pd.Series, int, np.random.Generator, int], np.ndarray]
@@ -240,7 +240,11 @@ def persistence_forecaster(sd_log_per_step: float) -> Forecaster:
     return forecast
 
 
-def inflow_forecaster(history: pd.Series | None = None, law: str = "simulator") -> Forecaster:
+def inflow_forecaster(
+    history: pd.Series | None = None,
+    law: str = "simulator",
+    adjust: Callable[[Calibration], Calibration] | None = None,
+) -> Forecaster:
     """Yearly total inflow (persons) from the level of the origin year, recalibrated at the origin.
 
     Parameters
@@ -258,6 +262,10 @@ def inflow_forecaster(history: pd.Series | None = None, law: str = "simulator") 
         its Beta posterior, log-normal size, ramp and decay) multiplying the calm level, and the
         yearly total is the sum of the twelve months of each calendar year (the seasonal factors sum
         to 12 over a calendar year, so they are left out).
+    adjust : callable, optional
+        Applied to the calibration at each origin before drawing, e.g.
+        ``lambda c: dataclasses.replace(c, surge_log_size_mean=0.4)``: backtests a candidate
+        recalibration without changing :mod:`model.calibration`.
 
     Notes
     -----
@@ -272,6 +280,8 @@ def inflow_forecaster(history: pd.Series | None = None, law: str = "simulator") 
         observed: pd.Series, steps: int, rng: np.random.Generator, draws: int
     ) -> np.ndarray:
         cal = calibrate(int(observed.index[-1]), history)
+        if adjust is not None:
+            cal = adjust(cal)
         months = BURN_IN_MONTHS + 12 * steps
         sd = cal.draw_sd(
             rng, draws, total=True
@@ -296,17 +306,18 @@ def inflow_backtest(
     seed: int = 20261123,
     draws: int = DRAWS,
     targets: Sequence[Target] = DEFAULT_TARGETS,
+    adjust: Callable[[Calibration], Calibration] | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin forecasts of yearly total inflow on the reference, or spliced with ``history``.
 
     ``first_origin`` defaults to 2016 on the reference alone (three years of calibration) and 1985
-    with the CBS history (ten years).
+    with the CBS history (ten years); ``law`` and ``adjust`` as in :func:`inflow_forecaster`.
     """
     if first_origin is None:
         first_origin = 2016 if history is None else 1985
     return rolling_forecasts(
         yearly_total_inflow(history),
-        inflow_forecaster(history, law),
+        inflow_forecaster(history, law, adjust),
         targets,
         first_origin=first_origin,
         seed=seed,

@@ -4,6 +4,8 @@ scores on the reference and the long CBS 83102 history."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -191,3 +193,12 @@ def test_chain_backtest_takes_the_chain_forecasters_when_given():
     assert (s.loc[s["series"] == "coa_occupancy", "forecaster"] == "naive").all()
     tk = s[s["series"] == "taakstelling"].set_index("horizon_years")
     assert list(tk.index) == [0.5, 1.0, 2.0, 5.0] and tk.loc[0.5, "forecasts"] == 10
+
+
+def test_a_candidate_calibration_can_be_backtested_without_surges():
+    past = yearly_total_inflow().loc[:2019]
+    calm = inflow_forecaster(law="random_walk", adjust=lambda c: replace(c, surge_onsets=0))
+    with_surges = inflow_forecaster(law="random_walk")
+    a = calm(past, 2, np.random.default_rng(5), 4000)
+    b = with_surges(past, 2, np.random.default_rng(5), 4000)
+    assert np.quantile(a[:, 1], 0.9) < np.quantile(b[:, 1], 0.9)  # the surge tail is gone
