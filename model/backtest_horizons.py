@@ -22,15 +22,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from scipy.signal import lfilter
 
 from model.backtest import LEVELS, crps_ensemble, interval_score
 from model.calibration import Calibration, calibrate, yearly_total_inflow
-from model.inflow import BURN_IN_MONTHS, _ar1_lognormal, _surge_multiplier
+from model.inflow import _surge_profile
 
 Forecaster = Callable[[pd.Series, int, np.random.Generator, int], np.ndarray]
 
 DRAWS = 5_000
 INFLOW_LAWS = ("simulator", "random_walk")
+SURGE_RAMP_MONTHS = 6  # as model.inflow's surges (the defaults of _surge_multiplier)
+SURGE_HALF_LIFE_MONTHS = 12.0
 
 
 @dataclass(frozen=True)
@@ -252,16 +255,15 @@ def inflow_forecaster(
     history : pandas.Series, optional
         The longer CBS series passed to :func:`model.calibration.calibrate` (as in the simulation).
     law : {"simulator", "random_walk"}
-        ``"simulator"``: the calm noise is :mod:`model.inflow`'s own monthly AR(1) log-normal noise
-        (stationary around the level, innovation sd drawn per path from the calibrated total-inflow
-        volatility's posterior), run for a burn-in plus ``12 × steps`` months, exactly the law the
-        ensemble uses around a scenario's anchors; here the anchor is the origin year's total.
-        ``"random_walk"``: calm annual log changes accumulate, log sd √k × the per-path draw after k
-        years (the law whose one-year step the calibration estimates). In both, surges are the
-        simulation's monthly surges (:func:`model.inflow._surge_multiplier`: rate drawn per path from
-        its Beta posterior, log-normal size, ramp and decay) multiplying the calm level, and the
-        yearly total is the sum of the twelve months of each calendar year (the seasonal factors sum
-        to 12 over a calendar year, so they are left out).
+        ``"simulator"``: the calm noise is the ensemble's monthly AR(1) log-normal noise
+        (:func:`calm_noise`: stationary around the level, mean 1, innovation sd drawn per path from
+        the posterior of the calibrated total-inflow volatility), the law the ensemble uses around a
+        scenario's anchors; here the anchor is the origin year's total. ``"random_walk"``: calm
+        annual log changes accumulate, log sd √k × the per-path draw after k years (the law whose
+        one-year step the calibration estimates). In both, surges (:func:`surge_multiplier`) multiply
+        the calm level from the first month after the origin (a surge before it is in the level),
+        and the yearly total is the mean of the twelve months × 12 (the seasonal factors sum to 12
+        over a calendar year, so they are left out).
     adjust : callable, optional
         Applied to the calibration at each origin before drawing, e.g.
         ``lambda c: dataclasses.replace(c, surge_log_size_mean=0.4)``: backtests a candidate
@@ -269,9 +271,12 @@ def inflow_forecaster(
 
     Notes
     -----
-    The simulator's own noise and surge functions are called on a flat level rather than
-    :func:`model.inflow.simulate_inflow`, which needs a case and scenario anchors that did not exist
-    at past origins; this keeps the laws identical without re-implementing them.
+    A vectorised draw from the simulation's laws, not a call of
+    :func:`model.inflow.simulate_inflow`: that needs a case and scenario anchors that did not exist
+    at past origins. The draw reuses the calibration (:class:`model.calibration.Calibration`'s
+    posterior draws, its monthly φ and σ) and the surge profile :func:`model.inflow._surge_profile`,
+    and writes out the two short laws itself so that it does not depend on the simulator's array
+    layout; ``tests/test_backtest_horizons.py`` checks them against the calibration's definition.
     """
     if law not in INFLOW_LAWS:
         raise ValueError(f"law {law!r}: choose one of {INFLOW_LAWS}")
@@ -282,21 +287,49 @@ def inflow_forecaster(
         cal = calibrate(int(observed.index[-1]), history)
         if adjust is not None:
             cal = adjust(cal)
-        months = BURN_IN_MONTHS + 12 * steps
-        sd = cal.draw_sd(
-            rng, draws, total=True
-        )  # calm annual log-change sd of total inflow, per path
-        surge = _surge_multiplier(rng, (draws, months), cal)[:, BURN_IN_MONTHS:]
+        months = 12 * steps
+        sd = cal.draw_sd(rng, draws, total=True)  # calm annual log-change sd of the total, per path
+        surge = surge_multiplier(rng, draws, months, cal)
         if law == "simulator":
             sigma = cal.sigma_monthly * sd / cal.annual_log_change_sd
-            calm = _ar1_lognormal(rng, (draws, months), cal.phi_monthly, sigma[:, None])
-            monthly = calm[:, BURN_IN_MONTHS:] * surge
+            monthly = calm_noise(rng, draws, months, cal.phi_monthly, sigma) * surge
         else:
             change = rng.normal(-0.5 * sd[:, None] ** 2, sd[:, None], (draws, steps))
             monthly = np.repeat(np.exp(np.cumsum(change, axis=1)), 12, axis=1) * surge
         return float(observed.iloc[-1]) * monthly.reshape(draws, steps, 12).mean(axis=2)
 
     return forecast
+
+
+def calm_noise(
+    rng: np.random.Generator, draws: int, months: int, phi: float, sigma: np.ndarray
+) -> np.ndarray:
+    """Monthly factors exp(x − ½ var x), x an AR(1) started in its stationary law: shape (draws, months).
+
+    ``phi`` is the monthly AR coefficient and ``sigma`` the innovation sd per draw (log units), as
+    :func:`model.calibration.calibrate` estimates them: the annual log change of the yearly sums then
+    has the calibrated calm volatility.
+    """
+    sigma = np.asarray(sigma, dtype=float).reshape(-1, 1)
+    eps = rng.standard_normal((draws, months)) * sigma
+    eps[:, 0] /= np.sqrt(1.0 - phi**2)
+    x = lfilter([1.0], [1.0, -phi], eps, axis=1)  # x[t] = φ x[t−1] + ε[t]
+    return np.exp(x - 0.5 * sigma**2 / (1.0 - phi**2))
+
+
+def surge_multiplier(
+    rng: np.random.Generator, draws: int, months: int, cal: Calibration
+) -> np.ndarray:
+    """Monthly surge factors ≥ 1, shape (draws, months), from the calibration's surge law.
+
+    One yearly rate per draw from its Beta posterior; an onset in a month with probability rate / 12;
+    size exp(N(mean, sd)) − 1; each onset ramps up over :data:`SURGE_RAMP_MONTHS` and then halves
+    every :data:`SURGE_HALF_LIFE_MONTHS` (:func:`model.inflow._surge_profile`).
+    """
+    rate = cal.draw_surge_rate(rng, draws)[:, None]
+    onset = rng.random((draws, months)) < rate / 12.0
+    size = np.exp(rng.normal(cal.surge_log_size_mean, cal.surge_log_size_sd, (draws, months))) - 1
+    return 1.0 + _surge_profile(onset * size, SURGE_RAMP_MONTHS, SURGE_HALF_LIFE_MONTHS)
 
 
 def inflow_backtest(

@@ -128,16 +128,23 @@ def tail_against_history(
 
 
 def load_long_history(csv_path: str | Path | None = None) -> pd.Series | None:
-    """CBS 83102NED yearly totals for the longest history, or None when it cannot be had offline.
+    """CBS 83102NED yearly totals for the longest history, or None when none can be had offline.
 
-    From a StatLine CSV export when ``csv_path`` is given, else from the download cache (fetching it
-    when online, see :func:`model.opendata.fetch_cbs_asylum_history`); None when neither works, so
-    that a report falls back to data/reference alone (and says so through the years it shows).
+    In order: a StatLine CSV export at ``csv_path``; the copy stored in data/reference
+    (``asylum_inflow_yearly_cbs83102.csv``, when present); the download cache, fetching when
+    online (:func:`model.opendata.fetch_cbs_asylum_history`). None when all fail, so that a report
+    falls back to data/reference alone (and says so through the years it shows).
     """
+    from model import reference
     from model.opendata import fetch_cbs_asylum_history, read_cbs_asylum_history_csv
 
     if csv_path:
         return read_cbs_asylum_history_csv(csv_path)
+    try:
+        stored = reference.table("asylum_inflow_yearly_cbs83102")
+        return stored.set_index("year")["total_inflow_persons"].astype(float)
+    except InputError:
+        pass
     try:
         return fetch_cbs_asylum_history()
     except InputError:

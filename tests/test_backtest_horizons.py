@@ -4,6 +4,7 @@ scores on the reference and the long CBS 83102 history."""
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import replace
 
 import numpy as np
@@ -20,7 +21,10 @@ from model.backtest_chain import (
     taakstelling_half_yearly,
 )
 from model.backtest_horizons import (
+    SURGE_HALF_LIFE_MONTHS,
+    SURGE_RAMP_MONTHS,
     Target,
+    calm_noise,
     effective_count,
     effective_coverage_interval,
     horizon_scores,
@@ -28,8 +32,10 @@ from model.backtest_horizons import (
     inflow_forecaster,
     persistence_forecaster,
     rolling_forecasts,
+    surge_multiplier,
 )
-from model.calibration import yearly_total_inflow
+from model.calibration import calibrate, yearly_total_inflow
+from model.inflow import _surge_multiplier
 from model.opendata import read_cbs_asylum_history_csv
 
 HISTORY_FILE = "cbs_83102ned_asielverzoeken_nationaliteit_1975_2018.csv"
@@ -202,3 +208,28 @@ def test_a_candidate_calibration_can_be_backtested_without_surges():
     a = calm(past, 2, np.random.default_rng(5), 4000)
     b = with_surges(past, 2, np.random.default_rng(5), 4000)
     assert np.quantile(a[:, 1], 0.9) < np.quantile(b[:, 1], 0.9)  # the surge tail is gone
+
+
+def test_calm_noise_has_the_calibrated_annual_volatility_and_mean_one():
+    cal = calibrate()
+    sigma = np.full(4000, cal.sigma_monthly * cal.total_log_change_sd / cal.annual_log_change_sd)
+    x = calm_noise(np.random.default_rng(6), 4000, 60, cal.phi_monthly, sigma)
+    assert x.mean() == pytest.approx(1.0, abs=0.01)
+    yearly = x.reshape(4000, 5, 12).sum(axis=2)
+    assert np.diff(np.log(yearly), axis=1).std() == pytest.approx(cal.total_log_change_sd, rel=0.05)
+
+
+def test_surges_follow_the_simulations_law():
+    assert inspect.signature(_surge_multiplier).parameters["ramp"].default == SURGE_RAMP_MONTHS
+    half_life = inspect.signature(_surge_multiplier).parameters["half_life"].default
+    assert half_life == SURGE_HALF_LIFE_MONTHS
+    cal = replace(calibrate(), surge_log_size_sd=0.0)  # every surge has the median size
+    m = surge_multiplier(np.random.default_rng(7), 20_000, 24, cal)
+    rate = np.random.default_rng(8).beta(
+        cal.surge_onsets + 0.5, cal.surge_chances - cal.surge_onsets + 0.5, 200_000
+    )
+    any_onset = np.mean(1 - (1 - rate / 12) ** 12)
+    # any onset in the first year still raises month 12 (FFT round-off aside)
+    assert np.mean(m[:, 11] > 1 + 1e-9) == pytest.approx(any_onset, rel=0.05)
+    first = np.exp(cal.surge_log_size_mean) - 1
+    assert m[:, 0].max() == pytest.approx(1 + first / SURGE_RAMP_MONTHS)  # one month of ramp
