@@ -22,19 +22,20 @@ WINDOW_YEARS = 10
 TOTAL_PARTS = ("first_applications_persons", "nareizigers_persons", "repeat_applications_persons")
 
 
-def ensemble_yearly_total(ensemble: Ensemble) -> tuple[pd.Index, np.ndarray, tuple[str, ...]]:
-    """Yearly total inflow (persons) per path over the complete calendar years of the ensemble.
+def ensemble_yearly_total(ensemble: Ensemble) -> tuple[pd.PeriodIndex, np.ndarray, tuple[str, ...]]:
+    """Total inflow (persons) per path in each run of 12 months from the start of the horizon.
 
     The total is first applications + nareizigers, plus repeat applications when the ensemble has
-    them (the third element names the series summed). Returns the years, an array of shape
-    (paths, years) and the parts.
+    them (the third element names the series summed). Twelve-month blocks rather than calendar
+    years, so that a 120-month horizon starting at any peildatum gives ten years; a year's total
+    does not depend on where the year starts (the seasonal factors sum to 12 over any 12 months).
+    Returns the first month of each block, an array of shape (paths, blocks) and the parts.
     """
     parts = tuple(p for p in TOTAL_PARTS if p in ensemble.series)
     monthly = sum(ensemble[p] for p in parts)
-    years = ensemble.periods.year.to_numpy()
-    complete = [y for y in np.unique(years) if np.sum(years == y) == 12]
-    yearly = np.stack([monthly[:, years == y].sum(axis=1) for y in complete], axis=1)
-    return pd.Index(complete, name="year"), yearly, parts
+    blocks = monthly.shape[1] // 12
+    yearly = monthly[:, : blocks * 12].reshape(monthly.shape[0], blocks, 12).sum(axis=2)
+    return ensemble.periods[: blocks * 12 : 12], yearly, parts
 
 
 def rolling_means(series: pd.Series, window: int = WINDOW_YEARS) -> pd.Series:

@@ -146,8 +146,10 @@ def test_hooks_score_coa_and_taakstelling_with_a_stand_in_forecaster():
     coa = horizon_scores(
         rolling_forecasts(coa_occupancy_yearly(), persistence_forecaster(0.3), targets, draws=500)
     ).set_index("target")
-    # h1: 2015…2018, 2021, 2022; h2: 15→17, 16→18, 17→19, 19→21, 21→23; h5: 16→21, 17→22, 18→23
-    assert coa["forecasts"].to_dict() == {"h1": 6, "h2": 5, "h5": 3}
+    # year ends 2015–2019 and 2021–2024 (November 2024 is 46 days from the year's end)
+    # h1: 2015…2018, 2021…2023; h2: 15→17, 16→18, 17→19, 19→21, 21→23, 22→24;
+    # h5: 16→21, 17→22, 18→23, 19→24
+    assert coa["forecasts"].to_dict() == {"h1": 7, "h2": 6, "h5": 4}
     assert coa.loc["h5", "effective_forecasts"] == 1
     half_years = (Target(1, 1), Target(2, 2))  # half a year and a year ahead
     tk = horizon_scores(

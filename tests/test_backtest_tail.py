@@ -38,10 +38,10 @@ def test_rolling_means_skip_windows_with_a_gap():
     assert rolling_means(s, 2).to_dict() == {2001: 1.5, 2004: 6.0}
 
 
-def test_ensemble_yearly_total_sums_complete_calendar_years_only():
-    periods = pd.period_range("2026-07", "2028-06", freq="M", name="period")
-    first = np.ones((2, 24))
-    nareis = np.full((2, 24), 0.5)
+def test_ensemble_yearly_total_sums_twelve_month_blocks_from_the_start():
+    periods = pd.period_range("2026-12", "2029-01", freq="M", name="period")  # 26 months
+    first = np.ones((2, 26))
+    nareis = np.full((2, 26), 0.5)
     ens = Ensemble(
         "s",
         "midden",
@@ -49,8 +49,9 @@ def test_ensemble_yearly_total_sums_complete_calendar_years_only():
         {"first_applications_persons": first, "nareizigers_persons": nareis},
         1,
     )
-    years, yearly, parts = ensemble_yearly_total(ens)
-    assert list(years) == [2027] and yearly.tolist() == [[18.0], [18.0]]
+    starts, yearly, parts = ensemble_yearly_total(ens)
+    assert [str(p) for p in starts] == ["2026-12", "2027-12"]
+    assert yearly.tolist() == [[18.0, 18.0], [18.0, 18.0]]  # the last two months are no full year
     assert parts == ("first_applications_persons", "nareizigers_persons")
 
 
