@@ -81,8 +81,9 @@ def titles(history: pd.Series, parts: tuple[str, ...] = (), language: str = "nl"
             "chain_source": "data/reference: coa_occupancy.csv, taakstelling.csv",
             "tail": "How often history sat above the ensemble's percentiles",
             "tail_caption": (
-                "A year's total inflow (all paths and years) and the 10-year mean; history: every "
-                "year, and every run of 10 consecutive years (overlapping). The ensemble's total is "
+                "A year's total inflow (every 12 months from the horizon's start, all paths) and the "
+                "10-year mean; history: every calendar year, and every run of 10 consecutive years "
+                "(overlapping). The ensemble's total is "
                 "first applications plus nareizigers"
                 + (
                     " plus repeat applications."
@@ -115,8 +116,9 @@ def titles(history: pd.Series, parts: tuple[str, ...] = (), language: str = "nl"
         "chain_source": "data/reference: coa_occupancy.csv, taakstelling.csv",
         "tail": "Hoe vaak de geschiedenis boven de percentielen van het ensemble lag",
         "tail_caption": (
-            "Jaarinstroom (alle paden en jaren) en het 10-jaarsgemiddelde; geschiedenis: elk jaar en "
-            "elke reeks van 10 opeenvolgende jaren (overlappend). Het totaal van het ensemble is "
+            "Jaarinstroom (elke 12 maanden vanaf de start van de horizon, alle paden) en het "
+            "10-jaarsgemiddelde; geschiedenis: elk kalenderjaar en elke reeks van 10 opeenvolgende "
+            "jaren (overlappend). Het totaal van het ensemble is "
             "eerste aanvragen plus nareizigers"
             + (
                 " plus herhaalde aanvragen."
