@@ -356,3 +356,22 @@ def inflow_backtest(
         seed=seed,
         draws=draws,
     )
+
+
+def one_year_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The one-year-ahead rows of a :func:`rolling_forecasts` table in :mod:`model.backtest`'s layout.
+
+    ``origin_year``, ``target_year``, ``naive_persons`` and ``naive_abs_error_persons`` (persistence),
+    so that :func:`model.backtest.scores`, :func:`model.backtest.mpp_comparison` and the report's
+    backtest figure read the multi-year backtest's first horizon.
+    """
+    h1 = table[(table["first_step"] == 1) & (table["last_step"] == 1)]
+    out = h1.rename(
+        columns={
+            "origin": "origin_year",
+            "persistence_persons": "naive_persons",
+            "persistence_abs_error_persons": "naive_abs_error_persons",
+        }
+    )
+    out.insert(1, "target_year", out["origin_year"] + 1)
+    return out.reset_index(drop=True)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.backtest import coverage_interval
+from model.backtest import coverage_interval, scores
 from model.backtest_chain import (
     chain_backtest,
     coa_occupancy_yearly,
@@ -30,6 +30,7 @@ from model.backtest_horizons import (
     horizon_scores,
     inflow_backtest,
     inflow_forecaster,
+    one_year_table,
     persistence_forecaster,
     rolling_forecasts,
     surge_multiplier,
@@ -235,3 +236,12 @@ def test_surges_follow_the_simulations_law():
     assert np.mean(m[:, 11] > 1 + 1e-9) == pytest.approx(any_onset, rel=0.05)
     first = np.exp(cal.surge_log_size_mean) - 1
     assert m[:, 0].max() == pytest.approx(1 + first / SURGE_RAMP_MONTHS)  # one month of ramp
+
+
+def test_one_year_view_feeds_the_one_year_scores():
+    table = rolling_forecasts(TOY, fixed_spread, (Target(1, 1), Target(2, 2)), first_origin=2000)
+    view = one_year_table(table)
+    assert view["target_year"].tolist() == [2001, 2002, 2003]
+    s = scores(view)
+    assert s["forecasts"] == 3 and s["coverage_80_share"] == pytest.approx(1 / 3)
+    assert s["naive_mae_persons"] == pytest.approx(20.0)  # persistence errors 10, 20, 30
