@@ -24,24 +24,30 @@ HISTORY = (
     / "data"
     / "cbs_83102ned_asielverzoeken_nationaliteit_1975_2018.csv"
 )
-CANDIDATES = {
-    "simulator (today)": ("simulator", None),
-    "random walk": ("random_walk", None),
+CANDIDATES = {  # name: (calm-noise law, change to the calibration, surges normalised to mean 1)
+    "simulator, surges normalised (main)": ("simulator", None, True),
+    "simulator, surges add": ("simulator", None, False),
+    "random walk, surges normalised": ("random_walk", None, True),
+    "random walk, surges add": ("random_walk", None, False),
+    "random walk, surges add, rate / 2": (
+        "random_walk",
+        lambda c: replace(c, surge_onsets=c.surge_onsets // 2),
+        False,
+    ),
+    "random walk, surges normalised, median 1.6×": (
+        "random_walk",
+        lambda c: replace(c, surge_log_size_mean=float(np.log(1.6))),
+        True,
+    ),
     "random walk, 0 surge onsets (rate ≈ 1%/yr)": (
         "random_walk",
         lambda c: replace(c, surge_onsets=0),
-    ),
-    "random walk, surge rate / 2": (
-        "random_walk",
-        lambda c: replace(c, surge_onsets=c.surge_onsets // 2),
-    ),
-    "random walk, surge median 1.6×": (
-        "random_walk",
-        lambda c: replace(c, surge_log_size_mean=float(np.log(1.6))),
+        True,
     ),
     "simulator, calm sd × 1.6, 0 surge onsets": (
         "simulator",
         lambda c: replace(c, surge_onsets=0, total_log_change_sd=c.total_log_change_sd * 1.6),
+        True,
     ),
 }
 
@@ -51,8 +57,11 @@ def main() -> None:
     draws = int(sys.argv[2]) if len(sys.argv) > 2 else 5_000
     history = read_cbs_asylum_history_csv(path)
     rows = []
-    for name, (law, adjust) in CANDIDATES.items():
-        s = horizon_scores(inflow_backtest(history, law, draws=draws, adjust=adjust))
+    for name, (law, adjust, normalise) in CANDIDATES.items():
+        table = inflow_backtest(
+            history, law, draws=draws, adjust=adjust, normalise_surges=normalise
+        )
+        s = horizon_scores(table)
         for _, r in s.iterrows():
             rows.append(
                 {
@@ -68,6 +77,7 @@ def main() -> None:
                     "CRPS": round(r["crps_mean_persons"]),
                     "skill_persist": round(r["skill_persistence_share"], 2),
                     "skill_clim": round(r["skill_climatology_share"], 2),
+                    "PIT mean": round(r["pit_mean_share"], 2),
                 }
             )
     pd.set_option("display.width", 220)

@@ -26,7 +26,7 @@ from scipy.signal import lfilter
 
 from model.backtest import LEVELS, crps_ensemble, interval_score
 from model.calibration import Calibration, calibrate, yearly_total_inflow
-from model.inflow import _surge_profile
+from model.inflow import _surge_profile, expected_surge_multiplier
 
 Forecaster = Callable[[pd.Series, int, np.random.Generator, int], np.ndarray]
 
@@ -247,6 +247,7 @@ def inflow_forecaster(
     history: pd.Series | None = None,
     law: str = "simulator",
     adjust: Callable[[Calibration], Calibration] | None = None,
+    normalise_surges: bool = True,
 ) -> Forecaster:
     """Yearly total inflow (persons) from the level of the origin year, recalibrated at the origin.
 
@@ -268,6 +269,10 @@ def inflow_forecaster(
         Applied to the calibration at each origin before drawing, e.g.
         ``lambda c: dataclasses.replace(c, surge_log_size_mean=0.4)``: backtests a candidate
         recalibration without changing :mod:`model.calibration`.
+    normalise_surges : bool
+        Divide the surge factors by their expectation
+        (:func:`model.inflow.expected_surge_multiplier`), as the simulation does: the forecast's mean
+        stays at the origin's level and surges only widen it. False: surges add to the level.
 
     Notes
     -----
@@ -290,6 +295,8 @@ def inflow_forecaster(
         months = 12 * steps
         sd = cal.draw_sd(rng, draws, total=True)  # calm annual log-change sd of the total, per path
         surge = surge_multiplier(rng, draws, months, cal)
+        if normalise_surges:  # as the simulation: surges widen the level, they do not raise it
+            surge = surge / expected_surge_multiplier(cal, months, 0)[None, :]
         if law == "simulator":
             sigma = cal.sigma_monthly * sd / cal.annual_log_change_sd
             monthly = calm_noise(rng, draws, months, cal.phi_monthly, sigma) * surge
@@ -340,17 +347,19 @@ def inflow_backtest(
     draws: int = DRAWS,
     targets: Sequence[Target] = DEFAULT_TARGETS,
     adjust: Callable[[Calibration], Calibration] | None = None,
+    normalise_surges: bool = True,
 ) -> pd.DataFrame:
     """Rolling-origin forecasts of yearly total inflow on the reference, or spliced with ``history``.
 
     ``first_origin`` defaults to 2016 on the reference alone (three years of calibration) and 1985
-    with the CBS history (ten years); ``law`` and ``adjust`` as in :func:`inflow_forecaster`.
+    with the CBS history (ten years); ``law``, ``adjust`` and ``normalise_surges`` as in
+    :func:`inflow_forecaster`.
     """
     if first_origin is None:
         first_origin = 2016 if history is None else 1985
     return rolling_forecasts(
         yearly_total_inflow(history),
-        inflow_forecaster(history, law, adjust),
+        inflow_forecaster(history, law, adjust, normalise_surges),
         targets,
         first_origin=first_origin,
         seed=seed,

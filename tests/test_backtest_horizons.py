@@ -245,3 +245,14 @@ def test_one_year_view_feeds_the_one_year_scores():
     s = scores(view)
     assert s["forecasts"] == 3 and s["coverage_80_share"] == pytest.approx(1 / 3)
     assert s["naive_mae_persons"] == pytest.approx(20.0)  # persistence errors 10, 20, 30
+
+
+def test_normalised_surges_keep_the_mean_at_the_level_as_the_simulation_does():
+    past = yearly_total_inflow().loc[:2019]
+    level = float(past.iloc[-1])
+    x = inflow_forecaster(law="random_walk")(past, 3, np.random.default_rng(9), 40_000)
+    assert x.mean(axis=0) / level == pytest.approx([1.0, 1.0, 1.0], rel=0.03)
+    y = inflow_forecaster(law="random_walk", normalise_surges=False)(
+        past, 3, np.random.default_rng(9), 40_000
+    )
+    assert (y.mean(axis=0) / level > 1.05).all()  # surges that add raise the mean
