@@ -8,7 +8,10 @@ uncertainty, and a surge adds in its first year what the simulation's surge prof
 random month, ramp, decay). The forecasts are scored by the coverage of their 80% and 95% intervals
 (with the binomial uncertainty of a coverage measured on a few years), the interval score, the PIT
 and a CRPS skill score against the naive forecast (next year = this year), and set beside the
-government's published MPP ranges.
+government's published MPP ranges. Horizons of 2 and 5 years and the 5-year mean are in
+:mod:`model.backtest_horizons` (with :mod:`model.backtest_chain` for COA occupancy and the
+taakstelling), the MPP at the same origin and horizon in :mod:`model.backtest_mpp`, and the
+ensemble's tail against history in :mod:`model.backtest_tail`.
 """
 
 from __future__ import annotations
@@ -177,7 +180,11 @@ def pit_histogram(table: pd.DataFrame, bins: int = 5) -> pd.Series:
 
 
 def mpp_comparison(table: pd.DataFrame) -> pd.DataFrame:
-    """Published MPP ranges beside our interval for the same year and the outcome."""
+    """Published MPP ranges beside our one-year-ahead interval for the same target year.
+
+    Not like for like when the MPP was published more than a year ahead; see
+    :func:`model.backtest_mpp.mpp_like_for_like` for the comparison at the same origin and horizon.
+    """
     mpp = reference.table("mpp_ranges")
     ours = table.set_index("target_year")
     out = mpp[
@@ -191,8 +198,12 @@ def mpp_comparison(table: pd.DataFrame) -> pd.DataFrame:
             "outcome_persons",
         ]
     ].copy()
-    out["mpp_hit"] = [
-        (np.nan if pd.isna(o) else bool((pd.isna(lo) or o >= lo) and (pd.isna(hi) or o <= hi)))
+    out["mpp_hit"] = [  # a point without a range (IND spring 2018) is neither hit nor miss
+        (
+            np.nan
+            if pd.isna(o) or (pd.isna(lo) and pd.isna(hi))
+            else bool((pd.isna(lo) or o >= lo) and (pd.isna(hi) or o <= hi))
+        )
         for lo, hi, o in zip(
             out["low_persons"], out["high_persons"], out["outcome_persons"], strict=True
         )

@@ -1,34 +1,100 @@
-"""Backtest of the national chain: rolling-origin forecasts of COA occupancy and the national taakstelling.
+"""Backtest hooks for the national chain: COA occupancy at year ends and the half-year taakstelling.
 
-For every origin year Y the chain is started at a peildatum of January Y+1 from what was published by then
-(:mod:`model.record`), with a what-we-knew trajectory — the inflow of the last published twelve months held
-flat, the decision and grant parameters as they were understood at the time (see :func:`what_we_knew`) —
-and the calibration up to Y only. Its draws 1, 2 and 5 years ahead are scored against the COA occupancy
-and the taakstelling published later, in the same columns as :func:`model.backtest.rolling_origin`, so
-that :func:`model.backtest.scores` gives coverage with its binomial interval, interval scores and the skill
-against persistence (the last published value).
+The scoring is :func:`model.backtest_horizons.rolling_forecasts`; what is forecast comes from a
+callable with the same signature as the inflow forecaster. :func:`chain_forecaster` is the chain itself:
+for an origin it starts :func:`model.inflow.simulate_inflow` at a peildatum just after the origin from
+what was published by then (:mod:`model.record`), with a what-we-knew trajectory (:func:`what_we_knew`)
+and the calibration up to the origin year. :func:`naive_forecaster` is the reference: persistence with a
+log-normal random walk whose step volatility is estimated from the series up to the origin only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from model import reference
-from model.backtest import crps_ensemble, interval_score
-from model.calibration import _cbs_83102_history, calibrate
+from model.backtest_horizons import DRAWS, Forecaster, Target, horizon_scores, rolling_forecasts
+from model.calibration import CALM_SD_PRIOR, CALM_SD_PRIOR_DOF, _cbs_83102_history, calibrate
 from model.case import Case
-from model.inflow import half_year_index, half_year_label, scenario_definition, simulate_inflow
+from model.inflow import scenario_definition, simulate_inflow
 from model.record import NationalRecord, national_record
 
-HORIZONS_YEARS = (1, 2, 5)
-TARGET_WINDOW_MONTHS = (
-    6  # an observation counts for a horizon if it lies within ± this of the target
-)
 GRANT_RATE_BEFORE_2024 = 0.75  # "70–85% in earlier years" (Rijksoverheid 2025-09-26, H): midpoint
 GRANT_RATE_FROM_2024 = 0.40  # "~40% in Q1 2025" (Rijksoverheid 2025-09-26, H)
+
+# horizons of 1, 2 and 5 years; for the half-yearly taakstelling also the next half-year
+CHAIN_TARGETS = {
+    "coa_occupancy": (Target(1, 1), Target(2, 2), Target(5, 5)),
+    "taakstelling": (Target(1, 1), Target(2, 2), Target(4, 4), Target(10, 10)),
+}
+STEP_YEARS = {"coa_occupancy": 1.0, "taakstelling": 0.5}
+
+
+def coa_occupancy_yearly(tolerance_days: int = 61) -> pd.Series:
+    """COA occupancy (persons) at the end of each year, from data/reference/coa_occupancy.csv.
+
+    The observation closest to 31 December within ``tolerance_days`` (either side) stands for the
+    year's end; years without one are missing. Indexed by year.
+    """
+    coa = reference.table("coa_occupancy").dropna(subset=["persons"])
+    day = pd.to_datetime(coa["reference_date"])
+    year_end = pd.to_datetime((day + pd.Timedelta(days=183)).dt.year.astype(str) + "-01-01")
+    distance = (day - year_end + pd.Timedelta(days=1)).abs().dt.days
+    frame = pd.DataFrame(
+        {
+            "year": year_end.dt.year - 1,
+            "distance": distance,
+            "persons": coa["persons"].astype(float),
+        }
+    )
+    frame = frame[frame["distance"] <= tolerance_days].sort_values(["year", "distance"])
+    out = frame.drop_duplicates("year").set_index("year")["persons"].sort_index()
+    return out.rename("coa_occupancy_persons")
+
+
+def taakstelling_half_yearly() -> pd.Series:
+    """The published national taakstelling (persons) per half-year, indexed by ``year × 2 + half``.
+
+    Half 0 is I (January–June), 1 is II; half-years without a published figure are missing.
+    See :func:`model.inflow.half_year_label` for the inverse.
+    """
+    t = reference.table("taakstelling").dropna(subset=["taakstelling_persons"])
+    year = t["half_year"].str[:4].astype(int)
+    half = (t["half_year"].str[5:] == "II").astype(int)
+    out = pd.Series(
+        t["taakstelling_persons"].astype(float).to_numpy(), index=(year * 2 + half).to_numpy()
+    )
+    return out.sort_index().rename("taakstelling_persons")
+
+
+def naive_forecaster(
+    prior_sd: float = CALM_SD_PRIOR, prior_dof: float = CALM_SD_PRIOR_DOF
+) -> Forecaster:
+    """Persistence with a log-normal random walk, its step sd estimated from the past only.
+
+    The step sd is the posterior of the observed one-step log changes up to the origin (zero drift,
+    the scaled-inverse-χ² prior of :mod:`model.calibration`: ``prior_sd`` worth ``prior_dof``
+    changes), drawn once per path; step k has log sd √k × that draw and the paths have mean equal to
+    the last value. Changes across a gap in the series are not one-step changes and are left out.
+    """
+
+    def forecast(
+        observed: pd.Series, steps: int, rng: np.random.Generator, draws: int
+    ) -> np.ndarray:
+        idx = observed.index.to_numpy()
+        logs = np.log(observed.to_numpy(dtype=float))
+        changes = np.diff(logs)[np.diff(idx) == 1]
+        dof = prior_dof + len(changes)
+        scale = np.sqrt((prior_dof * prior_sd**2 + np.sum(changes**2)) / dof)
+        sd = (scale * np.sqrt(dof / rng.chisquare(dof, draws)))[:, None]
+        change = rng.normal(-0.5 * sd**2, sd, (draws, steps))
+        return float(observed.iloc[-1]) * np.exp(np.cumsum(change, axis=1))
+
+    return forecast
 
 
 def what_we_knew(record: NationalRecord) -> dict[str, Any]:
@@ -78,138 +144,88 @@ def _case(peildatum: pd.Period, months: int) -> Case:
     )
 
 
+def _simulate_from(peildatum: pd.Period, months: int, draws: int, seed: int):
+    """The chain from what was published at ``peildatum``, calibrated up to the year before it."""
+    case = Case.model_validate(
+        {
+            "name": "backtest",
+            "municipality": {"name": "Nederland", "code": "GM0000", "population_persons": 1},
+            "price_year": peildatum.year,
+            "peildatum": str(peildatum),
+            "start": str(peildatum),
+            "horizon_months": months,
+        }
+    )
+    record = national_record(peildatum)
+    return simulate_inflow(
+        case,
+        paths=draws,
+        seed=seed,
+        spec=what_we_knew(record),
+        calibration=calibrate(peildatum.year - 1, _cbs_83102_history()),
+    )
+
+
+def chain_forecaster(series: str) -> Forecaster:
+    """The chain as a forecaster of ``coa_occupancy`` (year ends) or ``taakstelling`` (half-years).
+
+    COA: origin year Y (its last year end observed) → the chain from a peildatum of January Y+1; step k
+    is the stock at the start of January Y+1+k. Taakstelling: origin half-year K (published before it
+    starts) → the chain from K's first month, whose record holds K; step k is half-year K + k.
+    """
+
+    def forecast(
+        observed: pd.Series, steps: int, rng: np.random.Generator, draws: int
+    ) -> np.ndarray:
+        origin = int(observed.index[-1])
+        seed = int(rng.integers(0, 2**31))
+        if series == "coa_occupancy":
+            peildatum = pd.Period(f"{origin + 1}-01", freq="M")
+            e = _simulate_from(peildatum, 12 * steps + 1, draws, seed)
+            return e["coa_occupancy_persons"][:, [12 * k for k in range(1, steps + 1)]]
+        year, half = divmod(origin, 2)
+        peildatum = pd.Period(f"{year}-{7 if half else 1:02d}", freq="M")
+        e = _simulate_from(peildatum, 6 * steps + 6, draws, seed)
+        return e["taakstelling_persons"][:, [6 * k for k in range(1, steps + 1)]] * 6.0
+
+    return forecast
+
+
 def chain_backtest(
-    paths: int = 400, seed: int = 20261123, first_origin: int = 2015, long_history: bool = True
+    forecasters: Mapping[str, Forecaster] | None = None,
+    seed: int = 20261123,
+    draws: int = DRAWS,
 ) -> pd.DataFrame:
-    """Rolling-origin forecasts of COA occupancy and the national taakstelling at 1, 2 and 5 years.
+    """Scores per series and horizon for COA occupancy and the national taakstelling.
 
-    Returns one row per (variable, origin, horizon) with an observation: ``variable``
-    (``coa_occupancy_persons`` | ``taakstelling_persons``), ``origin_year``, ``horizon_years``,
-    ``target`` (month or half-year), ``observed_persons``, ``naive_persons`` (the last published value
-    at the peildatum), ``p025`` … ``p975``, ``in_80``, ``in_95``, ``pit_share``, interval scores, CRPS
-    and the naive absolute error: the columns :func:`model.backtest.scores` reads.
+    Parameters
+    ----------
+    forecasters : mapping, optional
+        ``{"coa_occupancy": f, "taakstelling": g}``: forecasters (paths of year-end occupancy,
+        persons; paths of half-year taakstelling, persons); a missing one is :func:`naive_forecaster`.
+        None (the default): the chain itself, :func:`chain_forecaster`, for both.
+    seed, draws
+        As in :func:`model.backtest_horizons.rolling_forecasts`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`model.backtest_horizons.horizon_scores` per series, with ``series``,
+        ``forecaster`` (``"naive"`` or ``"given"``) and ``horizon_years`` (steps × step length).
     """
-    history = _cbs_83102_history() if long_history else None
-    last_year = int(reference.table("asylum_inflow_yearly")["year"].max())
-    rows: list[dict[str, Any]] = []
-    for origin in range(first_origin, last_year):
-        peildatum = pd.Period(f"{origin + 1}-01", freq="M")
-        record = national_record(peildatum)
-        if record.stocks["coa_occupancy_persons"].empty:
-            continue
-        case = _case(peildatum, 12 * max(HORIZONS_YEARS) + TARGET_WINDOW_MONTHS + 1)
-        e = simulate_inflow(
-            case,
-            paths=paths,
-            seed=seed + origin,
-            spec=what_we_knew(record),
-            calibration=calibrate(origin, history),
-        )
-        rows += _coa_rows(e, record, origin)
-        rows += _taakstelling_rows(e, record, origin)
-    return pd.DataFrame(rows)
-
-
-def _score(x: np.ndarray, observed: float, naive: float, **labels: Any) -> dict[str, Any]:
-    q = np.quantile(x, [0.025, 0.10, 0.50, 0.90, 0.975])
-    return {
-        **labels,
-        "observed_persons": observed,
-        "naive_persons": naive,
-        "p025": q[0],
-        "p10": q[1],
-        "p50": q[2],
-        "p90": q[3],
-        "p975": q[4],
-        "in_80": bool(q[1] <= observed <= q[3]),
-        "in_95": bool(q[0] <= observed <= q[4]),
-        "pit_share": float(np.mean(x <= observed)),
-        "interval_score_80_persons": interval_score(q[1], q[3], observed, 0.80),
-        "interval_score_95_persons": interval_score(q[0], q[4], observed, 0.95),
-        "crps_persons": crps_ensemble(x, observed),
-        "naive_abs_error_persons": abs(observed - naive),
-    }
-
-
-def _coa_rows(e, record: NationalRecord, origin: int) -> list[dict[str, Any]]:
-    observed = national_record("2100-01").stocks["coa_occupancy_persons"]
-    known = record.stocks["coa_occupancy_persons"]
-    naive = float(known.iloc[-1])
-    periods = list(e.periods)
-    rows = []
-    for h in HORIZONS_YEARS:
-        target = record.peildatum + 12 * h
-        near = observed[
-            (observed.index >= target - TARGET_WINDOW_MONTHS)
-            & (observed.index <= target + TARGET_WINDOW_MONTHS)
-        ]
-        if near.empty:
-            continue
-        month = min(near.index, key=lambda m: abs((m - target).n))
-        if month not in periods:
-            continue
-        draws = e["coa_occupancy_persons"][:, periods.index(month)]
-        rows.append(
-            _score(
-                draws,
-                float(near[month]),
-                naive,
-                variable="coa_occupancy_persons",
-                origin_year=origin,
-                horizon_years=h,
-                target=str(month),
-            )
-        )
-    return rows
-
-
-def _taakstelling_rows(e, record: NationalRecord, origin: int) -> list[dict[str, Any]]:
-    published = national_record("2100-01").taakstelling
-    if record.taakstelling.empty:
-        return []
-    naive = float(record.taakstelling.iloc[-1])
-    keys = half_year_index(e.periods)
-    rows = []
-    for h in HORIZONS_YEARS:
-        label = half_year_label((origin + 1 + h) * 2)  # the first half-year, h years on
-        if label not in published.index or label in record.taakstelling.index:
-            continue
-        idx = np.flatnonzero(np.array([half_year_label(k) for k in keys]) == label)
-        if len(idx) == 0:
-            continue
-        draws = e["taakstelling_persons"][:, idx[0]] * 6.0
-        rows.append(
-            _score(
-                draws,
-                float(published[label]),
-                naive,
-                variable="taakstelling_persons",
-                origin_year=origin,
-                horizon_years=h,
-                target=label,
-            )
-        )
-    return rows
-
-
-def chain_scores(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`model.backtest.scores` per variable and horizon (one row each), with the forecast count.
-
-    Forecasts of one horizon from consecutive origins overlap (a 5-year window shares four years with
-    the next): ``independent_forecasts`` counts the non-overlapping ones, the honest n for the binomial
-    interval's reading.
-    """
-    from model.backtest import scores
-
-    rows = []
-    for (variable, h), group in table.groupby(["variable", "horizon_years"]):
-        s = scores(group)
-        origins = sorted(group["origin_year"])
-        independent, last = 0, -np.inf
-        for o in origins:
-            if o >= last + h:
-                independent, last = independent + 1, o
-        rows.append(
-            {"variable": variable, "horizon_years": h, **s, "independent_forecasts": independent}
-        )
-    return pd.DataFrame(rows)
+    given = (
+        {name: chain_forecaster(name) for name in CHAIN_TARGETS}
+        if forecasters is None
+        else dict(forecasters)
+    )
+    observed = {"coa_occupancy": coa_occupancy_yearly(), "taakstelling": taakstelling_half_yearly()}
+    parts = []
+    for name, series in observed.items():
+        f = given.get(name) or naive_forecaster()
+        table = rolling_forecasts(series, f, CHAIN_TARGETS[name], seed=seed, draws=draws)
+        scores = horizon_scores(table)
+        scores.insert(0, "series", name)
+        scores.insert(1, "forecaster", "given" if name in given else "naive")
+        scores.insert(2, "horizon_years", scores["last_step"] * STEP_YEARS[name])
+        parts.append(scores)
+    return pd.concat(parts, ignore_index=True)

@@ -330,12 +330,20 @@ def simulate_inflow(
     series["ukraine_tpd_departures_persons"] = (
         series["ukraine_leave_persons"] + series["ukraine_to_housing_persons"]
     )
+    # drawn last, so that adding it left every earlier draw (and so the inflow paths) unchanged
+    revision_sd = float(_meta("taakstelling_revision_sd_log"))
+    halves = np.unique(half_year_index(sim))
+    revision = pd.DataFrame(
+        np.exp(rng.normal(0.0, revision_sd, (paths, len(halves)))),  # median 1: the link is central
+        columns=halves,
+    )
     taak, link = linked_taakstelling(
         series["permits_persons"],
         series["nareizigers_persons"],
         sim,
         record,
         lead_months=int(_meta("taakstelling_window_lead_months")),
+        revision=revision,
     )
     series["taakstelling_persons"] = taak
     keep = slice(int((periods[0] - sim[0]).n), None)
@@ -475,13 +483,16 @@ def linked_taakstelling(
     periods: pd.PeriodIndex,
     record: NationalRecord,
     lead_months: int = 3,
+    revision: pd.DataFrame | None = None,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """The national taakstelling per month: published half-years as published, later ones linked to them.
 
     A published half-year's number is used as it is (÷ 6 per month). After the last published half-year,
     the model's own number (:func:`national_taakstelling` of permits plus nareizigers, (paths, months))
     is multiplied, per path, by the published number over the model's number for that last half-year,
-    when its whole reference window lies in the simulation (else by 1).
+    when its whole reference window lies in the simulation (else by 1), and by ``revision`` (paths ×
+    half-year keys, median 1): what the ministry's number does beyond the permits and nareizigers it is
+    based on (revised expectations, rounding, policy), drawn per modelled half-year.
 
     Returns
     -------
@@ -533,4 +544,6 @@ def linked_taakstelling(
             }
     after = keys > last_key
     out[:, after] = modelled[:, after] * ratio[:, None]
+    if revision is not None and after.any():
+        out[:, after] *= revision[keys[after]].to_numpy()
     return out, link

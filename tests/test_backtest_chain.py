@@ -1,32 +1,19 @@
-"""Backtest of the chain: no look-ahead, the published outcomes, scores per horizon."""
+"""The chain as a backtest forecaster: started from what was published at each origin, no look-ahead."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from model.backtest_chain import chain_backtest, chain_scores, what_we_knew
+from model.backtest_chain import (
+    chain_backtest,
+    chain_forecaster,
+    coa_occupancy_yearly,
+    taakstelling_half_yearly,
+    what_we_knew,
+)
 from model.record import national_record
-
-
-@pytest.fixture(scope="module")
-def table():
-    return chain_backtest(paths=120, first_origin=2018)
-
-
-def test_every_forecast_starts_from_what_was_published_at_its_origin(table):
-    assert set(table["variable"]) == {"coa_occupancy_persons", "taakstelling_persons"}
-    assert set(table["horizon_years"]) <= {1, 2, 5}
-    for row in table.itertuples():
-        record = national_record(pd.Period(f"{row.origin_year + 1}-01", freq="M"))
-        if row.variable == "coa_occupancy_persons":
-            assert row.naive_persons == record.stocks["coa_occupancy_persons"].iloc[-1]
-            # the outcome was not known at the origin
-            assert pd.Period(row.target, freq="M") > record.peildatum
-        else:
-            assert row.naive_persons == record.taakstelling.iloc[-1]
-            assert row.target not in record.taakstelling.index
-        assert row.p10 <= row.p50 <= row.p90
 
 
 def test_the_what_we_knew_trajectory_is_the_last_published_year_held_flat():
@@ -37,23 +24,32 @@ def test_the_what_we_knew_trajectory_is_the_last_published_year_held_flat():
     assert spec["ind_decisions_persons_per_year"] == {2020: 1e9}  # no capacity limit known then
 
 
-def test_scores_count_the_non_overlapping_forecasts_by_hand():
-    rows = []
-    for origin in (2015, 2016, 2017, 2018, 2019, 2020):
-        rows.append(
-            {
-                "variable": "v",
-                "horizon_years": 2,
-                "origin_year": origin,
-                "in_80": origin % 2 == 0,
-                "in_95": True,
-                "interval_score_80_persons": 1.0,
-                "interval_score_95_persons": 1.0,
-                "crps_persons": 1.0,
-                "naive_abs_error_persons": 2.0,
-            }
-        )
-    s = chain_scores(pd.DataFrame(rows)).iloc[0]
-    # origins 2015, 2017, 2019 do not overlap at a 2-year horizon
-    assert s["independent_forecasts"] == 3 and s["forecasts"] == 6
-    assert s["coverage_80_share"] == pytest.approx(0.5) and s["skill_share"] == pytest.approx(0.5)
+def test_the_chain_forecaster_starts_from_the_published_state_and_sees_nothing_later():
+    rng = np.random.default_rng(1)
+    coa = coa_occupancy_yearly()
+    upto = coa[coa.index <= 2019]
+    draws = chain_forecaster("coa_occupancy")(upto, 2, rng, 200)
+    assert draws.shape == (200, 2)
+    # one year on, the stock has moved from the last published one (27,110 in Nov 2019) but not wildly
+    assert 0.6 * upto.iloc[-1] < np.median(draws[:, 0]) < 1.6 * upto.iloc[-1]
+    # the forecaster reads the record at January 2020 only, so the same draws come back
+    again = chain_forecaster("coa_occupancy")(upto, 2, np.random.default_rng(1), 200)
+    np.testing.assert_array_equal(draws, again)
+    taak = taakstelling_half_yearly()
+    upto = taak[taak.index <= 2019 * 2 + 1]
+    t = chain_forecaster("taakstelling")(upto, 2, rng, 200)
+    assert t.shape == (200, 2) and (t > 0).all()
+
+
+def test_the_default_backtest_scores_the_chain_per_horizon():
+    s = chain_backtest(draws=150)
+    assert (s["forecaster"] == "given").all()
+    assert set(s["series"]) == {"coa_occupancy", "taakstelling"}
+    assert set(s.loc[s["series"] == "coa_occupancy", "horizon_years"]) == {1.0, 2.0, 5.0}
+    assert (s["forecasts"] >= 1).all()
+    assert ((0 <= s["coverage_80_share"]) & (s["coverage_80_share"] <= 1)).all()
+
+
+def test_record_at_an_origin_does_not_hold_later_observations():
+    early = national_record(pd.Period("2020-01", freq="M"))
+    assert early.stocks["coa_occupancy_persons"].index.max() <= pd.Period("2020-01", freq="M")

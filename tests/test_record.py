@@ -117,8 +117,8 @@ def test_midden_first_modelled_taakstelling_within_the_last_two_published(demo_c
     e = simulate_inflow(case, paths=1000, seed=11)
     first_half = np.median(e["taakstelling_persons"][:, 0] * 6)
     bridge = e.taakstelling_link["first_modelled"]
-    # the last two published half-years are 15,000 and 13,000; the model lands within 1% of that
-    # range, and what moves it below 13,000 (Q4-2025 nareizigers below Q2–Q3) is named
+    # the last two published half-years are 15,000 and 13,000; the model's median lands within 1% of
+    # that range, and what moves it below 13,000 (Q4-2025 nareizigers below Q2–Q3) is named
     assert 0.99 * 13_000 <= first_half <= 15_000
     assert bridge["change_from_nareizigers_persons"] < 0 < bridge["change_from_permits_persons"]
 
