@@ -402,31 +402,67 @@ def chain_table(scores: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
 
 
 def chain_reading(scores: pd.DataFrame, language: str = "nl") -> str:
-    """One sentence: what was backtested, and how little so few published values can show."""
+    """What was backtested, and which horizons miss the nominal 80% beyond their binomial interval."""
     naive = bool((scores["forecaster"] == "naive").any())
     n1 = scores.groupby("series")["forecasts"].max().to_dict()
     coa, tk = int(n1.get("coa_occupancy", 0)), int(n1.get("taakstelling", 0))
+    off = scores[
+        (scores["coverage_80_ci_high_share"] < 0.8) | (scores["coverage_80_ci_low_share"] > 0.8)
+    ]
+    series_name = {
+        "en": {"coa_occupancy": "COA occupancy", "taakstelling": "the housing target"},
+        "nl": {"coa_occupancy": "de COA-bezetting", "taakstelling": "de taakstelling"},
+    }
+    lang = "en" if language == "en" else "nl"
+
+    def years(h: float) -> str:
+        if lang == "en":
+            return "half a year" if h == 0.5 else f"{h:g} year{'s' if h != 1 else ''}"
+        return "een half jaar" if h == 0.5 else f"{h:g} jaar"
+
+    misses = [
+        (
+            series_name[lang].get(r["series"], r["series"]),
+            years(float(r["horizon_years"])),
+            _share_ci(
+                r["coverage_80_share"],
+                r["coverage_80_ci_low_share"],
+                r["coverage_80_ci_high_share"],
+            ),
+            r["coverage_80_ci_high_share"] < 0.8,
+        )
+        for _, r in off.iterrows()
+    ]
     if language == "en":
         who = (
             "a naive reference (the last published value with a spread estimated from the series "
-            "up to the origin) stands in until the chain can start from a published state"
+            "up to the origin) stands in for the chain"
             if naive
             else "the chain model started from the published state at each origin"
         )
-        return (
+        text = (
             f"For COA occupancy and the housing target {who}; with {coa} and {tk} forecasts one step "
-            f"ahead the coverage intervals stay wide, so these rows show the method more than a "
-            f"verdict."
+            f"ahead the coverage intervals stay wide."
         )
+        for name, h, share, narrow in misses:
+            text += (
+                f" For {name} {h} ahead the 80% interval held {share}: "
+                f"{'too narrow' if narrow else 'too wide'} beyond what chance explains."
+            )
+        return text
     who = (
         "staat een naïeve referentie (de laatst gepubliceerde waarde met een spreiding geschat op "
-        "de reeks tot het beginjaar) in voor de keten, tot die vanaf een gepubliceerde stand kan "
-        "starten"
+        "de reeks tot het beginjaar) in voor de keten"
         if naive
         else "is de keten van het model vanaf de gepubliceerde stand in elk beginjaar doorgerekend"
     )
-    return (
+    text = (
         f"Voor de COA-bezetting en de taakstelling {who}; met {coa} en {tk} voorspellingen één stap "
-        f"vooruit blijven de intervallen van de dekking breed, dus tonen deze rijen vooral de "
-        f"methode en nog geen oordeel."
+        f"vooruit blijven de intervallen van de dekking breed."
     )
+    for name, h, share, narrow in misses:
+        text += (
+            f" Voor {name} {h} vooruit viel {share} binnen het 80%-interval: "
+            f"{'te smal' if narrow else 'te breed'}, meer dan toeval verklaart."
+        )
+    return text
