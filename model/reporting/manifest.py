@@ -109,6 +109,7 @@ def build_manifest(
     parameters: Mapping[str, Any],
     seed: int | None,
     timings_s: Mapping[str, float],
+    peildatum: str | None = None,
     started_utc: str,
     finished_utc: str,
     kernel_name: str,
@@ -127,6 +128,7 @@ def build_manifest(
         "scenario": scenario,
         "parameters": dict(parameters),
         "seed": seed,
+        "peildatum": peildatum,  # reproduce with ONDERDAK_PEILDATUM=<this> when the case leaves it open
         "hashes": data_hashes(case_file, register),
         "package": {"name": "onderdak", "version": model.__version__, "git_commit": git_commit()},
         "environment": {

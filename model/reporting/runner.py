@@ -356,6 +356,7 @@ def run_report(
         register=register,
         parameters={k: v for k, v in injected.items() if k != "output_dir"},
         seed=case.seed if values.get("seed") is None else values["seed"],
+        peildatum=case.peildatum,
         timings_s=timings,
         started_utc=now.isoformat(),
         finished_utc=utc_now().isoformat(),
