@@ -206,6 +206,11 @@ def run_business_case(
 
     register = register if register is not None else load_register(case)
     table = register.table
+    if location_id in register.closed:
+        raise InputError(
+            f"{register.source.name}: location `{location_id}` closed before the start "
+            f"({case.start}, its available_until); a business case needs a location that is open"
+        )
     if location_id not in table.index:
         raise InputError(
             f"{register.source.name}: no location with id `{location_id}`; the register has: {', '.join(table.index)}"

@@ -70,6 +70,9 @@ class Register:
         The Excel sheet read (None for CSV).
     rows : dict
         Location id -> spreadsheet row number (header row included), for messages.
+    closed : tuple of str
+        Locations whose ``available_until`` lies before the case's start: not in ``table``, so they
+        count nowhere (capacity, plan, spread, choice, money); the warnings name them.
     """
 
     table: pd.DataFrame
@@ -78,6 +81,7 @@ class Register:
     sheet: str | None = None
     rows: dict[str, int] = field(default_factory=dict)
     notes: list[RegisterNote] = field(default_factory=list)
+    closed: tuple[str, ...] = ()
 
     def streams(self, location_id: str) -> tuple[str, ...]:
         """The streams one location serves, in the order of the register."""
@@ -126,7 +130,18 @@ def read_register(
         raise InputError(f"{path}: the location register has no locations")
     rows = {r["id"]: n for n, r in records}
     table = _typed(pd.DataFrame([r for _, r in records], columns=list(COLUMN_ORDER)))
-    table, notes = fill_running_costs(table, rows)
+    closed = closed_before(table, start)
+    closed_warnings = [
+        f"{i} {table.at[i, 'name']}: beschikbaar tot {_fmt_date(table.at[i, 'available_until'])} ligt "
+        f"vóór de start ({pd.Period(start, freq='M').strftime('%m-%Y')}); gesloten, telt nergens mee"
+        + (
+            " (staat in het register nog als bestaand: pas de status of de einddatum aan)"
+            if table.at[i, "status"] == "existing"
+            else ""
+        )
+        for i in closed
+    ]
+    table, notes = fill_running_costs(table.drop(index=list(closed)), rows)
     notes += plausibility_notes(table, rows, organisation)
     register = Register(
         table=table,
@@ -135,12 +150,31 @@ def read_register(
         sheet=cells.sheet,
         rows=rows,
         notes=notes,
+        closed=closed,
     )
     register.warnings.extend(
         f"{where}: kolom `{h}` is onbekend en wordt genegeerd" for h in ignored
     )
+    register.warnings.extend(closed_warnings)
     register.warnings.extend(register_warnings(register, start))
+    if not len(table):
+        raise InputError(
+            f"{path}: every location of the register closed before the start ({start}); "
+            "check `available_until` (beschikbaar tot)"
+        )
     return register
+
+
+def closed_before(table: pd.DataFrame, start: str | pd.Period | None) -> tuple[str, ...]:
+    """Ids of locations whose last open month (:func:`closing_month`) lies before ``start``."""
+    if start is None:
+        return ()
+    first = pd.Period(start, freq="M")
+    return tuple(
+        str(i)
+        for i, row in table.iterrows()
+        if (last := closing_month(row)) is not None and last < first
+    )
 
 
 TEXT_COLUMNS = (

@@ -15,7 +15,7 @@ import pandas as pd
 
 from model.case import Case, OptimiseSettings
 from model.ensemble import Need
-from model.errors import InfeasibleError
+from model.errors import InfeasibleError, InputError
 from model.optimise import optimise
 from model.plan_inputs import (
     portfolio_from_register,
@@ -90,6 +90,7 @@ def optimise_case(
 
         register = load_register(case)
     table = register.table if hasattr(register, "table") else register
+    _check_named_locations(settings, table, getattr(register, "closed", ()))
     streams = [s for s in settings.streams if s in need.streams]
     need_q = quarterly_need(need.streams, need.periods, streams)
     scenarios, reduction = reduced_scenarios(need_q, settings.reduced_scenarios, case.seed)
@@ -178,6 +179,21 @@ def optimise_case(
     return OptimiseResult(
         plan, portfolio, scenarios, reduction, need_q, full, reduced, tables, summary, notes
     )
+
+
+def _check_named_locations(settings: Any, table: Any, closed: tuple[str, ...]) -> None:
+    """``must_keep`` and ``forbidden`` must name locations of the register that are open at the start."""
+    problems = []
+    for field_name in ("must_keep", "forbidden"):
+        for loc in getattr(settings, field_name):
+            if loc in closed:
+                problems.append(
+                    f"optimise.{field_name}: `{loc}` closed before the start (its available_until)"
+                )
+            elif loc not in table.index:
+                problems.append(f"optimise.{field_name}: no location `{loc}` in the register")
+    if problems:
+        raise InputError("the plan's named locations do not fit the register", problems)
 
 
 def _fallback_note(requested: float, rel: float, achieved: float, paths: int, language: str) -> str:

@@ -331,3 +331,44 @@ def test_a_decimal_comma_in_a_comma_separated_file_is_explained(tmp_path):
     with pytest.raises(InputError) as err:
         read_register(path)
     assert "row 2: 11 cells but 10 columns; a decimal comma" in err.value.problems[0]
+
+
+def test_a_location_closed_before_the_start_counts_nowhere(tmp_path):
+    # L1 ended in December 2025 but the register still calls it existing; the case starts 12-2026
+    body = (
+        "L1,Oud hotel (fictief),existing,hotel,ukraine,40,1,2022-03-01,0,2025-12-31\n"
+        "L2,School (fictief),existing,municipal_building,ukraine,60,1,2022-03-01,0,\n"
+        "L3,Kantoor (fictief),planned,lease,ukraine,30,1,2026-06-01,0,2026-12-15\n"
+    )
+    reg = read_register(write(tmp_path, body), start="2026-12")
+    # L3's last open month is November 2026 (15 December is not a month's end): closed as well
+    assert reg.closed == ("L1", "L3") and list(reg.table.index) == ["L2"]
+    said = [w for w in reg.warnings if "gesloten, telt nergens mee" in w]
+    assert len(said) == 2 and "nog als bestaand" in said[0] and "nog als bestaand" not in said[1]
+    cap = capacity(reg, pd.period_range("2026-12", periods=12, freq="M"), start="2026-12")
+    assert cap.ids == ("L2",)
+    # read without a start (as a file check) the register keeps every row
+    assert len(read_register(write(tmp_path, body)).table) == 3
+
+
+def test_a_register_closed_entirely_before_the_start_is_refused(tmp_path):
+    body = "L1,Oud hotel (fictief),existing,hotel,ukraine,40,1,2022-03-01,0,2025-12-31\n"
+    with pytest.raises(InputError, match="closed before the start"):
+        read_register(write(tmp_path, body), start="2026-12")
+
+
+def test_the_plan_refuses_must_keep_of_a_closed_or_unknown_location(tmp_path, demo_case_path):
+    from model.case import load_case
+    from model.plan_case import _check_named_locations
+
+    body = (
+        "L1,Oud hotel (fictief),existing,hotel,ukraine,40,1,2022-03-01,0,2025-12-31\n"
+        "L2,School (fictief),existing,municipal_building,ukraine,60,1,2022-03-01,0,\n"
+    )
+    reg = read_register(write(tmp_path, body), start="2026-12")
+    case = load_case(demo_case_path)
+    settings = case.optimise.model_copy(update={"must_keep": ["L1"], "forbidden": ["L9"]})
+    with pytest.raises(InputError) as err:
+        _check_named_locations(settings, reg.table, reg.closed)
+    text = str(err.value) + " ".join(err.value.problems)
+    assert "`L1` closed before the start" in text and "no location `L9`" in text
