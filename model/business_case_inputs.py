@@ -11,7 +11,7 @@ import pandas as pd
 from model.alternatives import Alternative, BusinessCaseInputs
 from model.errors import InputError
 from model.finance import MONTHS_PER_YEAR, months_in_horizon, normbedrag_per_month
-from model.reference import citation, recourse_eur_per_place_day, scalar
+from model.reference import citation, municipal_recourse, recourse_eur_per_place_day, scalar
 from model.reuse import REUSE_OPTIONS, reuse_spec
 
 if TYPE_CHECKING:
@@ -117,7 +117,14 @@ def business_case_inputs(
             "Geen rijksvergoeding voor deze doelgroep meegenomen (statushouders: huur niet meegenomen)."
         )
     recourse = settings.recourse_eur_per_place_day
-    if recourse is None:
+    if recourse is None and not any(municipal_recourse(s) for s in streams):
+        recourse = 0.0
+        notes.append(
+            "Opvang die een alternatief niet kan bieden kost de gemeente geen hotelplaatsen: voor deze "
+            "doelgroep draagt het COA de opvang (data/reference/stream_accounts.csv); een tekort is een "
+            "taak die niet gehaald wordt."
+        )
+    elif recourse is None:
         recourse, key = recourse_eur_per_place_day("hotel")
         notes.append(
             f"Opvang die een alternatief niet kan bieden gaat naar hotelplaatsen à € {recourse:.0f} per plaats-dag: "

@@ -433,11 +433,7 @@ def _dispatch_rows(
     starts there, as the pieces below it are always filled (exact, and far fewer increments).
     """
     C = len(caps)
-    rates = np.r_[
-        p.class_cost_eur_per_place_month[:, si, q],
-        p.recourse_cost_eur_per_place_month,
-        p.shortfall_penalty_eur_per_place_month,
-    ]
+    rates = np.r_[p.class_cost_eur_per_place_month[:, si, q], p.recourse_rates(si)]
     fixed = np.r_[np.zeros(C), p.recourse_limit_places, np.inf]
     order = np.argsort(rates, kind="stable")
     rates, fixed = rates[order], fixed[order]

@@ -173,6 +173,12 @@ def optimise_case(
         "reduced_scenarios": int(reduction.size),
         "recourse": settings.recourse,
         "recourse_cost_eur_per_place_month": round(portfolio.recourse_cost_eur_per_place_month, 2),
+        "recourse_streams": [
+            s for i, s in enumerate(portfolio.streams) if portfolio.recourse_rates(i)[0] > 0
+        ],
+        "no_recourse_streams": [
+            s for i, s in enumerate(portfolio.streams) if portfolio.recourse_rates(i)[0] == 0
+        ],
         "mip_gap_share": round(plan.mip_gap_share, 4),
         "status": plan.status,
     }

@@ -10,6 +10,7 @@ import pandas as pd
 from model.case import OptimiseSettings
 from model.errors import InputError
 from model.portfolio_plan import Portfolio, Scenarios
+from model.reference import municipal_recourse
 from model.scenario_reduction import QuarterlyNeed, Reduction, cluster_envelope, reduce_scenarios
 
 DAYS_PER_MONTH = 30.4
@@ -226,6 +227,7 @@ def portfolio_from_register(
         recourse_limit_places=(
             np.inf if settings.recourse_limit_places is None else settings.recourse_limit_places
         ),
+        municipal_recourse=tuple(municipal_recourse(s) for s in streams),
     )
 
 

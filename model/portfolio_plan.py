@@ -48,6 +48,23 @@ class Portfolio:
     recourse_cost_eur_per_place_month: float
     shortfall_penalty_eur_per_place_month: float
     recourse_limit_places: float = np.inf
+    municipal_recourse: tuple[bool, ...] | None = (
+        None  # (S,) who pays need beyond capacity; None: all
+    )
+
+    def recourse_rates(self, stream: int) -> tuple[float, float]:
+        """(recourse, shortfall) cost per place-month of a stream, for the municipality.
+
+        A stream whose need beyond the portfolio is not the municipality's bill (asylum: COA; status
+        holders: the backlog stays in COA; data/reference/stream_accounts.csv) costs 0 there: its
+        capacity is then set by its reliability target and by what its places earn, not by a hotel bill.
+        """
+        if self.municipal_recourse is None or self.municipal_recourse[stream]:
+            return (
+                self.recourse_cost_eur_per_place_month,
+                self.shortfall_penalty_eur_per_place_month,
+            )
+        return 0.0, 0.0
 
     @property
     def size(self) -> tuple[int, int, int]:
@@ -236,11 +253,7 @@ def evaluate(plan: Plan, need_places: np.ndarray, weights: np.ndarray | None = N
     for s in range(S):
         for q in range(Q):
             caps = np.r_[classes[:, s, q], p.recourse_limit_places, np.inf]
-            rates = np.r_[
-                p.class_cost_eur_per_place_month[:, s, q],
-                p.recourse_cost_eur_per_place_month,
-                p.shortfall_penalty_eur_per_place_month,
-            ]
+            rates = np.r_[p.class_cost_eur_per_place_month[:, s, q], p.recourse_rates(s)]
             order = np.argsort(rates, kind="stable")
             before = np.r_[0.0, np.cumsum(caps[order])[:-1]]
             filled = np.clip(

@@ -176,3 +176,19 @@ def recourse_eur_per_place_day(kind: str = "hotel") -> tuple[float, str]:
     """
     key = RECOURSE_KEYS[kind]
     return scalar(key) / 365.0, key
+
+
+def municipal_recourse(stream: str) -> bool:
+    """Whether the municipality pays for need of ``stream`` its own places cannot hold.
+
+    From ``data/reference/stream_accounts.csv`` (one account per stream): True for Ukrainians in
+    municipal reception (the municipality's emergency option), False for asylum seekers (COA bears the
+    reception) and status holders (the backlog waits in COA).
+    """
+    accounts = table("stream_accounts").set_index("stream")
+    if stream not in accounts.index:
+        raise InputError(
+            f"{REFERENCE_DIR / 'stream_accounts.csv'}: no account for stream `{stream}`"
+        )
+    value = accounts.loc[stream, "municipal_recourse"]
+    return bool(value) if not isinstance(value, str) else value.strip().lower() == "true"

@@ -494,3 +494,33 @@ def test_rens_beside_the_full_solve_gives_the_same_plan_as_one_after_the_other(
         plans[threads] = optimise(p, s, opts, 0.6, None)
     assert plans["1"].objective_eur == pytest.approx(plans["2"].objective_eur, rel=1e-9)
     assert (plans["1"].in_service == plans["2"].in_service).all()
+
+
+@pytest.mark.parametrize(
+    ("municipal", "reliability", "expected_open", "cost"),
+    [
+        # the municipality pays recourse (Ukrainians): as in the hand case above, B covers both: 18,000
+        ((True,), 0.0, [False, True], 18_000.0),
+        # COA bears the reception (asylum, stream_accounts.csv): a shortfall costs the municipality
+        # nothing, so without a reliability target nothing opens (cost 0) …
+        ((False,), 0.0, [False, False], 0.0),
+        # … and the target alone sizes the plan: A holds scenario 1 (12,000), B both (18,000)
+        ((False,), 0.5, [True, False], 12_000.0),
+        ((False,), 1.0, [False, True], 18_000.0),
+    ],
+)
+def test_recourse_is_charged_only_where_the_municipality_pays_it(
+    municipal, reliability, expected_open, cost
+):
+    p = make_portfolio(municipal_recourse=municipal)
+    plan = optimise(p, TWO, OptimiseSettings(**EXACT), reliability=reliability)
+    assert plan.in_service.any(axis=1).tolist() == expected_open
+    assert plan.objective_eur == pytest.approx(cost, abs=1e-6)
+    assert evaluate(plan, TWO.need_places, TWO.weights).expected_cost_eur == pytest.approx(cost)
+
+
+def test_the_stream_accounts_say_who_pays_a_shortfall():
+    from model.reference import municipal_recourse
+
+    assert municipal_recourse("ukraine") is True
+    assert municipal_recourse("asylum") is False and municipal_recourse("status_holders") is False

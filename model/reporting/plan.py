@@ -337,6 +337,47 @@ def headline(result: OptimiseResult, language: str = "nl") -> tuple[str, dict[st
     return text, numbers
 
 
+RECOURSE_NAMES = {
+    "nl": {"ukraine": "Oekraïners", "asylum": "asielzoekers", "status_holders": "statushouders"},
+    "en": {"ukraine": "Ukrainians", "asylum": "asylum seekers", "status_holders": "status holders"},
+}
+
+
+def _recourse_sentence(s: dict, language: str) -> str:
+    """Who pays for need the plan's places cannot hold, per stream (data/reference/stream_accounts.csv)."""
+    names = RECOURSE_NAMES["en" if language == "en" else "nl"]
+    paid = [names.get(x, x) for x in s.get("recourse_streams", [])]
+    unpaid = [names.get(x, x) for x in s.get("no_recourse_streams", [])]
+    cost = euro(s["recourse_cost_eur_per_place_month"])
+    out = []
+    if language == "en":
+        kind = "hotel" if s["recourse"] == "hotel" else "emergency"
+        if paid:
+            out.append(
+                f"What the portfolio lacks for {' and '.join(paid)} the municipality buys as {kind} "
+                f"places at {cost} per place-month."
+            )
+        if unpaid:
+            out.append(
+                f"For {' and '.join(unpaid)} a shortfall costs the municipality no hotel bill (COA bears "
+                "the reception): it is a task not met, which the reliability target limits."
+            )
+        return " ".join(out)
+    kind = "hotels" if s["recourse"] == "hotel" else "noodopvang"
+    if paid:
+        out.append(
+            f"Wat ontbreekt voor {' en '.join(paid)} vangt de gemeente op in {kind} "
+            f"à {cost} per plaats per maand."
+        )
+    if unpaid:
+        out.append(
+            f"Voor {' en '.join(unpaid)} betaalt de gemeente bij een tekort geen hotel (het "
+            "COA draagt de opvang): het is een taak die niet gehaald wordt, begrensd door de gevraagde "
+            "betrouwbaarheid."
+        )
+    return " ".join(out)
+
+
 def narrative(result: OptimiseResult, language: str = "nl") -> str:
     """The plan in a few paragraphs (Markdown), every number taken from the result."""
     s = result.summary
@@ -354,8 +395,7 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
             f"{measure_en} (counted from {s['reliability_from_quarter']}, the first quarter a new location can "
             f"open); on all {thousands(s['paths'])} paths the chance of a shortfall somewhere in the horizon is "
             f"{percent(s['shortfall_probability_share'])} and {percent(s['shortfall_month_share'])} of the months are short. "
-            f"What the portfolio lacks is bought as {s['recourse']} places at {euro(s['recourse_cost_eur_per_place_month'])} "
-            "per place-month."
+            + _recourse_sentence(s, "en")
         )
         parts.append(tradeoff_sentence(result, "en"))
         if regret is not None and len(regret):
@@ -378,8 +418,7 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
             f"{measure_nl} (geteld vanaf {s['reliability_from_quarter']}, het eerste kwartaal waarin een nieuwe "
             f"locatie open kan); over alle {thousands(s['paths'])} paden is de kans op een tekort ergens in de "
             f"horizon {percent(s['shortfall_probability_share'])} en is {percent(s['shortfall_month_share'])} van de "
-            f"maanden krap. Wat ontbreekt wordt opgevangen in {'hotels' if s['recourse'] == 'hotel' else 'noodopvang'} "
-            f"à {euro(s['recourse_cost_eur_per_place_month'])} per plaats per maand."
+            f"maanden krap. " + _recourse_sentence(s, "nl")
         )
         parts.append(tradeoff_sentence(result, "nl"))
         if regret is not None and len(regret):
