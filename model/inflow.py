@@ -33,12 +33,12 @@ from model.calibration import surge_episodes as surge_episodes
 from model.calibration import yearly_total_inflow as yearly_total_inflow
 from model.case import Case
 from model.ensemble import Ensemble
+from model.errors import InputError
 from model.record import NationalRecord, national_record
 from model.record import seasonality as seasonality
 from model.stock_flow import ChainInputs, run_chain
 
 SCENARIO_FILE = "national_scenarios.yaml"
-FALLBACK_LEAD_MONTHS = 6  # without a published COA state: start this long before the case
 RECORD_STOCKS = ("coa_occupancy_persons", "status_holders_in_coa_persons", "ukraine_goo_persons")
 
 
@@ -153,10 +153,23 @@ def _surge_profile(impulse: np.ndarray, ramp: int, half_life: float, axis: int =
 
 
 def simulation_epoch(record: NationalRecord, start: pd.Period) -> pd.Period:
-    """The month the chain starts: the last published COA occupancy at or before the case start."""
+    """The month the chain starts: the last published COA occupancy at or before the case start.
+
+    Raises
+    ------
+    InputError
+        When nothing is published that early: the chain would start from empty COA locations.
+    """
     coa = record.stocks["coa_occupancy_persons"]
     known = coa[coa.index <= start]
-    return known.index[-1] if len(known) else start - FALLBACK_LEAD_MONTHS
+    if not len(known):
+        first = reference.table("coa_occupancy").dropna(subset=["persons"])["reference_date"].min()
+        raise InputError(
+            f"start {start} / peildatum {record.peildatum}: no published COA occupancy at or before it "
+            f"(the first in data/reference/coa_occupancy.csv is {first}); the national chain needs a "
+            "published state to start from — choose a later start or peildatum"
+        )
+    return known.index[-1]
 
 
 def simulate_inflow(

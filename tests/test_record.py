@@ -139,3 +139,11 @@ def test_peildatum_defaults_to_the_current_month(demo_case_path, monkeypatch):
     assert case.peildatum == "2027-03" and case.start == "2027-03"
     monkeypatch.delenv("ONDERDAK_PEILDATUM")
     assert load_case(demo_case_path).peildatum == pd.Timestamp.now().strftime("%Y-%m")
+
+
+def test_a_start_before_anything_was_published_is_refused(demo_case_path):
+    from model.errors import InputError
+
+    case = load_case(demo_case_path).with_updates(start="2012-01", peildatum="2012-01")
+    with pytest.raises(InputError, match="no published COA occupancy"):
+        simulate_inflow(case, paths=10)
