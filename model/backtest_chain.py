@@ -146,16 +146,7 @@ def _case(peildatum: pd.Period, months: int) -> Case:
 
 def _simulate_from(peildatum: pd.Period, months: int, draws: int, seed: int):
     """The chain from what was published at ``peildatum``, calibrated up to the year before it."""
-    case = Case.model_validate(
-        {
-            "name": "backtest",
-            "municipality": {"name": "Nederland", "code": "GM0000", "population_persons": 1},
-            "price_year": peildatum.year,
-            "peildatum": str(peildatum),
-            "start": str(peildatum),
-            "horizon_months": months,
-        }
-    )
+    case = _case(peildatum, months)
     record = national_record(peildatum)
     return simulate_inflow(
         case,

@@ -469,6 +469,15 @@ def half_year_label(key: int) -> str:
     return f"{key // 2}-{'II' if key % 2 else 'I'}"
 
 
+def half_year_key(label: str) -> int:
+    """The half_year_index key of '2026-I' or '2026-II' (the inverse of :func:`half_year_label`).
+
+    >>> half_year_key(half_year_label(4053))
+    4053
+    """
+    return int(label[:4]) * 2 + label.endswith("II")
+
+
 def national_taakstelling(
     granted: np.ndarray, periods: pd.PeriodIndex, lead_months: int = 3
 ) -> np.ndarray:
@@ -518,18 +527,15 @@ def linked_taakstelling(
     granted = permits + nareizigers
     modelled = national_taakstelling(granted, periods, lead_months)
     keys = half_year_index(periods)
-    labels = np.array([half_year_label(k) for k in keys])
     out = modelled.copy()
     link: dict[str, Any] = {"half_year": None, "persons": None, "ratio_median": 1.0}
     published = record.taakstelling
     for label, value in published.items():
-        idx = np.flatnonzero(labels == label)
-        if len(idx):
-            out[:, idx] = value / 6.0
+        out[:, keys == half_year_key(label)] = value / 6.0
     if not len(published):
         return out, link
     last = str(published.index[-1])
-    last_key = int(last[:4]) * 2 + last.endswith("II")
+    last_key = half_year_key(last)
     ratio = np.ones(granted.shape[0])
     idx = np.flatnonzero(keys == last_key)
     if len(idx) and idx[0] - lead_months >= 0:

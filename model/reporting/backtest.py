@@ -148,16 +148,7 @@ def horizon_table(scores: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
         values = (
             names.get(r["target"], r["target"]),
             f"{r['forecasts']} ({r['effective_forecasts']})",
-            _share_ci(
-                r["coverage_80_share"],
-                r["coverage_80_ci_low_share"],
-                r["coverage_80_ci_high_share"],
-            ),
-            _share_ci(
-                r["coverage_95_share"],
-                r["coverage_95_ci_low_share"],
-                r["coverage_95_ci_high_share"],
-            ),
+            *_coverage_cells(r),
             f"{percent(r['below_p10_share'])} / {percent(r['above_p90_share'])}",
             thousands(r["interval_score_80_persons"]),
             _signed(r["skill_persistence_share"]),
@@ -356,6 +347,18 @@ SERIES = {
 }
 
 
+def _coverage_cells(r: pd.Series) -> tuple[str, str]:
+    """The 80% and 95% coverage of a score row, each with its binomial interval."""
+    return tuple(
+        _share_ci(
+            r[f"coverage_{n}_share"],
+            r[f"coverage_{n}_ci_low_share"],
+            r[f"coverage_{n}_ci_high_share"],
+        )
+        for n in ("80", "95")
+    )
+
+
 def _years_ahead(years: float, language: str) -> str:
     n = "½" if years == 0.5 else number(years, 0 if float(years).is_integer() else 1)
     if language == "en":
@@ -385,16 +388,7 @@ def chain_table(scores: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
             _years_ahead(float(r["horizon_years"]), language),
             who[r["forecaster"]],
             f"{r['forecasts']} ({r['effective_forecasts']})",
-            _share_ci(
-                r["coverage_80_share"],
-                r["coverage_80_ci_low_share"],
-                r["coverage_80_ci_high_share"],
-            ),
-            _share_ci(
-                r["coverage_95_share"],
-                r["coverage_95_ci_low_share"],
-                r["coverage_95_ci_high_share"],
-            ),
+            *_coverage_cells(r),
             _signed(r["skill_persistence_share"]),
         )
         rows.append(dict(zip(cols, values, strict=True)))
@@ -409,26 +403,12 @@ def chain_reading(scores: pd.DataFrame, language: str = "nl") -> str:
     off = scores[
         (scores["coverage_80_ci_high_share"] < 0.8) | (scores["coverage_80_ci_low_share"] > 0.8)
     ]
-    series_name = {
-        "en": {"coa_occupancy": "COA occupancy", "taakstelling": "the housing target"},
-        "nl": {"coa_occupancy": "de COA-bezetting", "taakstelling": "de taakstelling"},
-    }
     lang = "en" if language == "en" else "nl"
-
-    def years(h: float) -> str:
-        if lang == "en":
-            return "half a year" if h == 0.5 else f"{h:g} year{'s' if h != 1 else ''}"
-        return "een half jaar" if h == 0.5 else f"{h:g} jaar"
-
     misses = [
         (
-            series_name[lang].get(r["series"], r["series"]),
-            years(float(r["horizon_years"])),
-            _share_ci(
-                r["coverage_80_share"],
-                r["coverage_80_ci_low_share"],
-                r["coverage_80_ci_high_share"],
-            ),
+            SERIES[lang].get(r["series"], r["series"]),
+            _years_ahead(float(r["horizon_years"]), lang),
+            _coverage_cells(r)[0],
             r["coverage_80_ci_high_share"] < 0.8,
         )
         for _, r in off.iterrows()
@@ -446,7 +426,7 @@ def chain_reading(scores: pd.DataFrame, language: str = "nl") -> str:
         )
         for name, h, share, narrow in misses:
             text += (
-                f" For {name} {h} ahead the 80% interval held {share}: "
+                f" For {name} {h} the 80% interval held {share}: "
                 f"{'too narrow' if narrow else 'too wide'} beyond what chance explains."
             )
         return text
@@ -462,7 +442,7 @@ def chain_reading(scores: pd.DataFrame, language: str = "nl") -> str:
     )
     for name, h, share, narrow in misses:
         text += (
-            f" Voor {name} {h} vooruit viel {share} binnen het 80%-interval: "
+            f" Voor {name} {h} viel {share} binnen het 80%-interval: "
             f"{'te smal' if narrow else 'te breed'}, meer dan toeval verklaart."
         )
     return text

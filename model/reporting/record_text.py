@@ -4,8 +4,9 @@ Spreidingswet number per cycle and the Ukrainian premise after March 2027, in Du
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-from model.inflow import scenario_definition
+from model.inflow import half_year_index, half_year_label, scenario_definition
 from model.reporting.style import euro, number, percent, period_name
 from model.results import Results
 
@@ -103,7 +104,11 @@ def record_paragraphs(results: Results, scenario: str, language: str = "nl") -> 
         if until.get(key)
     )
     taak = until.get("taakstelling_persons")
-    taak_label = _half_year_name(_half_year(taak), lang) if taak else "–"
+    taak_label = (
+        _half_year_name(half_year_label(half_year_index(pd.PeriodIndex([taak], freq="M"))[0]), lang)
+        if taak
+        else "–"
+    )
     peildatum = period_name(e.peildatum or case.peildatum, lang)
     parts = [w["peil"].format(peildatum=peildatum, series=series, taak=taak_label)]
     link = e.taakstelling_link
@@ -165,11 +170,6 @@ def record_paragraphs(results: Results, scenario: str, language: str = "nl") -> 
         text += w["financing"].format(value=euro(financing))
     parts.append(text)
     return "\n\n".join(parts)
-
-
-def _half_year(month: str) -> str:
-    """'2025-12' → '2025-II'."""
-    return f"{month[:4]}-{'II' if int(month[5:7]) > 6 else 'I'}"
 
 
 def _half_year_name(label: str, language: str) -> str:
