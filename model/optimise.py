@@ -20,6 +20,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -139,35 +140,36 @@ def _threads() -> int:
 
 _QUIET_LOCK = threading.Lock()
 _quiet_depth = 0
+_quiet_saved: tuple[int, int, Any] | None = None  # (fd, its saved copy, devnull) while silenced
 
 
 @contextlib.contextmanager
 def _quiet():
     """Silence what HiGHS prints on the C level (file descriptor 1) during a solve.
 
-    Re-entrant and thread-safe: only the outermost of nested or concurrent uses redirects."""
-    global _quiet_depth
+    Re-entrant and thread-safe: the first of nested or concurrent uses redirects and the last one to
+    leave restores, so a solve still running in another thread (RENS beside the full MILP) stays
+    silenced when the one that started first finishes."""
+    global _quiet_depth, _quiet_saved
     with _QUIET_LOCK:
         _quiet_depth += 1
-        outermost = _quiet_depth == 1
-        if outermost:
-            try:
-                fd = sys.stdout.fileno()
-            except (AttributeError, OSError, ValueError):  # e.g. a notebook's stream
-                fd = 1
+        if _quiet_depth == 1:
+            fd = 1  # HiGHS prints on the C stdout, whatever Python's sys.stdout is now
             sys.stdout.flush()
-            saved = os.dup(fd)
             devnull = open(os.devnull, "w")  # noqa: SIM115 (closed below)
+            _quiet_saved = (fd, os.dup(fd), devnull)
             os.dup2(devnull.fileno(), fd)
     try:
         yield
     finally:
         with _QUIET_LOCK:
             _quiet_depth -= 1
-            if outermost:
+            if _quiet_depth == 0 and _quiet_saved is not None:
+                fd, saved, devnull = _quiet_saved
                 os.dup2(saved, fd)
                 os.close(saved)
                 devnull.close()
+                _quiet_saved = None
 
 
 def optimise(

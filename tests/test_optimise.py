@@ -524,3 +524,30 @@ def test_the_stream_accounts_say_who_pays_a_shortfall():
 
     assert municipal_recourse("ukraine") is True
     assert municipal_recourse("asylum") is False and municipal_recourse("status_holders") is False
+
+
+def test_quiet_stays_silent_until_the_last_concurrent_solve_leaves(capfd):
+    # RENS runs beside the full solve: the one that entered first may leave first, while the
+    # other is still printing on the C level (a HiGHS message once reached page 1 of the advice)
+    import os
+    import threading
+
+    from model.optimise import _quiet
+
+    inside, first_left = threading.Event(), threading.Event()
+
+    def other_solve():
+        with _quiet():
+            inside.set()
+            first_left.wait(5)
+            os.write(1, b"HiGHS says something\n")
+
+    with _quiet():
+        worker = threading.Thread(target=other_solve)
+        worker.start()
+        inside.wait(5)
+    first_left.set()
+    worker.join(5)
+    os.write(1, b"after\n")
+    out = capfd.readouterr().out
+    assert "HiGHS" not in out and "after" in out
