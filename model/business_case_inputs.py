@@ -26,10 +26,6 @@ PORTFOLIO_STATUSES = ("existing", "planned")
 """Statuses that make up 'the rest of the portfolio' (candidates are not decided yet)."""
 
 
-def hotel_rate_eur_per_place_day() -> float:
-    """KHN hotel rate for reception guests: lodging + food per person-day (data/reference)."""
-    return scalar("hotel_lodging_eur_per_person_day") + scalar("hotel_food_eur_per_person_day")
-
 
 def extend_months(values: np.ndarray, months: int, how: str) -> np.ndarray:
     """Values (paths, m) cut or extended to ``months``: beyond m the last month's value (``last``) or 0."""
@@ -257,8 +253,9 @@ def build_alternatives(
             label="Hotel",
             kind="hotel",
             capacity_places=target,
+            # one price for a hotel place: the same all-in figure as the recourse
             variable_opex_eur_per_place_day=s.hotel_eur_per_place_day
-            or hotel_rate_eur_per_place_day(),
+            or recourse_eur_per_place_day("hotel")[0],
         ),
     ]
     if s.lease_rent_eur_per_place_year is not None:

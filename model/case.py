@@ -563,7 +563,9 @@ class BusinessCaseSettings(Strict):
     hotel_eur_per_place_day: float | None = Field(
         default=None,
         ge=0,
-        description="Hotel alternative all-in rate; null: KHN lodging + food (reference).",
+        description="Hotel alternative all-in rate per place-day; null: the same reference as "
+        "`recourse_eur_per_place_day` (what a COA hotel place cost the Rijk in 2024), so that a hotel "
+        "place has one price in the business case.",
     )
     lease_rent_eur_per_place_year: float | None = Field(
         default=None,
