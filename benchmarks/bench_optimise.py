@@ -1,4 +1,5 @@
-"""Benchmark: portfolio MILP, 40 candidates × 40 quarters × 50 scenarios to a 1% gap (target ≤ 30 s)."""
+"""Benchmark: portfolio MILP, 40 candidates × 40 quarters × 2,000 paths (50 scenarios for regret)
+to within 2% of the proven bound (target ≤ 30 s on 2 cores)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from model.plan_inputs import _cost_classes, reduced_scenarios
 from model.scenario_reduction import quarterly_need
 
 TARGET_SECONDS = 30.0
+TARGET_GAP = 0.02
 LIMIT_SECONDS = 120.0
 LIMITS = tuple(float(x) for x in os.environ.get("BENCH_LIMITS", "30,120").split(","))
 
@@ -104,50 +106,50 @@ def main() -> int:
         f"{len(portfolio.quarters)} quarters, {red.size} scenarios (from {need_q.paths} paths), "
         f"2 streams, {portfolio.class_cost_eur_per_place_month.shape[0]} cost classes"
     )
-    print(f"scenario reduction (k-medoids + envelopes): {t_red:.2f} s; {_load()}")
-    for measure in ("scenarios", "scenario_months"):
-        size = build(portfolio, scen, OptimiseSettings(reliability_measure=measure), 0.9, None)
-        ints = sum(int(v.sum()) for v in size.model.integer)
-        print(
-            f"model ({measure}): {size.model.m:,} rows, {size.model.n:,} columns, {ints:,} integer"
+    print(f"scenario reduction (k-medoids, for regret): {t_red:.2f} s; {_load()}")
+    t0 = time.perf_counter()
+    size = build(portfolio, scen, OptimiseSettings(), 0.9, None)
+    ints = sum(int(v.sum()) for v in size.model.integer)
+    print(
+        f"model: {size.model.m:,} rows, {size.model.n:,} columns, {ints:,} integer; built in "
+        f"{time.perf_counter() - t0:.2f} s"
+    )
+    met = False
+    for limit in LIMITS:
+        settings = OptimiseSettings(time_limit_seconds=limit)
+        load_before = _load()
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        plan = optimise(portfolio, scen, settings, reliability=0.9)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        full = evaluate(plan, need_q.places)
+        chance = ", ".join(
+            f"{s} {c:.1%}" for s, c in zip(portfolio.streams, full.shortfall_chance, strict=True)
         )
-    met: dict[str, bool] = {}
-    for measure in ("scenarios", "scenario_months"):
-        for limit in LIMITS:
-            settings = OptimiseSettings(reliability_measure=measure, time_limit_seconds=limit)
-            load_before = _load()
-            t0, cpu0 = time.perf_counter(), time.process_time()
-            plan = optimise(portfolio, scen, settings, reliability=0.9)
-            wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-            full = evaluate(plan, need_q.places)
-            print(
-                f"[{measure}, limit {limit:.0f} s] {wall:.1f} s wall, {cpu:.1f} s CPU "
-                f"({load_before} before), {plan.status}, gap {plan.mip_gap_share:.2%} (target: 1% "
-                f"within {TARGET_SECONDS:.0f} s); objective € {plan.objective_eur:,.0f}, expected "
-                f"cost on the full ensemble € {full.expected_cost_eur:,.0f}; shortfall "
-                f"probability (full) {full.shortfall_probability_share:.1%}, months "
-                f"{full.shortfall_month_share:.1%}",
-                flush=True,
-            )
-            if limit == TARGET_SECONDS:
-                met[measure] = plan.mip_gap_share <= 0.01 and wall <= TARGET_SECONDS + 1.0
-                if met[measure]:
-                    break
+        print(
+            f"[limit {limit:.0f} s] {wall:.1f} s wall, {cpu:.1f} s CPU ({load_before} before), "
+            f"{plan.status}, gap to the proven bound {plan.mip_gap_share:.2%} (target: "
+            f"{TARGET_GAP:.0%} within {TARGET_SECONDS:.0f} s); objective € {plan.objective_eur:,.0f}, "
+            f"expected cost on the full ensemble € {full.expected_cost_eur:,.0f}; chance of a "
+            f"shortfall per stream (90% asked): {chance}",
+            flush=True,
+        )
+        if limit == TARGET_SECONDS:
+            met = plan.mip_gap_share <= TARGET_GAP and wall <= TARGET_SECONDS + 1.0
+            if met:
+                break
     t0 = time.perf_counter()
     plan = optimise(
         portfolio, scen, OptimiseSettings(time_limit_seconds=TARGET_SECONDS), reliability=0.0
     )
     print(
-        f"[reference: reliability 0, no chance constraint] {time.perf_counter() - t0:.1f} s wall, "
+        f"[reference: reliability 0, no band] {time.perf_counter() - t0:.1f} s wall, "
         f"{plan.status}, gap {plan.mip_gap_share:.2%}",
         flush=True,
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (ru_maxrss): {peak:.0f} MB; {_load()}")
-    for measure, ok in met.items():
-        verdict = "met" if ok else "NOT met"
-        print(f"target 1% gap within {TARGET_SECONDS:.0f} s, {measure}: {verdict}")
-    return 0 if met and all(met.values()) else 1
+    print(f"target {TARGET_GAP:.0%} gap within {TARGET_SECONDS:.0f} s: {'met' if met else 'NOT met'}")
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -341,13 +341,15 @@ class OptimiseSettings(Strict):
 
     reliability_share: Share = Field(
         default=0.9,
-        description="Share of the (weighted) scenarios, or scenario-months, the own portfolio must "
-        "cover without any shortfall. ASSUMPTION: a policy choice of the college.",
+        description="Reliability of each stream: the share of paths the own portfolio keeps free of "
+        "any shortfall (a month short by one place or more) from the first month new capacity can "
+        "be in service to the end of the horizon (model/shortfall.py). ASSUMPTION: a policy choice "
+        "of the college.",
     )
-    reliability_measure: Literal["scenarios", "scenario_months"] = Field(
-        default="scenarios",
-        description="'scenarios': a scenario counts as covered only if no quarter is short; "
-        "'scenario_months': the share of months (checked per quarter) without shortfall.",
+    reliability_by_stream: dict[Literal["ukraine", "asylum", "status_holders"], Share] = Field(
+        default={},
+        description="Reliability per stream where it differs from reliability_share, e.g. "
+        "{asylum: 0.8} (the Spreidingswet number is a legal task; GOO places a municipal choice).",
     )
     reliability_levels: list[Share] = Field(
         default=[0.5, 0.7, 0.8, 0.9, 0.95, 0.99],
@@ -413,6 +415,10 @@ class OptimiseSettings(Strict):
         default=0.01, gt=0, lt=1, description="Relative MIP gap to stop at."
     )
     time_limit_seconds: float = Field(default=60.0, gt=0, description="Time limit per MILP solve.")
+
+    def reliability_of(self, stream: str) -> float:
+        """The reliability asked for ``stream``."""
+        return float(self.reliability_by_stream.get(stream, self.reliability_share))
 
 
 ReuseOption = Literal[

@@ -327,17 +327,37 @@ def _cmd_optimise(args: argparse.Namespace) -> int:
     case = load_case(args.case, args.scenario)
     run = simulate(case, paths=args.paths, seed=args.seed)
     budget = ... if args.budget is None else args.budget
+    # the case's own targets fall back to what is reachable (and say so); an explicit one does not
     result = optimise_case(
-        case, run.need, reliability=args.reliability, budget_eur=budget, regret=not args.no_regret
+        case,
+        run.need,
+        reliability=args.reliability,
+        budget_eur=budget,
+        regret=not args.no_regret,
+        fallback=args.reliability is None,
     )
     out = Path(args.out) if args.out else Path("reports") / case.name / f"optimise-{case.scenario}"
     names = write_plan_tables(result, out)
     s = result.summary
     print(
-        f"{args.case}: plan at reliability {s['reliability_share']:.0%} ({s['reliability_measure']}): "
-        f"capex € {s['capex_eur']:,.0f}, expected cost € {s['expected_cost_eur']:,.0f}, "
-        f"shortfall probability {s['shortfall_probability_share']:.1%} (full ensemble)"
+        f"{args.case}: plan: capex € {s['capex_eur']:,.0f}, expected cost € "
+        f"{s['expected_cost_eur']:,.0f} (without plan € {s['expected_cost_without_plan_eur']:,.0f}); "
+        f"solver {s['status']}, gap to the proven bound {s['mip_gap_share']:.2%}"
     )
+    print(f"chance of a shortfall from {s['shortfall_window_from']} to the horizon, per stream:")
+    for stream, v in s["streams"].items():
+        asked = (
+            ""
+            if v["reliability_share"] >= v["reliability_asked_share"]
+            else f" (asked {v['reliability_asked_share']:.0%}: not reachable)"
+        )
+        print(
+            f"  {stream}: {v['shortfall_chance_without_plan_share']:.1%} without plan -> "
+            f"{v['shortfall_chance_share']:.1%} with plan; planned for reliability "
+            f"{v['reliability_share']:.0%}{asked}; new places up to {v['places_added']:,.0f}"
+        )
+    for note in result.notes:
+        print(f"note: {note}")
     print(f"wrote {', '.join(names)} to {out}")
     return 0
 
@@ -351,7 +371,9 @@ def _add_optimise(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--reliability",
         type=float,
-        help="share of scenarios without shortfall (default: the case's, 0.9)",
+        help="share of paths each stream keeps free of any shortfall (default: the case's per "
+        "stream, 0.9; a target the case's own locations cannot reach is lowered, an explicit one "
+        "is refused)",
     )
     p.add_argument("--budget", type=float, help="capex budget in euros (default: the case's, none)")
     p.add_argument("--out", help="output folder (default: reports/<case>/optimise-<scenario>)")

@@ -18,6 +18,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -27,7 +28,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from model.case import OptimiseSettings
 from model.errors import InfeasibleError
-from model.optimise_model import OBJECTIVE_SCALE, Built, build
+from model.optimise_model import OBJECTIVE_SCALE, Built, build, reliability_targets
 from model.portfolio_plan import (
     Evaluation,
     Plan,
@@ -89,7 +90,7 @@ def _rens(built: Built, settings: OptimiseSettings, time_limit: float):
     Solves the LP relaxation, fixes every integer variable that is integral there (most
     locations, most scenarios) and solves the small MILP that is left; then, in the time left,
     the wider one with only the LP's zeros fixed. HiGHS's own heuristics
-    find poor plans for this model (the chance constraint couples all quarters); this one is
+    find poor plans for this model (covering a band with whole locations over many quarters); this one is
     found in seconds and is often within about 1% of the bound. None when there is none.
     """
     c, integrality, lb, ub, a, lo, hi = built.model.arrays()
@@ -176,7 +177,7 @@ def optimise(
     portfolio: Portfolio,
     scenarios: Scenarios,
     settings: OptimiseSettings,
-    reliability: float | None = None,
+    reliability: float | Sequence[float] | None = None,
     budget_eur: float | None = ...,  # type: ignore[assignment]
     explain: bool = True,
 ) -> Plan:
@@ -188,8 +189,9 @@ def optimise(
     scenarios : Scenarios
     settings : OptimiseSettings
         Constraints, gap and time limit (``reliability_share`` and ``capex_budget_eur`` unless given).
-    reliability : float, optional
-        Share (0–1) of weighted scenarios (or scenario-months) without shortfall.
+    reliability : float or sequence of float, optional
+        Share (0–1) of the paths each stream keeps free of shortfall (:mod:`model.shortfall`): one
+        for all streams or one per stream. Default: the settings' per stream.
     budget_eur : float or None, optional
         Capex budget in euros; None: no budget. Default: the settings' budget.
     explain : bool
@@ -201,7 +203,7 @@ def optimise(
     InfeasibleError
         If no plan meets the constraints; the message names the constraint that binds.
     """
-    rel = settings.reliability_share if reliability is None else float(reliability)
+    rel = reliability_targets(portfolio, settings, reliability)
     budget = settings.capex_budget_eur if budget_eur is ... else budget_eur
     started = time.perf_counter()
     built = build(portfolio, scenarios, settings, rel, budget)
@@ -222,14 +224,15 @@ def optimise(
     if res.x is None:
         if not explain:
             raise InfeasibleError(
-                f"no plan meets need at reliability {rel:.0%} (solver status {res.status})"
+                f"no plan meets need at reliability {_levels(portfolio, rel)} "
+                f"(solver status {res.status})"
             )
         from model.optimise_diagnosis import explain_infeasible
 
         raise InfeasibleError(
             explain_infeasible(portfolio, scenarios, settings, rel, budget, res.status)
         )
-    plan = _plan_from(built, res.x, portfolio, rel, settings.reliability_measure)
+    plan = _plan_from(built, res.x, portfolio, rel)
     gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
     status = "optimal" if res.status == 0 else f"stopped at the time limit (gap {gap:.1%})"
     return replace(
@@ -241,11 +244,16 @@ def optimise(
     )
 
 
-def _plan_from(
-    built: Built, sol: np.ndarray, p: Portfolio, reliability: float, measure: str
-) -> Plan:
+def _levels(p: Portfolio, targets: np.ndarray) -> str:
+    """'90%' when every stream asks the same, else 'ukraine 90%, asylum 80%'."""
+    if np.allclose(targets, targets[0]):
+        return f"{targets[0]:.0%}"
+    return ", ".join(f"{s} {t:.0%}" for s, t in zip(p.streams, targets, strict=True))
+
+
+def _plan_from(built: Built, sol: np.ndarray, p: Portfolio, reliability: np.ndarray) -> Plan:
     """A Plan from a solution vector: rounded decisions, allocation and first-stage costs."""
     in_service = sol[built.x] > 0.5
     alloc = np.where(in_service[:, None, :], sol[built.y], 0.0)
     alloc = np.clip(np.round(alloc, 6), 0.0, None)
-    return plan_from_decisions(p, in_service, alloc, reliability, measure)
+    return plan_from_decisions(p, in_service, alloc, tuple(float(r) for r in reliability))

@@ -5,20 +5,21 @@ from __future__ import annotations
 import numpy as np
 
 from model.case import OptimiseSettings
-from model.optimise import Portfolio, Scenarios, _solve
+from model.optimise import Portfolio, Scenarios, _levels, _solve
 from model.optimise_model import CONSTRAINT_GROUPS, OBJECTIVE_SCALE, build
 from model.reporting.style import euro
+from model.shortfall import depth
 
 DIAGNOSIS_TIME_LIMIT_SECONDS = 20.0
 """Time limit of each relaxed solve while diagnosing."""
 
 
 def active_groups(
-    settings: OptimiseSettings, reliability: float, budget: float | None
+    settings: OptimiseSettings, reliability: np.ndarray, budget: float | None
 ) -> list[str]:
     """The constraint groups that restrict this problem (in the order they are tried)."""
     active = {
-        "reliability": reliability > 0,
+        "reliability": bool(np.any(np.asarray(reliability) > 0)),
         "budget": budget is not None,
         "wijk": settings.max_places_per_wijk is not None,
         "must_keep": bool(settings.must_keep),
@@ -35,14 +36,36 @@ def _feasible(p, s, settings, reliability, budget, relax, objective="cost"):
     return res, built
 
 
-def max_reliability_share(
-    p: Portfolio, s: Scenarios, settings: OptimiseSettings, budget: float | None
-) -> float | None:
-    """The largest reliability reachable under the other constraints (None if none is)."""
-    res, built = _feasible(p, s, settings, 0.0, budget, {"reliability"}, "reliability")
+def reachable_reliability(
+    p: Portfolio,
+    s: Scenarios,
+    settings: OptimiseSettings,
+    reliability: np.ndarray,
+    budget: float | None,
+) -> np.ndarray | None:
+    """(S,) per stream, the reliability a plan under the other constraints reaches (None if none).
+
+    One solve: the plan that comes closest to each stream's band at the reliability asked (least
+    places below it, each stream relative to its own band), then per stream the share of paths
+    whose whole band-rank fits under that plan's capacity (:func:`model.shortfall.depth`), so
+    that the band at that share fits too. At least the asked reliability where the band fits.
+    """
+    res, built = _feasible(p, s, settings, reliability, budget, set(), "reach")
     if res.x is None:
         return None
-    return float(1.0 - res.fun / OBJECTIVE_SCALE / 1e3)
+    sample, w = s.cost_sample
+    q_from = p.reliability_from_quarter()
+    in_service = res.x[built.x] > 0.5
+    capacity = np.where(in_service[:, None, :], res.x[built.y], 0.0).sum(axis=0)  # (S, Q)
+    out = np.array(reliability, dtype=float)
+    for si in range(len(p.streams)):
+        gap = sample[:, q_from:, si] - capacity[si, q_from:][None, :]
+        if not (gap > 1e-6).any():
+            continue
+        d = depth(sample[:, q_from:, si], w)
+        first_uncovered = d[(gap > 1e-6).any(axis=1)].min()
+        out[si] = min(out[si], float(w[d < first_uncovered].sum()))
+    return out
 
 
 def min_capex_eur(
@@ -59,7 +82,7 @@ def explain_infeasible(
     p: Portfolio,
     s: Scenarios,
     settings: OptimiseSettings,
-    reliability: float,
+    reliability: np.ndarray,
     budget: float | None,
     status: int,
 ) -> str:
@@ -77,7 +100,10 @@ def explain_infeasible(
     binding = [
         g for g in groups if _feasible(p, s, settings, reliability, budget, {g})[0].x is not None
     ]
-    head = f"no plan meets need at reliability {reliability:.0%} under the constraints given"
+    head = (
+        f"no plan meets need at reliability {_levels(p, np.asarray(reliability))} "
+        "under the constraints given"
+    )
     if not binding:
         if groups and _feasible(p, s, settings, reliability, budget, set(groups))[0].x is not None:
             names = ", ".join(_NAMES[g] for g in groups)
@@ -102,14 +128,22 @@ _NAMES = {
 
 def _detail(group, p, s, settings, reliability, budget) -> str:
     if group == "reliability":
-        best = max_reliability_share(p, s, settings, budget)
-        reach = f"at most {best:.0%} is reachable" if best is not None else "it cannot be reached"
+        best = reachable_reliability(p, s, settings, reliability, budget)
+        if best is None:
+            reach = "it cannot be reached"
+        else:
+            short = [
+                f"{name} at most {b:.0%} (asked {r:.0%})"
+                for name, b, r in zip(p.streams, best, reliability, strict=True)
+                if b < r - 1e-9
+            ]
+            reach = "; ".join(short) or "each stream's own target is reachable on its own"
         others = [g for g in active_groups(settings, reliability, budget) if g != "reliability"]
         if others and _feasible(p, s, settings, reliability, budget, set(others))[0].x is not None:
             why = "without " + " and ".join(_NAMES[g] for g in others) + " it would be"
         else:
             why = "even every allowed location together does not cover the need; add candidates"
-        return f"reliability {reliability:.0%} ({settings.reliability_measure}): {reach} ({why})"
+        return f"reliability: {reach} ({why})"
     if group == "budget":
         need = min_capex_eur(p, s, settings, reliability)
         more = (

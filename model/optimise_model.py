@@ -8,17 +8,18 @@ The formulation, aggregated per stream (each stream has its own capacity and nee
   reuse) in that quarter. A location serving several streams gives each stream a share of its
   places per quarter (``allocation``, first stage). Capacity per stream and quarter is the sum of
   the shares.
-- second stage, per reduced scenario, quarter and stream: need is met by occupied places in a few
+- second stage, expected over the paths of the ensemble, per quarter and stream: need is met by occupied places in a few
   *cost classes* (locations grouped by variable opex minus income per occupied place), by
   recourse (hotel or emergency places, up to a limit) and by shortfall (penalised), each at most
   its capacity: a merit-order dispatch, which :func:`model.portfolio_plan.evaluate` reproduces in closed form; its
-  expected cost is a concave piecewise-linear function of capacity, entered as increments. Under
-  the scenario measure every plan has at least the reliability floor per stream and quarter, so
-  the steps over all cost classes start there (exact; a third fewer columns on the benchmark).
-- reliability: a scenario (or scenario-quarter) *is short* when need exceeds the portfolio's
-  capacity; a binary per scenario (or scenario-quarter) switches the requirement capacity ≥ need
-  off, in the levels formulation of :func:`_chance_rows` (the convex hull per stream and
-  quarter, not big-M); the weighted share switched off is at most 1 − reliability.
+  expected cost is a concave piecewise-linear function of capacity, entered as increments. Every
+  plan holds at least the reliability band per stream and quarter, so the steps over all cost
+  classes start there (exact, and far fewer columns).
+- reliability, per stream: capacity ≥ the stream's *band* in every quarter from the first one new
+  places can be ready: the pointwise maximum of need over the paths kept free of shortfall, those
+  whose most extreme quarter is least extreme (:func:`model.shortfall.band`, on every path of the
+  ensemble). A deterministic row per stream and quarter, so no binaries per scenario; each stream
+  has its own target (``reliability_by_stream``).
 - objective: expected present value over the scenarios of capex, fixed opex while open, closing
   cost, minus residual (market) value at exit or horizon, plus the net cost of occupied places
   and the recourse and shortfall costs.
@@ -27,6 +28,7 @@ The formulation, aggregated per stream (each stream has its own capacity and nee
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +36,7 @@ from scipy import sparse
 
 from model.case import OptimiseSettings
 from model.portfolio_plan import Portfolio, Scenarios
+from model.shortfall import band
 
 BREAKPOINTS = 60
 """Most breakpoints of the expected-dispatch curve per stream and quarter (quantiles of need)."""
@@ -99,7 +102,8 @@ class Built:
     x: np.ndarray
     move: np.ndarray
     y: np.ndarray
-    z: np.ndarray
+    slack: np.ndarray | None  # (S, Q) places below the band (objective "reach" only)
+    bands: np.ndarray  # (Q, S) capacity each stream must hold (model.shortfall.band)
     offset_eur: float  # added to the solver's objective (not a cost)
 
 
@@ -107,13 +111,12 @@ def build(
     p: Portfolio,
     s: Scenarios,
     settings: OptimiseSettings,
-    reliability: float,
+    reliability: float | Sequence[float] | None,
     budget: float | None,
     relax: frozenset[str] = frozenset(),
     objective: str = "cost",
 ) -> Built:
     L, S, Q = p.size
-    N = len(s.weights)
     q_idx = np.arange(Q)
     live = q_idx[None, :] < p.end_quarter[:, None]  # (L, Q) location available in quarter
     ids = np.array(p.ids, dtype=object)
@@ -201,35 +204,30 @@ def build(
             np.where(new[:, None] & can_move, p.capex_eur[:, None], 0.0).ravel() * OBJECTIVE_SCALE
         )
 
-    # second stage, expected over scenarios: merit-order dispatch of need over the cost classes,
+    # reliability: per stream, capacity ≥ the band that keeps the stream's target share of the
+    # paths free of shortfall from the first quarter new places can be ready (model/shortfall.py)
+    sample, sample_w = s.cost_sample
+    q_from = p.reliability_from_quarter()
+    targets = reliability_targets(p, settings, reliability)
+    bands = np.zeros((Q, S))
+    if "reliability" not in relax:
+        for si in range(S):
+            bands[:, si] = band(sample[:, :, si], targets[si], q_from, sample_w).places
+    scale = np.maximum(bands.max(axis=0), 1.0)  # (S,) each stream's slack relative to its band
+    reach_cost = p.months_per_quarter[None, :] / scale[:, None] if objective == "reach" else None
+    slack = _band_rows(mdl, p, x, y, bands, reach_cost)
+    # second stage, expected over the paths: merit-order dispatch of need over the cost classes,
     # recourse and shortfall. With items sorted by rate, E[cost] = r_J·E[need] − Σ_j Δr_j·M_j where
     # M_j = E[min(need, cumulative capacity of items ≤ j)], concave piecewise linear in capacity.
-    sample, sample_w = s.cost_sample
+    # Every feasible plan holds the band, so the steps over all cost classes start there.
     m_d = p.months_per_quarter * p.discount[:Q]
-    # reliability: capacity ≥ need unless the scenario (-quarter) is allowed short
-    per_quarter = settings.reliability_measure == "scenario_months"
-    q_from = p.reliability_from_quarter()
-    chance = "reliability" in relax or reliability > 0  # else every scenario may be short
-    strengthen = chance and "reliability" not in relax and not per_quarter
-    floor = _covered_need(s.cover, s.weights, reliability) if strengthen else None
-    # every plan of this reliability has at least the floor's places per stream and quarter
-    least = np.zeros((Q, S)) if floor is None else np.where(q_idx[:, None] >= q_from, floor, 0.0)
     constant = 0.0
     if cost_on:
         for si in range(S):
             for q in range(Q):
                 constant += _dispatch_rows(
-                    mdl, cls[:, si, q], p, si, q, sample[:, q, si], sample_w, m_d[q], least[q, si]
+                    mdl, cls[:, si, q], p, si, q, sample[:, q, si], sample_w, m_d[q], bands[q, si]
                 )
-    z_shape = (N, Q) if per_quarter else (N,)
-    window = p.months_per_quarter * (q_idx >= q_from)
-    z_weight = s.weights[:, None] * window[None, :] / window.sum() if per_quarter else s.weights
-    z_cost = z_weight * OBJECTIVE_SCALE * 1e3 if objective == "reliability" else 0.0
-    z = mdl.var(z_shape, 0.0, 1.0, z_cost, True)
-    if "reliability" not in relax:
-        mdl.rows_(z.reshape(1, -1), z_weight.reshape(1, -1), -np.inf, 1.0 - reliability + 1e-9)
-    if chance:
-        _chance_rows(mdl, p, x, y, z, s.cover, floor, q_from)
     constant += float(keep_cost[p.existing].sum()) if cost_on else 0.0
     # The constant as a fixed variable, so that the solver's relative gap is one of the whole cost.
     # Income from the Rijk can make the net cost near zero, which no relative gap survives: the
@@ -240,7 +238,7 @@ def build(
         mean_need = np.einsum("p,pqs->sq", sample_w, sample)
         offset = float((income * mean_need * m_d[None, :]).sum())
     mdl.var((1,), 1.0, 1.0, (constant + offset) * OBJECTIVE_SCALE)
-    return Built(mdl, x, move, y, z, offset)
+    return Built(mdl, x, move, y, slack, bands, offset)
 
 
 def _identical_new(p: Portfolio, special: np.ndarray) -> list[list[int]]:
@@ -269,100 +267,62 @@ def _identical_new(p: Portfolio, special: np.ndarray) -> list[list[int]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
-def _chance_rows(mdl, p: Portfolio, x, y, z, cover: np.ndarray, floor, q_from: int) -> None:
-    """Capacity ≥ need of every scenario (-quarter) not switched short, in the levels formulation.
+def reliability_targets(
+    p: Portfolio, settings: OptimiseSettings, reliability: float | Sequence[float] | None
+) -> np.ndarray:
+    """(S,) reliability per stream: ``reliability`` (one number for all, or one per stream), else
+    the settings' (``reliability_by_stream`` over ``reliability_share``)."""
+    S = len(p.streams)
+    if reliability is None:
+        return np.array([settings.reliability_of(st) for st in p.streams])
+    return np.broadcast_to(np.asarray(reliability, dtype=float), (S,)).copy()
 
-    Per stream and quarter: the distinct needs above the floor, descending h_1 > … > h_K, and
-    h_{K+1} = the floor (0 without one). A continuous u_k ≤ 1 lets capacity stay below level k;
-    that needs every scenario at a level ≤ k to be short (u_k ≤ u_{k−1}; u_k ≤ z of each scenario
-    at level k), and capacity + Σ_k (h_k − h_{k+1})·u_k ≥ h_1. With binary z this says the same
-    as the big-M rows capacity + (h_n − floor)·z_n ≥ h_n, but its relaxation is the convex hull
-    of each row's mixing set (it implies the star inequalities of Luedtke, Ahmed and Nemhauser
-    2010, Math. Program. 122), not the much weaker hull of big-M. The same requirement is also
-    stated on the locations' places (Σ capacity·x, per stream and for all streams together),
-    which the solver's knapsack cuts work on.
+
+def _band_rows(
+    mdl, p: Portfolio, x, y, bands: np.ndarray, slack_cost: np.ndarray | None
+) -> np.ndarray | None:
+    """Capacity ≥ band per stream and quarter, on the allocation and on the locations' places.
+
+    Rows: Σ_l y[l, s, q] ≥ band[q, s]; the same on Σ_l places_l · x[l, q] for the locations that
+    can serve s (valid as y ≤ places · x, and the knapsack form the solver's cuts work on); and
+    Σ_l places_l · x[l, q] ≥ Σ_s band[q, s] over all locations. ``slack_cost`` (S, Q): a slack per
+    stream and quarter (places below the band) in every row at this cost, returned (the objective
+    of :func:`model.optimise_diagnosis.reachable_reliability`); None: the rows are hard.
     """
-    N, Q, S = cover.shape
-    per_quarter = z.ndim == 2
-    live = np.arange(Q)[None, :] < p.end_quarter[:, None]
-    # symmetry: a scenario whose envelope is at least another's is short whenever that one is
-    groups = (
-        [(z[:, q], cover[:, q, :]) for q in range(q_from, Q)]
-        if per_quarter
-        else [(z, cover[:, q_from:, :].reshape(N, -1))]
+    L, S, Q = p.size
+    live = np.arange(Q)[None, :] < p.end_quarter[:, None]  # (L, Q)
+    soft = slack_cost is not None
+    slack = mdl.var((S, Q), 0.0, np.inf, slack_cost * OBJECTIVE_SCALE) if soft else None
+    si, qi = np.nonzero(bands.T > 0)
+    if len(si) == 0:
+        return slack
+    serving = p.serves[:, si] & live[:, qi]  # (L, R)
+    extra_cols = slack[si, qi][:, None] if soft else np.zeros((len(si), 0), dtype=int)
+    extra = np.ones((len(si), extra_cols.shape[1]))
+    need = bands[qi, si]
+    mdl.rows_(
+        np.concatenate([y[:, si, qi].T, extra_cols], 1),
+        np.concatenate([serving.T.astype(float), extra], 1),
+        need,
+        np.inf,
     )
-    for zs, values in groups:
-        hi, lo = _dominance(values)
-        if len(hi):
-            mdl.rows_(np.stack([zs[hi], zs[lo]], 1), np.array([1.0, -1.0]), 0.0, np.inf)
-    for q in range(q_from, Q):
-        all_u, all_step, all_top = [], [], 0.0
-        for si in range(S):
-            col = cover[:, q, si]
-            base = 0.0 if floor is None else float(floor[q, si])
-            levels = np.unique(col[col > base])[::-1]
-            u = mdl.var((len(levels),), 0.0, 1.0)
-            step = levels - np.r_[levels[1:], base]
-            top = levels[0] if len(levels) else base
-            serving = np.flatnonzero(p.serves[:, si] & live[:, q])
-            if top > 0:
-                mdl.rows_(
-                    np.r_[y[serving, si, q], u][None, :],
-                    np.r_[np.ones(len(serving)), step][None, :],
-                    top,
-                    np.inf,
-                )
-                places = p.capacity_places[serving]
-                mdl.rows_(
-                    np.r_[x[serving, q], u][None, :], np.r_[places, step][None, :], top, np.inf
-                )
-            if len(levels) > 1:
-                mdl.rows_(np.stack([u[1:], u[:-1]], 1), np.array([1.0, -1.0]), -np.inf, 0.0)
-            rows = np.flatnonzero(col > base)
-            k = np.searchsorted(-levels, -col[rows])
-            zc = z[rows, q] if per_quarter else z[rows]
-            mdl.rows_(np.stack([u[k], zc], 1), np.array([1.0, -1.0]), -np.inf, 0.0)
-            all_u.append(u)
-            all_step.append(step)
-            all_top += top
-        serving = np.flatnonzero(p.serves.any(axis=1) & live[:, q])
-        if S > 1 and all_top > 0:
-            mdl.rows_(
-                np.r_[x[serving, q], *all_u][None, :],
-                np.r_[p.capacity_places[serving], *all_step][None, :],
-                all_top,
-                np.inf,
-            )
-
-
-def _dominance(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (hi, lo) of rows of ``values`` (N, D) with hi ≥ lo everywhere, transitively reduced.
-
-    Equal rows are ordered by index, so that the relation has no cycles.
-    """
-    ge = (values[:, None, :] >= values[None, :, :]).all(axis=2)
-    gt = (values[:, None, :] > values[None, :, :]).any(axis=2)
-    n = np.arange(len(values))
-    dom = ge & (gt | (n[:, None] < n[None, :]))
-    np.fill_diagonal(dom, False)
-    implied = (dom.astype(np.int32) @ dom.astype(np.int32)) > 0
-    hi, lo = np.nonzero(dom & ~implied)
-    return hi, lo
-
-
-def _covered_need(need: np.ndarray, weights: np.ndarray, reliability: float) -> np.ndarray:
-    """(Q, S) need that capacity must cover in any plan of this reliability (scenario measure).
-
-    Sorting scenarios by need, descending: capacity below the need of the first scenario at which
-    the cumulative weight exceeds 1 − reliability would leave more than that weight short.
-    """
-    order = np.argsort(-need, axis=0, kind="stable")
-    sorted_need = np.take_along_axis(need, order, axis=0)
-    cum = np.cumsum(weights[order], axis=0)
-    beyond = cum > 1.0 - reliability + 1e-9
-    first = beyond.argmax(axis=0)
-    floor = np.take_along_axis(sorted_need, first[None], axis=0)[0]
-    return np.where(beyond.any(axis=0), floor, 0.0)
+    mdl.rows_(
+        np.concatenate([x[:, qi].T, extra_cols], 1),
+        np.concatenate([(serving * p.capacity_places[:, None]).T, extra], 1),
+        need,
+        np.inf,
+    )
+    if S > 1:
+        total = bands.sum(axis=1)
+        qs = np.flatnonzero(total > 0)
+        any_live = p.serves.any(axis=1)[:, None] & live[:, qs]
+        cols = [x[:, qs].T]
+        coefs = [(any_live * p.capacity_places[:, None]).T]
+        if soft:
+            cols.append(slack[:, qs].T)
+            coefs.append(np.ones((len(qs), S)))
+        mdl.rows_(np.concatenate(cols, 1), np.concatenate(coefs, 1), total[qs], np.inf)
+    return slack
 
 
 def _expected_min_lines(need: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -17,13 +17,21 @@ from model.case import Case, OptimiseSettings
 from model.ensemble import Need
 from model.errors import InfeasibleError, InputError
 from model.optimise import optimise
+from model.optimise_model import reliability_targets
 from model.plan_inputs import (
     portfolio_from_register,
     reduced_scenarios,
     ukraine_income_eur_per_place_month,
 )
-from model.plan_tables import cover_short_share, decision_table, regret_table, tradeoff_table
-from model.portfolio_plan import Evaluation, Plan, Portfolio, Scenarios, evaluate
+from model.plan_tables import decision_table, regret_table, tradeoff_table
+from model.portfolio_plan import (
+    Evaluation,
+    Plan,
+    Portfolio,
+    Scenarios,
+    evaluate,
+    plan_from_decisions,
+)
 from model.scenario_reduction import QuarterlyNeed, Reduction, quarterly_need
 
 
@@ -41,6 +49,7 @@ class OptimiseResult:
     tables: dict[str, pd.DataFrame]
     summary: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    current: Evaluation | None = None  # the locations there are, as they are, on the same paths
 
 
 def optimise_case(
@@ -82,9 +91,11 @@ def optimise_case(
         If no plan meets the constraints at the reliability asked (the message names the binding one).
     """
     settings = case.optimise
-    rel = settings.reliability_share if reliability is None else float(reliability)
     budget = settings.capex_budget_eur if budget_eur is ... else budget_eur
-    settings = replace_settings(settings, rel, budget)
+    if reliability is not None:
+        settings = replace_settings(settings, float(reliability), budget, by_stream={})
+    else:
+        settings = replace_settings(settings, settings.reliability_share, budget)
     if register is None:
         from model.locations import load_register
 
@@ -96,10 +107,9 @@ def optimise_case(
     scenarios, reduction = reduced_scenarios(need_q, settings.reduced_scenarios, case.seed)
     income: dict[str, np.ndarray] = {}
     notes: list[str] = []
+    lang = language or case.language
     if "ukraine" in streams:
-        income["ukraine"], notes = ukraine_income_eur_per_place_month(
-            need.periods, need_q, language or case.language
-        )
+        income["ukraine"], notes = ukraine_income_eur_per_place_month(need.periods, need_q, lang)
     portfolio = portfolio_from_register(
         table,
         need_q,
@@ -109,31 +119,28 @@ def optimise_case(
         settings,
         income,
     )
-    requested = rel
-    fell_back = False
+    requested = reliability_targets(portfolio, settings, None)
+    targets = requested.copy()
     try:
         # a caller that falls back learns what binds from the reachable reliability, not a diagnosis
-        plan = optimise(portfolio, scenarios, settings, rel, budget, explain=not fallback)
+        plan = optimise(portfolio, scenarios, settings, targets, budget, explain=not fallback)
     except InfeasibleError:
         if not fallback:
             raise
-        from model.optimise_diagnosis import max_reliability_share
+        from model.optimise_diagnosis import reachable_reliability
 
-        best = max_reliability_share(portfolio, scenarios, settings, budget)
-        if best is None or best >= rel:  # not the reliability that binds: the diagnosis names it
-            plan = optimise(portfolio, scenarios, settings, rel, budget)
+        best = reachable_reliability(portfolio, scenarios, settings, targets, budget)
+        if best is None or (best >= targets - 1e-9).all():  # the diagnosis names what binds
+            plan = optimise(portfolio, scenarios, settings, targets, budget)
         else:
-            fell_back = True
-            rel = float(np.floor(round(best * 100.0, 6)) / 100.0)
-            settings = replace_settings(settings, rel, budget)
-            plan = optimise(portfolio, scenarios, settings, rel, budget)
+            targets = np.minimum(targets, np.floor(np.round(best * 100.0, 6)) / 100.0)
+            plan = optimise(portfolio, scenarios, settings, targets, budget)
+            for si in np.flatnonzero(targets < requested - 1e-9):
+                notes.insert(
+                    0, _fallback_note(portfolio.streams[si], requested[si], targets[si], lang)
+                )
     full = evaluate(plan, need_q.places)
-    achieved = 1.0 - full.shortfall_probability_share
-    if fell_back:
-        notes.insert(
-            0,
-            _fallback_note(requested, rel, achieved, need_q.paths, language or case.language),
-        )
+    current = evaluate(current_portfolio_plan(portfolio), need_q.places)
     reduced = evaluate(plan, scenarios.need_places, scenarios.weights)
     decisions = decision_table(plan, scenarios, settings, language or case.language)
     extra = table.reindex(decisions["location_id"])
@@ -141,34 +148,51 @@ def optimise_case(
         if col in extra:
             decisions.insert(2, col, extra[col].astype(str).to_numpy())
     lv = list(settings.reliability_levels if levels is None else levels)
-    if rel < requested and lv:  # fell back: show the levels that can be reached (one solve each)
-        below = {x for x in lv if x <= rel}
-        lv = sorted(below | {rel} | ({round(rel / 2, 2)} if not below else set()))
+    uniform = bool(np.allclose(targets, targets[0]))
+    if lv and (targets < requested - 1e-9).any():  # fell back: the levels that can be reached
+        below = {x for x in lv if x <= targets.min()}
+        lv = sorted(below | ({float(targets[0])} if uniform else set()))
     tradeoff, _ = (
-        tradeoff_table(portfolio, scenarios, need_q.places, settings, lv, budget, {rel: plan})
+        tradeoff_table(
+            portfolio,
+            scenarios,
+            need_q.places,
+            settings,
+            lv,
+            budget,
+            {float(targets[0]): plan} if uniform else None,
+        )
         if lv
         else (pd.DataFrame(), {})
     )
     tables = {"plan": decisions, "tradeoff": tradeoff}
     if regret:
         tables["regret"] = regret_table(plan, scenarios, settings, budget)
+    window = str(portfolio.quarters[portfolio.reliability_from_quarter()])
+    by_stream = {
+        stream: {
+            "reliability_asked_share": round(float(requested[si]), 4),
+            "reliability_share": round(float(targets[si]), 4),
+            "shortfall_chance_without_plan_share": round(float(current.shortfall_chance[si]), 4),
+            "shortfall_chance_share": round(float(full.shortfall_chance[si]), 4),
+            "places_added": round(float(_places_added(plan, si)), 1),
+            "capacity_max_places": round(float(plan.capacity_places[si].max()), 1),
+            "need_p90_max_places": round(
+                float(np.quantile(need_q.places[:, :, si], 0.9, axis=0).max()), 1
+            ),
+        }
+        for si, stream in enumerate(portfolio.streams)
+    }
     summary = {
         "scenario": case.scenario,
-        "reliability_share": rel,
-        "requested_reliability_share": requested,
-        "reliability_measure": settings.reliability_measure,
-        "reliability_from_quarter": str(portfolio.quarters[portfolio.reliability_from_quarter()]),
+        "streams": by_stream,
+        "shortfall_window_from": window,
         "capex_budget_eur": budget,
         "capex_eur": round(plan.capex_eur, 0),
         "expected_cost_eur": round(full.expected_cost_eur, 0),
+        "expected_cost_without_plan_eur": round(current.expected_cost_eur, 0),
         "expected_cost_reduced_eur": round(reduced.expected_cost_eur, 0),
         "objective_eur": round(plan.objective_eur, 0),
-        "shortfall_probability_share": round(full.shortfall_probability_share, 4),
-        "shortfall_probability_reduced_share": round(
-            cover_short_share(portfolio, scenarios, plan.capacity_places), 4
-        ),
-        "shortfall_month_share": round(full.shortfall_month_share, 4),
-        "achieved_reliability_share": round(achieved, 4),
         "paths": int(need_q.paths),
         "reduced_scenarios": int(reduction.size),
         "recourse": settings.recourse,
@@ -183,7 +207,17 @@ def optimise_case(
         "status": plan.status,
     }
     return OptimiseResult(
-        plan, portfolio, scenarios, reduction, need_q, full, reduced, tables, summary, notes
+        plan,
+        portfolio,
+        scenarios,
+        reduction,
+        need_q,
+        full,
+        reduced,
+        tables,
+        summary,
+        notes,
+        current,
     )
 
 
@@ -202,45 +236,51 @@ def _check_named_locations(settings: Any, table: Any, closed: tuple[str, ...]) -
         raise InputError("the plan's named locations do not fit the register", problems)
 
 
-def _fallback_note(requested: float, rel: float, achieved: float, paths: int, language: str) -> str:
-    """Why the plan is made for a lower reliability, and what it reaches on every path.
+def _fallback_note(stream: str, requested: float, reached: float, language: str) -> str:
+    """Why a stream is planned for a lower reliability than asked."""
+    from model.reporting.style import percent, stream_name
 
-    The constraint counts a representative scenario as covered only when the heaviest path it
-    stands for is covered, so it is stricter than the share of all paths without a shortfall: a
-    plan at a lower constraint level can still reach the reliability asked on the full ensemble.
-    """
+    name = stream_name(stream, language)
     if language == "en":
-        head = (
-            f"The reliability asked ({requested:.0%}) cannot be reached on the representative scenarios "
-            f"(at most {rel:.0%}; each scenario counts with the heaviest path it stands for)"
+        return (
+            f"For {name} a reliability of {percent(requested)} cannot be reached with the locations "
+            f"in the register under the constraints set; the plan is made for the most that can: "
+            f"{percent(reached)}. More candidates (or fewer constraints) are needed for more."
         )
-        tail = f"; on all {paths:,} paths it stays without shortfall in {achieved:.0%}, " + (
-            "so the reliability asked is met."
-            if achieved >= requested
-            else f"short of the {requested:.0%} asked."
-        )
-        return head + tail
-    head = (
-        f"De gevraagde betrouwbaarheid van {requested:.0%} is op de representatieve scenario's niet haalbaar "
-        f"(ten hoogste {rel:.0%}; elk scenario telt met het zwaarste pad dat het vertegenwoordigt)"
+    return (
+        f"Voor {name} is een betrouwbaarheid van {percent(requested)} met de locaties in het "
+        f"register en de gestelde randvoorwaarden niet haalbaar; het plan gaat uit van het hoogst "
+        f"haalbare: {percent(reached)}. Voor meer zijn extra kandidaat-locaties (of ruimere "
+        "randvoorwaarden) nodig."
     )
-    tail = f"; op alle {paths:,} paden blijft het plan in {achieved:.0%} zonder tekort".replace(
-        ",", "."
-    ) + (
-        ", en haalt daarmee de gevraagde betrouwbaarheid."
-        if achieved >= requested
-        else f", minder dan de gevraagde {requested:.0%}."
-    )
-    return head + tail
+
+
+def current_portfolio_plan(p: Portfolio) -> Plan:
+    """The locations there are, as they are: existing ones to their end, nothing new ('without plan')."""
+    L, _, Q = p.size
+    in_service = p.existing[:, None] & (np.arange(Q)[None, :] < p.end_quarter[:, None])
+    shares = p.serves / np.maximum(p.serves.sum(axis=1, keepdims=True), 1)
+    alloc = shares[:, :, None] * (p.capacity_places[:, None, None] * in_service[:, None, :])
+    return plan_from_decisions(p, in_service, alloc)
+
+
+def _places_added(plan: Plan, stream: int) -> float:
+    """Most places the plan's new locations give the stream in one quarter."""
+    new = ~plan.portfolio.existing
+    return float(plan.allocation_places[new, stream, :].sum(axis=0).max(initial=0.0))
 
 
 def replace_settings(
-    settings: OptimiseSettings, reliability: float, budget: float | None
+    settings: OptimiseSettings,
+    reliability: float,
+    budget: float | None,
+    by_stream: dict[str, float] | None = None,
 ) -> OptimiseSettings:
-    """The settings with reliability and budget set (validated)."""
-    return OptimiseSettings.model_validate(
-        {**settings.model_dump(), "reliability_share": reliability, "capex_budget_eur": budget}
-    )
+    """The settings with reliability (and, if given, the per-stream ones) and budget set (validated)."""
+    values = {**settings.model_dump(), "reliability_share": reliability, "capex_budget_eur": budget}
+    if by_stream is not None:
+        values["reliability_by_stream"] = by_stream
+    return OptimiseSettings.model_validate(values)
 
 
 def write_plan_tables(result: OptimiseResult, out: Path) -> list[str]:
@@ -299,26 +339,3 @@ def load_plan(
         language=language,
         fallback=True,
     )
-
-
-def plan_risk_by_stream(result: OptimiseResult, need: Need) -> dict[str, tuple[float, str]]:
-    """Per stream: the highest monthly shortfall chance under the plan and the first month above 10%.
-
-    The measure of the portfolio analysis (:func:`model.gap.gap_summary`: the share of paths short
-    by at least half a place in a month), so that "now" and "with the plan" can stand side by side.
-    Months before the first quarter in which a new location can open are left out (nothing can be
-    done about them any more).
-    """
-    from model.gap import SHORTFALL_THRESHOLD, first_risky_month
-
-    q = result.need
-    month_quarter = np.repeat(np.arange(len(q.quarters)), q.months_per_quarter)
-    start = int(q.first_month[result.portfolio.reliability_from_quarter()])
-    periods = need.periods[start : len(month_quarter)]
-    out = {}
-    for s, stream in enumerate(q.streams):
-        capacity = result.plan.capacity_places[s, month_quarter[start:]]
-        short = need.streams[stream][:, start : len(month_quarter)] - capacity[None, :]
-        p = (short >= SHORTFALL_THRESHOLD).mean(axis=0)
-        out[stream] = (float(p.max()) if p.size else 0.0, first_risky_month(p, periods))
-    return out

@@ -11,7 +11,7 @@ from model.case import OptimiseSettings
 from model.errors import InputError
 from model.portfolio_plan import Portfolio, Scenarios
 from model.reference import municipal_recourse
-from model.scenario_reduction import QuarterlyNeed, Reduction, cluster_envelope, reduce_scenarios
+from model.scenario_reduction import QuarterlyNeed, Reduction, reduce_scenarios
 
 DAYS_PER_MONTH = 30.4
 """Days in an average month (365 / 12, rounded as in the reference-cost conversions)."""
@@ -232,18 +232,16 @@ def portfolio_from_register(
 
 
 def reduced_scenarios(need_q: QuarterlyNeed, n: int, seed: int) -> tuple[Scenarios, Reduction]:
-    """The ensemble reduced by k-medoids to ``n`` weighted paths, for the reliability constraint.
+    """The ensemble reduced by k-medoids to ``n`` weighted paths, for regret per scenario.
 
-    The reliability constraint checks the envelope (per quarter maximum) of the paths each medoid
-    stands for; the expected cost is taken over every path of the ensemble (it depends only on
-    each quarter's distribution of need); regret uses the medoids themselves.
+    The expected cost and the reliability band are taken over every path of the ensemble (the
+    cost depends only on each quarter's distribution of need); regret uses the medoids.
     """
     reduction = reduce_scenarios(need_q, n, seed=seed)
     scenarios = Scenarios(
         need_places=need_q.places[reduction.path_ids],
         weights=reduction.weights,
         labels=reduction.path_ids,
-        cover_places=cluster_envelope(need_q.places, reduction),
         cost_places=need_q.places,
     )
     return scenarios, reduction

@@ -12,11 +12,13 @@ from model.errors import InfeasibleError
 from model.optimise import optimise
 from model.portfolio_plan import Plan, Portfolio, Scenarios, evaluate
 from model.reporting.style import euro, percent
+from model.shortfall import shortfall_chance
 
 WHY = {
     "nl": {
         "open_needed": "zonder deze locatie kans op een tekort {without} in plaats van {with_}",
         "open_cost": "verlaagt de verwachte kosten (goedkoper dan {recourse})",
+        "open_income": "verlaagt de verwachte netto kosten: wat het COA voor de bezette plaatsen betaalt, is meer dan de plaatsen kosten",
         "keep_needed": "nodig tot {until}; zonder: kans op een tekort {without} in plaats van {with_}",
         "keep": "blijft in gebruik tot {until}",
         "must": "moet blijven of open (must_keep)",
@@ -33,6 +35,7 @@ WHY = {
     "en": {
         "open_needed": "without it the chance of a shortfall is {without} instead of {with_}",
         "open_cost": "lowers the expected cost (cheaper than {recourse})",
+        "open_income": "lowers the expected net cost: what the COA pays for the occupied places exceeds what they cost",
         "keep_needed": "needed until {until}; without it the chance of a shortfall is {without} instead of {with_}",
         "keep": "stays in use until {until}",
         "must": "must stay or open (must_keep)",
@@ -49,11 +52,13 @@ WHY = {
 }
 
 
-def cover_short_share(p: Portfolio, s: Scenarios, capacity: np.ndarray) -> float:
-    """Weighted share of reduced scenarios whose envelope exceeds ``capacity`` (S, Q) in the window."""
-    short = (s.cover - capacity.T[None]) > 1e-6
-    short[:, : p.reliability_from_quarter()] = False
-    return float(s.weights @ short.any(axis=(1, 2)))
+def shortfall_chances(p: Portfolio, s: Scenarios, capacity: np.ndarray) -> np.ndarray:
+    """(S,) the chance of a shortfall per stream (:mod:`model.shortfall`) with ``capacity`` (S, Q),
+    on the paths the plan is made on."""
+    sample, w = s.cost_sample
+    gap = sample - capacity.T[None]
+    q0 = p.reliability_from_quarter()
+    return np.array([shortfall_chance(gap[:, :, si], q0, w) for si in range(len(p.streams))])
 
 
 def decision_table(
@@ -69,7 +74,7 @@ def decision_table(
     p = plan.portfolio
     text = WHY.get(language, WHY["nl"])
     quarters = [str(q) for q in p.quarters]
-    with_ = cover_short_share(p, scenarios, plan.capacity_places)
+    with_ = shortfall_chances(p, scenarios, plan.capacity_places)
     opened, closed = plan.opened_quarter(), plan.closed_quarter()
     rows = []
     for i, loc in enumerate(p.ids):
@@ -78,7 +83,11 @@ def decision_table(
         alloc = plan.allocation_places[i].max(axis=1)
         streams = ";".join(f"{s}:{a:g}" for s, a in zip(p.streams, alloc, strict=True) if a > 0)
         per_year = plan.location_cost_eur[i] / max(p.capacity_places[i] * months / 12.0, 1e-9)
-        without = cover_short_share(p, scenarios, plan.capacity_places - plan.allocation_places[i])
+        without_all = shortfall_chances(
+            p, scenarios, plan.capacity_places - plan.allocation_places[i]
+        )
+        worst = int(np.argmax(without_all - with_))
+        without, with_i = float(without_all[worst]), float(with_[worst])
         last = int(np.flatnonzero(service)[-1]) if service.any() else -1
         until = quarters[last] if last >= 0 else ""
         must = loc in settings.must_keep
@@ -99,9 +108,9 @@ def decision_table(
                     if must
                     else (
                         text["keep_needed"].format(
-                            until=until, without=percent(without), with_=percent(with_)
+                            until=until, without=percent(without), with_=percent(with_i)
                         )
-                        if without > with_ + 1e-9
+                        if without > with_i + 1e-9
                         else text["keep"].format(until=until)
                     )
                 )
@@ -113,9 +122,13 @@ def decision_table(
                 text["must"]
                 if must
                 else (
-                    text["open_needed"].format(without=percent(without), with_=percent(with_))
-                    if without > with_ + 1e-9
-                    else text["open_cost"].format(recourse=text[settings.recourse])
+                    text["open_needed"].format(without=percent(without), with_=percent(with_i))
+                    if without > with_i + 1e-9
+                    else (
+                        text["open_cost"].format(recourse=text[settings.recourse])
+                        if any(p.recourse_rates(si)[0] > 0 for si in np.flatnonzero(p.serves[i]))
+                        else text["open_income"]
+                    )
                 )
             )
             why += text["per_place"].format(cost=euro(per_year))
@@ -175,11 +188,11 @@ def tradeoff_table(
 ) -> tuple[pd.DataFrame, dict[float, Plan]]:
     """Cost against reliability: one optimal plan per level, each evaluated on the full ensemble.
 
-    Columns: reliability_share, feasible, expected_cost_eur (present value, every path of the
-    ensemble), expected_cost_reduced_eur (the reduced scenarios, weighted: the reduction error is
-    the difference), objective_eur (the MILP's own estimate), capex_eur, places_opened,
-    shortfall_probability_share (full ensemble), shortfall_probability_reduced_share (the reduced
-    scenarios' envelopes, as the constraint sees them), shortfall_month_share (full), note.
+    Each level is asked of every stream. Columns: reliability_share, feasible, expected_cost_eur
+    (present value, every path of the ensemble), expected_cost_reduced_eur (the reduced scenarios,
+    weighted: the reduction error is the difference), objective_eur (the MILP's own estimate),
+    capex_eur, places_opened, shortfall_chance_<stream>_share (the chance of a shortfall per stream,
+    :mod:`model.shortfall`, every path), note.
     """
     plans: dict[float, Plan] = dict(known or {})
     rows = []
@@ -205,11 +218,10 @@ def tradeoff_table(
                 "objective_eur": round(plan.objective_eur, 0),
                 "capex_eur": round(plan.capex_eur, 0),
                 "places_opened": float(portfolio.nominal_places[opened].sum()),
-                "shortfall_probability_share": round(full.shortfall_probability_share, 4),
-                "shortfall_probability_reduced_share": round(
-                    cover_short_share(portfolio, scenarios, plan.capacity_places), 4
-                ),
-                "shortfall_month_share": round(full.shortfall_month_share, 4),
+                **{
+                    f"shortfall_chance_{stream}_share": round(float(c), 4)
+                    for stream, c in zip(portfolio.streams, full.shortfall_chance, strict=True)
+                },
                 "note": plan.status,
             }
         )
@@ -254,4 +266,4 @@ def regret_table(
     return pd.DataFrame(rows)
 
 
-__all__ = ["cover_short_share", "decision_table", "regret_table", "tradeoff_table"]
+__all__ = ["decision_table", "regret_table", "shortfall_chances", "tradeoff_table"]

@@ -7,10 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-SHORT_TOLERANCE_PLACES = 1e-3
-"""Need above capacity by less than this is not a shortfall: above the solver's feasibility
-tolerance (HiGHS meets a row of some hundred places to within about 1e-6 of a place), far below
-one person."""
+from model.shortfall import SHORT_PLACES
 
 
 @dataclass(frozen=True)
@@ -130,33 +127,26 @@ class Portfolio:
 
 @dataclass(frozen=True)
 class Scenarios:
-    """Reduced scenarios: need (N, Q, S) in places and probability weights (N,) summing to 1.
+    """Need paths for the plan: a few weighted representative scenarios and, optionally, the ensemble.
 
-    ``cover_places`` is the need the reliability constraint checks (default: ``need_places``); with
-    scenario reduction it is the envelope (maximum per quarter) of the paths a scenario stands
-    for, so that covering the scenario covers every one of its paths. ``cost_places`` are the
-    paths the expected cost is taken over (default: the scenarios, weighted): the expected
-    dispatch cost depends only on each quarter's distribution of need, so the full ensemble can
-    be used there.
+    ``need_places`` (N, Q, S) and ``weights`` (N,) are the reduced scenarios (regret works on them).
+    ``cost_places`` (P, Q, S) are equally likely paths of the full ensemble: the expected cost and
+    the reliability band (:func:`model.shortfall.band`) are taken over them. Without them, over the
+    weighted scenarios.
     """
 
     need_places: np.ndarray
     weights: np.ndarray
     labels: np.ndarray  # path index in the full ensemble
-    cover_places: np.ndarray | None = None
-    cost_places: np.ndarray | None = None  # (P, Q, S) equally likely paths for the expected cost
+    cost_places: np.ndarray | None = None  # (P, Q, S) equally likely paths
 
     @property
     def cost_sample(self) -> tuple[np.ndarray, np.ndarray]:
-        """Need paths and weights the expected cost is taken over (default: the scenarios)."""
+        """Need paths and weights the expected cost and the reliability are taken over."""
         if self.cost_places is None:
             return self.need_places, self.weights
         n = self.cost_places.shape[0]
         return self.cost_places, np.full(n, 1.0 / n)
-
-    @property
-    def cover(self) -> np.ndarray:
-        return self.need_places if self.cover_places is None else self.cover_places
 
 
 @dataclass(frozen=True)
@@ -170,8 +160,7 @@ class Plan:
     location_cost_eur: np.ndarray  # (L,) present cost of each location's first-stage decisions
     capex_eur: float
     objective_eur: float  # expected cost on the reduced scenarios (present value)
-    reliability_share: float
-    measure: str
+    reliability: tuple[float, ...]  # (S,) the reliability planned for, per stream
     mip_gap_share: float
     solve_seconds: float
     status: str
@@ -203,27 +192,21 @@ class Evaluation:
     """A plan on a set of paths: cost and shortfall per path, and their weighted summaries."""
 
     cost_eur: np.ndarray  # (P,) present cost per path
-    short: np.ndarray  # bool (P, Q): some stream short in the quarter
+    short: np.ndarray  # bool (P, Q, S): the stream short in the quarter (within the window)
     short_place_months: np.ndarray  # (P,) place-months beyond capacity (recourse + shortfall)
     weights: np.ndarray  # (P,)
     months_per_quarter: np.ndarray
-    from_quarter: int = 0  # reliability counts from this quarter
+    from_quarter: int = 0  # the window of the shortfall measure starts here
 
     @property
     def expected_cost_eur(self) -> float:
         return float(self.weights @ self.cost_eur)
 
     @property
-    def shortfall_probability_share(self) -> float:
-        """Weighted share of paths with a shortfall in any quarter."""
-        return float(self.weights @ self.short.any(axis=1))
-
-    @property
-    def shortfall_month_share(self) -> float:
-        """Weighted share of path-months with a shortfall (checked per quarter, from ``from_quarter``)."""
-        months = self.months_per_quarter.copy()
-        months[: self.from_quarter] = 0
-        return float(self.weights @ (self.short @ months) / months.sum())
+    def shortfall_chance(self) -> np.ndarray:
+        """(S,) the chance of a shortfall per stream (:mod:`model.shortfall`): weighted share of
+        paths short in any quarter of the window."""
+        return self.weights @ self.short.any(axis=1)
 
 
 def evaluate(plan: Plan, need_places: np.ndarray, weights: np.ndarray | None = None) -> Evaluation:
@@ -245,7 +228,7 @@ def evaluate(plan: Plan, need_places: np.ndarray, weights: np.ndarray | None = N
     P, Q, S = need_places.shape
     w = np.full(P, 1.0 / P) if weights is None else np.asarray(weights, dtype=float)
     gap = np.maximum(need_places - plan.capacity_places.T[None], 0.0)
-    short = gap > SHORT_TOLERANCE_PLACES
+    short = gap >= SHORT_PLACES
     short[:, : p.reliability_from_quarter()] = False
     classes = p.class_capacity(plan.allocation_places)
     m_d = p.months_per_quarter * p.discount[:Q]
@@ -263,7 +246,7 @@ def evaluate(plan: Plan, need_places: np.ndarray, weights: np.ndarray | None = N
     months = p.months_per_quarter[None, :, None]
     return Evaluation(
         cost_eur=plan.first_stage_cost_eur + second,
-        short=short.any(axis=2),
+        short=short,
         short_place_months=(np.where(short, gap, 0.0) * months).sum(axis=(1, 2)),
         weights=w,
         months_per_quarter=p.months_per_quarter,
@@ -275,8 +258,7 @@ def plan_from_decisions(
     p: Portfolio,
     in_service: np.ndarray,
     allocation_places: np.ndarray | None = None,
-    reliability: float = 0.0,
-    measure: str = "scenarios",
+    reliability: tuple[float, ...] | None = None,
 ) -> Plan:
     """A Plan from in-service flags (L, Q); costs follow from the portfolio.
 
@@ -310,8 +292,7 @@ def plan_from_decisions(
         location_cost_eur=location_cost,
         capex_eur=capex,
         objective_eur=float("nan"),
-        reliability_share=reliability,
-        measure=measure,
+        reliability=tuple(reliability) if reliability is not None else (0.0,) * len(p.streams),
         mip_gap_share=0.0,
         solve_seconds=0.0,
         status="given",

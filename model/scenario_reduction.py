@@ -201,22 +201,3 @@ def reduce_scenarios(
     keep = counts > 0
     remap = np.cumsum(keep) - 1
     return Reduction(medoids[keep], counts[keep] / paths, remap[assign], "kmedoids")
-
-
-def cluster_envelope(places: np.ndarray, reduction: Reduction, quantile: float = 1.0) -> np.ndarray:
-    """(N, Q, S) need per quarter and stream over the paths each representative stands for.
-
-    Parameters
-    ----------
-    places : numpy.ndarray
-        Full ensemble, shape (paths, quarters, streams).
-    reduction : Reduction
-    quantile : float
-        1.0: the maximum (covering the envelope covers every path of the cluster); lower: that
-        quantile of the cluster's paths, per quarter and stream (never below the representative).
-    """
-    out = np.empty((reduction.size,) + places.shape[1:])
-    for j in range(reduction.size):
-        members = places[reduction.assignment == j]
-        out[j] = members.max(axis=0) if quantile >= 1.0 else np.quantile(members, quantile, axis=0)
-    return np.maximum(out, places[reduction.path_ids])

@@ -27,7 +27,7 @@ from model.optimise import (
 )
 from model.optimise_model import _concave_segments, _expected_min_lines
 from model.optimise_model import build as _build
-from model.portfolio_plan import SHORT_TOLERANCE_PLACES
+from model.shortfall import band
 
 EXACT = {"mip_gap_share": 1e-6, "time_limit_seconds": 30}
 
@@ -120,46 +120,47 @@ def test_existing_location_closes_when_need_ends_unless_it_must_stay():
     assert kept.objective_eur == pytest.approx(12_000.0)
 
 
-def test_reliability_counts_scenario_months():
-    # one scenario, short in 1 of 4 quarters without B: 75% of months covered by A alone
-    p = make_portfolio(recourse_cost_eur_per_place_month=10.0)
-    peak = Scenarios(np.array([[[40.0], [40.0], [40.0], [90.0]]]), np.ones(1), np.zeros(1, int))
-    months = OptimiseSettings(reliability_measure="scenario_months", **EXACT)
-    plan = optimise(p, peak, months, reliability=0.75)
-    assert plan.in_service.any(axis=1).tolist() == [True, False]
-    whole = optimise(p, peak, OptimiseSettings(**EXACT), reliability=0.75)
-    assert (whole.capacity_places >= peak.need_places[0].T).all()  # the one scenario in full
+def test_reliability_keeps_whole_paths_free_of_shortfall():
+    # four equally likely paths, one peaking early and one late: at 75% the band keeps the three
+    # paths whose most extreme quarter is least extreme, so it covers the early peak (60) and
+    # the late one (55) but not the path that is highest throughout
+    p = make_portfolio(
+        capacity_places=np.array([60.0, 100.0]), recourse_cost_eur_per_place_month=1.0
+    )
+    need = np.array([[10, 10, 10, 10], [60, 10, 10, 10], [10, 10, 10, 55], [90, 90, 90, 90]])
+    s = Scenarios(need[:, :, None].astype(float), np.full(4, 0.25), np.arange(4))
+    b = band(need.astype(float), 0.75)
+    assert b.places.tolist() == [60.0, 10.0, 10.0, 55.0] and b.kept.tolist() == [1, 1, 1, 0]
+    plan = optimise(p, s, OptimiseSettings(**EXACT), reliability=0.75)
+    assert plan.in_service.any(axis=1).tolist() == [True, False]  # A's 60 places hold the band
+    ev = evaluate(plan, s.need_places, s.weights)
+    assert ev.shortfall_chance.tolist() == [0.25]
+    full = optimise(p, s, OptimiseSettings(**EXACT), reliability=1.0)
+    assert (full.capacity_places[0] >= 90.0).all()
 
 
-def _brute_force(
-    p: Portfolio,
-    s: Scenarios,
-    reliability: float,
-    budget: float | None,
-    measure: str = "scenarios",
-) -> float:
-    """Cheapest plan over every choice of opening quarter (or none) per candidate."""
-    L, _, Q = p.size
+def _brute_force(p: Portfolio, s: Scenarios, reliability: float, budget: float | None) -> float:
+    """Cheapest plan over every choice of opening quarter (or none) per candidate that holds each
+    stream's band (model.shortfall.band: the reliability constraint's definition)."""
+    L, S, Q = p.size
+    sample, w = s.cost_sample
+    q0 = p.reliability_from_quarter()
+    bands = np.stack([band(sample[:, :, si], reliability, q0, w).places for si in range(S)])
     best = np.inf
     for starts in itertools.product(range(-1, Q), repeat=L):
         service = np.zeros((L, Q), bool)
-        for i, q0 in enumerate(starts):
-            if q0 >= 0:
-                if q0 < p.earliest_quarter[i] or q0 >= p.end_quarter[i]:
+        for i, start in enumerate(starts):
+            if start >= 0:
+                if start < p.earliest_quarter[i] or start >= p.end_quarter[i]:
                     break
-                service[i, q0 : p.end_quarter[i]] = True
+                service[i, start : p.end_quarter[i]] = True
         else:
             plan = plan_from_decisions(p, service)
             if budget is not None and plan.capex_eur > budget + 1e-6:
                 continue
-            ev = evaluate(plan, s.need_places, s.weights)
-            short = (
-                ev.shortfall_probability_share
-                if measure == "scenarios"
-                else ev.shortfall_month_share
-            )
-            if short > 1 - reliability + 1e-9:
+            if (plan.capacity_places < bands - 1e-6).any():
                 continue
+            ev = evaluate(plan, s.need_places, s.weights)
             best = min(best, ev.expected_cost_eur)
     return best
 
@@ -218,9 +219,8 @@ def test_five_candidates_match_brute_force(seed, reliability, budget):
     )
 
 
-@pytest.mark.parametrize("measure", ["scenarios", "scenario_months"])
-def test_levels_formulation_matches_brute_force_on_twenty_instances(measure):
-    """The tightened chance constraint (levels, dominance, floor) keeps the optimum: 20 instances."""
+def test_band_plan_matches_brute_force_on_twenty_instances():
+    """The band rows (with the dispatch starting at the band) keep the optimum: 20 instances."""
     for seed in range(20):
         p, s = _five(100 + seed)
         rng = np.random.default_rng(seed)
@@ -230,8 +230,8 @@ def test_levels_formulation_matches_brute_force_on_twenty_instances(measure):
             np.arange(6),
         )
         reliability = float(rng.choice([0.5, 0.7, 0.9]))
-        best = _brute_force(p, s, reliability, None, measure)
-        opts = OptimiseSettings(reliability_measure=measure, **EXACT)
+        best = _brute_force(p, s, reliability, None)
+        opts = OptimiseSettings(**EXACT)
         try:
             plan = optimise(p, s, opts, reliability, None)
         except InfeasibleError:
@@ -240,21 +240,20 @@ def test_levels_formulation_matches_brute_force_on_twenty_instances(measure):
         assert plan.objective_eur == pytest.approx(best, rel=1e-6, abs=1e-3), seed
 
 
-@pytest.mark.parametrize("measure", ["scenarios", "scenario_months"])
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_rens_plan_is_feasible_and_no_better_than_the_optimum(seed, measure):
+def test_rens_plan_is_feasible_and_no_better_than_the_optimum(seed):
     """The first plan (RENS) keeps every constraint; its cost is at least the brute-force best."""
     p, s = _five(seed)
-    opts = OptimiseSettings(reliability_measure=measure, **EXACT)
-    best = _brute_force(p, s, 0.6, None, measure)
+    opts = OptimiseSettings(**EXACT)
+    best = _brute_force(p, s, 0.6, None)
     built = _build(p, s, opts, 0.6, None)
     res = _rens(built, opts, 10.0)
     if res is None:
         return
-    plan = _plan_from(built, res.x, p, 0.6, measure)
+    plan = _plan_from(built, res.x, p, np.full(2, 0.6))
     ev = evaluate(plan, s.need_places, s.weights)
-    short = ev.shortfall_probability_share if measure == "scenarios" else ev.shortfall_month_share
-    assert short <= 0.4 + 1e-9
+    assert (ev.shortfall_chance <= 0.4 + 1e-9).all()
+    assert (plan.capacity_places >= built.bands.T - 1e-6).all()
     assert ev.expected_cost_eur >= best - 1e-3
     assert res.fun / 1e-3 - built.offset_eur == pytest.approx(ev.expected_cost_eur, rel=1e-6)
 
@@ -331,10 +330,13 @@ def test_dispatch_from_the_reliability_floor_is_exact(seed, monkeypatch):
         class_cost_eur_per_place_month=np.stack([np.full((S, Q), -400.0), np.full((S, Q), 700.0)]),
     )
     rng = np.random.default_rng(seed)
-    s = replace(s, cost_places=rng.gamma(6.0, 12.0, (400, Q, S)))  # > BREAKPOINTS needs: chords
-    opts = OptimiseSettings(reliability_measure="scenarios")
+    s = replace(s, cost_places=rng.gamma(6.0, 6.0, (400, Q, S)))  # > BREAKPOINTS needs: chords
+    opts = OptimiseSettings()
     reduced = _build(p, s, opts, 0.5, None)
-    monkeypatch.setattr(optimise_model, "_covered_need", lambda need, *_: np.zeros(need.shape[1:]))
+    dispatch = optimise_model._dispatch_rows
+    monkeypatch.setattr(  # every step from zero places
+        optimise_model, "_dispatch_rows", lambda *a, **k: dispatch(*a[:-1], 0.0, **k)
+    )
     full = _build(p, s, opts, 0.5, None)
     assert reduced.model.n < full.model.n  # fewer increments
     best_full, plan = _solve_built(full)
@@ -376,33 +378,21 @@ def _random_instance(seed: int, n_existing: int = 2, n_new: int = 6):
     )
     need = rng.uniform(20.0, 120.0, (N, Q, S))
     weights = rng.dirichlet(np.ones(N))
-    cover = need * rng.uniform(1.0, 1.2, need.shape)
-    return p, Scenarios(need, weights, np.arange(N), cover)
+    return p, Scenarios(need, weights, np.arange(N))
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 10_000),
     reliability=st.sampled_from([0.0, 0.5, 0.8]),
-    measure=st.sampled_from(["scenarios", "scenario_months"]),
     budget=st.sampled_from([None, 6e5]),
     wijk_max=st.sampled_from([None, 150]),
     min_quality=st.sampled_from([None, 3.0]),
 )
-@example(  # a shortfall of 2e-6 places, within the solver's tolerance, is not one
-    seed=381,
-    reliability=0.5,
-    measure="scenario_months",
-    budget=None,
-    wijk_max=None,
-    min_quality=None,
-)
-def test_plan_never_violates_a_constraint(
-    seed, reliability, measure, budget, wijk_max, min_quality
-):
+@example(seed=381, reliability=0.5, budget=None, wijk_max=None, min_quality=None)
+def test_plan_never_violates_a_constraint(seed, reliability, budget, wijk_max, min_quality):
     p, s = _random_instance(seed)
     opts = OptimiseSettings(
-        reliability_measure=measure,
         capex_budget_eur=budget,
         max_places_per_wijk=wijk_max,
         min_quality_score=min_quality,
@@ -441,13 +431,8 @@ def test_plan_never_violates_a_constraint(
             assert (p.nominal_places[members] @ service[members]).max() <= wijk_max + 1e-6
     assert (plan.allocation_places.sum(axis=1) <= p.capacity_places[:, None] * service + 1e-6).all()
     assert (plan.allocation_places[~p.serves] <= 1e-9).all()
-    short = (s.cover - plan.capacity_places.T[None]) > SHORT_TOLERANCE_PLACES
-    short[:, : p.reliability_from_quarter()] = False  # nothing can be planned before
-    if measure == "scenarios":
-        share = s.weights @ short.any(axis=(1, 2))
-    else:
-        share = s.weights @ (short.any(axis=2) @ p.months_per_quarter) / p.months_per_quarter.sum()
-    assert share <= 1 - reliability + 1e-6
+    ev = evaluate(plan, s.need_places, s.weights)  # the one measure, each stream on its own
+    assert (ev.shortfall_chance <= 1 - reliability + 1e-6).all()
     ev = evaluate(plan, s.need_places, s.weights)
     assert plan.objective_eur == pytest.approx(ev.expected_cost_eur, rel=1e-6, abs=1e-2)
 
@@ -465,9 +450,7 @@ def test_budget_too_small_names_the_budget():
 def test_unreachable_reliability_says_how_far_one_gets():
     p = make_portfolio()
     big = Scenarios(TWO.need_places * 2, TWO.weights, TWO.labels)
-    with pytest.raises(
-        InfeasibleError, match=r"reliability 100% \(scenarios\): at most 50% is reachable"
-    ):
+    with pytest.raises(InfeasibleError, match=r"ukraine at most 50% \(asked 100%\)"):
         optimise(p, big, OptimiseSettings(**EXACT), reliability=1.0)
 
 
@@ -480,13 +463,10 @@ def test_wijk_maximum_and_forbidden_bind_together():
         optimise(p, TWO, opts, reliability=1.0)
 
 
-@pytest.mark.parametrize("measure", ["scenarios", "scenario_months"])
-def test_rens_beside_the_full_solve_gives_the_same_plan_as_one_after_the_other(
-    measure, monkeypatch
-):
+def test_rens_beside_the_full_solve_gives_the_same_plan_as_one_after_the_other(monkeypatch):
     """Batch workers (OMP_NUM_THREADS=1) solve on one core; the result does not depend on it."""
     p, s = _five(1)
-    opts = OptimiseSettings(reliability_measure=measure, **EXACT)
+    opts = OptimiseSettings(**EXACT)
     plans = {}
     for threads in ("1", "2"):
         monkeypatch.setenv("OMP_NUM_THREADS", threads)

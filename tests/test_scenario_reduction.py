@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.errors import InputError
-from model.scenario_reduction import cluster_envelope, quarterly_need, reduce_scenarios
+from model.scenario_reduction import quarterly_need, reduce_scenarios
 
 
 def test_quarterly_need_is_the_monthly_maximum_with_partial_quarters():
@@ -93,6 +93,3 @@ def test_weights_and_assignment_are_consistent(seed, n, paths):
     counts = np.bincount(red.assignment, minlength=red.size) / paths
     assert counts.tolist() == pytest.approx(red.weights.tolist())
     assert (red.assignment[red.path_ids] == np.arange(red.size)).all()  # a medoid stands for itself
-    envelope = cluster_envelope(q.places, red)
-    assert (envelope[red.assignment] >= q.places - 1e-12).all()
-    assert (envelope >= q.places[red.path_ids]).all()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ import numpy as np
 from model.business_case import BusinessCase, load_business_case
 from model.portfolio import PortfolioAnalysis, analyse_portfolio
 from model.reporting.portfolio_text import horizon_money
-from model.reporting.style import euro, label, percent, period_name, thousands
+from model.reporting.style import euro, label, percent, period_name, stream_name, thousands
 from model.results import Results, resolve_case_path, run_case
 
 
@@ -25,7 +25,6 @@ class Advice:
     business_case: BusinessCase | None
     plan: Any = None  # model.plan_case.OptimiseResult
     plan_error: str = ""
-    plan_risk: dict[str, tuple[float, str]] = field(default_factory=dict)  # plan_risk_by_stream
 
     @property
     def case(self):
@@ -52,7 +51,7 @@ def prepare_advice(
     plan is possible at all (e.g. a budget too small), ``plan_error`` says why.
     """
     from model.errors import InfeasibleError
-    from model.plan_case import optimise_case, plan_risk_by_stream
+    from model.plan_case import optimise_case
 
     case_path = resolve_case_path(case_path)
     results = run_case(
@@ -77,14 +76,14 @@ def prepare_advice(
                 language=language,
                 fallback=True,
             )
-            advice.plan_risk = plan_risk_by_stream(advice.plan, run.need)
         except InfeasibleError as exc:
             advice.plan_error = str(exc)
     return advice
 
 
 def _risk(advice: Advice, portfolio: str = "committed") -> tuple[str, float, str]:
-    """The stream with the highest shortfall probability, that probability and its first risky month."""
+    """Without a plan: the stream with the highest chance of a shortfall in a single month (the
+    portfolio analysis's monthly profile, :mod:`model.gap`), that chance and its first month over 10%."""
     s = advice.portfolio.tables["gap_summary"]
     s = s[s["portfolio"] == portfolio].set_index("stream")
     stream = str(s["max_shortfall_probability_share"].astype(float).idxmax())
@@ -95,31 +94,25 @@ def _risk(advice: Advice, portfolio: str = "committed") -> tuple[str, float, str
     )
 
 
-def _with_plan(advice: Advice, stream: str) -> tuple[float, str]:
-    """Highest monthly shortfall chance of ``stream`` with the plan (or, without a plan, with every
-    candidate), and what that portfolio is called in the text."""
-    if stream in advice.plan_risk:
-        return advice.plan_risk[stream][0], "plan"
-    return _risk(advice, "with_candidates")[1], "candidates"
-
-
 def _stream_word(stream: str, language: str) -> str:
     """The stream's name inside a sentence: 'asielzoekers', but 'Oekraïners' keeps its capital."""
-    name = label(stream, language).split(" (")[0]
-    return name if stream == "ukraine" else name.lower()
+    return stream_name(stream, language)
 
 
-def _other_risk(advice: Advice, stream: str, p_with: float, language: str) -> str:
-    """', the largest remaining chance is X% (Ukrainians)' when another stream stays riskier under the plan."""
-    if not advice.plan_risk:
-        return ""
-    other, (p_other, _) = max(advice.plan_risk.items(), key=lambda kv: kv[1][0])
-    if other == stream or p_other <= p_with + 0.005:
-        return ""
-    name = _stream_word(other, language)
-    if language == "en":
-        return f" (the largest remaining monthly chance of a shortfall is {percent(p_other)}, for {name})"
-    return f" (de grootste resterende kans op een tekort in een maand is {percent(p_other)}, bij {name})"
+def _plan_chances(advice: Advice) -> tuple[str, float, float]:
+    """With a plan: the stream with the highest chance of a shortfall without it (the one measure,
+    :mod:`model.shortfall`), that chance and the chance with the plan."""
+    streams = advice.plan.summary["streams"]
+    stream = max(streams, key=lambda k: streams[k]["shortfall_chance_without_plan_share"])
+    v = streams[stream]
+    return stream, v["shortfall_chance_without_plan_share"], v["shortfall_chance_share"]
+
+
+def _chances_text(advice: Advice, language: str) -> str:
+    """'Oekraïners 99% → 10%, asielzoekers 100% → 6%' (without → with the plan)."""
+    from model.reporting.plan import shortfall_figures
+
+    return ", ".join(f"{k} {v}" for k, v in shortfall_figures(advice.plan, language).items())
 
 
 def plan_facts(advice: Advice) -> dict[str, Any]:
@@ -128,79 +121,94 @@ def plan_facts(advice: Advice) -> dict[str, Any]:
     opened = t[t["action"] == "open"].sort_values("quarter")
     gone = t[t["action"].isin(["close", "convert"])]
     decide = [d for d in opened["decide_by"].astype(str) if d and d != "nan"]
+    streams = advice.plan.summary["streams"]
     return {
         "opened": opened,
         "gone": gone,
         "capex_eur": float(advice.plan.summary["capex_eur"]),
         "places": float(opened["places"].sum()),
         "first_decision": min(decide) if decide else "",
-        "reliability": float(advice.plan.summary["reliability_share"]),
-        "achieved": float(advice.plan.summary["achieved_reliability_share"]),
-        "requested": float(advice.plan.summary["requested_reliability_share"]),
+        "window": str(advice.plan.summary["shortfall_window_from"]),
+        "short_of_target": [
+            k for k, v in streams.items() if v["reliability_share"] < v["reliability_asked_share"]
+        ],
     }
+
+
+def _locations(n: int, language: str) -> str:
+    if language == "en":
+        return f"{n} location" + ("" if n == 1 else "s")
+    return f"{n} locatie" + ("" if n == 1 else "s")
 
 
 def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]:
     """The key message of the advice and its three figures that matter."""
     s = advice.results.summary["scenarios"][advice.scenario]["streams"]
     places_now = s["ukraine"]["start_p50"] + s["asylum"]["start_p50"]
-    stream, p_short, first = _risk(advice)
-    p_with, basis = _with_plan(advice, stream)
     money = horizon_money(advice.portfolio)
     name = advice.case.municipality.name
     years = f"{advice.portfolio.need.periods[0].year}–{advice.portfolio.need.periods[-1].year}"
-    stream_name = _stream_word(stream, language)
     net = f"{euro(money['net_cost_p50'] / 1e6, 1)}"
-    if language == "en":
-        if basis == "plan":
-            f = plan_facts(advice)
-            remedy = (
-                f"; the recommended plan opens {len(f['opened'])} location(s) ({thousands(f['places'])} places, "
-                f"investment {euro(f['capex_eur'] / 1e6, 1)} million) and brings it down to {percent(p_with)}"
-                + _other_risk(advice, stream, p_with, "en")
+    en = language == "en"
+    if advice.plan is not None:
+        f = plan_facts(advice)
+        stream, p_short, p_with = _plan_chances(advice)
+        window = period_name(f["window"], language)
+        word = _stream_word(stream, language)
+        if en:
+            risk = (
+                f"Without new locations the chance of a shortfall from {window} on is "
+                f"{percent(p_short)} for {word}; the recommended plan opens "
+                f"{_locations(len(f['opened']), 'en')} ({thousands(f['places'])} places, investment "
+                f"{euro(f['capex_eur'] / 1e6, 1)} million). Chance of a shortfall without → with the "
+                f"plan: {_chances_text(advice, 'en')}"
             )
+            key = f"Chance of a shortfall from {window} ({word}), without → with plan"
         else:
-            remedy = f"; with the candidate locations it falls to {percent(p_with)}"
+            risk = (
+                f"Zonder nieuwe locaties is de kans op een tekort vanaf {window} {percent(p_short)} "
+                f"voor {word}; het aanbevolen plan opent {_locations(len(f['opened']), 'nl')} "
+                f"({thousands(f['places'])} plaatsen, investering {euro(f['capex_eur'] / 1e6, 1)} mln). "
+                f"Kans op een tekort zonder → met plan: {_chances_text(advice, 'nl')}"
+            )
+            key = f"Kans op een tekort vanaf {window} ({word}), zonder → met plan"
+        value = f"{percent(p_short)} → {percent(p_with)}"
+    else:
+        stream, p_short, first = _risk(advice)
+        p_cand = _risk(advice, "with_candidates")[1]
+        word = _stream_word(stream, language)
+        if en:
+            risk = (
+                f"With the current and planned locations the chance of a shortfall in a single month "
+                f"reaches {percent(p_short)} for {word}"
+                + (f", first above 10% in {period_name(first, 'en')}" if first else "")
+                + f"; with the candidate locations it falls to {percent(p_cand)}"
+            )
+            key = f"Highest chance of a shortfall in one month ({word}), now → with candidates"
+        else:
+            risk = (
+                f"Met de huidige en geplande locaties loopt de kans op een tekort in één maand voor "
+                f"{word} op tot {percent(p_short)}"
+                + (f", voor het eerst boven 10% in {period_name(first, 'nl')}" if first else "")
+                + f"; met de kandidaat-locaties daalt die naar {percent(p_cand)}"
+            )
+            key = f"Hoogste kans op een tekort in één maand ({word}), nu → met kandidaten"
+        value = f"{percent(p_short)} → {percent(p_cand)}"
+    if en:
         text = (
-            f"{name} needs about {thousands(places_now)} reception places now. With the current and planned locations the "
-            f"chance of a shortfall for {stream_name} reaches {percent(p_short)}"
-            + (f", first above 10% in {period_name(first, 'en')}" if first else "")
-            + f"{remedy}. Net cost of the current portfolio {years}: {net} million (median)."
+            f"{name} needs about {thousands(places_now)} reception places now. {risk}. Net cost of "
+            f"the current portfolio {years}: {net} million (median)."
         )
-        keys = (
-            "Reception places needed now",
-            f"Max. chance of shortfall ({stream_name})"
-            + (", now → with plan" if basis == "plan" else ""),
-            f"Net municipal cost {years}",
-        )
+        keys = ("Reception places needed now", key, f"Net municipal cost {years}")
         unit = "million"
     else:
-        if basis == "plan":
-            f = plan_facts(advice)
-            remedy = (
-                f"; het aanbevolen plan opent {len(f['opened'])} locatie(s) ({thousands(f['places'])} plaatsen, "
-                f"investering {euro(f['capex_eur'] / 1e6, 1)} mln) en brengt die terug tot {percent(p_with)}"
-                + _other_risk(advice, stream, p_with, "nl")
-            )
-        else:
-            remedy = f"; met de kandidaat-locaties daalt die naar {percent(p_with)}"
         text = (
-            f"{name} heeft nu ongeveer {thousands(places_now)} opvangplaatsen nodig. Met de huidige en geplande locaties loopt de "
-            f"kans op een tekort voor {stream_name} op tot {percent(p_short)}"
-            + (f", voor het eerst boven 10% in {period_name(first, 'nl')}" if first else "")
-            + f"{remedy}. Netto kosten huidige portefeuille {years}: {net} mln (mediaan)."
+            f"{name} heeft nu ongeveer {thousands(places_now)} opvangplaatsen nodig. {risk}. Netto "
+            f"kosten huidige portefeuille {years}: {net} mln (mediaan)."
         )
-        keys = (
-            "Opvangplaatsen nodig nu",
-            f"Max. kans op tekort ({stream_name})" + (", nu → met plan" if basis == "plan" else ""),
-            f"Netto kosten gemeente {years}",
-        )
+        keys = ("Opvangplaatsen nodig nu", key, f"Netto kosten gemeente {years}")
         unit = "mln"
-    numbers = {
-        keys[0]: thousands(places_now),
-        keys[1]: f"{percent(p_short)} → {percent(p_with)}",
-        keys[2]: f"{net} {unit}",
-    }
+    numbers = {keys[0]: thousands(places_now), keys[1]: value, keys[2]: f"{net} {unit}"}
     return text, numbers
 
 
@@ -208,18 +216,20 @@ def _plan_decision(advice: Advice, language: str) -> str:
     """The besluitpunt on the plan: what to open and give up, the money, the first deadline."""
     f = plan_facts(advice)
     en = language == "en"
-    opened = ", ".join(f"{r.location_id} ({r.quarter})" for r in f["opened"].itertuples()) or (
-        "none" if en else "geen"
+    opened = ", ".join(
+        f"{r.name} ({period_name(r.quarter, language)})" for r in f["opened"].itertuples()
+    ) or ("none" if en else "geen")
+    gone = ", ".join(
+        f"{r.name} ({period_name(r.quarter, language)})" for r in f["gone"].itertuples()
     )
-    gone = ", ".join(f"{r.location_id} ({r.quarter})" for r in f["gone"].itertuples())
-    stream, p_short, _ = _risk(advice)
-    p_with, _ = _with_plan(advice, stream)
+    window = period_name(f["window"], language)
+    short = ", ".join(stream_name(x, language) for x in f["short_of_target"])
     if en:
         text = (
             f"To adopt the recommended plan: open {opened}"
             + (f" and close or repurpose {gone}" if gone else "")
-            + f", with an investment of {euro(f['capex_eur'] / 1e6, 1)} million; the chance of a shortfall falls from "
-            f"{percent(p_short)} to {percent(p_with)}"
+            + f", with an investment of {euro(f['capex_eur'] / 1e6, 1)} million; the chance of a shortfall "
+            f"from {window} on, without → with the plan: {_chances_text(advice, 'en')}"
             + (
                 f"; the first decision is due by {period_name(f['first_decision'], 'en')}"
                 if f["first_decision"]
@@ -227,18 +237,17 @@ def _plan_decision(advice: Advice, language: str) -> str:
             )
             + "."
         )
-        if f["achieved"] < f["requested"] - 1e-9:
+        if short:
             text += (
-                f" The reliability asked ({percent(f['requested'])}) cannot be reached with these locations "
-                f"(the plan stays without shortfall in {percent(f['achieved'])} of the paths); to instruct the "
-                "search for further candidates."
+                f" The reliability asked cannot be reached for {short} with these locations; to instruct "
+                "the search for further candidates."
             )
         return text
     text = (
         f"In te stemmen met het aanbevolen plan: {opened} te openen"
         + (f" en {gone} te sluiten of te herbestemmen" if gone else "")
-        + f", met een investering van {euro(f['capex_eur'] / 1e6, 1)} mln; de kans op een tekort daalt van "
-        f"{percent(p_short)} naar {percent(p_with)}"
+        + f", met een investering van {euro(f['capex_eur'] / 1e6, 1)} mln; de kans op een tekort vanaf "
+        f"{window}, zonder → met plan: {_chances_text(advice, 'nl')}"
         + (
             f"; het eerste besluit valt uiterlijk in {period_name(f['first_decision'], 'nl')}"
             if f["first_decision"]
@@ -246,11 +255,10 @@ def _plan_decision(advice: Advice, language: str) -> str:
         )
         + "."
     )
-    if f["achieved"] < f["requested"] - 1e-9:
+    if short:
         text += (
-            f" De gevraagde betrouwbaarheid ({percent(f['requested'])}) is met deze locaties niet haalbaar "
-            f"(het plan blijft in {percent(f['achieved'])} van de paden zonder tekort); opdracht te geven "
-            "aanvullende locaties te zoeken."
+            f" De gevraagde betrouwbaarheid is voor {short} met deze locaties niet haalbaar; opdracht "
+            "te geven aanvullende locaties te zoeken."
         )
     return text
 
@@ -312,12 +320,12 @@ def decision_points(advice: Advice, language: str = "nl") -> list[str]:
     elif en:
         items.append(
             f"To prepare the {len(candidates)} candidate locations ({thousands(candidates['capacity_places'].sum())} places), "
-            f"which bring the chance of a shortfall down from {percent(p_short)} to {percent(p_with)}."
+            f"which bring the highest chance of a shortfall in a single month down from {percent(p_short)} to {percent(p_with)}."
         )
     else:
         items.append(
             f"In te stemmen met het voorbereiden van {len(candidates)} kandidaat-locaties "
-            f"({thousands(candidates['capacity_places'].sum())} plaatsen), waarmee de kans op een tekort daalt van "
+            f"({thousands(candidates['capacity_places'].sum())} plaatsen), waarmee de hoogste kans op een tekort in één maand daalt van "
             f"{percent(p_short)} naar {percent(p_with)}."
         )
     bc = advice.business_case
@@ -393,20 +401,22 @@ def speaker_notes(advice: Advice, key: str, language: str = "nl") -> str:
             )
             parts.append(f"{name}: max. {percent(float(r.max_shortfall_probability_share))}{when}")
         lead = (
-            "Chance of a shortfall with the current portfolio — "
+            "Highest chance of a shortfall in a single month with the current portfolio — "
             if en
-            else "Kans op een tekort met de huidige portefeuille — "
+            else "Hoogste kans op een tekort in één maand met de huidige portefeuille — "
         )
         return lead + "; ".join(parts) + "."
     if key in ("plan_timeline", "plan_tradeoff") and advice.plan is not None:
         from model.reporting.plan import tradeoff_sentence
 
         f = plan_facts(advice)
-        opened = ", ".join(f"{r.location_id} {r.quarter}" for r in f["opened"].itertuples())
+        opened = ", ".join(
+            f"{r.name} ({period_name(r.quarter, language)})" for r in f["opened"].itertuples()
+        )
         text = (
-            f"The plan opens {opened}; investment {euro(f['capex_eur'])}; no shortfall in {percent(f['achieved'])} of the paths."
+            f"The plan opens {opened}; investment {euro(f['capex_eur'])}; chance of a shortfall without → with the plan: {_chances_text(advice, 'en')}."
             if en
-            else f"Het plan opent {opened}; investering {euro(f['capex_eur'])}; zonder tekort in {percent(f['achieved'])} van de paden."
+            else f"Het plan opent {opened}; investering {euro(f['capex_eur'])}; kans op een tekort zonder → met plan: {_chances_text(advice, 'nl')}."
         )
         return text + (
             " " + tradeoff_sentence(advice.plan, language) if key == "plan_tradeoff" else ""

@@ -20,6 +20,8 @@ from model.reporting.style import (
     euro,
     label,
     percent,
+    period_name,
+    stream_name,
     thousands,
 )
 
@@ -37,7 +39,7 @@ WORDS = {
         "places": "plaatsen",
         "cost_m": "verwachte netto kosten (mln €, contante waarde)",
         "capex_m": "investering (mln €)",
-        "short": "kans op een tekort (alle paden)",
+        "short": "betrouwbaarheid per stroom: aandeel paden zonder enig tekort",
         "chosen": "gekozen",
         "regret_m": "spijt (mln €)",
         "scenario": "scenario's, van lage naar hoge behoefte (breedte: gewicht)",
@@ -57,7 +59,7 @@ WORDS = {
         "places": "places",
         "cost_m": "expected net cost (€ m, present value)",
         "capex_m": "investment (€ m)",
-        "short": "chance of a shortfall (all paths)",
+        "short": "reliability per stream: share of paths without any shortfall",
         "chosen": "chosen",
         "regret_m": "regret (€ m)",
         "scenario": "scenarios, from low to high need (width: weight)",
@@ -150,38 +152,30 @@ def capacity_vs_need(result: OptimiseResult, language: str = "nl") -> Figure:
 
 
 def tradeoff_figure(result: OptimiseResult, language: str = "nl") -> Figure:
-    """Expected cost and investment against the chance of a shortfall, one point per reliability level."""
+    """Expected cost and investment against the reliability asked of every stream, one point per level."""
     w = _w(language)
     t = result.tables["tradeoff"]
-    t = t[t["feasible"]].sort_values("shortfall_probability_share")
-    chosen = result.summary["reliability_share"]
+    t = t[t["feasible"]].sort_values("reliability_share")
+    chosen = uniform_level(result)
     fig, ax = plt.subplots()
     ax.plot(
-        t["shortfall_probability_share"],
+        t["reliability_share"],
         t["expected_cost_eur"] / MILLION,
         "-o",
         color=NEUTRAL,
         label=w["cost_m"],
     )
     ax.plot(
-        t["shortfall_probability_share"],
+        t["reliability_share"],
         t["capex_eur"] / MILLION,
         "--s",
         color="#7aa6c2",
         label=w["capex_m"],
     )
-    for r in t.itertuples():
-        ax.annotate(
-            f"{r.reliability_share:.0%}",
-            (r.shortfall_probability_share, r.expected_cost_eur / MILLION),
-            textcoords="offset points",
-            xytext=(4, 6),
-            fontsize=8,
-        )
-    pick = t[np.isclose(t["reliability_share"], chosen)]
+    pick = t[np.isclose(t["reliability_share"], chosen if chosen is not None else -1.0)]
     if len(pick):
         ax.plot(
-            pick["shortfall_probability_share"],
+            pick["reliability_share"],
             pick["expected_cost_eur"] / MILLION,
             "o",
             ms=12,
@@ -255,13 +249,19 @@ def decisions_display(
     return t[list(columns)].rename(columns=columns)
 
 
+def uniform_level(result: OptimiseResult) -> float | None:
+    """The reliability planned for, when every stream has the same (else None)."""
+    levels = {v["reliability_share"] for v in result.summary["streams"].values()}
+    return levels.pop() if len(levels) == 1 else None
+
+
 def _step_up(result: OptimiseResult) -> tuple[pd.Series, pd.Series] | None:
     """The chosen level and the next cheaper feasible level below it (or the next above)."""
     t = result.tables["tradeoff"]
-    if t.empty:
+    chosen = uniform_level(result)
+    if t.empty or chosen is None:
         return None
     t = t[t["feasible"]].sort_values("reliability_share")
-    chosen = result.summary["reliability_share"]
     here = t[np.isclose(t["reliability_share"], chosen)]
     below = t[t["reliability_share"] < chosen - 1e-9]
     above = t[t["reliability_share"] > chosen + 1e-9]
@@ -271,17 +271,13 @@ def _step_up(result: OptimiseResult) -> tuple[pd.Series, pd.Series] | None:
 
 
 def tradeoff_sentence(result: OptimiseResult, language: str = "nl") -> str:
-    """'Met een extra investering van € … daalt de kans op een tekort van …% naar …%.'"""
+    """'Met een extra investering van € … stijgt de betrouwbaarheid van …% naar …%.'"""
     pair = _step_up(result)
     if pair is None:
         return ""
     low, high = pair
     extra = high["capex_eur"] - low["capex_eur"]
     cost = high["expected_cost_eur"] - low["expected_cost_eur"]
-    p0, p1 = (
-        percent(low["shortfall_probability_share"]),
-        percent(high["shortfall_probability_share"]),
-    )
     r0, r1 = percent(low["reliability_share"]), percent(high["reliability_share"])
     if language == "en":
         money = (
@@ -290,8 +286,8 @@ def tradeoff_sentence(result: OptimiseResult, language: str = "nl") -> str:
             else f"{euro(cost)} more expected cost"
         )
         return (
-            f"With {money} the chance of a shortfall falls from {p0} to {p1} "
-            f"(reliability {r0} → {r1}; expected cost {euro(cost)} higher)."
+            f"With {money} the reliability of every stream rises from {r0} to {r1} "
+            f"(expected cost {euro(cost)} higher)."
         )
     money = (
         f"een extra investering van {euro(extra)}"
@@ -299,9 +295,49 @@ def tradeoff_sentence(result: OptimiseResult, language: str = "nl") -> str:
         else f"{euro(cost)} hogere verwachte kosten"
     )
     return (
-        f"Met {money} daalt de kans op een tekort van {p0} naar {p1} "
-        f"(betrouwbaarheid {r0} → {r1}; verwachte kosten {euro(cost)} hoger)."
+        f"Met {money} stijgt de betrouwbaarheid van elke stroom van {r0} naar {r1} "
+        f"(verwachte kosten {euro(cost)} hoger)."
     )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def shortfall_figures(result: OptimiseResult, language: str = "nl") -> dict[str, str]:
+    """Per stream, the chance of a shortfall without and with the plan: {'Oekraïners': '99% → 10%'}."""
+    return {
+        stream_name(stream, language): (
+            f"{percent(v['shortfall_chance_without_plan_share'])} → {percent(v['shortfall_chance_share'])}"
+        )
+        for stream, v in result.summary["streams"].items()
+    }
+
+
+def stream_sentences(result: OptimiseResult, language: str = "nl") -> str:
+    """Per stream: what the plan adds, the reliability it is made for and the chance of a shortfall."""
+    s = result.summary
+    window = period_name(s["shortfall_window_from"], language)
+    out = []
+    for stream, v in s["streams"].items():
+        name = stream_name(stream, language)
+        name = name[0].upper() + name[1:]
+        added = thousands(v["places_added"])
+        if language == "en":
+            out.append(
+                f"{name}: the plan adds up to {added} places and is made for a reliability of "
+                f"{percent(v['reliability_share'])}; the chance of a shortfall from {window} to the end "
+                f"of the horizon falls from {percent(v['shortfall_chance_without_plan_share'])} without "
+                f"the plan to {percent(v['shortfall_chance_share'])} with it."
+            )
+        else:
+            out.append(
+                f"{name}: het plan voegt tot {added} plaatsen toe en is gemaakt voor een betrouwbaarheid "
+                f"van {percent(v['reliability_share'])}; de kans op een tekort vanaf {window} tot het "
+                f"einde van de horizon daalt van {percent(v['shortfall_chance_without_plan_share'])} "
+                f"zonder plan naar {percent(v['shortfall_chance_share'])} met plan."
+            )
+    return " ".join(out)
 
 
 def headline(result: OptimiseResult, language: str = "nl") -> tuple[str, dict[str, str]]:
@@ -309,45 +345,41 @@ def headline(result: OptimiseResult, language: str = "nl") -> tuple[str, dict[st
     s, t = result.summary, result.tables["plan"]
     opened = t[t["action"] == "open"]
     gone = t[t["action"].isin(["close", "convert"])]
-    nl = language != "en"
-    if nl:
+    figures = shortfall_figures(result, language)
+    window = period_name(s["shortfall_window_from"], language)
+    if language != "en":
+        chances = ", ".join(f"{k} {v}" for k, v in figures.items())
         text = (
-            f"Het plan opent {len(opened)} locatie(s) ({thousands(opened['places'].sum())} plaatsen) voor "
-            f"{euro(s['capex_eur'])} aan investeringen en sluit of herbestemt er {len(gone)}; de kans op een "
-            f"tekort is dan {percent(s['shortfall_probability_share'])}."
+            f"Het plan opent {_count(len(opened), 'locatie', 'locaties')} "
+            f"({thousands(opened['places'].sum())} plaatsen) voor {euro(s['capex_eur'])} aan "
+            f"investeringen en sluit of herbestemt er {len(gone)}. Kans op een tekort vanaf {window}, "
+            f"zonder → met plan: {chances}."
         )
         numbers = {
             "Investering": euro(s["capex_eur"]),
-            "Verwachte netto kosten": euro(s["expected_cost_eur"]),
-            "Kans op een tekort": percent(s["shortfall_probability_share"]),
-            "Betrouwbaarheid (doel)": percent(s["reliability_share"]),
+            "Verwachte netto kosten (contante waarde)": euro(s["expected_cost_eur"]),
+            **{f"Kans op een tekort, {k} (zonder → met plan)": v for k, v in figures.items()},
         }
     else:
+        chances = ", ".join(f"{k} {v}" for k, v in figures.items())
         text = (
-            f"The plan opens {len(opened)} location(s) ({thousands(opened['places'].sum())} places) for "
-            f"{euro(s['capex_eur'])} of investment and closes or converts {len(gone)}; the chance of a "
-            f"shortfall is then {percent(s['shortfall_probability_share'])}."
+            f"The plan opens {_count(len(opened), 'location', 'locations')} "
+            f"({thousands(opened['places'].sum())} places) for {euro(s['capex_eur'])} of investment "
+            f"and closes or converts {len(gone)}. Chance of a shortfall from {window}, without → "
+            f"with the plan: {chances}."
         )
         numbers = {
             "Investment": euro(s["capex_eur"]),
-            "Expected net cost": euro(s["expected_cost_eur"]),
-            "Chance of a shortfall": percent(s["shortfall_probability_share"]),
-            "Reliability (target)": percent(s["reliability_share"]),
+            "Expected net cost (present value)": euro(s["expected_cost_eur"]),
+            **{f"Chance of a shortfall, {k} (without → with plan)": v for k, v in figures.items()},
         }
     return text, numbers
 
 
-RECOURSE_NAMES = {
-    "nl": {"ukraine": "Oekraïners", "asylum": "asielzoekers", "status_holders": "statushouders"},
-    "en": {"ukraine": "Ukrainians", "asylum": "asylum seekers", "status_holders": "status holders"},
-}
-
-
 def _recourse_sentence(s: dict, language: str) -> str:
     """Who pays for need the plan's places cannot hold, per stream (data/reference/stream_accounts.csv)."""
-    names = RECOURSE_NAMES["en" if language == "en" else "nl"]
-    paid = [names.get(x, x) for x in s.get("recourse_streams", [])]
-    unpaid = [names.get(x, x) for x in s.get("no_recourse_streams", [])]
+    paid = [stream_name(x, language) for x in s.get("recourse_streams", [])]
+    unpaid = [stream_name(x, language) for x in s.get("no_recourse_streams", [])]
     cost = euro(s["recourse_cost_eur_per_place_month"])
     out = []
     if language == "en":
@@ -383,20 +415,11 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
     s = result.summary
     red = result.reduction
     regret = result.tables.get("regret")
-    requested = s.get("requested_reliability_share", s["reliability_share"])
-    measure_nl = "scenario's" if s["reliability_measure"] == "scenarios" else "scenario-maanden"
-    measure_en = "scenarios" if s["reliability_measure"] == "scenarios" else "scenario-months"
     parts = []
     if language == "en":
         parts.append(headline(result, "en")[0])
-        parts.extend(result.notes[:1] if result.summary["reliability_share"] < requested else [])
-        parts.append(
-            f"The plan meets need without shortfall in at least {percent(s['reliability_share'])} of the "
-            f"{measure_en} (counted from {s['reliability_from_quarter']}, the first quarter a new location can "
-            f"open); on all {thousands(s['paths'])} paths the chance of a shortfall somewhere in the horizon is "
-            f"{percent(s['shortfall_probability_share'])} and {percent(s['shortfall_month_share'])} of the months are short. "
-            + _recourse_sentence(s, "en")
-        )
+        parts.extend(result.notes)
+        parts.append(stream_sentences(result, "en") + " " + _recourse_sentence(s, "en"))
         parts.append(tradeoff_sentence(result, "en"))
         if regret is not None and len(regret):
             mean = float(regret["weight_share"] @ regret["regret_eur"])
@@ -412,14 +435,8 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
         )
     else:
         parts.append(headline(result, "nl")[0])
-        parts.extend(result.notes[:1] if result.summary["reliability_share"] < requested else [])
-        parts.append(
-            f"Het plan dekt de behoefte zonder tekort in ten minste {percent(s['reliability_share'])} van de "
-            f"{measure_nl} (geteld vanaf {s['reliability_from_quarter']}, het eerste kwartaal waarin een nieuwe "
-            f"locatie open kan); over alle {thousands(s['paths'])} paden is de kans op een tekort ergens in de "
-            f"horizon {percent(s['shortfall_probability_share'])} en is {percent(s['shortfall_month_share'])} van de "
-            f"maanden krap. " + _recourse_sentence(s, "nl")
-        )
+        parts.extend(result.notes)
+        parts.append(stream_sentences(result, "nl") + " " + _recourse_sentence(s, "nl"))
         parts.append(tradeoff_sentence(result, "nl"))
         if regret is not None and len(regret):
             mean = float(regret["weight_share"] @ regret["regret_eur"])
@@ -434,5 +451,4 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
             f"({euro(s['expected_cost_eur'])}; op de representatieve scenario's alleen "
             f"{euro(s['expected_cost_reduced_eur'])})."
         )
-    parts.extend(result.notes[1:] if s["reliability_share"] < requested else result.notes)
     return "\n\n".join(p for p in parts if p)

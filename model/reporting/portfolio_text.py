@@ -55,9 +55,9 @@ def headline(analysis: PortfolioAnalysis, language: str = "nl") -> tuple[str, di
     else:
         stream, month = risky.index[0], risky.iloc[0]
         text = (
-            f"With the existing and planned locations the chance of a shortfall for {_short(stream, language)} exceeds 10% from {period_name(month, language)}."
+            f"With the existing and planned locations the chance of a shortfall in a month for {_short(stream, language)} exceeds 10% from {period_name(month, language)}."
             if en
-            else f"Met de bestaande en geplande locaties is de kans op een tekort voor {_short(stream, language)} vanaf {period_name(month, language)} groter dan 10%."
+            else f"Met de bestaande en geplande locaties is de kans op een tekort in een maand voor {_short(stream, language)} vanaf {period_name(month, language)} groter dan 10%."
         )
     years = f"{analysis.need.periods[0].year}–{analysis.need.periods[-1].year}"
     text += (
@@ -68,9 +68,9 @@ def headline(analysis: PortfolioAnalysis, language: str = "nl") -> tuple[str, di
     numbers: dict[str, str] = {}
     for stream in [x for x in STREAMS if x in s.loc["committed"].index][:3]:
         key = (
-            f"Max. kans op tekort, {_short(stream, language)}"
+            f"Hoogste kans op een tekort in één maand, {_short(stream, language)}"
             if not en
-            else f"Max. P(shortfall), {stream.replace('_', ' ')}"
+            else f"Highest chance of a shortfall in one month, {_short(stream, language)}"
         )
         numbers[key] = percent(s.loc[("committed", stream), "max_shortfall_probability_share"])
     numbers["Netto kosten (mediaan)" if not en else "Net cost (median)"] = (
@@ -100,8 +100,8 @@ def narrative(analysis: PortfolioAnalysis, language: str = "nl") -> str:
                 f"{thousands(cap0[0])} to {thousands(cap0[-1])}. "
             )
             text += (
-                f"The chance of a shortfall first exceeds 10% in {period_name(c['first_month_risk_over_10pct'], language)} "
-                f"(at most {percent(c['max_shortfall_probability_share'])}); expected shortfall over the horizon "
+                f"The chance of a shortfall in a single month first exceeds 10% in {period_name(c['first_month_risk_over_10pct'], language)} "
+                f"(at most {percent(c['max_shortfall_probability_share'])} in one month); expected shortfall over the horizon "
                 f"{thousands(c['shortfall_unit_months_mean'])} {months}, "
                 f"{thousands(w['shortfall_unit_months_mean'])} with all candidates."
                 if c["first_month_risk_over_10pct"]
@@ -115,8 +115,8 @@ def narrative(analysis: PortfolioAnalysis, language: str = "nl") -> str:
                 f"gaat van {thousands(cap0[0])} naar {thousands(cap0[-1])}. "
             )
             text += (
-                f"De kans op een tekort is voor het eerst groter dan 10% in {period_name(c['first_month_risk_over_10pct'], language)} "
-                f"(hoogstens {percent(c['max_shortfall_probability_share'])}); het verwachte tekort over de hele periode is "
+                f"De kans op een tekort in één maand is voor het eerst groter dan 10% in {period_name(c['first_month_risk_over_10pct'], language)} "
+                f"(hoogstens {percent(c['max_shortfall_probability_share'])} in één maand); het verwachte tekort over de hele periode is "
                 f"{thousands(c['shortfall_unit_months_mean'])} {months}, met alle kandidaten "
                 f"{thousands(w['shortfall_unit_months_mean'])}."
                 if c["first_month_risk_over_10pct"]

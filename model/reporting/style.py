@@ -79,10 +79,13 @@ def month_name(month: int, language: str = "nl") -> str:
 
 
 def period_name(period: str, language: str = "nl") -> str:
-    """'2029-01' → 'januari 2029' ('January 2029' in English); other text is returned as given."""
+    """'2029-01' → 'januari 2029', '2029Q3' → '3e kwartaal 2029' ('January 2029', 'Q3 2029' in
+    English); other text is returned as given."""
     text = str(period)
     if len(text) >= 7 and text[4] == "-" and text[:4].isdigit() and text[5:7].isdigit():
         return f"{month_name(int(text[5:7]), language)} {text[:4]}"
+    if len(text) == 6 and text[4] == "Q" and text[:4].isdigit() and text[5] in "1234":
+        return f"Q{text[5]} {text[:4]}" if language == "en" else f"{text[5]}e kwartaal {text[:4]}"
     return text
 
 
@@ -136,6 +139,17 @@ def number(x: float, decimals: int = 0) -> str:
 def thousands(x: float, _pos: object = None) -> str:
     """A whole number with thousands separators: 12.345 (Dutch) or 12,345 (English)."""
     return number(x, 0)
+
+
+STREAM_NAMES = {
+    "nl": {"ukraine": "Oekraïners", "asylum": "asielzoekers", "status_holders": "statushouders"},
+    "en": {"ukraine": "Ukrainians", "asylum": "asylum seekers", "status_holders": "status holders"},
+}
+
+
+def stream_name(stream: str, language: str = "nl") -> str:
+    """The stream inside a sentence: 'asielzoekers', 'Oekraïners', 'status holders'."""
+    return STREAM_NAMES.get(language, STREAM_NAMES["nl"]).get(stream, stream)
 
 
 def percent(x: float) -> str:
