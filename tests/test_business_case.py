@@ -52,6 +52,7 @@ def _inputs(need: float | np.ndarray = 10.0, paths: int = 1, **kw) -> BusinessCa
         discount_rate_share=0.10,
         recourse_eur_per_place_day=100.0,
         target_places=10.0,
+        recourse_reimbursed=True,  # the hand cases below count income on every place-day of need
     )
     return BusinessCaseInputs(**{**base, **kw})
 
