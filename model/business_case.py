@@ -24,7 +24,6 @@ from model.alternatives import (
     AlternativeResult,
     BusinessCaseInputs,
     Evaluator,
-    evaluate_alternatives,
     probability_cheapest,
 )
 from model.business_case_inputs import build_alternatives, business_case_inputs
@@ -32,6 +31,7 @@ from model.errors import InputError
 from model.finance import equivalent_annual_eur, irr
 from model.reuse import FlexibilityValue, flexibility_value
 from model.sensitivity import (
+    OccupancyCurve,
     TornadoRanges,
     break_even_income_factor,
     break_even_occupancy_factors,
@@ -222,9 +222,12 @@ def run_business_case(
         need = simulate(case, paths=paths, seed=seed).need
     inputs = business_case_inputs(case, register, location_id, need)
     alternatives, notes = build_alternatives(case, row, inputs)
-    results = evaluate_alternatives(inputs, alternatives)
+    names = [a.name for a in alternatives]
+    if len(set(names)) != len(names):
+        raise ValueError(f"alternative names must be unique: {names}")
+    ev = Evaluator(inputs)  # one evaluator: prefix sums and switch months shared by every evaluation
+    results = {a.name: ev.evaluate(a) for a in alternatives}
     rule_alt = next(a for a in alternatives if a.name == "buy_rule")
-    ev = Evaluator(inputs)
     candidates = {
         f"rule_{n}m": ev.evaluate(replace(rule_alt, rule_months=n)).npv_eur
         for n in FLEXIBILITY_CANDIDATE_MONTHS
@@ -234,6 +237,7 @@ def run_business_case(
     settings = case.business_case
     purchase = float(row["purchase_price_eur"])
     conversion = float(row["conversion_capex_eur"]) + float(row["furnishing_capex_eur"])
+    curve = OccupancyCurve(ev, results)
     torn = tornado(
         inputs,
         rule_alt,
@@ -244,19 +248,21 @@ def run_business_case(
             settings.tornado_discount_rate_change_share,
             settings.tornado_timing_months,
         ),
+        evaluator=ev,
+        curve=curve,
     )
-    last_norm = float(inputs.income_eur_per_place_day[-1])
+    last_norm = float(np.ravel(inputs.income_eur_per_place_day)[-1])
     others = [a for a in alternatives if a.name not in ("buy_rule", "buy_fixed")]
-    occupancy = break_even_occupancy_factors(inputs, rule_alt, others)
+    occupancy = break_even_occupancy_factors(inputs, rule_alt, others, curve=curve)
     break_even = []
     for other in others:
-        s = break_even_income_factor(results["buy_rule"], results[other.name])
+        s_ = break_even_income_factor(results["buy_rule"], results[other.name])
         break_even.append(
             (
                 other.name,
                 "break_even_normbedrag_eur_per_place_day",
                 "eur_per_place_day",
-                s * last_norm,
+                s_ * last_norm,
             )
         )
         break_even.append(
