@@ -151,7 +151,9 @@ def test_occupancy_curve_equals_a_re_evaluation_of_the_scaled_need(factor, reimb
     """The exact curve gives the E[NPV] a full evaluation on need × factor gives (switches do not move)."""
     rng = np.random.default_rng(seed)
     need = np.clip(rng.normal(6, 4, (40, 36)), 0, 10)
-    share = rng.uniform(0, 1, (40, 36))  # a location serving GOO and asylum: part of a shortfall is COA's
+    share = rng.uniform(
+        0, 1, (40, 36)
+    )  # a location serving GOO and asylum: part of a shortfall is COA's
     income = np.where(rng.uniform(size=(40, 36)) < 0.5, 44.0, 6.5)
     inputs = _inputs(
         need_places=need,
@@ -161,9 +163,26 @@ def test_occupancy_curve_equals_a_re_evaluation_of_the_scaled_need(factor, reimb
         rule_signal_places=need - 3.0,
     )
     alts = [
-        replace(BUY, plan=plan, fixed_month=14, capacity_places=8.0, variable_opex_eur_per_place_day=7.0),
-        Alternative("hotel", "hotel", "hotel", 10.0, variable_opex_eur_per_place_day=249.0, earns_income=False),
-        Alternative("lease", "lease", "lease", 6.0, lead_time_months=5, term_months=20, fixed_opex_eur_per_year=9e4),
+        replace(
+            BUY, plan=plan, fixed_month=14, capacity_places=8.0, variable_opex_eur_per_place_day=7.0
+        ),
+        Alternative(
+            "hotel",
+            "hotel",
+            "hotel",
+            10.0,
+            variable_opex_eur_per_place_day=249.0,
+            earns_income=False,
+        ),
+        Alternative(
+            "lease",
+            "lease",
+            "lease",
+            6.0,
+            lead_time_months=5,
+            term_months=20,
+            fixed_opex_eur_per_year=9e4,
+        ),
     ]
     ev = Evaluator(inputs)
     curve = OccupancyCurve(ev, {a.name: ev.evaluate(a) for a in alts})
@@ -179,7 +198,9 @@ def test_break_even_occupancy_checked_by_a_direct_evaluation():
     need = np.clip(rng.normal(6, 3, (60, 36)), 0, 10)
     inputs = _inputs(need_places=need, income_eur_per_place_day=np.full(36, 44.0))
     building = replace(BUY, plan="none", variable_opex_eur_per_place_day=20.0)
-    hotel = Alternative("hotel", "hotel", "hotel", 10.0, variable_opex_eur_per_place_day=249.0, earns_income=False)
+    hotel = Alternative(
+        "hotel", "hotel", "hotel", 10.0, variable_opex_eur_per_place_day=249.0, earns_income=False
+    )
     f = break_even_occupancy_factors(inputs, building, [hotel])["hotel"]
     assert np.isfinite(f) and 0.05 < f < 2.0
     ev = Evaluator(inputs.scaled(occupancy_factor=f))
