@@ -232,7 +232,7 @@ class OccupancyCurve:
         income = self._at(x.income_eur_per_place_day)
         recourse = x.recourse_eur_per_place_day * self._at(x.municipal_recourse_share)
         reimbursed = 1.0 if x.recourse_reimbursed else 0.0
-        self._terms: dict[str, list[tuple[float, np.ndarray, np.ndarray, float]]] = {}
+        self._terms: dict[str, list[tuple]] = {}
         common = self._term(self.target, dd * (reimbursed * income - recourse))
         self.names: list[str] = []
         for name, r in results.items():
@@ -243,7 +243,7 @@ class OccupancyCurve:
             own = self._term(min(float(a.capacity_places), self.target), g)
             terms = [common, own]
             k = float(r.npv_eur.mean()) - sum(self._value(t, 1.0) for t in terms)
-            self._terms[name] = [*terms, (k, np.zeros(1), np.zeros(1), 0.0)]
+            self._terms[name] = [*terms, (k, None, None, None)]
             self.names.append(name)
 
     def _at(self, values: float | np.ndarray) -> np.ndarray:
@@ -253,20 +253,23 @@ class OccupancyCurve:
             return np.full(self._n.shape, float(v))
         return v[self._m] if v.ndim == 1 else v[self._p, self._m]
 
-    def _term(self, capacity: float, g: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
-        """(capacity, running Σ g·n, running Σ g, Σ g) in the need's sorted order, with a leading 0."""
-        cum_gn = np.concatenate([[0.0], np.cumsum(g * self._n)])
+    def _term(self, capacity: float, g: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+        """(capacity, need, running Σ g·n, running Σ g) over the cells where g ≠ 0, in the need's sorted
+        order, the sums with a leading 0."""
+        keep = g != 0
+        n, g = self._n[keep], g[keep]
+        cum_gn = np.concatenate([[0.0], np.cumsum(g * n)])
         cum_g = np.concatenate([[0.0], np.cumsum(g)])
-        return capacity, cum_gn, cum_g, float(cum_g[-1])
+        return capacity, n, cum_gn, cum_g
 
-    def _value(self, term: tuple[float, np.ndarray, np.ndarray, float], f: float) -> float:
-        capacity, cum_gn, cum_g, total = term
-        if cum_gn.size == 1:  # the constant K
+    def _value(self, term: tuple[float, np.ndarray, np.ndarray, np.ndarray], f: float) -> float:
+        capacity, n, cum_gn, cum_g = term
+        if n is None:  # the constant K
             return capacity
         if f <= 0:
             return 0.0
-        k = int(np.searchsorted(self._n, capacity / f, side="right"))
-        return (f * cum_gn[k] + capacity * (total - cum_g[k])) / self._paths
+        k = int(np.searchsorted(n, capacity / f, side="right"))
+        return (f * cum_gn[k] + capacity * (cum_g[-1] - cum_g[k])) / self._paths
 
     def expected_npv(self, name: str, factor: float) -> float:
         """E[NPV] of alternative ``name`` with the need × ``factor`` (capped at the target), €."""
