@@ -176,9 +176,15 @@ def tornado(
 
 
 def cost_covering_income_factor(result: AlternativeResult) -> float:
-    """Factor on the normbedrag at which E[NPV] = 0 (the Rijk's income covers the net cost); NaN if no income."""
+    """Factor on the normbedrag at which the income on the place-days the alternative serves covers its own
+    net cost (E[NPV] without the shortfall it leaves elsewhere = 0); NaN if it earns no income.
+
+    The cost of a shortfall (the emergency option) is left out: it is not the building's cost, and no
+    normbedrag on the building's places would pay for need it does not hold.
+    """
     income = float(result.component_npv_eur["reimbursement"].mean())
-    rest = float(result.npv_eur.mean()) - income
+    shortfall = float(result.component_npv_eur["recourse"].mean())
+    rest = float(result.npv_eur.mean()) - income - shortfall
     return -rest / income if income > 0 else float("nan")
 
 

@@ -99,6 +99,18 @@ def test_cost_covering_normbedrag_makes_the_npv_zero():
     assert again.npv_eur.mean() == pytest.approx(0.0, abs=1e-6)
 
 
+def test_cost_covering_normbedrag_leaves_the_shortfall_elsewhere_out():
+    """Opening after 12 months: the hotel bill of the first year is not the building's to cover."""
+    inputs = _inputs(recourse_reimbursed=False)
+    alt = replace(BUY, plan="none", lead_time_months=12)
+    r = Evaluator(inputs).evaluate(alt)
+    assert r.component_npv_eur["recourse"].mean() < 0
+    s = cost_covering_income_factor(r)
+    again = Evaluator(inputs.scaled(income_factor=s)).evaluate(alt)
+    own = again.npv_eur.mean() - again.component_npv_eur["recourse"].mean()
+    assert own == pytest.approx(0.0, abs=1e-6)
+
+
 def test_break_even_normbedrag_when_income_differs():
     # recourse not reimbursed: a 5-place building earns income on fewer place-days than a 10-place one
     inputs = _inputs(recourse_reimbursed=False)
