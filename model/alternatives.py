@@ -2,8 +2,10 @@
 
 Every alternative serves the same need: the need the location is meant to hold, per path and month
 (need minus the rest of the portfolio's capacity, at most the target places). What an alternative
-cannot hold — before it opens, beyond its capacity, after its term or after a switch to reuse — goes
-to recourse (hotel places) at the recourse rate, so alternatives differ only in cost and timing.
+cannot hold — before it opens, beyond its capacity, after its term or after a switch to reuse — is
+short: the municipality pays the recourse rate only for the part of it whose shortfall it bears (one
+account per stream, data/reference/stream_accounts.csv: Ukrainians in GOO); the rest (asylum seekers,
+status holders) stays with the COA and is counted in place-days short, never as a municipal cost.
 Cash flows are monthly, summed to 12-month years, and discounted at the case's real rate.
 """
 
@@ -86,6 +88,12 @@ class Alternative:
         Month (from the start) of the fixed plan's switch.
     reuse
         What the location becomes when reception ends (None: nothing further).
+    earns_income
+        Whether the Rijk's income per place-day is paid for the places it serves (False for a hotel
+        since 2025: hotels fell out of the normbedrag); without effect when ``recourse_reimbursed``.
+    proceeds_eur, proceeds_month
+        A one-off received at ``proceeds_month`` (from the start), € — selling a building the
+        municipality already owns when this alternative holds the need instead.
     """
 
     name: str
@@ -104,6 +112,9 @@ class Alternative:
     rule_months: int = 6
     fixed_month: int | None = None
     reuse: ReuseSpec | None = None
+    earns_income: bool = True
+    proceeds_eur: float = 0.0
+    proceeds_month: int = 0
 
     def __post_init__(self) -> None:
         if self.plan not in ("rule", "fixed", "none"):
@@ -123,15 +134,21 @@ class BusinessCaseInputs:
     periods
         Months of the business-case horizon (a whole number of years).
     income_eur_per_place_day
-        The Rijk's income per occupied place-day per month (normbedrag for GOO), shape (months,).
+        The Rijk's income per served place-day per month (normbedrag for GOO, COA rent for asylum
+        places), shape (months,) or (paths, months) when the location serves several streams.
     discount_rate_share
         Real discount rate per year.
     recourse_eur_per_place_day
-        Cost of a place-day held in recourse (hotel).
+        What the municipality pays per place-day of its emergency option (hotel).
     target_places
         Places the alternatives must provide.
     recourse_reimbursed
-        Whether the income also covers place-days held in recourse.
+        Whether the income also covers place-days held in recourse (not since 2025: hotels fell out
+        of the normbedrag, facts.md §1.3).
+    municipal_recourse_share
+        Share of a place-day short that the municipality pays the recourse rate for: the share of the
+        need of streams whose shortfall it bears (1 for GOO, 0 for asylum and status holders), a
+        number or (paths, months).
     rule_signal_places
         What the decision rule watches, (paths, months): need minus the rest of the portfolio's
         capacity as planned ahead; ≤ 0 is a low month. None: ``need_places``.
@@ -145,13 +162,18 @@ class BusinessCaseInputs:
     discount_rate_share: float
     recourse_eur_per_place_day: float
     target_places: float
-    recourse_reimbursed: bool = True
+    recourse_reimbursed: bool = False
     rule_signal_places: np.ndarray | None = None
+    municipal_recourse_share: float | np.ndarray = 1.0
     notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.need_places.ndim != 2 or self.need_places.shape[1] != len(self.periods):
             raise ValueError("need_places must have shape (paths, len(periods))")
+        for name in ("income_eur_per_place_day", "municipal_recourse_share"):
+            shape = np.shape(getattr(self, name))
+            if shape not in ((), (len(self.periods),), self.need_places.shape):
+                raise ValueError(f"{name} must be a number, (months,) or (paths, months)")
         if (
             self.rule_signal_places is not None
             and self.rule_signal_places.shape != self.need_places.shape
@@ -229,6 +251,7 @@ class AlternativeResult:
     served_place_days: np.ndarray
     recourse_place_days: np.ndarray
     pv_need_place_days: np.ndarray
+    municipal_recourse_place_days: np.ndarray
     opening_month: int
     end_month: np.ndarray
 
@@ -239,22 +262,33 @@ class AlternativeResult:
 
 @dataclass
 class Evaluator:
-    """Evaluates alternatives on one set of inputs, sharing prefix sums and switch months between them."""
+    """Evaluates alternatives on one set of inputs, sharing prefix sums and switch months between them.
+
+    Per capacity it keeps running sums over months of the served place-days, weighted three ways:
+    by days, by days × income and by days × the municipal share of a shortfall, so that every
+    alternative's yearly flows are differences of these sums at its year edges.
+    """
 
     inputs: BusinessCaseInputs
-    _prefix: dict[float, tuple[np.ndarray | None, np.ndarray | None]] = field(
-        default_factory=dict, repr=False
-    )
+    _prefix: dict[tuple[float, str], np.ndarray] = field(default_factory=dict, repr=False)
     _switch: dict[tuple[int, int], np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         x = self.inputs
         days = days_in_months(x.periods)
-        self._days = days
-        self._weight_inc = days * x.income_eur_per_place_day
+        self._weights = {
+            "days": days,
+            "income": days * np.asarray(x.income_eur_per_place_day, dtype=float),
+            "recourse": days * np.asarray(x.municipal_recourse_share, dtype=float),
+        }
         self._df = (1.0 + x.discount_rate_share) ** -np.arange(x.years, dtype=float)
         self.need_days = yearly(x.need_places * days)
-        self.need_income = yearly(x.need_places * self._weight_inc)
+        self.need_income = yearly(x.need_places * self._weights["income"])
+        self.need_recourse_days = (
+            self.need_days * float(x.municipal_recourse_share)
+            if np.ndim(x.municipal_recourse_share) == 0
+            else yearly(x.need_places * self._weights["recourse"])
+        )
         self.pv_need_days = self.need_days @ self._df
         self._path_weights = np.full(x.paths, 1.0 / x.paths)  # mean over paths as a matrix product
 
@@ -269,15 +303,12 @@ class Evaluator:
         np.cumsum(body, axis=1, out=body)
         return out
 
-    def _served_prefix(self, capacity: float, income: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        key = float(capacity)
-        days, inc = self._prefix.get(key, (None, None))
-        if days is None:
-            days = self._cumulative(key, self._days)
-        if income and inc is None:
-            inc = self._cumulative(key, self._weight_inc)
-        self._prefix[key] = (days, inc)
-        return days, inc
+    def _served(self, capacity: float, kind: str, edges: np.ndarray) -> np.ndarray:
+        """Served place-days weighted by ``kind`` per path and year between the year ``edges``."""
+        key = (float(capacity), kind)
+        if key not in self._prefix:
+            self._prefix[key] = self._cumulative(key[0], self._weights[kind])
+        return np.diff(np.take_along_axis(self._prefix[key], edges, axis=1), axis=1)
 
     def switch_month(self, alt: Alternative, opening: int) -> np.ndarray:
         """Month each path switches from reception to reuse under the alternative's plan (months = never)."""
@@ -292,32 +323,47 @@ class Evaluator:
             self._switch[key] = rule_switch_month(signal, alt.rule_months, first_month=opening)
         return self._switch[key]
 
+    def reception(self, alt: Alternative) -> tuple[int, np.ndarray]:
+        """Month the alternative opens and the month its reception ends on each path (``months``: never)."""
+        x = self.inputs
+        months = x.months
+        opening = int(min(max(alt.lead_time_months, 0), months))
+        term_end = months if alt.term_months is None else min(opening + alt.term_months, months)
+        end = np.clip(np.minimum(self.switch_month(alt, opening), term_end), opening, months)
+        return opening, end
+
     def evaluate(self, alt: Alternative) -> AlternativeResult:
         """Cash flows, NPV and occupancy of one alternative on every path."""
         x = self.inputs
         months, years = x.months, x.years
-        opening = int(min(max(alt.lead_time_months, 0), months))
-        term_end = months if alt.term_months is None else min(opening + alt.term_months, months)
-        end = np.clip(np.minimum(self.switch_month(alt, opening), term_end), opening, months)
-        s_days, s_inc = self._served_prefix(alt.capacity_places, income=not x.recourse_reimbursed)
+        opening, end = self.reception(alt)
         edges = np.clip(np.arange(years + 1) * MONTHS_PER_YEAR, opening, end[:, None])
-        served_days = np.diff(np.take_along_axis(s_days, edges, axis=1), axis=1)
+        served_days = self._served(alt.capacity_places, "days", edges)
         recourse_days = self.need_days - served_days
+        if np.ndim(x.municipal_recourse_share) == 0:
+            municipal_days = recourse_days * float(x.municipal_recourse_share)
+        else:
+            municipal_days = self.need_recourse_days - self._served(
+                alt.capacity_places, "recourse", edges
+            )
         if x.recourse_reimbursed:
             reimbursement = self.need_income
+        elif alt.earns_income:
+            reimbursement = self._served(alt.capacity_places, "income", edges)
         else:
-            reimbursement = np.diff(np.take_along_axis(s_inc, edges, axis=1), axis=1)
+            reimbursement = np.zeros((x.paths, years))
         ended = end < months
         flows = {
             "capex": one_off_per_year(np.zeros(x.paths, dtype=np.int64), -alt.capex_eur, years),
             "fixed_opex": active_months_per_year(opening, end, years)
             * (-alt.fixed_opex_eur_per_year / 12),
             "variable_opex": served_days * -alt.variable_opex_eur_per_place_day,
-            "recourse": recourse_days * -x.recourse_eur_per_place_day,
+            "recourse": municipal_days * -x.recourse_eur_per_place_day,
             "reimbursement": reimbursement,
             "end": one_off_per_year(
                 np.where(ended, end, months), alt.end_value_eur - alt.end_cost_eur, years
-            ),
+            )
+            + one_off_per_year(np.full(x.paths, alt.proceeds_month), alt.proceeds_eur, years),
             "residual": one_off_per_year(
                 np.where(ended, months, months - 1), alt.residual_value_eur, years
             ),
@@ -335,6 +381,7 @@ class Evaluator:
             served_place_days=served_days.sum(axis=1),
             recourse_place_days=recourse_days.sum(axis=1),
             pv_need_place_days=self.pv_need_days,
+            municipal_recourse_place_days=municipal_days.sum(axis=1),
             opening_month=opening,
             end_month=end,
         )

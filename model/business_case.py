@@ -24,7 +24,6 @@ from model.alternatives import (
     AlternativeResult,
     BusinessCaseInputs,
     Evaluator,
-    evaluate_alternatives,
     probability_cheapest,
 )
 from model.business_case_inputs import build_alternatives, business_case_inputs
@@ -32,6 +31,7 @@ from model.errors import InputError
 from model.finance import equivalent_annual_eur, irr
 from model.reuse import FlexibilityValue, flexibility_value
 from model.sensitivity import (
+    OccupancyCurve,
     TornadoRanges,
     break_even_income_factor,
     break_even_occupancy_factors,
@@ -106,6 +106,23 @@ def _stats(values: np.ndarray) -> tuple[float, float, float, float]:
     return float(v.mean()), float(q[0]), float(q[1]), float(q[2])
 
 
+def building_cost_eur(evaluator: Evaluator, alt: Alternative) -> np.ndarray:
+    """What the building costs over the horizon on each path, € ≥ 0: its capex (none when already owned)
+    and running costs, kept in reception from its opening to the horizon (or the end of its term)."""
+    kept = evaluator.evaluate(replace(alt, plan="none", reuse=None))
+    c = kept.component_npv_eur
+    return -(c["capex"] + c["fixed_opex"] + c["variable_opex"])
+
+
+def last_income_eur_per_place_day(inputs: BusinessCaseInputs) -> float:
+    """The income per place-day in the last month (mean over paths when it differs per path): the unit
+    the break-even and cost-covering normbedrag are expressed in."""
+    if not inputs.months:
+        return math.nan
+    income = np.asarray(inputs.income_eur_per_place_day, dtype=float)
+    return float(income[..., -1].mean()) if income.ndim else float(income)
+
+
 def summary_table(
     inputs: BusinessCaseInputs,
     results: dict[str, AlternativeResult],
@@ -125,7 +142,7 @@ def summary_table(
     """
     rate, years = inputs.discount_rate_share, inputs.years
     cheapest = probability_cheapest(results)
-    last_norm = float(inputs.income_eur_per_place_day[-1]) if inputs.months else math.nan
+    last_norm = last_income_eur_per_place_day(inputs)
     rows: list[tuple] = []
 
     def add(alt: str, metric: str, unit: str, values: np.ndarray | float) -> None:
@@ -167,6 +184,9 @@ def summary_table(
         add(n, "flexibility_value_eur", "eur", f.per_path_eur)
         add(n, "flexibility_value_best_eur", "eur", f.best_eur)
         add(n, "flexibility_value_perfect_foresight_eur", "eur", f.perfect_foresight_eur)
+        add(n, "flexibility_value_bound_eur", "eur", f.bound_eur)
+        add(n, "flexibility_value_unbounded_eur", "eur", f.unbounded_mean_eur)
+        add(n, "flexibility_bounded_share", "share", f.bounded_share)
         add(n, "probability_rule_beats_fixed_share", "share", f.probability_positive_share)
     for alt, metric, unit, value in break_even or []:
         add(alt, metric, unit, value)
@@ -181,6 +201,7 @@ def run_business_case(
     seed: int | None = None,
     register: object | None = None,
     need: object | None = None,
+    ensemble: object | None = None,
 ) -> BusinessCase:
     """The business case of one location of a case's register, on the case's ensemble.
 
@@ -196,6 +217,9 @@ def run_business_case(
         A :class:`model.locations.Register` already read (default: the case's register).
     need
         A :class:`model.ensemble.Need` already simulated (default: simulate the case).
+    ensemble
+        The :class:`model.ensemble.Ensemble` behind ``need`` (for the need after the simulation;
+        default: the simulated one, or none when ``need`` is given without it).
 
     Raises
     ------
@@ -219,21 +243,31 @@ def run_business_case(
     if need is None:
         from model.results import simulate
 
-        need = simulate(case, paths=paths, seed=seed).need
-    inputs = business_case_inputs(case, register, location_id, need)
+        run = simulate(case, paths=paths, seed=seed)
+        need, ensemble = run.need, run.ensemble
+    inputs = business_case_inputs(case, register, location_id, need, ensemble)
     alternatives, notes = build_alternatives(case, row, inputs)
-    results = evaluate_alternatives(inputs, alternatives)
+    names = [a.name for a in alternatives]
+    if len(set(names)) != len(names):
+        raise ValueError(f"alternative names must be unique: {names}")
+    ev = Evaluator(inputs)  # one evaluator: prefix sums and switch months shared by every evaluation
+    results = {a.name: ev.evaluate(a) for a in alternatives}
     rule_alt = next(a for a in alternatives if a.name == "buy_rule")
-    ev = Evaluator(inputs)
     candidates = {
         f"rule_{n}m": ev.evaluate(replace(rule_alt, rule_months=n)).npv_eur
         for n in FLEXIBILITY_CANDIDATE_MONTHS
         if n != rule_alt.rule_months
     }
-    flex = flexibility_value(results["buy_rule"].npv_eur, results["buy_fixed"].npv_eur, candidates)
+    flex = flexibility_value(
+        results["buy_rule"].npv_eur,
+        results["buy_fixed"].npv_eur,
+        candidates,
+        bound_eur=building_cost_eur(ev, rule_alt),
+    )
     settings = case.business_case
     purchase = float(row["purchase_price_eur"])
     conversion = float(row["conversion_capex_eur"]) + float(row["furnishing_capex_eur"])
+    curve = OccupancyCurve(ev, results)
     torn = tornado(
         inputs,
         rule_alt,
@@ -244,19 +278,21 @@ def run_business_case(
             settings.tornado_discount_rate_change_share,
             settings.tornado_timing_months,
         ),
+        evaluator=ev,
+        curve=curve,
     )
-    last_norm = float(inputs.income_eur_per_place_day[-1])
+    last_norm = last_income_eur_per_place_day(inputs)
     others = [a for a in alternatives if a.name not in ("buy_rule", "buy_fixed")]
-    occupancy = break_even_occupancy_factors(inputs, rule_alt, others)
+    occupancy = break_even_occupancy_factors(inputs, rule_alt, others, curve=curve)
     break_even = []
     for other in others:
-        s = break_even_income_factor(results["buy_rule"], results[other.name])
+        s_ = break_even_income_factor(results["buy_rule"], results[other.name])
         break_even.append(
             (
                 other.name,
                 "break_even_normbedrag_eur_per_place_day",
                 "eur_per_place_day",
-                s * last_norm,
+                s_ * last_norm,
             )
         )
         break_even.append(
@@ -345,7 +381,9 @@ def business_case_tables(runs: dict[str, Any], register: Any) -> dict[str, pd.Da
         location = run.case.business_case.location_id
         if not location:
             continue
-        bc = run_business_case(run.case, location, register=register, need=run.need)
+        bc = run_business_case(
+            run.case, location, register=register, need=run.need, ensemble=run.ensemble
+        )
         for key, table in bc.tables().items():
             blocks[key].append(table.assign(scenario=name)[["scenario", *table.columns]])
     return {k: pd.concat(v, ignore_index=True) for k, v in blocks.items() if v}

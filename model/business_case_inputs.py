@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,7 +17,7 @@ from model.reuse import REUSE_OPTIONS, reuse_spec
 
 if TYPE_CHECKING:
     from model.case import BusinessCaseSettings, Case
-    from model.ensemble import Need
+    from model.ensemble import Ensemble, Need
     from model.locations import Register
 
 BUY_KINDS = ("purchase", "office_conversion", "municipal_building", "flex_units")
@@ -26,7 +27,6 @@ PORTFOLIO_STATUSES = ("existing", "planned")
 """Statuses that make up 'the rest of the portfolio' (candidates are not decided yet)."""
 
 
-
 def extend_months(values: np.ndarray, months: int, how: str) -> np.ndarray:
     """Values (paths, m) cut or extended to ``months``: beyond m the last month's value (``last``) or 0."""
     m = values.shape[1]
@@ -34,6 +34,67 @@ def extend_months(values: np.ndarray, months: int, how: str) -> np.ndarray:
         return values[:, :months].copy()
     fill = values[:, -1:] if how == "last" else np.zeros((values.shape[0], 1))
     return np.concatenate([values, np.repeat(fill, months - m, axis=1)], axis=1)
+
+
+def ukraine_need_beyond(need_places: np.ndarray, ensemble: Ensemble, months: int) -> np.ndarray:
+    """GOO need (paths, m) extended to ``months`` by the path's own stock-flow at the scenario's last values.
+
+    The national GOO stock S follows S' = S · (1 − e) + a; beyond the simulation the scenario holds its
+    drivers at their last anchors (national_scenarios.yaml: "held flat outside the anchors"), so each
+    path continues with its last month's arrivals a and exit rate e: S(T + k) = S* + (S(T) − S*) · (1 − e)^k
+    with S* = a / e. The municipal need keeps its last share of the national stock.
+    """
+    m = need_places.shape[1]
+    if months <= m:
+        return need_places[:, :months].copy()
+    stock = ensemble["ukraine_goo_places"][:, -1].astype(float)
+    exit_rate = np.clip(ensemble["ukraine_exit_rate_share"][:, -1].astype(float), 1e-6, 1.0)
+    arrivals = ensemble["ukraine_arrivals_persons"][:, -1].astype(float)
+    last = need_places[:, -1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(stock > 0, last / stock, 0.0)
+    steady = share * arrivals / exit_rate
+    k = np.arange(1, months - m + 1, dtype=float)
+    later = steady[:, None] + (last - steady)[:, None] * (1.0 - exit_rate[:, None]) ** k
+    return np.concatenate([need_places, later], axis=1)
+
+
+def rest_of_portfolio_places(
+    case: Case,
+    register: Register,
+    location_id: str,
+    streams: list[str],
+    periods: pd.PeriodIndex | None = None,
+) -> np.ndarray:
+    """Usable places of the existing and planned locations other than ``location_id`` serving any of
+    ``streams``, per month of ``periods`` (default the case's; each location counted once). Over a
+    longer horizon the known ends (``available_until``) still close locations."""
+    from model.locations import capacity
+
+    periods = case.periods if periods is None else periods
+    cap = capacity(register, periods, start=case.start, statuses=PORTFOLIO_STATUSES)
+    rest = np.zeros(len(periods))
+    for i, loc in enumerate(cap.ids):
+        if loc != location_id and set(cap.streams[i]) & set(streams):
+            rest += cap.places[i]
+    return rest
+
+
+def _lookahead_min(rest: np.ndarray, lookahead_months: int) -> np.ndarray:
+    """Least capacity of each month and the ``lookahead_months`` after it (beyond the end: the last)."""
+    if lookahead_months <= 0:
+        return rest
+    padded = np.concatenate([rest, np.full(lookahead_months, rest[-1])])
+    return np.lib.stride_tricks.sliding_window_view(padded, lookahead_months + 1).min(axis=1)
+
+
+def location_streams(register: Register, location_id: str, need: Need) -> list[str]:
+    """The location's streams the business case serves: those in places when it serves any in places."""
+    streams = [s for s in register.streams(location_id) if s in need.streams]
+    if not streams:
+        raise InputError(f"location `{location_id}`: its streams are not in the simulated need")
+    places = [s for s in streams if need.units.get(s) == "places"]
+    return places or streams
 
 
 def excess_need_places(
@@ -47,51 +108,110 @@ def excess_need_places(
     ``lookahead_months`` > 0 the capacity of a month is the least capacity of that month and the
     ones after it (the portfolio as planned: what the decision rule may rely on).
     """
-    from model.locations import capacity
-
-    streams = [s for s in register.streams(location_id) if s in need.streams]
-    if not streams:
-        raise InputError(f"location `{location_id}`: its streams are not in the simulated need")
-    places = [s for s in streams if need.units.get(s) == "places"]
-    streams = places or streams
+    streams = location_streams(register, location_id, need)
     total = sum(need.streams[s] for s in streams)
-    cap = capacity(register, case.periods, start=case.start, statuses=PORTFOLIO_STATUSES)
-    rest = np.zeros(len(case.periods))
-    for i, loc in enumerate(cap.ids):
-        if loc != location_id and set(cap.streams[i]) & set(streams):
-            rest += cap.places[i]
-    if lookahead_months > 0:
-        padded = np.concatenate([rest, np.full(lookahead_months, rest[-1])])
-        rest = np.lib.stride_tricks.sliding_window_view(padded, lookahead_months + 1).min(axis=1)
+    rest = _lookahead_min(
+        rest_of_portfolio_places(case, register, location_id, streams), lookahead_months
+    )
     return np.asarray(total, dtype=float) - rest
 
 
+def need_over_horizon(
+    case: Case,
+    need: Need,
+    streams: list[str],
+    months: int,
+    ensemble: Ensemble | None,
+) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Each stream's need over the business case's ``months``, with the notes on what follows the simulation.
+
+    ``business_case.need_beyond_horizon``: ``scenario`` (default) continues each stream by the scenario's
+    own assumption — GOO by the path's stock-flow at the scenario's last arrivals and exit rate
+    (:func:`ukraine_need_beyond`), asylum places and status holders' dwellings at the last number of
+    the path (the Spreidingswet number and taakstelling of the last cycle, the scenario's drivers being
+    flat after its last anchor); ``last`` holds every stream's last month; ``zero`` ends the need.
+    """
+    how = case.business_case.need_beyond_horizon
+    sim = len(case.periods)
+    notes: list[str] = []
+    out = {}
+    for s in streams:
+        values = np.asarray(need.streams[s], dtype=float)
+        if how == "scenario" and s == "ukraine" and ensemble is not None and months > sim:
+            out[s] = ukraine_need_beyond(values, ensemble, months)
+        else:
+            out[s] = extend_months(values, months, "zero" if how == "zero" else "last")
+    if months > sim:
+        end = case.periods[-1]
+        if how == "zero":
+            notes.append(
+                f"AANNAME: geen behoefte na {end} (einde van de simulatie; business_case.need_beyond_horizon = zero)."
+            )
+        elif how == "last":
+            notes.append(
+                f"AANNAME: behoefte na {end} (einde van de simulatie) = de laatste maand per pad, "
+                "constant tot het einde van de businesscase (business_case.need_beyond_horizon = last)."
+            )
+        else:
+            if "ukraine" in streams and ensemble is not None:
+                notes.append(
+                    f"AANNAME: GOO-behoefte na {end} volgt per pad de eigen instroom en uitstroom van het scenario "
+                    "(de laatste waarden van het scenario, die daarna vlak blijven): de voorraad beweegt naar "
+                    "instroom ÷ uitstroomkans (business_case.need_beyond_horizon = scenario)."
+                )
+            elif "ukraine" in streams:
+                notes.append(
+                    f"AANNAME: GOO-behoefte na {end} = de laatste maand per pad (geen ensemble beschikbaar)."
+                )
+            if any(s != "ukraine" for s in streams):
+                notes.append(
+                    f"AANNAME: behoefte van asielzoekers en statushouders na {end} = het laatste getal per pad "
+                    "(de laatste Spreidingswet-cyclus of taakstelling; het scenario houdt zijn aannames na het "
+                    "laatste ijkjaar vlak)."
+                )
+    return out, notes
+
+
 def business_case_inputs(
-    case: Case, register: Register, location_id: str, need: Need
+    case: Case,
+    register: Register,
+    location_id: str,
+    need: Need,
+    ensemble: Ensemble | None = None,
 ) -> BusinessCaseInputs:
-    """Need, income, rate and recourse for a location's business case over the settings' horizon."""
+    """Need, income, rate and recourse for a location's business case over the settings' horizon.
+
+    One account per stream (data/reference/stream_accounts.csv): the income per served place-day is
+    the normbedrag for GOO places and the COA rent for asylum places (a mix weighted by each
+    stream's need per path and month when the location serves both); the municipality pays the
+    recourse rate only for the share of a shortfall of streams it bears (GOO).
+    """
     settings = case.business_case
     row = register.table.loc[location_id]
     periods = months_in_horizon(case.start, settings.horizon_years)
-    notes: list[str] = []
+    months = len(periods)
     target = settings.target_places or float(row["capacity_places"]) * float(
         row["occupancy_norm_share"]
     )
-    excess = extend_months(
-        excess_need_places(case, register, location_id, need),
-        len(periods),
-        settings.need_beyond_horizon,
-    )
-    if len(periods) > len(case.periods):
-        what = "de laatste maand per pad" if settings.need_beyond_horizon == "last" else "nul"
+    streams = location_streams(register, location_id, need)
+    per_stream, notes = need_over_horizon(case, need, streams, months, ensemble)
+    total = sum(per_stream.values())
+    if months > len(case.periods):
         notes.append(
-            f"AANNAME: behoefte na {case.periods[-1]} (einde van de simulatie) = {what} "
-            f"(business_case.need_beyond_horizon)."
+            f"AANNAME: na {case.periods[-1]} blijft de rest van de portefeuille zoals in die maand; wat daarna "
+            "afloopt wordt vervangen (het portefeuilleplan dekt de horizon van de case, niet de 30 jaar van "
+            "dit pand)."
         )
-    streams = register.streams(location_id)
+    # beyond the simulation the rest of the portfolio stays as in its last month (what expires later is
+    # assumed replaced: the portfolio plan covers the case's horizon, not this building's 30 years)
+    rest = extend_months(
+        rest_of_portfolio_places(case, register, location_id, streams)[None, :], months, "last"
+    )[0]
+    excess = total - rest
+    income_by_stream: dict[str, np.ndarray] = {}
     if "ukraine" in streams:
         norm = normbedrag_per_month(periods)
-        income = norm.eur_per_place_day
+        income_by_stream["ukraine"] = np.asarray(norm.eur_per_place_day, dtype=float)
         later = [y for y in norm.assumed_years if y > (norm.last_known_year or 0)]
         if later:
             notes.append(
@@ -100,35 +220,58 @@ def business_case_inputs(
                 "(data/reference/normbedrag.csv)."
             )
         notes.append(
-            "AANNAME: normbedrag in euro's van het jaar zelf, niet geïndexeerd naar het prijsjaar."
+            "AANNAME: normbedrag in euro's van het jaar zelf, niet geïndexeerd naar het prijsjaar; betaald "
+            "per gerealiseerde plaats tot de taak (TK 2024D43796): de plaatsen die een alternatief bezet."
         )
-    elif "asylum" in streams:
-        income = np.full(len(periods), float(row["coa_rent_eur_per_place_year"]) / 365.25)
+    if "asylum" in streams:
+        income_by_stream["asylum"] = np.full(
+            months, _num(row, "coa_rent_eur_per_place_year") / 365.25
+        )
         notes.append(
             "AANNAME: COA-huur per plaats-jaar uit het register, toegerekend per bezette plaats-dag."
         )
+    if "status_holders" in streams:
+        income_by_stream["status_holders"] = np.zeros(months)
+        notes.append("Geen rijksvergoeding voor statushouders meegenomen (huur niet meegenomen).")
+    bears = {s: municipal_recourse(s) for s in streams}
+    if len(streams) == 1:
+        (only,) = streams
+        income: np.ndarray = income_by_stream[only]
+        share: float | np.ndarray = 1.0 if bears[only] else 0.0
     else:
-        income = np.zeros(len(periods))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weights = {
+                s: np.where(total > 0, per_stream[s] / total, 1.0 / len(streams)) for s in streams
+            }
+        income = sum(weights[s] * income_by_stream[s] for s in streams)
+        share = sum(weights[s] for s in streams if bears[s]) if any(bears.values()) else 0.0
         notes.append(
-            "Geen rijksvergoeding voor deze doelgroep meegenomen (statushouders: huur niet meegenomen)."
+            "De locatie dient meerdere doelgroepen: inkomsten en de kosten van een tekort zijn per pad en "
+            "maand verdeeld naar het aandeel van elke doelgroep in de behoefte."
         )
     recourse = settings.recourse_eur_per_place_day
-    if recourse is None and not any(municipal_recourse(s) for s in streams):
-        recourse = 0.0
-        notes.append(
-            "Opvang die een alternatief niet kan bieden kost de gemeente geen hotelplaatsen: voor deze "
-            "doelgroep draagt het COA de opvang (data/reference/stream_accounts.csv); een tekort is een "
-            "taak die niet gehaald wordt."
-        )
-    elif recourse is None:
+    if recourse is None:
         recourse, key = recourse_eur_per_place_day("hotel")
-        notes.append(
-            f"Opvang die een alternatief niet kan bieden gaat naar hotelplaatsen à € {recourse:.0f} per plaats-dag: "
-            f"wat een COA-hotelplaats het Rijk kostte ({citation(key)}; onzeker)."
-        )
+        source = f"wat een COA-hotelplaats het Rijk kostte ({citation(key)}; onzeker)"
     else:
+        source = "instelling business_case.recourse_eur_per_place_day (AANNAME)"
+    municipal = [s for s in streams if bears[s]]
+    coa = [s for s in streams if not bears[s]]
+    if municipal:
         notes.append(
-            f"AANNAME: opvang buiten het alternatief kost € {recourse:.0f} per plaats-dag (instelling)."
+            f"Opvang van Oekraïners die een alternatief niet kan bieden gaat naar een noodoptie van de gemeente "
+            f"(hotelplaatsen) à € {recourse:.0f} per plaats-dag: {source}."
+        )
+        notes.append(
+            "Het normbedrag dekt hotelplaatsen niet: sinds 2025 vallen hotels, schepen en catering buiten "
+            "het normbedrag (facts §1.3; data/reference/normbedrag.csv, 2025) "
+            f"(business_case.recourse_reimbursed = {'true' if settings.recourse_reimbursed else 'false'})."
+        )
+    if coa:
+        notes.append(
+            "Een tekort aan plaatsen voor asielzoekers of statushouders kost de gemeente geen hotelrekening: "
+            "het COA vangt hen op (data/reference/stream_accounts.csv); het telt als plaats-dagen tekort "
+            "tegenover de taak."
         )
     notes.append(
         f"Discontovoet {case.discount_rate_real_share * 100:.2f}".replace(".", ",")
@@ -136,10 +279,7 @@ def business_case_inputs(
     )
     signal = None
     if settings.decision_rule_lookahead_months > 0:
-        ahead = excess_need_places(
-            case, register, location_id, need, settings.decision_rule_lookahead_months
-        )
-        signal = extend_months(ahead, len(periods), settings.need_beyond_horizon)
+        signal = total - _lookahead_min(rest, settings.decision_rule_lookahead_months)
     return BusinessCaseInputs(
         rule_signal_places=signal,
         need_places=np.clip(excess, 0.0, target),
@@ -149,6 +289,7 @@ def business_case_inputs(
         recourse_eur_per_place_day=float(recourse),
         target_places=float(target),
         recourse_reimbursed=settings.recourse_reimbursed,
+        municipal_recourse_share=share,
         notes=tuple(notes),
     )
 
@@ -172,13 +313,18 @@ def location_opening_month(case: Case, row: pd.Series) -> int:
 def build_alternatives(
     case: Case, row: pd.Series, inputs: BusinessCaseInputs
 ) -> tuple[list[Alternative], list[str]]:
-    """The alternatives for the same need: the location bought (rule and fixed plan) and the standard ones.
+    """The alternatives for the same need: the location bought or kept (rule and fixed plan) and the standard ones.
 
     The location: its usable places (capacity × occupancy norm; need beyond them and beyond the
-    target goes to recourse), capex = purchase + conversion + furnishing, its fixed and variable opex, value at
-    the horizon = market value (else the purchase price), and its reuse. Lease, Leegstandwet and flex
-    units use the location's running costs plus their own rent or capex; each is included only when
-    its ASSUMPTION parameter is set in the case. The hotel uses the KHN rate (data/reference).
+    target is short), capex = purchase + conversion + furnishing — nothing when the register says the
+    municipality already has it (status ``existing``: the purchase is sunk, as in the budget; then
+    "sell now" is an alternative and every other alternative sells the building) —, its fixed and
+    variable opex, value at the horizon = market value (else the purchase price), and its reuse.
+    Lease, Leegstandwet and flex units use the location's running costs plus their own rent or capex;
+    each is included only when its ASSUMPTION parameter is set in the case. The hotel (for a GOO
+    location) costs the same all-in rate as the recourse and earns no normbedrag (hotels are outside
+    it since 2025); where the shortfall of a stream is the COA's (asylum, status holders) the
+    alternative to the building is having no places of one's own.
     """
     s: BusinessCaseSettings = case.business_case
     notes: list[str] = []
@@ -222,6 +368,16 @@ def build_alternatives(
     )
     closing = _closing_term(case, row, opening)
     usable = _num(row, "capacity_places") * _num(row, "occupancy_norm_share")
+    owned = str(row.get("status")) == "existing"
+    if owned:
+        capex = 0.0
+        notes.append(
+            "Het pand is al van de gemeente (status `existing` in het register): aankoop, verbouwing en "
+            "inrichting zijn gedane uitgaven en tellen niet mee, zoals in de begroting; de keuze is vanaf nu: "
+            "behouden, hergebruiken of verkopen. Houdt een ander alternatief de behoefte, dan wordt het pand "
+            "verkocht (opbrengst in dat alternatief)."
+        )
+    sale = reuse_spec("sale", s.reuse.get("sale"), market_value_eur=market)
     common = dict(
         kind="buy_convert",
         capacity_places=usable,
@@ -235,29 +391,55 @@ def build_alternatives(
         fixed_month=fixed_month,
         reuse=reuse,
     )
+    verb = "Behouden" if owned else "Kopen"
     alts = [
         Alternative(
             name="buy_rule",
-            label="Kopen, hergebruik via beslisregel",
+            label=f"{verb}, hergebruik via beslisregel",
             plan="rule",
             **common,
         ),
         Alternative(
             name="buy_fixed",
-            label="Kopen, hergebruik op vaste datum",
+            label=f"{verb}, hergebruik op vaste datum",
             plan="fixed",
             **common,
         ),
-        Alternative(
-            name="hotel",
-            label="Hotel",
-            kind="hotel",
-            capacity_places=target,
-            # one price for a hotel place: the same all-in figure as the recourse
-            variable_opex_eur_per_place_day=s.hotel_eur_per_place_day
-            or recourse_eur_per_place_day("hotel")[0],
-        ),
     ]
+    if owned:
+        alts.append(
+            Alternative(
+                name="sell_now",
+                label="Nu verkopen",
+                plan="fixed",
+                **{**common, "fixed_month": 0, "reuse": sale},
+            )
+        )
+    share = np.asarray(inputs.municipal_recourse_share, dtype=float)
+    if share.ndim == 0 and float(share) == 1.0:
+        alts.append(
+            Alternative(
+                name="hotel",
+                label="Hotel",
+                kind="hotel",
+                capacity_places=target,
+                # one price for a hotel place: the same all-in figure as the recourse
+                variable_opex_eur_per_place_day=s.hotel_eur_per_place_day
+                or recourse_eur_per_place_day("hotel")[0],
+                earns_income=False,  # hotels are outside the normbedrag since 2025
+            )
+        )
+    else:
+        alts.append(
+            Alternative(
+                name="no_places",
+                label="Geen eigen plaatsen (het tekort blijft bij het COA)"
+                if np.all(share == 0)
+                else "Geen eigen plaatsen (noodoptie voor Oekraïners, COA voor de rest)",
+                kind="none",
+                capacity_places=0.0,
+            )
+        )
     if s.lease_rent_eur_per_place_year is not None:
         alts.append(
             Alternative(
@@ -349,6 +531,15 @@ def build_alternatives(
                 reuse=reuse_u,
             )
         )
+    if owned:  # another alternative holds the need: the building the municipality owns is sold
+        own = ("buy_rule", "buy_fixed", "sell_now")
+        proceeds = sale.one_off_value_eur - sale.capex_eur
+        alts = [
+            a
+            if a.name in own
+            else replace(a, proceeds_eur=proceeds, proceeds_month=sale.lead_time_months)
+            for a in alts
+        ]
     used = sorted({a.reuse.option for a in alts if a.reuse is not None})
     notes.extend(settings_assumptions(s, used))
     names = [a.name for a in alts]

@@ -550,21 +550,27 @@ class BusinessCaseSettings(Strict):
     reuse: dict[ReuseOption, ReuseOptionSettings] = Field(
         default={}, description="Parameters per reuse option."
     )
-    need_beyond_horizon: Literal["last", "zero"] = Field(
-        default="last",
-        description="Need after the simulated horizon: the last month's value on each path, or none. ASSUMPTION.",
+    need_beyond_horizon: Literal["scenario", "last", "zero"] = Field(
+        default="scenario",
+        description="Need after the simulated horizon: `scenario` continues each path by the scenario's own "
+        "assumption (GOO by its stock-flow at the scenario's last arrivals and exit rate; asylum and status "
+        "holders at the last cycle's number), `last` holds the last month, `zero` ends it. ASSUMPTION.",
     )
     recourse_eur_per_place_day: float | None = Field(
         default=None,
         ge=0,
-        description="Cost of need an alternative cannot hold (hotel); null: what a COA hotel place cost "
+        description="What the municipality pays per place-day of its emergency option (hotel) for need an "
+        "alternative cannot hold, for streams whose shortfall it bears (GOO; asylum seekers and status holders "
+        "stay with the COA, data/reference/stream_accounts.csv); null: what a COA hotel place cost "
         "the Rijk in 2024 (sources.csv coa_hotel_place_cost_eur_per_place_year_2024, ~EUR 91,000 a year "
         "= EUR 249 per place-day, low confidence; the KHN room-and-board rate of EUR 75 leaves out "
         "staff, security and empty rooms).",
     )
     recourse_reimbursed: bool = Field(
-        default=True,
-        description="The Rijk's normbedrag also covers need held in recourse (hotel) places.",
+        default=False,
+        description="The Rijk's normbedrag also covers need held in recourse (hotel) places. Default false: "
+        "since 2025 hotels, ships and catering are outside the normbedrag (TK letter 2024-11-13, ANP 2024-11; "
+        "data/reference/normbedrag.csv, row 2025).",
     )
     hotel_eur_per_place_day: float | None = Field(
         default=None,

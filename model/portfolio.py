@@ -88,6 +88,7 @@ def analyse_portfolio(
             budget(case, register, alloc),
             planned_cost_eur_per_place_day(register, cap),
         )
+    located = {n: location_table(register, r) for n, r in runs.items()}  # once per portfolio
     tables = {
         "capacity": capacity_table(runs["with_candidates"].capacity, need.units),
         "gap": pd.concat(
@@ -99,12 +100,13 @@ def analyse_portfolio(
             ignore_index=True,
         ),
         "locations": pd.concat(
-            [location_table(register, r, portfolio=n) for n, r in runs.items()], ignore_index=True
+            [t.assign(portfolio=n)[["portfolio", *t.columns]] for n, t in located.items()],
+            ignore_index=True,
         ),
         "budget": pd.concat(
             [budget_table(r.budget, portfolio=n) for n, r in runs.items()], ignore_index=True
         ),
-        "cost_comparison": cost_comparison(location_table(register, runs["with_candidates"])),
+        "cost_comparison": cost_comparison(located["with_candidates"]),
     }
     for frame in tables.values():  # so that scenarios can be stacked in one CSV
         frame.insert(0, "scenario", need.scenario)

@@ -7,7 +7,8 @@ the switch), and after the reuse's lead time its income, costs or sale proceeds 
   (need at or below the rest of the portfolio's capacity) for N consecutive months;
 - the **fixed plan** switches at a set month, whatever happens.
 
-The value of flexibility is E[NPV with the rule] − E[NPV of the fixed plan] (Geltner & de Neufville).
+The value of flexibility is E[NPV with the rule] − E[NPV of the fixed plan] on the same paths (Geltner &
+de Neufville), never more than what the building costs over the horizon (see :func:`flexibility_value`).
 All functions are vectorised over paths; switch months are ints, ``months`` meaning "never".
 """
 
@@ -259,20 +260,27 @@ class FlexibilityValue:
     Attributes
     ----------
     per_path_eur
-        NPV(rule) − NPV(fixed plan) on each path, shape (paths,).
+        NPV(rule) − NPV(fixed plan) on each path, within ± the building's cost on that path, (paths,).
     mean_eur
-        E[NPV rule] − E[NPV fixed]: the value of flexibility of the rule as configured.
+        Its mean: the value of flexibility of the rule as configured.
     best_eur
         Value of the best plan in expectation among the candidate rules *and* the fixed plan
-        (the option to keep to the fixed plan makes this ≥ 0).
+        (the option to keep to the fixed plan makes this ≥ 0), bounded alike.
     best_label
         Which candidate that is ("fixed" when no rule beats the fixed plan).
     perfect_foresight_eur
-        E[max over candidates and fixed plan per path] − E[NPV fixed]: an upper bound (hindsight).
+        E[max over candidates and fixed plan per path] − E[NPV fixed], bounded alike: an upper bound
+        (hindsight).
     probability_positive_share
         Share of paths on which the rule beats the fixed plan.
     quantiles_eur
         Quantiles of ``per_path_eur`` (QUANTILES from model.ensemble).
+    bound_eur
+        What the building costs over the horizon (mean over paths; the bound), € (NaN: no bound).
+    unbounded_mean_eur
+        E[NPV rule] − E[NPV fixed] without the bound.
+    bounded_share
+        Share of paths on which the bound holds the difference back.
     """
 
     per_path_eur: np.ndarray
@@ -282,14 +290,18 @@ class FlexibilityValue:
     perfect_foresight_eur: float
     probability_positive_share: float
     quantiles_eur: dict[str, float]
+    bound_eur: float = float("nan")
+    unbounded_mean_eur: float = float("nan")
+    bounded_share: float = 0.0
 
 
 def flexibility_value(
     npv_rule_eur: np.ndarray,
     npv_fixed_eur: np.ndarray,
     candidates_eur: dict[str, np.ndarray] | None = None,
+    bound_eur: np.ndarray | float | None = None,
 ) -> FlexibilityValue:
-    """Value of flexibility: the rule against the fixed plan, with the option value of choosing not to act.
+    """Value of flexibility: the rule against the fixed plan on the same paths, with the option value of not acting.
 
     Parameters
     ----------
@@ -297,19 +309,38 @@ def flexibility_value(
         NPV per path (paths,) of the plan with the decision rule and of the fixed plan, on the same paths.
     candidates_eur
         Further rules (label → NPV per path), e.g. other N; the configured rule is always a candidate.
+    bound_eur
+        What the building costs over the horizon per path (or one number), € ≥ 0. On each path a plan
+        differs from the fixed plan by at most this much: a plan that fell further behind could buy and
+        run a second building like this one for the whole horizon instead (and one that got further
+        ahead would be compared with that). None: no bound.
+
+    Examples
+    --------
+    >>> v = flexibility_value(np.array([5.0, -1.0]), np.array([0.0, 0.0]), bound_eur=3.0)
+    >>> v.per_path_eur.tolist(), v.mean_eur, v.unbounded_mean_eur, v.bounded_share
+    ([3.0, -1.0], 1.0, 2.0, 0.5)
     """
     rule = np.asarray(npv_rule_eur, dtype=float)
     fixed = np.asarray(npv_fixed_eur, dtype=float)
-    diff = rule - fixed
-    options = {"rule": rule, **(candidates_eur or {})}
+    if bound_eur is None:
+        bound = np.full(fixed.shape, np.inf)
+    else:
+        bound = np.broadcast_to(np.maximum(np.asarray(bound_eur, dtype=float), 0.0), fixed.shape)
+
+    def against_fixed(npv: np.ndarray) -> np.ndarray:
+        return np.clip(np.asarray(npv, dtype=float) - fixed, -bound, bound)
+
+    raw = rule - fixed
+    diff = against_fixed(rule)
+    options = {"rule": diff, **{k: against_fixed(v) for k, v in (candidates_eur or {}).items()}}
     means = {k: float(np.mean(v)) for k, v in options.items()}
-    fixed_mean = float(np.mean(fixed))
     best_label = max(means, key=lambda k: means[k])
-    best = max(means[best_label] - fixed_mean, 0.0)
+    best = max(means[best_label], 0.0)
     if best == 0.0:
         best_label = "fixed"
-    stacked = np.vstack([fixed, *options.values()])
-    hindsight = float(np.mean(stacked.max(axis=0)) - fixed_mean)
+    stacked = np.vstack([np.zeros_like(fixed), *options.values()])
+    hindsight = float(np.mean(stacked.max(axis=0)))
     q = np.quantile(diff, QUANTILES)
     return FlexibilityValue(
         per_path_eur=diff,
@@ -321,4 +352,7 @@ def flexibility_value(
         quantiles_eur={
             f"p{round(qi * 100):02d}": float(v) for qi, v in zip(QUANTILES, q, strict=True)
         },
+        bound_eur=float(np.mean(bound)) if bound_eur is not None else float("nan"),
+        unbounded_mean_eur=float(np.mean(raw)),
+        bounded_share=float(np.mean(np.abs(raw) > bound)),
     )

@@ -29,10 +29,13 @@ from model.business_case import (
     summary_table,
     write_business_case,
 )
+from model.business_case_inputs import build_alternatives, business_case_inputs
 from model.case import load_case
 from model.cli import main
+from model.ensemble import Need
 from model.errors import InputError
 from model.finance import npv
+from model.locations import load_register
 from model.reuse import ReuseSpec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +55,7 @@ def _inputs(need: float | np.ndarray = 10.0, paths: int = 1, **kw) -> BusinessCa
         discount_rate_share=0.10,
         recourse_eur_per_place_day=100.0,
         target_places=10.0,
+        recourse_reimbursed=True,  # the hand cases below count income on every place-day of need
     )
     return BusinessCaseInputs(**{**base, **kw})
 
@@ -313,3 +317,188 @@ def test_tables_for_onderdak_run_have_a_scenario_column(demo_case_path):
     assert set(tables) == {"business_case", "tornado"}
     assert list(tables["business_case"].columns) == ["scenario", *TABLE_COLUMNS]
     assert set(tables["tornado"]["scenario"]) == {"basis", "hoog"}
+
+
+# -- one account per stream: who pays what -----------------------------------------------------------
+
+
+def _zero_need(case) -> Need:
+    months = len(case.periods)
+    return Need(
+        scenario="basis",
+        periods=case.periods,
+        streams={s: np.zeros((1, months)) for s in ("ukraine", "asylum", "status_holders")},
+        units={"ukraine": "places", "asylum": "places", "status_holders": "dwellings"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("location", "stream", "coa_rent_eur_per_place_year"),
+    [("L08", "ukraine", None), ("L18", "asylum", 2400.0), ("L10", "status_holders", None)],
+)
+def test_who_pays_what_per_stream_by_hand(demo_case_path, location, stream, coa_rent_eur_per_place_year):
+    """Need of 10 places, a building of 6 with €5 variable cost, one year (2026, 365 days), 4 places short.
+
+    GOO (L08): income = normbedrag × 6 × 365; the municipality pays its emergency option for the 4
+    places short: 249.32 × 4 × 365 = 364,007 (hotels are outside the normbedrag since 2025).
+    Asylum (L18): income = COA rent 2,400 / 365.25 per place-day × 6 × 365; the 4 places short are the
+    COA's: no municipal cost, 4 × 365 place-days short.
+    Status holders (L10): no income, no municipal cost for the backlog (it waits in COA).
+    """
+    case = load_case(demo_case_path)
+    register = load_register(case)
+    inputs = business_case_inputs(case, register, location, _zero_need(case))
+    hotel_rate = 91_000 / 365
+    assert inputs.recourse_eur_per_place_day == pytest.approx(hotel_rate)
+    assert inputs.recourse_reimbursed is False
+    bears = stream == "ukraine"
+    assert inputs.municipal_recourse_share == (1.0 if bears else 0.0)
+    income = np.asarray(inputs.income_eur_per_place_day)[:12]
+    if stream == "ukraine":
+        np.testing.assert_allclose(income, 44.0)  # 2025's EUR 44 carried into 2026
+    elif stream == "asylum":
+        np.testing.assert_allclose(income, coa_rent_eur_per_place_year / 365.25)
+    else:
+        np.testing.assert_allclose(income, 0.0)
+    names = [a.name for a in build_alternatives(case, register.table.loc[location], inputs)[0]]
+    assert ("hotel" in names) == bears and ("no_places" in names) == (not bears)
+
+    micro = BusinessCaseInputs(
+        need_places=np.full((1, 12), 10.0),
+        periods=pd.period_range("2026-01", periods=12, freq="M"),
+        income_eur_per_place_day=income,
+        discount_rate_share=0.0,
+        recourse_eur_per_place_day=inputs.recourse_eur_per_place_day,
+        target_places=10.0,
+        municipal_recourse_share=inputs.municipal_recourse_share,
+    )
+    building = Alternative("b", "b", "custom", 6.0, variable_opex_eur_per_place_day=5.0)
+    r = Evaluator(micro).evaluate(building)
+    rate = float(income[0])
+    expected_income = rate * 6 * 365
+    expected_recourse = -hotel_rate * 4 * 365 if bears else 0.0
+    assert r.component_npv_eur["reimbursement"][0] == pytest.approx(expected_income)
+    assert r.component_npv_eur["recourse"][0] == pytest.approx(expected_recourse)
+    assert r.npv_eur[0] == pytest.approx(expected_income - 5 * 6 * 365 + expected_recourse)
+    assert r.recourse_place_days[0] == 4 * 365
+    assert r.municipal_recourse_place_days[0] == (4 * 365 if bears else 0)
+
+
+def test_a_shared_location_splits_income_and_shortfall_by_the_streams_need():
+    """Half the need GOO, half asylum: half a place-day short is the municipality's, income the mean rate."""
+    periods = pd.period_range("2026-01", periods=12, freq="M")
+    inputs = BusinessCaseInputs(
+        need_places=np.full((1, 12), 10.0),
+        periods=periods,
+        income_eur_per_place_day=np.full((1, 12), 0.5 * 44.0 + 0.5 * 6.0),
+        discount_rate_share=0.0,
+        recourse_eur_per_place_day=100.0,
+        target_places=10.0,
+        municipal_recourse_share=np.full((1, 12), 0.5),
+    )
+    r = Evaluator(inputs).evaluate(Alternative("b", "b", "custom", 6.0))
+    assert r.component_npv_eur["recourse"][0] == pytest.approx(-100 * 0.5 * 4 * 365)
+    assert r.component_npv_eur["reimbursement"][0] == pytest.approx(25.0 * 6 * 365)
+    assert r.municipal_recourse_place_days[0] == pytest.approx(2 * 365)
+
+
+# -- a building the municipality already owns; the bound on the value of flexibility ------------------
+
+
+def _random_inputs(rng: np.random.Generator, paths: int = 30, months: int = 48) -> BusinessCaseInputs:
+    level = rng.uniform(0, 80, (paths, 1))
+    need = np.clip(level + rng.normal(0, 20, (paths, months)) - rng.uniform(0, 2, (paths, 1)) * np.arange(months), 0, 76)
+    return BusinessCaseInputs(
+        need_places=need,
+        periods=pd.period_range("2026-01", periods=months, freq="M"),
+        income_eur_per_place_day=np.full(months, 44.0),
+        discount_rate_share=float(rng.uniform(0.0, 0.06)),
+        recourse_eur_per_place_day=float(rng.uniform(0, 400)),
+        target_places=76.0,
+        rule_signal_places=need - 20.0,
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(0, 2**31 - 1),
+    st.floats(0.0, 5e6),
+    st.floats(0.0, 5e6),
+    st.sampled_from(["existing", "candidate"]),
+)
+def test_an_owned_building_is_not_bought_again(demo_case_path, seed, price_a, price_b, status):
+    """Status existing: capex 0 and the NPV of keeping it does not move with its purchase price; a candidate pays it."""
+    case = load_case(demo_case_path)
+    row = load_register(case).table.loc["L08"].copy()
+    row["status"] = status
+    inputs = _random_inputs(np.random.default_rng(seed))
+    npvs = []
+    for price in (price_a, price_b):
+        row["purchase_price_eur"] = price
+        alts = {a.name: a for a in build_alternatives(case, row, inputs)[0]}
+        ev = Evaluator(inputs)
+        if status == "existing":
+            assert alts["buy_rule"].capex_eur == 0 and alts["buy_fixed"].capex_eur == 0
+            assert "sell_now" in alts and alts["hotel"].proceeds_eur > 0
+            assert np.all(ev.evaluate(alts["buy_rule"]).component_npv_eur["capex"] == 0)
+        else:
+            assert alts["buy_rule"].capex_eur == pytest.approx(price + 420_000 + 120_000)
+            assert "sell_now" not in alts and alts["hotel"].proceeds_eur == 0
+        npvs.append(ev.evaluate(alts["buy_rule"]).npv_eur.mean())
+    if status == "existing":
+        assert npvs[0] == pytest.approx(npvs[1], rel=1e-12, abs=1e-6)
+    else:
+        assert npvs[0] - npvs[1] == pytest.approx(price_b - price_a, rel=1e-9, abs=1e-3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(0, 2**31 - 1),
+    st.integers(0, 48),
+    st.integers(1, 24),
+    st.floats(0.0, 4e6),
+    st.booleans(),
+)
+def test_the_value_of_flexibility_never_exceeds_what_the_building_costs(seed, fixed_month, n, capex, owned):
+    """Rule against fixed plan on the same paths: on every path within ± the building's cost over the horizon."""
+    from model.business_case import building_cost_eur
+    from model.reuse import flexibility_value
+
+    rng = np.random.default_rng(seed)
+    inputs = _random_inputs(rng)
+    reuse = ReuseSpec("starter_homes", 1.9e6, 15, 192_000, 48_000, 0.0, 3.4e6, 20)
+    common = dict(
+        capacity_places=76.0,
+        capex_eur=0.0 if owned else capex,
+        lead_time_months=int(rng.integers(0, 12)),
+        fixed_opex_eur_per_year=float(rng.uniform(0, 3e5)),
+        variable_opex_eur_per_place_day=float(rng.uniform(0, 40)),
+        residual_value_eur=2.3e6,
+        rule_months=n,
+        fixed_month=fixed_month,
+        reuse=reuse,
+    )
+    rule = Alternative("buy_rule", "rule", "buy_convert", plan="rule", **common)
+    fixed = Alternative("buy_fixed", "fixed", "buy_convert", plan="fixed", **common)
+    ev = Evaluator(inputs)
+    bound = building_cost_eur(ev, rule)
+    assert np.all(bound >= -1e-6)
+    if owned:  # the purchase is sunk: the bound is running costs only
+        kept = ev.evaluate(replace(rule, plan="none", reuse=None))
+        assert np.all(kept.component_npv_eur["capex"] == 0)
+    f = flexibility_value(ev.evaluate(rule).npv_eur, ev.evaluate(fixed).npv_eur, bound_eur=bound)
+    assert np.all(np.abs(f.per_path_eur) <= bound + 1e-6)
+    assert f.mean_eur <= f.bound_eur + 1e-6 and f.best_eur <= f.bound_eur + 1e-6
+    assert f.perfect_foresight_eur <= f.bound_eur + 1e-6
+    raw = ev.evaluate(rule).npv_eur - ev.evaluate(fixed).npv_eur
+    inside = np.abs(raw) <= bound
+    np.testing.assert_allclose(f.per_path_eur[inside], raw[inside])  # the bound changes nothing else
+
+
+def test_demo_business_case_names_the_account_and_keeps_the_flexibility_bounded(demo_business_case):
+    bc = demo_business_case
+    f = bc.flexibility
+    assert 0 <= f.best_eur <= f.bound_eur
+    assert any("hotels, schepen en catering buiten het normbedrag" in a for a in bc.assumptions)
+    assert any("instroom en uitstroom van het scenario" in a for a in bc.assumptions)
+    assert not bc.results["hotel"].alternative.earns_income

@@ -39,6 +39,57 @@ REUSE_LABELS = {
 }
 
 
+def owned(bc: BusinessCase) -> bool:
+    """Whether the municipality already has the building (the register's status ``existing``)."""
+    row = bc.location
+    return row is not None and str(row.get("status")) == "existing"
+
+
+def shortfall_text(bc: BusinessCase, language: str = "nl") -> str:
+    """Who bears what an alternative cannot hold, by the one account per stream (one clause)."""
+    share = np.asarray(bc.inputs.municipal_recourse_share, dtype=float)
+    rate = euro(bc.inputs.recourse_eur_per_place_day)
+    if language == "en":
+        if np.all(share == 1):
+            return f"goes to the municipality's emergency option (hotel places at {rate} per place-day, outside the normbedrag)"
+        if np.all(share == 0):
+            return "stays with the COA: places short against the task, no cost to the municipality"
+        return (
+            f"goes, for Ukrainians, to the municipality's emergency option ({rate} per place-day) and stays, "
+            "for the other groups, with the COA (places short, no municipal cost)"
+        )
+    if np.all(share == 1):
+        return f"gaat naar de noodoptie van de gemeente (hotelplaatsen à {rate} per plaats-dag, buiten het normbedrag)"
+    if np.all(share == 0):
+        return "blijft bij het COA: plaatsen tekort tegenover de taak, geen kosten voor de gemeente"
+    return (
+        f"gaat voor Oekraïners naar de noodoptie van de gemeente ({rate} per plaats-dag) en blijft voor de "
+        "andere doelgroepen bij het COA (plaatsen tekort, geen kosten voor de gemeente)"
+    )
+
+
+def flexibility_sentence(bc: BusinessCase, language: str = "nl") -> str:
+    """The value of flexibility explained in one sentence, with its bound."""
+    f, years = bc.flexibility, bc.inputs.years
+    if language == "en":
+        text = (
+            f"The value of flexibility is what the decision rule gains over the fixed plan on the same paths; it "
+            f"never exceeds what the building itself costs over {years} years ({eur_millions(f.bound_eur)} on average), "
+            "since a plan that fell further behind would do better to take a second, identical building"
+        )
+        if f.bounded_share > 0:
+            text += f" (that bound holds the difference back on {percent(f.bounded_share)} of the paths)"
+        return text + "."
+    text = (
+        f"De waarde van flexibiliteit is wat de beslisregel op dezelfde paden oplevert tegenover het vaste plan; "
+        f"ze is nooit groter dan wat het pand zelf over {years} jaar kost (gemiddeld {eur_millions(f.bound_eur)}), "
+        "want wie verder achter zou raken kan beter een tweede, gelijk pand nemen"
+    )
+    if f.bounded_share > 0:
+        text += f" (die grens houdt het verschil tegen op {percent(f.bounded_share)} van de paden)"
+    return text + "."
+
+
 def headline(bc: BusinessCase, language: str = "nl") -> tuple[str, dict[str, str]]:
     """The key message and up to four headline numbers."""
     best = ranking(bc)[0]
@@ -47,22 +98,22 @@ def headline(bc: BusinessCase, language: str = "nl") -> tuple[str, dict[str, str
     if language == "en":
         text = (
             f"Cheapest in expectation: {alternative_labels(bc)[best]} (cheapest on {percent(metric_value(bc, best, 'probability_cheapest_share'))} of paths). "
-            f"Buying with the decision rule costs {eur_millions(buy_cost)} net present over {bc.inputs.years} years."
+            f"{'Keeping' if owned(bc) else 'Buying'} with the decision rule costs {eur_millions(buy_cost)} net present over {bc.inputs.years} years."
         )
         keys = (
-            "Net present cost of buying",
-            "Chance buying is cheapest",
+            "Net present cost of keeping" if owned(bc) else "Net present cost of buying",
+            "Chance keeping is cheapest" if owned(bc) else "Chance buying is cheapest",
             "Value of flexibility",
             "Cost-covering normbedrag",
         )
     else:
         text = (
             f"In verwachting het goedkoopst: {alternative_labels(bc)[best]} (goedkoopst op {percent(metric_value(bc, best, 'probability_cheapest_share'))} van de paden). "
-            f"Kopen met de beslisregel kost netto contant {eur_millions(buy_cost)} over {bc.inputs.years} jaar."
+            f"{'Behouden' if owned(bc) else 'Kopen'} met de beslisregel kost netto contant {eur_millions(buy_cost)} over {bc.inputs.years} jaar."
         )
         keys = (
-            "Netto contante kosten kopen",
-            "Kans dat kopen het goedkoopst is",
+            "Netto contante kosten behouden" if owned(bc) else "Netto contante kosten kopen",
+            "Kans dat behouden het goedkoopst is" if owned(bc) else "Kans dat kopen het goedkoopst is",
             "Waarde van flexibiliteit",
             "Kostendekkend normbedrag",
         )
@@ -120,20 +171,28 @@ def narrative(bc: BusinessCase, language: str = "nl") -> str:
         if "hotel" in bc.results
         else math.nan
     )
-    lines = [
-        f"{municipality}{fictional} overweegt **{bc.location_name}** te kopen voor opvang "
+    verb, verb_lower = ("Behouden", "behouden") if owned(bc) else ("Kopen", "kopen")
+    intro = (
+        f"{municipality}{fictional} heeft **{bc.location_name}** al ({row['capacity_places']:.0f} plaatsen; de "
+        f"aankoop is een gedane uitgave en telt niet mee) en weegt af: behouden, hergebruiken of verkopen. "
+        if owned(bc)
+        else f"{municipality}{fictional} overweegt **{bc.location_name}** te kopen voor opvang "
         f"({row['capacity_places']:.0f} plaatsen; aankoopprijs {eur_millions(float(row['purchase_price_eur']))}). "
+    )
+    lines = [
+        intro
+        +
         f"We vergelijken {len(order)} manieren om dezelfde behoefte op te vangen — gemiddeld {need_mean:.0f} plaatsen "
         f"die de rest van de portefeuille niet kan bieden — over {bc.inputs.years} jaar, op {thousands(bc.inputs.paths)} paden "
         f"van scenario *{scenario}*. Wat een alternatief niet kan bieden (vóór de opening, na een termijn of na "
-        f"omschakeling) gaat naar hotelplaatsen; alle bedragen zijn netto contant in prijzen van "
+        f"omschakeling) {shortfall_text(bc)}; alle bedragen zijn netto contant in prijzen van "
         f"{getattr(case, 'price_year', '')} (reëel {rate_text(bc.inputs.discount_rate_share)} per jaar).",
         "",
         f"**Uitkomst.** In verwachting het goedkoopst is *{labels[best]}*: {eur_millions(cost[best])} netto contante kosten "
         f"(80%-band {eur_millions(metric_value(bc, best, 'net_present_cost_eur', 'p10'))} tot "
         f"{eur_millions(metric_value(bc, best, 'net_present_cost_eur', 'p90'))}); het is op "
         f"{percent(metric_value(bc, best, 'probability_cheapest_share'))} van de paden de goedkoopste keuze. "
-        f"Kopen met de beslisregel kost {eur_millions(cost[rule])}, kopen met een vaste omschakeldatum {eur_millions(cost[fixed])}.",
+        f"{verb} met de beslisregel kost {eur_millions(cost[rule])}, {verb_lower} met een vaste omschakeldatum {eur_millions(cost[fixed])}.",
         "",
         f"**Waarde van flexibiliteit.** De beslisregel — omschakelen naar {reuse_name} zodra de behoefte "
         f"{n_rule} maanden achtereen door de rest van de portefeuille kan worden opgevangen — is in verwachting "
@@ -145,18 +204,19 @@ def narrative(bc: BusinessCase, language: str = "nl") -> str:
             if f.best_label not in ("rule", "fixed")
             else ""
         )
-        + f"Met volmaakte voorkennis zou het hoogstens {eur_millions(f.perfect_foresight_eur)} zijn.",
+        + f"Met volmaakte voorkennis zou het hoogstens {eur_millions(f.perfect_foresight_eur)} zijn. "
+        + flexibility_sentence(bc),
         "",
-        f"**Gevoeligheid.** De uitkomst van kopen hangt het meest af van {_top_drivers(bc, 'nl')} "
+        f"**Gevoeligheid.** De uitkomst van {verb_lower} hangt het meest af van {_top_drivers(bc, 'nl')} "
         f"(verschil tussen laag en hoog). "
         + (
-            f"Kopen is kostendekkend bij een normbedrag van {euro(covering)} per plaats-dag "
+            f"{verb} is kostendekkend bij een normbedrag van {euro(covering)} per plaats-dag "
             f"(nu aangenomen: {euro(bc.last_normbedrag_eur_per_place_day)}). "
             if np.isfinite(covering)
             else ""
         )
         + (
-            f"Tegenover hotelplaatsen is kopen voordeliger zolang de bezetting boven {hotel_f:.0%} van de verwachte ligt."
+            f"Tegenover hotelplaatsen is {verb_lower} voordeliger zolang de bezetting boven {hotel_f:.0%} van de verwachte ligt."
             if np.isfinite(hotel_f)
             else ""
         ),
@@ -191,15 +251,16 @@ def _recommendation(
         )
         runner_up = next(n for n in order if n not in (rule, fixed))
         return (
-            f"Koop {bc.location_name} {plan}. Kopen is in verwachting {eur_millions(cost[runner_up] - cost[best])} "
+            f"{'Behoud' if owned(bc) else 'Koop'} {bc.location_name} {plan}. {'Behouden' if owned(bc) else 'Kopen'} is in verwachting {eur_millions(cost[runner_up] - cost[best])} "
             f"goedkoper dan het beste andere alternatief (*{labels[runner_up]}*) en op {percent(chance_buy)} van de "
             f"paden de goedkoopste keuze. Het risico: in het duurste tiende van de paden kost het meer dan "
             f"{eur_millions(metric_value(bc, best, 'net_present_cost_eur', 'p90'))}, vooral door "
             f"{_worst_paths_driver(bc, best)}."
         )
     return (
-        f"Kopen is in verwachting niet de goedkoopste weg: *{labels[best]}* is {eur_millions(cost[rule] - cost[best])} "
-        f"goedkoper en kopen is slechts op {percent(chance_buy)} van de paden de goedkoopste keuze. Koop alleen als "
+        f"{'Behouden' if owned(bc) else 'Kopen'} is in verwachting niet de goedkoopste weg: *{labels[best]}* is "
+        f"{eur_millions(cost[rule] - cost[best])} goedkoper en {'behouden' if owned(bc) else 'kopen'} is slechts op "
+        f"{percent(chance_buy)} van de paden de goedkoopste keuze. {'Behoud' if owned(bc) else 'Koop'} alleen als "
         f"andere overwegingen (kwaliteit, snelheid, zeggenschap, woningbouwopgave na de opvang) dat verschil waard zijn, "
         f"of als de aannames in de gevoeligheidsanalyse gunstiger uitvallen."
     )
@@ -241,14 +302,16 @@ def _narrative_en(bc: BusinessCase) -> str:
     f = bc.flexibility
     return "\n".join(
         [
-            f"We compare {len(order)} ways to meet the same need as buying **{bc.location_name}**, over "
-            f"{bc.inputs.years} years on {bc.inputs.paths:,} paths.",
+            f"We compare {len(order)} ways to meet the same need as {'keeping' if owned(bc) else 'buying'} "
+            f"**{bc.location_name}**, over {bc.inputs.years} years on {bc.inputs.paths:,} paths; what an "
+            f"alternative cannot hold {shortfall_text(bc, 'en')}.",
             "",
             f"Cheapest in expectation: *{labels[best]}*, net present cost {eur_millions(-metric_value(bc, best, 'npv_eur'))}; "
-            f"buying with the decision rule costs {eur_millions(-metric_value(bc, rule, 'npv_eur'))}.",
+            f"{'keeping' if owned(bc) else 'buying'} with the decision rule costs {eur_millions(-metric_value(bc, rule, 'npv_eur'))}.",
             "",
             f"The decision rule is worth {eur_millions(f.mean_eur)} against the fixed plan (best rule: {eur_millions(f.best_eur)}; "
-            f"perfect foresight at most {eur_millions(f.perfect_foresight_eur)}). Largest drivers: {_top_drivers(bc, 'en')}.",
+            f"perfect foresight at most {eur_millions(f.perfect_foresight_eur)}). {flexibility_sentence(bc, 'en')} "
+            f"Largest drivers: {_top_drivers(bc, 'en')}.",
             "",
             "Caveats: need after the simulated horizon, the normbedrag after 2025 and all reuse figures are assumptions.",
         ]
