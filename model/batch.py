@@ -65,7 +65,8 @@ class RegionFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str | None = Field(
-        default=None, description="Short name (letters, digits, - and _): batch and overview folders."
+        default=None,
+        description="Short name (letters, digits, - and _): batch and overview folders.",
     )
     title: str | None = Field(default=None, description="The region as the overview names it.")
     notebook: str | None = None
@@ -436,7 +437,17 @@ def write_summary(results: Sequence[JobResult], path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(
-            ["label", "case", "scenario", "notebook", "status", "seconds", "folder", "message", "log"]
+            [
+                "label",
+                "case",
+                "scenario",
+                "notebook",
+                "status",
+                "seconds",
+                "folder",
+                "message",
+                "log",
+            ]
         )
         for r in results:
             w.writerow(

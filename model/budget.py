@@ -40,6 +40,11 @@ CENTRAL_LINES = ("staff_central",)
 TOTAL_LINES = ("costs_total", "income_total", "net_cost")
 BAND_QUANTILES = (0.10, 0.50, 0.90)
 
+COA_RENT_NOTE = (
+    "COA rent is paid per asylum place within the municipality's Spreidingswet number (the asylum "
+    "need): places beyond it earn nothing"
+)
+
 RECEPTION_STREAMS = frozenset({"ukraine", "asylum"})
 """Streams whose residents need reception staff (status holders live in ordinary dwellings)."""
 
@@ -313,13 +318,14 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
         + [after_tpd] * bool(after_tpd)
     )
     serves_asylum = np.array(["asylum" in s for s in cap.streams], dtype=bool)
-    lines["income_coa_rent"] = (
-        np.where(serves_asylum, col["coa_rent_eur_per_place_year"] * col["capacity_places"], 0.0)[
-            :, None
-        ]
-        * open_months
-        / 12.0
-    )[None]
+    # the COA pays for the places it contracts, at most the municipality's Spreidingswet number:
+    # rent per asylum place-day filled from the task (data/reference/stream_accounts.csv), not
+    # per place built: a place beyond the task earns nothing
+    lines["income_coa_rent"] = per_place_day(
+        col["coa_rent_eur_per_place_year"] / DAYS_PER_YEAR, ("asylum",)
+    )
+    if serves_asylum.any():
+        assumptions["income_coa_rent"] = COA_RENT_NOTE
     durable_eur, other_eur, min_places, min_years, note_sw = spreidingswet_rates()
     incentive = np.zeros((1, n_loc, n_year))
     for i in range(n_loc):

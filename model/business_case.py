@@ -250,7 +250,9 @@ def run_business_case(
     names = [a.name for a in alternatives]
     if len(set(names)) != len(names):
         raise ValueError(f"alternative names must be unique: {names}")
-    ev = Evaluator(inputs)  # one evaluator: prefix sums and switch months shared by every evaluation
+    ev = Evaluator(
+        inputs
+    )  # one evaluator: prefix sums and switch months shared by every evaluation
     results = {a.name: ev.evaluate(a) for a in alternatives}
     rule_alt = next(a for a in alternatives if a.name == "buy_rule")
     candidates = {

@@ -190,7 +190,9 @@ def _cbs_83102_history() -> pd.Series:
     reads the same series from StatLine (to refresh the file).
     """
     table = reference.table("asylum_inflow_yearly_cbs83102")
-    return table.set_index("year")["total_inflow_persons"].astype(float).rename("total_inflow_persons")
+    return (
+        table.set_index("year")["total_inflow_persons"].astype(float).rename("total_inflow_persons")
+    )
 
 
 def yearly_total_inflow(history: pd.Series | None = None) -> pd.Series:

@@ -414,6 +414,14 @@ class OptimiseSettings(Strict):
     mip_gap_share: float = Field(
         default=0.01, gt=0, lt=1, description="Relative MIP gap to stop at."
     )
+    capital_charge_years: int = Field(
+        default=40,
+        ge=1,
+        le=60,
+        description="Depreciation period of a bought or converted building in the plan's capital "
+        "charges (annuity at the real discount rate); flex units use sources.csv "
+        "flex_depreciation_years. ASSUMPTION: no sourced figure; set the municipality's own.",
+    )
     time_limit_seconds: float = Field(default=60.0, gt=0, description="Time limit per MILP solve.")
 
     def reliability_of(self, stream: str) -> float:

@@ -50,6 +50,7 @@ class OptimiseResult:
     summary: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     current: Evaluation | None = None  # the locations there are, as they are, on the same paths
+    money: Any = None  # model.plan_money.PlanMoney: the budget with and without the plan
 
 
 def optimise_case(
@@ -62,6 +63,7 @@ def optimise_case(
     regret: bool = True,
     language: str | None = None,
     fallback: bool = False,
+    money: bool = True,
 ) -> OptimiseResult:
     """The recommended plan for one scenario of a case, with its trade-off and regret tables.
 
@@ -81,6 +83,9 @@ def optimise_case(
         Compute regret per scenario (one MILP per reduced scenario).
     language : str, optional
         Language of the ``why`` column (default: the case's).
+    money : bool
+        Also the plan's money (:func:`model.plan_money.plan_money`: the municipal budget with and
+        without the plan), when ``register`` is a Register.
     fallback : bool
         If the reliability asked cannot be reached, plan for the most that can (rounded down to a
         whole percent) and say so first in ``notes`` (reports); False: raise (CLI).
@@ -206,6 +211,11 @@ def optimise_case(
         "mip_gap_share": round(plan.mip_gap_share, 4),
         "status": plan.status,
     }
+    pm = None
+    if money and hasattr(register, "table"):
+        from model.plan_money import plan_money
+
+        pm = plan_money(case, need, register, decisions)
     return OptimiseResult(
         plan,
         portfolio,
@@ -218,6 +228,7 @@ def optimise_case(
         summary,
         notes,
         current,
+        pm,
     )
 
 

@@ -320,7 +320,9 @@ def wijk_population(
     codes = pd.Index(wijken["statcode"], name="wijk_code")
     boundaries = str(wijken.attrs.get("source", "the boundaries"))
     estimate = False
-    zero_is_missing = isinstance(source, str) and source == "file"  # 0 = not given in a boundary file
+    zero_is_missing = (
+        isinstance(source, str) and source == "file"
+    )  # 0 = not given in a boundary file
     if isinstance(source, str) and source == "cbs_85984" and len(codes):
         source = load_cbs_wijken("GM" + str(codes[0])[2:6])  # online once, then the cache
     if isinstance(source, pd.DataFrame) or str(source).lower().endswith((".csv", ".json")):
@@ -364,7 +366,9 @@ def _join_table(table: pd.DataFrame, codes: pd.Index, name: str, boundaries: str
     statcode = table["statcode"].astype("string").str.strip().str.upper()
     municipalities = {c[2:6] for c in codes}
     mine = statcode.str.startswith("WK") & statcode.str[2:6].isin(municipalities)
-    values = pd.Series(table["population_persons"].to_numpy(float)[mine.to_numpy()], index=statcode[mine])
+    values = pd.Series(
+        table["population_persons"].to_numpy(float)[mine.to_numpy()], index=statcode[mine]
+    )
     dupes = sorted(set(values.index[values.index.duplicated()]))
     if dupes:
         raise InputError(f"{name}: wijken occur more than once", dupes[:10])

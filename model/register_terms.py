@@ -317,7 +317,9 @@ def parse_list(value: object, table: dict[str, tuple[str, ...]], what: str) -> t
             continue
         key = normalise(part)
         if key not in aliases:
-            raise ValueError(f"contains {part.strip()!r}, which is not a known {what}; use {options(table)}")
+            raise ValueError(
+                f"contains {part.strip()!r}, which is not a known {what}; use {options(table)}"
+            )
         if aliases[key] not in out:
             out.append(aliases[key])
     return tuple(out)

@@ -268,8 +268,9 @@ def add_plans(results: Results, language: str | None = None) -> None:
         return
     from model.errors import InfeasibleError
     from model.plan_case import optimise_case
+    from model.plan_money import horizon_totals
 
-    frames, summary = [], {}
+    frames, money, summary = [], [], {}
     for name, run in results.runs.items():
         try:
             plan = optimise_case(
@@ -285,10 +286,24 @@ def add_plans(results: Results, language: str | None = None) -> None:
             summary[name] = {"error": str(exc)}
             continue
         frames.append(plan.tables["plan"].assign(scenario=name))
-        summary[name] = {**plan.summary, "notes": plan.notes}
+        pm = plan.money
+        money.append(pm.table)
+        totals = horizon_totals(pm).set_index(["portfolio", "line"])
+        summary[name] = {
+            **plan.summary,
+            "notes": plan.notes,
+            "money": {
+                f"{portfolio}_{line}_{k}": round(float(v), 0)
+                for (portfolio, line), row in totals.iterrows()
+                if line in ("net_cost", "capex", "income_total", "costs_total")
+                for k, v in row.items()
+                if k in ("mean_eur", "p10_eur", "p50_eur", "p90_eur")
+            },
+        }
     if frames:
         table = pd.concat(frames, ignore_index=True)
         results.tables["plan"] = table[["scenario", *[c for c in table.columns if c != "scenario"]]]
+        results.tables["plan_money"] = pd.concat(money, ignore_index=True)
     results.summary["plan"] = summary
 
 

@@ -259,7 +259,9 @@ class OccupancyCurve:
             return np.full(self._n.shape, float(v))
         return v[self._m] if v.ndim == 1 else v[self._p, self._m]
 
-    def _term(self, capacity: float, g: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    def _term(
+        self, capacity: float, g: np.ndarray
+    ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
         """(capacity, need, running Σ g·n, running Σ g) over the cells where g ≠ 0, in the need's sorted
         order, the sums with a leading 0."""
         keep = g != 0

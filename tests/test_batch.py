@@ -173,7 +173,10 @@ def test_region_file_title_overview_and_name(tmp_path):
     path = write_region(tmp_path, extra="overview: false\n")
     spec = batch.read_region(path, parameters={"language": "en"})
     assert (spec.name, spec.title, spec.overview, spec.language) == (
-        "regio-test", "Regio Test (fictief)", False, "en"
+        "regio-test",
+        "Regio Test (fictief)",
+        False,
+        "en",
     )
     assert [j.label for j in spec.jobs] == ["noord", "zuid"]
     path.write_text(path.read_text().replace("name: regio-test", "name: regio test"))
@@ -203,7 +206,10 @@ def test_region_case_is_the_region_as_one_case(tmp_path):
     from model.case import load_case
 
     spec = batch.read_region(write_region(tmp_path))
-    results = [batch.JobResult(spec.jobs[0], "ok", 1.0), batch.JobResult(spec.jobs[1], "failed", 1.0)]
+    results = [
+        batch.JobResult(spec.jobs[0], "ok", 1.0),
+        batch.JobResult(spec.jobs[1], "failed", 1.0),
+    ]
     case = load_case(batch.write_region_case(spec, results, tmp_path))
     assert case.name == "regio-test" and case.fictional
     assert case.municipality.name == "Regio Test (fictief)"
@@ -275,4 +281,6 @@ def test_region_batch_with_a_failed_municipality_builds_the_overview(tmp_path, c
     assert "Niet in dit overzicht (run mislukt): zuid." in html and "Noord" in html
     assert "Traceback" not in html
     manifest = json.loads((overview / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["notebook"] == "region" and manifest["parameters"]["region"] == str(summary.resolve())
+    assert manifest["notebook"] == "region" and manifest["parameters"]["region"] == str(
+        summary.resolve()
+    )

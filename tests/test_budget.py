@@ -108,10 +108,20 @@ def test_asylum_income_coa_rent_and_spreidingswet(tmp_path):
     assert b2.lines["income_spreidingswet"][0, 0, 0] == pytest.approx(120 * 2_500)
     np.testing.assert_allclose(b.lines["income_spreidingswet"][0, :, 0], [600_000, 200_000, 0])
     np.testing.assert_allclose(b.lines["income_spreidingswet"][0, :, 1], 0)
-    np.testing.assert_allclose(
-        b.lines["income_coa_rent"][0, :, 0], [1000 * 120 * 10 / 12, 0, 500 * 300]
-    )
+    # the COA pays for the 100 places of the task, whichever location holds them: not for 500 built
+    occupied_days = 100 * 365  # 2026
+    rent = b.lines["income_coa_rent"][:, :, 0].sum(axis=1)
+    assert (rent > 500 * occupied_days / 365.25 - 1e-6).all()
+    assert (rent < 1000 * occupied_days / 365.25 + 1e-6).all()
     assert "ASSUMPTION" in b.assumptions["income_spreidingswet"]
+
+
+def test_coa_rent_is_paid_only_for_places_within_the_task(tmp_path):
+    body = "E,AZC (fictief),existing,coa_location,asylum,300,1,,0,,0,0,0,0,0,0,500,\n"
+    _, _, _, b = run(tmp_path, body, {"asylum": np.full((1, 12), 100.0)})
+    # 300 places, a task of 100: 100 places × 365 days × 500 / 365.25 per place-year
+    assert b.lines["income_coa_rent"][0, 0, 0] == pytest.approx(100 * 365 * 500 / 365.25)
+    assert "beyond it earn nothing" in b.assumptions["income_coa_rent"]
 
 
 def test_private_hosts_earn_the_poo_amount_per_person_month(tmp_path):

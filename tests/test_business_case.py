@@ -336,7 +336,9 @@ def _zero_need(case) -> Need:
     ("location", "stream", "coa_rent_eur_per_place_year"),
     [("L08", "ukraine", None), ("L18", "asylum", 2400.0), ("L10", "status_holders", None)],
 )
-def test_who_pays_what_per_stream_by_hand(demo_case_path, location, stream, coa_rent_eur_per_place_year):
+def test_who_pays_what_per_stream_by_hand(
+    demo_case_path, location, stream, coa_rent_eur_per_place_year
+):
     """Need of 10 places, a building of 6 with €5 variable cost, one year (2026, 365 days), 4 places short.
 
     GOO (L08): income = normbedrag × 6 × 365; the municipality pays its emergency option for the 4
@@ -405,9 +407,17 @@ def test_a_shared_location_splits_income_and_shortfall_by_the_streams_need():
 # -- a building the municipality already owns; the bound on the value of flexibility ------------------
 
 
-def _random_inputs(rng: np.random.Generator, paths: int = 30, months: int = 48) -> BusinessCaseInputs:
+def _random_inputs(
+    rng: np.random.Generator, paths: int = 30, months: int = 48
+) -> BusinessCaseInputs:
     level = rng.uniform(0, 80, (paths, 1))
-    need = np.clip(level + rng.normal(0, 20, (paths, months)) - rng.uniform(0, 2, (paths, 1)) * np.arange(months), 0, 76)
+    need = np.clip(
+        level
+        + rng.normal(0, 20, (paths, months))
+        - rng.uniform(0, 2, (paths, 1)) * np.arange(months),
+        0,
+        76,
+    )
     return BusinessCaseInputs(
         need_places=need,
         periods=pd.period_range("2026-01", periods=months, freq="M"),
@@ -459,7 +469,9 @@ def test_an_owned_building_is_not_bought_again(demo_case_path, seed, price_a, pr
     st.floats(0.0, 4e6),
     st.booleans(),
 )
-def test_the_value_of_flexibility_never_exceeds_what_the_building_costs(seed, fixed_month, n, capex, owned):
+def test_the_value_of_flexibility_never_exceeds_what_the_building_costs(
+    seed, fixed_month, n, capex, owned
+):
     """Rule against fixed plan on the same paths: on every path within ± the building's cost over the horizon."""
     from model.business_case import building_cost_eur
     from model.reuse import flexibility_value
@@ -492,7 +504,9 @@ def test_the_value_of_flexibility_never_exceeds_what_the_building_costs(seed, fi
     assert f.perfect_foresight_eur <= f.bound_eur + 1e-6
     raw = ev.evaluate(rule).npv_eur - ev.evaluate(fixed).npv_eur
     inside = np.abs(raw) <= bound
-    np.testing.assert_allclose(f.per_path_eur[inside], raw[inside])  # the bound changes nothing else
+    np.testing.assert_allclose(
+        f.per_path_eur[inside], raw[inside]
+    )  # the bound changes nothing else
 
 
 def test_demo_business_case_names_the_account_and_keeps_the_flexibility_bounded(demo_business_case):

@@ -107,12 +107,18 @@ def test_asylum_fixed_per_cycle_and_published_override(case):
     # from 2027-01 cycle 2: the published national 88,000 by formula, or the municipality's own number
     assert out[0, 12] == pytest.approx(88_000 * share)
     assert asylum_sources(case, case.periods)[1] == {
-        "cycle_start": "2027-01", "source": "formula_national_target", "places": 88_000 * share
+        "cycle_start": "2027-01",
+        "source": "formula_national_target",
+        "places": 88_000 * share,
     }
-    cycle_2 = case.with_updates(asylum={"published_places": 300, "published_cycles": {"2027-01": 120}})
+    cycle_2 = case.with_updates(
+        asylum={"published_places": 300, "published_cycles": {"2027-01": 120}}
+    )
     out2 = asylum_places(cycle_2, ens, share)
     assert out2[0, 11] == 300 and out2[0, 12] == 120
-    assert [s["source"] for s in asylum_sources(cycle_2, case.periods)] == ["published_municipal"] * 2
+    assert [s["source"] for s in asylum_sources(cycle_2, case.periods)] == [
+        "published_municipal"
+    ] * 2
     # no national target published for cycle 3: the simulated national need, marked as such
     far = case.with_updates(start="2028-06")
     sources = asylum_sources(far, far.periods)

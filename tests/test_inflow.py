@@ -181,8 +181,11 @@ def test_case_without_history_field_uses_the_long_history_stored_in_reference(de
     case = load_case(demo_case_path)
     cal = calibration_for(case)
     assert cal.first_year == 1975 and cal.surge_chances > 40
-    short = calibration_for(case.model_copy(update={"inflow": case.inflow.model_copy(
-        update={"calibration_history": "reference"})}))
+    short = calibration_for(
+        case.model_copy(
+            update={"inflow": case.inflow.model_copy(update={"calibration_history": "reference"})}
+        )
+    )
     assert short == calibrate()
 
 
@@ -228,12 +231,16 @@ def test_midden_tail_is_defensible_against_fifty_years_of_history(demo_case_path
     case = load_case(demo_case_path).with_updates(start="2026-01", paths=2000)
     e = simulate_inflow(case)
     total = (
-        e["first_applications_persons"] + e["repeat_applications_persons"] + e["nareizigers_persons"]
+        e["first_applications_persons"]
+        + e["repeat_applications_persons"]
+        + e["nareizigers_persons"]
     )
     ten_year_mean = total[:, :120].sum(axis=1) / 10
     assert np.quantile(ten_year_mean, 0.9) <= bound
     # the 2015-like shock is a named stress scenario and the only one with a built-in surge
     book = scenario_book()["scenarios"]
-    assert book["nieuwe_crisis"].get("stress") and book["nieuwe_crisis"]["label"].startswith("stress")
+    assert book["nieuwe_crisis"].get("stress") and book["nieuwe_crisis"]["label"].startswith(
+        "stress"
+    )
     assert [k for k, v in book.items() if "surge" in v] == ["nieuwe_crisis"]
     assert not book["nieuwe_crisis"]["random_surges"] and not book["hoog"]["random_surges"]

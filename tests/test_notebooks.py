@@ -108,8 +108,27 @@ def test_report_runs_end_to_end_on_a_small_ensemble(tmp_path, demo_case_path, no
     assert (phrase in html) == bool(bought)
     if bought:
         assert f"{phrase} {', '.join(bought)};" in html
-    # every figure slide of the deck has speaker notes with numbers
+    # one shortfall measure: the same 'without → with plan' figure per stream on page 1, in the
+    # plan section, in the deck and in the workbook
     deck = Presentation(str(folder / "advice.pptx"))
+    deck_text = " ".join(
+        shape.text_frame.text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    )
+    chances = pd.read_excel(folder / "tables.xlsx", sheet_name="plan_shortfall")
+    plan_section = html[html.index("ond-toc") :]
+    for r in chances.itertuples():
+        figure = (
+            f"{round(100 * r.shortfall_chance_without_plan_share)}% → "
+            f"{round(100 * r.shortfall_chance_with_plan_share)}%"
+        )
+        assert figure in html[front:toc], (r.stream, figure)
+        assert figure in plan_section, (r.stream, figure)
+        assert figure in deck_text, (r.stream, figure)
+    assert "Max. kans" not in html and "Max. chance" not in html
+    # every figure slide of the deck has speaker notes with numbers
     assert 6 <= len(deck.slides) <= 10
     for slide in deck.slides:
         if any(shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in slide.shapes):

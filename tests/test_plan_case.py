@@ -11,12 +11,14 @@ from model.case import Case, OptimiseSettings
 from model.cli import main
 from model.ensemble import Need
 from model.errors import InfeasibleError
+from model.locations import load_register
 from model.plan_case import optimise_case, write_plan_tables
 from model.plan_inputs import (
     natural_breaks,
     portfolio_from_register,
     recourse_cost_eur_per_place_month,
 )
+from model.reporting.plan import narrative
 from model.scenario_reduction import quarterly_need
 
 START = "2026-01"
@@ -289,3 +291,37 @@ def test_plan_report_runs_end_to_end(tmp_path, demo_case_path):
     html = next(out.rglob("plan.html")).read_text(encoding="utf-8")
     assert "Traceback" not in html and "Investeringsplan" in html
     assert "kans op een tekort" in html
+
+
+@pytest.mark.slow
+def test_demo_plan_sizes_each_stream_to_its_need_and_earns_nothing_on_empty_places(
+    demo_case_path,
+):
+    """Issue 13: no stream's capacity above its p90 need by more than one location's worth, and
+    no income from asylum places beyond the task (the one account, model/plan_money.py)."""
+    from model.case import load_case
+    from model.results import simulate
+
+    case = load_case(demo_case_path)
+    run = simulate(case, paths=400)
+    result = optimise_case(case, run.need, levels=[], regret=False, fallback=True)
+    p = result.portfolio
+    text = narrative(result, "nl")
+    for si, stream in enumerate(p.streams):
+        v = result.summary["streams"][stream]
+        largest = p.capacity_places[p.serves[:, si]].max()
+        assert v["shortfall_chance_share"] <= 1.0 - v["reliability_share"] + 1e-9, stream
+        if p.recourse_rates(si)[0] == 0:  # no hotel bill to save: the band and one location at most
+            assert v["capacity_max_places"] <= v["need_p90_max_places"] + largest, stream
+        elif v["capacity_max_places"] > v["need_p90_max_places"] + largest:  # says why
+            assert "goedkoper zijn dan de noodopvang die ze uitsparen" in text, stream
+    money = result.money
+    rate = money.with_plan.lines["income_coa_rent"]  # (paths, locations, years)
+    task_place_days = (run.need.streams["asylum"] * run.need.periods.days_in_month.to_numpy()).sum(
+        axis=1
+    )
+    reg = load_register(case).table
+    top_rate = reg["coa_rent_eur_per_place_year"].max() / 365.25
+    assert (rate.sum(axis=(1, 2)) <= top_rate * task_place_days + 1.0).all()
+    with_plan = money.with_plan.portfolio_total("net_cost").sum(axis=1)
+    assert np.median(with_plan) > 0  # the plan costs the municipality money; no paper surplus

@@ -55,7 +55,9 @@ def test_the_value_of_flexibility_is_explained_in_one_sentence_with_its_bound(bc
     assert "De waarde van flexibiliteit is wat de beslisregel op dezelfde paden oplevert" in nl
     assert "nooit groter dan wat het pand zelf" in nl
     assert "The value of flexibility is what the decision rule gains over the fixed plan" in en
-    assert "noodoptie van de gemeente" in nl  # L08 serves Ukrainians: the municipality bears a shortfall
+    assert (
+        "noodoptie van de gemeente" in nl
+    )  # L08 serves Ukrainians: the municipality bears a shortfall
 
 
 def test_an_owned_building_is_kept_not_bought(demo_case_path):
@@ -65,7 +67,13 @@ def test_an_owned_building_is_kept_not_bought(demo_case_path):
     case = load_case(demo_case_path)
     bc = run_business_case(case, "L11", paths=40)  # planned flex units: bought (capex counted)
     assert "te kopen" in txt.narrative(bc)
-    bc = run_business_case(case, "L01", paths=40)  # the municipality's own school building (existing)
+    bc = run_business_case(
+        case, "L01", paths=40
+    )  # the municipality's own school building (existing)
     text = txt.narrative(bc)
-    assert "heeft **" in text and "gedane uitgave" in text and "Nu verkopen" in [a.label for a in bc.alternatives]
+    assert (
+        "heeft **" in text
+        and "gedane uitgave" in text
+        and "Nu verkopen" in [a.label for a in bc.alternatives]
+    )
     assert bc.results["buy_rule"].component_npv_eur["capex"].max() == 0

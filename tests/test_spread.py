@@ -214,7 +214,9 @@ def test_population_warnings_by_hand():
     table = pd.DataFrame()
     table.attrs["municipality_population_persons"] = 1_001.0
     (far,) = population_warnings(counted, 1_100, table)  # 9% off
-    assert "w.csv" in far and "1,000" in far and "1,001" in far and "1,100" in far and "-9.1%" in far
+    assert (
+        "w.csv" in far and "1,000" in far and "1,001" in far and "1,100" in far and "-9.1%" in far
+    )
     estimate = pd.Series({"WK000101": 550.0, "WK000102": 550.0})
     estimate.attrs.update(method="estimate: municipal population spread by area", estimate=True)
     (label,) = population_warnings(estimate, 1_100, "area")

@@ -91,7 +91,10 @@ ARTEFACTS: dict[str, dict[str, dict[str, str]]] = {
             "title": "Capaciteit tegenover behoefte",
             "source": "Locatieregister en Onderdak-ensemble",
         },
-        "en": {"title": "Capacity against need", "source": "Location register and Onderdak ensemble"},
+        "en": {
+            "title": "Capacity against need",
+            "source": "Location register and Onderdak ensemble",
+        },
     },
     "shortfall_risk": {
         "nl": {"title": "Kans op een tekort per maand", "source": "Onderdak-ensemble"},
@@ -111,6 +114,28 @@ ARTEFACTS: dict[str, dict[str, dict[str, str]]] = {
             "title": "The recommended plan over time",
             "caption": "The diamond marks the latest decision date (opening minus lead time)",
             "source": "Onderdak optimisation (MILP, HiGHS) on the location register",
+        },
+    },
+    "plan_shortfall": {
+        "nl": {
+            "title": "Kans op een tekort per stroom, zonder en met plan",
+            "source": "Onderdak-ensemble; aandeel paden met in ten minste één maand een tekort",
+        },
+        "en": {
+            "title": "Chance of a shortfall per stream, without and with the plan",
+            "source": "Onderdak ensemble; share of paths short in at least one month",
+        },
+    },
+    "plan_money": {
+        "nl": {
+            "title": "Geld van het plan over de horizon, met en zonder plan",
+            "source": "Onderdak-begroting op het locatieregister; normbedrag, COA-vergoeding en "
+            "Spreidingswet-bijdragen uit data/reference (met bron en datum)",
+        },
+        "en": {
+            "title": "The plan's money over the horizon, with and without the plan",
+            "source": "Onderdak budget on the location register; normbedrag, COA payment and "
+            "Spreidingswet incentives from the reference data (with source and date)",
         },
     },
     "plan_decisions": {

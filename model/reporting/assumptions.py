@@ -158,7 +158,9 @@ def register_notes_table(register: Register, language: str = "nl") -> pd.DataFra
             else w["eur_per_place_day"],
             "bron": n.source,
             "datum": "",
-            "betrouwbaarheid": w["reference"] if n.code.endswith("from_reference") else w["warning"],
+            "betrouwbaarheid": w["reference"]
+            if n.code.endswith("from_reference")
+            else w["warning"],
             "toelichting": register_note_text(n, language, where),
         }
         for n in register.notes
@@ -209,7 +211,9 @@ def _scenario_assumptions() -> list[dict[str, Any]]:
                         "onderwerp": f"landelijk: {name}",
                         "waarde": entry.get("value"),
                         "eenheid": "",
-                        "bron": "aanname (data/reference/national_scenarios.yaml)" if assumption else entry["basis"],
+                        "bron": "aanname (data/reference/national_scenarios.yaml)"
+                        if assumption
+                        else entry["basis"],
                         "datum": "2026-11-23",
                         "betrouwbaarheid": "aanname" if assumption else "afgeleid",
                         "toelichting": entry["basis"].replace(ASSUMPTION, "AANNAME"),

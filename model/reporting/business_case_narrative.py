@@ -113,7 +113,9 @@ def headline(bc: BusinessCase, language: str = "nl") -> tuple[str, dict[str, str
         )
         keys = (
             "Netto contante kosten behouden" if owned(bc) else "Netto contante kosten kopen",
-            "Kans dat behouden het goedkoopst is" if owned(bc) else "Kans dat kopen het goedkoopst is",
+            "Kans dat behouden het goedkoopst is"
+            if owned(bc)
+            else "Kans dat kopen het goedkoopst is",
             "Waarde van flexibiliteit",
             "Kostendekkend normbedrag",
         )
@@ -181,8 +183,7 @@ def narrative(bc: BusinessCase, language: str = "nl") -> str:
     )
     lines = [
         intro
-        +
-        f"We vergelijken {len(order)} manieren om dezelfde behoefte op te vangen — gemiddeld {need_mean:.0f} plaatsen "
+        + f"We vergelijken {len(order)} manieren om dezelfde behoefte op te vangen — gemiddeld {need_mean:.0f} plaatsen "
         f"die de rest van de portefeuille niet kan bieden — over {bc.inputs.years} jaar, op {thousands(bc.inputs.paths)} paden "
         f"van scenario *{scenario}*. Wat een alternatief niet kan bieden (vóór de opening, na een termijn of na "
         f"omschakeling) {shortfall_text(bc)}; alle bedragen zijn netto contant in prijzen van "

@@ -247,11 +247,7 @@ def split_front(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, nbfor
     before the table of contents; a notebook without ``##`` headings has no front matter.
     """
     cut = next(
-        (
-            i
-            for i, cell in enumerate(nb.cells)
-            if _SECTION.search(cell_markdown(cell))
-        ),
+        (i for i, cell in enumerate(nb.cells) if _SECTION.search(cell_markdown(cell))),
         0,
     )
     front, rest = nbformat.from_dict(nb), nbformat.from_dict(nb)

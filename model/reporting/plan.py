@@ -314,6 +314,26 @@ def shortfall_figures(result: OptimiseResult, language: str = "nl") -> dict[str,
     }
 
 
+def shortfall_table(result: OptimiseResult) -> pd.DataFrame:
+    """Per stream, the one shortfall measure without and with the plan (for the workbook)."""
+    s = result.summary
+    return pd.DataFrame(
+        [
+            {
+                "stream": stream,
+                "window_from": s["shortfall_window_from"],
+                "shortfall_chance_without_plan_share": v["shortfall_chance_without_plan_share"],
+                "shortfall_chance_with_plan_share": v["shortfall_chance_share"],
+                "reliability_share": v["reliability_share"],
+                "reliability_asked_share": v["reliability_asked_share"],
+                "capacity_max_places": v["capacity_max_places"],
+                "need_p90_max_places": v["need_p90_max_places"],
+            }
+            for stream, v in s["streams"].items()
+        ]
+    )
+
+
 def stream_sentences(result: OptimiseResult, language: str = "nl") -> str:
     """Per stream: what the plan adds, the reliability it is made for and the chance of a shortfall."""
     s = result.summary
@@ -337,6 +357,36 @@ def stream_sentences(result: OptimiseResult, language: str = "nl") -> str:
                 f"einde van de horizon daalt van {percent(v['shortfall_chance_without_plan_share'])} "
                 f"zonder plan naar {percent(v['shortfall_chance_share'])} met plan."
             )
+        if v["capacity_max_places"] > v["need_p90_max_places"] + 0.5:
+            cap, p90 = thousands(v["capacity_max_places"]), thousands(v["need_p90_max_places"])
+            paid = stream in s.get("recourse_streams", [])
+            rate = euro(s["recourse_cost_eur_per_place_month"])
+            if language == "en":
+                out.append(
+                    f"It holds up to {cap} places against a highest monthly 90th percentile of need "
+                    f"of {p90}: to keep {percent(v['reliability_share'])} of the paths free of a "
+                    "shortfall in every month, capacity must lie above the 90th percentile of single "
+                    "months"
+                    + (
+                        f"; beyond that it keeps only places cheaper than the emergency places they "
+                        f"save ({rate} per place-month)."
+                        if paid
+                        else "."
+                    )
+                )
+            else:
+                out.append(
+                    f"Het houdt tot {cap} plaatsen aan tegen een hoogste maandelijkse 90%-waarde van "
+                    f"de behoefte van {p90}: om {percent(v['reliability_share'])} van de paden in elke "
+                    "maand zonder tekort te houden, moet de capaciteit boven de 90%-waarde van losse "
+                    "maanden liggen"
+                    + (
+                        f"; daarboven houdt het alleen plaatsen aan die goedkoper zijn dan de "
+                        f"noodopvang die ze uitsparen ({rate} per plaats per maand)."
+                        if paid
+                        else "."
+                    )
+                )
     return " ".join(out)
 
 
@@ -420,6 +470,7 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
         parts.append(headline(result, "en")[0])
         parts.extend(result.notes)
         parts.append(stream_sentences(result, "en") + " " + _recourse_sentence(s, "en"))
+        parts.append(money_sentence(result, "en"))
         parts.append(tradeoff_sentence(result, "en"))
         if regret is not None and len(regret):
             mean = float(regret["weight_share"] @ regret["regret_eur"])
@@ -437,6 +488,7 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
         parts.append(headline(result, "nl")[0])
         parts.extend(result.notes)
         parts.append(stream_sentences(result, "nl") + " " + _recourse_sentence(s, "nl"))
+        parts.append(money_sentence(result, "nl"))
         parts.append(tradeoff_sentence(result, "nl"))
         if regret is not None and len(regret):
             mean = float(regret["weight_share"] @ regret["regret_eur"])
@@ -452,3 +504,115 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
             f"{euro(s['expected_cost_reduced_eur'])})."
         )
     return "\n\n".join(p for p in parts if p)
+
+
+MONEY_ROWS = {
+    "nl": {
+        "capex": "Investeringen (aankoop, verbouwing, inrichting)",
+        "capital_charges": "Kapitaallasten (annuïteit)",
+        "running": "Exploitatie (vaste en variabele lasten, personeel)",
+        "emergency_recourse": "Noodopvang voor wat de eigen plaatsen niet hebben",
+        "closing_cost": "Sluitingskosten",
+        "income_normbedrag": "Normbedrag Rijk (gemeentelijke opvang Oekraïners)",
+        "income_coa_rent": "Vergoeding COA voor asielplaatsen binnen de taak",
+        "income_spreidingswet": "Stimuleringsbijdrage Spreidingswet",
+        "income_status_holders": "Uitstroom- en flexbijdragen statushouders",
+        "net_cost": "Netto kosten gemeente (kasbasis)",
+        "net_cost_capital_basis": "Netto lasten gemeente (begroting: kapitaallasten i.p.v. investeringen)",
+    },
+    "en": {
+        "capex": "Investments (purchase, conversion, furnishing)",
+        "capital_charges": "Capital charges (annuity)",
+        "running": "Running costs (fixed and variable, staff)",
+        "emergency_recourse": "Emergency places for what the own places cannot hold",
+        "closing_cost": "Closing costs",
+        "income_normbedrag": "Normbedrag (municipal reception of Ukrainians)",
+        "income_coa_rent": "COA payment for asylum places within the task",
+        "income_spreidingswet": "Spreidingswet incentive",
+        "income_status_holders": "Outflow and flex contributions for status holders",
+        "net_cost": "Net municipal cost (cash basis)",
+        "net_cost_capital_basis": "Net municipal charges (budget: capital charges instead of investments)",
+    },
+}
+_MONEY_PARTS = {
+    "running": ("fixed_opex", "variable_opex", "staff_locations", "staff_central"),
+    "income_status_holders": ("income_outflow_incentive", "income_flex_subsidy"),
+}
+
+
+def _money_total(result: OptimiseResult, portfolio: str, row: str) -> np.ndarray:
+    """Per path, the total over the horizon of one row of the money table."""
+    m = result.money
+    b = m.without if portfolio == "without_plan" else m.with_plan
+    if row == "capital_charges":
+        return np.atleast_1d(b.lines["capital_charges"].sum(axis=(1, 2)))
+    if row == "net_cost_capital_basis":
+        return (
+            b.portfolio_total("net_cost").sum(axis=1)
+            - b.lines["capex"].sum(axis=(1, 2))
+            + b.lines["capital_charges"].sum(axis=(1, 2))
+        )
+    lines = _MONEY_PARTS.get(row, (row,))
+    return sum(np.atleast_1d(b.portfolio_total(line).sum(axis=1)) for line in lines)
+
+
+def money_display(result: OptimiseResult, language: str = "nl") -> pd.DataFrame:
+    """The plan's money over the horizon: without and with the plan (median), with the plan's 80% band."""
+    rows = MONEY_ROWS["en" if language == "en" else "nl"]
+    en = language == "en"
+    out = []
+    for key, name in rows.items():
+        without = _money_total(result, "without_plan", key)
+        with_ = _money_total(result, "with_plan", key)
+        if not (np.abs(without).max() > 0 or np.abs(with_).max() > 0):
+            continue
+        p10, p50, p90 = np.quantile(with_, [0.1, 0.5, 0.9])
+        out.append(
+            {
+                ("Line" if en else "Post"): name,
+                ("Without plan (median)" if en else "Zonder plan (mediaan)"): euro(
+                    float(np.median(without))
+                ),
+                ("With plan (median)" if en else "Met plan (mediaan)"): euro(float(p50)),
+                ("With plan, 80% band" if en else "Met plan, 80%-band"): (
+                    f"{euro(float(p10))} – {euro(float(p90))}" if p90 - p10 > 1.0 else ""
+                ),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def money_sentence(result: OptimiseResult, language: str = "nl") -> str:
+    """What the plan costs the municipality, against not planning, in one or two sentences."""
+    if result.money is None:
+        return ""
+    years = result.money.with_plan.years
+    span = f"{years[0]}–{years[-1]}"
+    w = _money_total(result, "with_plan", "net_cost")
+    wo = _money_total(result, "without_plan", "net_cost")
+    m = lambda x: euro(float(x) / MILLION, 1)  # noqa: E731
+    wp = np.quantile(w, [0.1, 0.5, 0.9])
+    op = np.quantile(wo, [0.1, 0.5, 0.9])
+    surplus = ""
+    if wp[1] < 0:
+        incomes = {
+            k: float(np.median(_money_total(result, "with_plan", k)))
+            for k in ("income_normbedrag", "income_coa_rent", "income_spreidingswet")
+        }
+        top = max(incomes, key=incomes.get)
+        surplus = (
+            f" The surplus comes from {MONEY_ROWS['en'][top].lower()}."
+            if language == "en"
+            else f" Het overschot komt uit de post '{MONEY_ROWS['nl'][top].lower()}'."
+        )
+    if language == "en":
+        return (
+            f"Net municipal cost {span} with the plan: {m(wp[1])} million (80% band {m(wp[0])}–"
+            f"{m(wp[2])} million); without it {m(op[1])} million ({m(op[0])}–{m(op[2])} million), "
+            "emergency places for Ukrainians included (the municipality pays those)." + surplus
+        )
+    return (
+        f"Netto kosten voor de gemeente {span} met het plan: {m(wp[1])} mln (80%-band {m(wp[0])}–"
+        f"{m(wp[2])} mln); zonder plan {m(op[1])} mln ({m(op[0])}–{m(op[2])} mln), inclusief "
+        "noodopvang voor Oekraïners (die betaalt de gemeente)." + surplus
+    )

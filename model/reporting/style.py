@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 STREAM_COLOURS = {"ukraine": "#1f5fa8", "asylum": "#d9822b", "status_holders": "#3a8f5c"}
 STATUS_COLOURS = {"existing": "#2f4b7c", "planned": "#7aa6c2", "candidate": "#bfbfbf"}
-ACCENT = "#b22d2d"   # shortfall, risk
+ACCENT = "#b22d2d"  # shortfall, risk
 NEUTRAL = "#555555"
 BAND_ALPHA = (0.18, 0.32)  # outer (p05–p95), inner (p10–p90)
 
@@ -66,10 +66,34 @@ GLOSSARY = {
 
 
 MONTH_NAMES = {
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-           "oktober", "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"),
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 
 

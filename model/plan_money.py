@@ -1,0 +1,233 @@
+"""The money of the recommended plan: the municipal budget with the plan against without it.
+
+The plan's decisions are written into the register (a candidate the plan opens becomes planned
+from its opening quarter, with its lead time spent; one it leaves out drops out; an existing
+location the plan closes ends the day before its closing quarter), and the budget of
+:mod:`model.budget` runs on it: the same account per stream (who pays what) as everything else.
+"Without plan" is the committed portfolio (existing and planned locations) as it stands.
+
+Capital charges (kapitaallasten) spread each investment as an annuity at the case's real
+discount rate over its depreciation period: flex units over the sourced ``flex_depreciation_years``
+(sources.csv), other buildings over ``optimise.capital_charge_years`` (an assumption of the case).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from model import reference
+from model.budget import Budget, budget, budget_table
+from model.case import Case
+from model.ensemble import Need
+from model.finance import annuity_factor
+from model.gap import allocate, fill_order
+from model.locations import Register, capacity
+from model.plan_inputs import recourse_cost_eur_per_place_month
+from model.reference import municipal_recourse
+
+PORTFOLIO_STATUSES = ("existing", "planned")
+LINES = (
+    "capex",
+    "capital_charges",
+    "fixed_opex",
+    "variable_opex",
+    "staff_locations",
+    "staff_central",
+    "closing_cost",
+    "emergency_recourse",
+    "income_normbedrag",
+    "income_coa_rent",
+    "income_spreidingswet",
+    "income_outflow_incentive",
+    "income_flex_subsidy",
+    "costs_total",
+    "income_total",
+    "net_cost",
+    "net_cost_capital_basis",
+)
+"""Lines of plan_money.csv: cash lines of the budget, and the net cost with capital charges in
+place of the investments (the view of the municipal begroting)."""
+
+
+@dataclass(frozen=True)
+class PlanMoney:
+    """Yearly money without and with the plan (``table``), and both budgets per path."""
+
+    table: pd.DataFrame
+    without: Budget
+    with_plan: Budget
+    capital_charges: dict[str, np.ndarray]  # portfolio -> (locations, years)
+
+
+def plan_register(register: Register, decisions: pd.DataFrame) -> Register:
+    """The register as the plan leaves it (see the module note)."""
+    t = register.table.copy()
+    drop = set(t.index[t["status"].isin(["planned", "candidate"])])
+    for r in decisions.itertuples():
+        if r.location_id not in t.index:
+            continue
+        quarter = pd.Period(str(r.quarter), freq="Q") if r.quarter else None
+        if r.action == "open" and quarter is not None:
+            t.loc[r.location_id, "status"] = "planned"
+            t.loc[r.location_id, "available_from"] = quarter.start_time.normalize()
+            t.loc[r.location_id, "lead_time_months"] = 0
+            drop.discard(r.location_id)
+        elif r.action in ("close", "convert") and quarter is not None:
+            t.loc[r.location_id, "available_until"] = (
+                quarter.start_time - pd.Timedelta(days=1)
+            ).normalize()
+        elif r.action == "keep":
+            drop.discard(r.location_id)
+    return replace(register, table=t.drop(index=sorted(drop)))
+
+
+def _budget(case: Case, need: Need, register: Register) -> Budget:
+    """The budget of the register's committed locations, with the emergency option the
+    municipality pays for need its places cannot hold (``emergency_recourse``, a central line)."""
+    cap = capacity(register, need.periods, start=case.start, statuses=PORTFOLIO_STATUSES)
+    alloc = allocate(need, cap, fill_order(register, cap, case.allocation_rule))
+    b = budget(case, register, alloc)
+    per_day = recourse_cost_eur_per_place_month(case.optimise) * 12.0 / 365.0
+    days = np.asarray(need.periods.days_in_month, dtype=float)  # (months,)
+    year_of = np.searchsorted(b.years, need.periods.year)
+    short = np.zeros((alloc.paths, len(b.years)))
+    for stream, gap in alloc.shortfall.items():  # (paths, months)
+        if municipal_recourse(stream):
+            np.add.at(short.T, year_of, gap.T * days[:, None] * per_day)
+    return replace(
+        b,
+        central={**b.central, "emergency_recourse": short},
+        assumptions={
+            **b.assumptions,
+            "emergency_recourse": (
+                f"need beyond the municipality's own places for a stream whose shortfall it bears "
+                f"(data/reference/stream_accounts.csv) at {per_day:,.0f} EUR per place-day "
+                f"({case.optimise.recourse})"
+            ),
+        },
+    )
+
+
+def capital_charges(case: Case, register: Register, b: Budget) -> np.ndarray:
+    """(locations, years) annuity of each year's investment, from the year after it on."""
+    t = register.table.loc[list(b.ids)]
+    flex_years = int(reference.scalar("flex_depreciation_years"))
+    years = np.where(
+        t["kind"].to_numpy() == "flex_units", flex_years, case.optimise.capital_charge_years
+    )
+    rate = case.discount_rate_real_share
+    capex = b.lines["capex"][0]  # (L, Y), the same on every path
+    out = np.zeros_like(capex)
+    n_years = capex.shape[1]
+    for i, y in zip(*np.nonzero(capex), strict=True):
+        charge = capex[i, y] / float(annuity_factor(rate, int(years[i])))
+        end = min(n_years, y + 1 + int(years[i]))
+        out[i, y + 1 : end] += charge
+    return out
+
+
+def plan_money(case: Case, need: Need, register: Register, decisions: pd.DataFrame) -> PlanMoney:
+    """Yearly money of the committed portfolio and of the plan, with bands over the paths.
+
+    Columns of ``table``: portfolio (``without_plan`` | ``with_plan``), year, line, mean_eur,
+    p10_eur, p50_eur, p90_eur, assumption. Bands are taken over the per-path values.
+    """
+    budgets = {
+        "without_plan": _budget(case, need, register),
+        "with_plan": _budget(case, need, plan_register(register, decisions)),
+    }
+    frames, charges = [], {}
+    for name, b in budgets.items():
+        reg = register if name == "without_plan" else plan_register(register, decisions)
+        cc = capital_charges(case, reg, b)
+        charges[name] = cc
+        b = replace(
+            b,
+            lines={**b.lines, "capital_charges": cc[None]},
+            assumptions={
+                **b.assumptions,
+                "capital_charges": (
+                    f"annuity at {case.discount_rate_real_share:.1%} real over "
+                    f"{case.optimise.capital_charge_years} years (flex units "
+                    f"{int(reference.scalar('flex_depreciation_years'))}, sources.csv); "
+                    "ASSUMPTION: the depreciation period of buildings"
+                ),
+            },
+        )
+        table = budget_table(b, per_location=False, portfolio=name)
+        extra = _bands_of(b, name)
+        frames.append(pd.concat([table, extra], ignore_index=True))
+        budgets[name] = b
+    table = pd.concat(frames, ignore_index=True)
+    table = table[table["line"].isin(LINES)].drop(columns=["scope", "location_id"])
+    order = {line: k for k, line in enumerate(LINES)}
+    table = table.sort_values(
+        ["portfolio", "line", "year"], key=lambda c: c.map(order) if c.name == "line" else c
+    ).reset_index(drop=True)
+    table.insert(0, "scenario", need.scenario)
+    return PlanMoney(table, budgets["without_plan"], budgets["with_plan"], charges)
+
+
+def _bands_of(b: Budget, name: str) -> pd.DataFrame:
+    """capital_charges and net_cost_capital_basis rows, in budget_table's layout."""
+    from model.budget import _bands
+
+    charges = b.lines["capital_charges"].sum(axis=1)
+    net_capital_basis = b.portfolio_total("net_cost") - b.lines["capex"].sum(axis=1) + charges
+    rows = []
+    for line, values in (
+        ("capital_charges", charges),
+        ("emergency_recourse", b.central["emergency_recourse"]),
+        ("net_cost_capital_basis", net_capital_basis),
+    ):
+        frame = pd.DataFrame(
+            {
+                "scope": "portfolio",
+                "location_id": "",
+                "year": b.years,
+                "line": line,
+                **_bands(values),
+            }
+        )
+        frame["assumption"] = b.assumptions.get(
+            "emergency_recourse" if line == "emergency_recourse" else "capital_charges", ""
+        )
+        frame.insert(0, "portfolio", name)
+        rows.append(frame)
+    return pd.concat(rows, ignore_index=True)
+
+
+def horizon_totals(money: PlanMoney) -> pd.DataFrame:
+    """Per portfolio and line, the total over the horizon (mean and band over the paths)."""
+    from model.budget import _bands
+
+    rows = []
+    for name, b in (("without_plan", money.without), ("with_plan", money.with_plan)):
+        for line in (
+            "costs_total",
+            "income_total",
+            "net_cost",
+            "capex",
+            "capital_charges",
+            "emergency_recourse",
+        ):
+            values = (
+                b.lines["capital_charges"].sum(axis=(1, 2))
+                if line == "capital_charges"
+                else b.portfolio_total(line).sum(axis=1)
+            )
+            bands = _bands(values[:, None])
+            rows.append(
+                {"portfolio": name, "line": line, **{k: float(v[0]) for k, v in bands.items()}}
+            )
+        for line in b.lines:
+            if line.startswith("income_"):
+                values = b.lines[line].sum(axis=(1, 2))
+                bands = _bands(np.atleast_1d(values)[:, None])
+                rows.append(
+                    {"portfolio": name, "line": line, **{k: float(v[0]) for k, v in bands.items()}}
+                )
+    return pd.DataFrame(rows)
