@@ -393,7 +393,14 @@ def _dispatch_rows(
     starts there, as the pieces below it are always filled (exact, and far fewer increments).
     """
     C = len(caps)
-    rates = np.r_[p.class_cost_eur_per_place_month[:, si, q], p.recourse_rates(si)]
+    classes = p.class_cost_eur_per_place_month[:, si, q]
+    if not p.municipal_pays(si):
+        # need beyond the places costs the municipality nothing, yet the COA fills the places
+        # there are: a positive net cost per occupied place would make the dispatch non-convex.
+        # Its places are set by the band; their running cost beyond the income enters the plan's
+        # evaluation (model.portfolio_plan.evaluate) but not the choice here (fixed costs do).
+        classes = np.minimum(classes, 0.0)
+    rates = np.r_[classes, p.recourse_rates(si)]
     fixed = np.r_[np.zeros(C), p.recourse_limit_places, np.inf]
     order = np.argsort(rates, kind="stable")
     rates, fixed = rates[order], fixed[order]

@@ -123,6 +123,7 @@ def optimise_case(
         case.discount_rate_real_share,
         settings,
         income,
+        case.organisation,
     )
     requested = reliability_targets(portfolio, settings, None)
     targets = requested.copy()

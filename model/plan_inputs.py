@@ -7,7 +7,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from model.case import OptimiseSettings
+from model.budget import RECEPTION_STREAMS
+from model.case import OptimiseSettings, OrganisationSettings
 from model.errors import InputError
 from model.portfolio_plan import Portfolio, Scenarios
 from model.reference import municipal_recourse
@@ -140,6 +141,7 @@ def portfolio_from_register(
     discount_rate_real_share: float,
     settings: OptimiseSettings,
     income_eur_per_place_month: Mapping[str, np.ndarray | float] | None = None,
+    organisation: OrganisationSettings | None = None,
 ) -> Portfolio:
     """The locations of a register that serve the optimised streams, as a Portfolio.
 
@@ -159,6 +161,10 @@ def portfolio_from_register(
     income_eur_per_place_month : mapping, optional
         Income from the Rijk per occupied place-month per stream, a number or (Q,) array. Default:
         0; asylum locations add their own COA rent (``coa_rent_eur_per_place_year`` / 12).
+    organisation : OrganisationSettings, optional
+        Staff of the reception locations, as in :func:`model.budget.budget` (one account): the
+        register's ``staff_fte`` or a location manager per open location (fixed), plus staff per
+        resident (per occupied place of Ukrainians or asylum seekers). None: no staff cost.
 
     Notes
     -----
@@ -188,6 +194,13 @@ def portfolio_from_register(
     income = income_eur_per_place_month or {}
     base_rate = _number(t, "variable_opex_eur_per_place_day") * DAYS_PER_MONTH
     rate = np.repeat(base_rate[:, None], len(streams), axis=1)
+    fixed = _number(t, "fixed_opex_eur_per_year") / 12.0
+    if organisation is not None:
+        staff_fixed, staff_rate = _staff(t, organisation)
+        fixed = fixed + staff_fixed
+        for si, s in enumerate(streams):
+            if s in RECEPTION_STREAMS:
+                rate[:, si] += staff_rate
     if "asylum" in streams:
         rate[:, streams.index("asylum")] -= _number(t, "coa_rent_eur_per_place_year") / 12.0
     cls, class_rate = _cost_classes(rate, serves, usable, settings.cost_classes)
@@ -212,7 +225,7 @@ def portfolio_from_register(
         end_quarter=end,
         lead_time_months=_number(t, "lead_time_months").astype(int),
         capex_eur=np.where(existing, 0.0, capex),
-        fixed_opex_eur_per_month=_number(t, "fixed_opex_eur_per_year") / 12.0,
+        fixed_opex_eur_per_month=fixed,
         closing_cost_eur=_number(t, "closing_cost_eur"),
         residual_value_eur=_number(t, "market_value_eur"),
         quality_score=_number(t, "quality_score", np.nan),
@@ -229,6 +242,33 @@ def portfolio_from_register(
         ),
         municipal_recourse=tuple(municipal_recourse(s) for s in streams),
     )
+
+
+def _staff(t: pd.DataFrame, org: OrganisationSettings) -> tuple[np.ndarray, np.ndarray]:
+    """(L,) staff cost per open month and (L,) per occupied place-month of a reception stream.
+
+    The rule of :func:`model.budget.budget`: a reception location (not a COA location) without
+    ``staff_fte`` has a location manager and staff per 100 residents; ``staff_fte`` replaces both.
+    """
+    served = t["streams"].map(_streams_of)
+    kind = t["kind"].astype(str).to_numpy() if "kind" in t else np.full(len(t), "")
+    reception = np.array(
+        [
+            k != "coa_location" and bool(set(ss) & RECEPTION_STREAMS)
+            for k, ss in zip(kind, served, strict=True)
+        ],
+        dtype=bool,
+    )
+    override = (
+        pd.to_numeric(t["staff_fte"], errors="coerce").to_numpy(dtype=float)
+        if "staff_fte" in t
+        else np.full(len(t), np.nan)
+    )
+    by_norm = reception & np.isnan(override)
+    per_fte_month = org.cost_per_fte_eur_per_year / 12.0
+    fte = np.where(by_norm, org.location_manager_fte_per_location, np.nan_to_num(override))
+    per_resident = np.where(by_norm, org.staff_fte_per_100_residents / 100.0, 0.0)
+    return fte * per_fte_month, per_resident * per_fte_month
 
 
 def reduced_scenarios(need_q: QuarterlyNeed, n: int, seed: int) -> tuple[Scenarios, Reduction]:

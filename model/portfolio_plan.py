@@ -56,12 +56,16 @@ class Portfolio:
         holders: the backlog stays in COA; data/reference/stream_accounts.csv) costs 0 there: its
         capacity is then set by its reliability target and by what its places earn, not by a hotel bill.
         """
-        if self.municipal_recourse is None or self.municipal_recourse[stream]:
+        if self.municipal_pays(stream):
             return (
                 self.recourse_cost_eur_per_place_month,
                 self.shortfall_penalty_eur_per_place_month,
             )
         return 0.0, 0.0
+
+    def municipal_pays(self, stream: int) -> bool:
+        """Whether the municipality bears the cost of need beyond its places for this stream."""
+        return self.municipal_recourse is None or bool(self.municipal_recourse[stream])
 
     @property
     def size(self) -> tuple[int, int, int]:
@@ -238,6 +242,8 @@ def evaluate(plan: Plan, need_places: np.ndarray, weights: np.ndarray | None = N
             caps = np.r_[classes[:, s, q], p.recourse_limit_places, np.inf]
             rates = np.r_[p.class_cost_eur_per_place_month[:, s, q], p.recourse_rates(s)]
             order = np.argsort(rates, kind="stable")
+            if not p.municipal_pays(s):  # the COA fills the places there are: own places first
+                order = np.r_[np.argsort(rates[:-2], kind="stable"), len(rates) - 2, len(rates) - 1]
             before = np.r_[0.0, np.cumsum(caps[order])[:-1]]
             filled = np.clip(
                 need_places[:, q, s][:, None] - before[None, :], 0.0, caps[order][None, :]

@@ -172,3 +172,45 @@ def test_location_money_adds_up_to_the_portfolio(level, spread, seed):
         np.testing.assert_allclose(
             loc.xs(line, level="line"), port.xs(line, level="line"), rtol=1e-9, atol=1e-6
         )
+
+
+@pytest.mark.parametrize(
+    ("stream", "row"),
+    [
+        # a municipal GOO location: normbedrag per place, staff by the norm
+        (
+            "ukraine",
+            "G,School (fictief),existing,municipal_building,ukraine,40,1,,0,,0,0,0,12000,10,0,0,\n",
+        ),
+        # an asylum location rented to the COA: COA rent per place within the task
+        ("asylum", "Z,Paviljoen (fictief),existing,lease,asylum,40,1,,0,,0,0,0,12000,10,0,3650,\n"),
+    ],
+)
+def test_optimiser_and_budget_book_the_same_account(tmp_path, stream, row):
+    """Cross-check: the optimiser's cost of a plan that keeps the location all year equals the
+    budget's net cost of that location (fixed and variable opex, staff, income from the Rijk)."""
+    from model.ensemble import Need
+    from model.plan_case import current_portfolio_plan
+    from model.plan_inputs import portfolio_from_register, ukraine_income_eur_per_place_month
+    from model.portfolio_plan import evaluate
+    from model.scenario_reduction import quarterly_need
+
+    need = {stream: np.full((1, 12), 30.0)}
+    case = make_case(12, location_manager_fte_per_location=1.0, staff_fte_per_100_residents=1.5)
+    case, reg, alloc, b = run(tmp_path, row, need, case)
+    budget_net = float(b.location_total("net_cost").sum())
+    nq = quarterly_need(need, case.periods, [stream])
+    income = {}
+    if stream == "ukraine":
+        income["ukraine"], _ = ukraine_income_eur_per_place_month(case.periods, nq)
+    settings = case.optimise.model_copy(update={"streams": [stream]})
+    p = portfolio_from_register(
+        reg.table, nq, case.start, 12, 0.0, settings, income, case.organisation
+    )
+    milp_cost = evaluate(current_portfolio_plan(p), nq.places).expected_cost_eur
+    # by hand: 12,000 fixed + 10 € × 30 places × 365 days + a manager (100,000) + 0.015 FTE per
+    # resident × 30 residents × 100,000 − income (44 € normbedrag or 10 € COA rent per place-day)
+    per_day = 44.0 if stream == "ukraine" else 10.0
+    by_hand = 12_000 + 10 * 30 * 365 + 100_000 + 0.015 * 30 * 100_000 - per_day * 30 * 365
+    assert budget_net == pytest.approx(by_hand, rel=0.002)
+    assert milp_cost == pytest.approx(budget_net, rel=0.002)
