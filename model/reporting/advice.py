@@ -135,6 +135,22 @@ def plan_facts(advice: Advice) -> dict[str, Any]:
     }
 
 
+def money_facts(advice: Advice) -> dict[str, float]:
+    """Net municipal cost over the horizon, 10/50/90% over the paths: with the plan and without it
+    (emergency places included, :mod:`model.plan_money`), or the committed portfolio's when there
+    is no plan (``with_plan`` False)."""
+    money = getattr(advice.plan, "money", None) if advice.plan is not None else None
+    if money is None:
+        m = horizon_money(advice.portfolio)
+        return {"with_plan": False, **{k: m[f"net_cost_{k}"] for k in ("p10", "p50", "p90")}}
+    out: dict[str, float] = {"with_plan": True}
+    for name, b in (("", money.with_plan), ("without_", money.without)):
+        per_path = b.portfolio_total("net_cost").sum(axis=1)
+        for q in (10, 50, 90):
+            out[f"{name}p{q}"] = float(np.quantile(per_path, q / 100))
+    return out
+
+
 def _locations(n: int, language: str) -> str:
     if language == "en":
         return f"{n} location" + ("" if n == 1 else "s")
@@ -145,11 +161,31 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
     """The key message of the advice and its three figures that matter."""
     s = advice.results.summary["scenarios"][advice.scenario]["streams"]
     places_now = s["ukraine"]["start_p50"] + s["asylum"]["start_p50"]
-    money = horizon_money(advice.portfolio)
+    money = money_facts(advice)
     name = advice.case.municipality.name
     years = f"{advice.portfolio.need.periods[0].year}–{advice.portfolio.need.periods[-1].year}"
-    net = f"{euro(money['net_cost_p50'] / 1e6, 1)}"
+    net = f"{euro(money['p50'] / 1e6, 1)}"
     en = language == "en"
+    m = lambda x: euro(x / 1e6, 1)  # noqa: E731
+    if money["with_plan"]:
+        cost_en = (
+            f"Net municipal cost {years} with the plan: {net} million (median; without it "
+            f"{m(money['without_p50'])} million, but {m(money['without_p90'])} million in the "
+            "heaviest tenth of futures, emergency places included)"
+        )
+        cost_nl = (
+            f"Netto kosten gemeente {years} met het plan: {net} mln (mediaan; zonder plan "
+            f"{m(money['without_p50'])} mln, maar {m(money['without_p90'])} mln in het zwaarste "
+            "tiende van de toekomsten, noodopvang meegerekend)"
+        )
+        key_en, key_nl = (
+            f"Net municipal cost {years}, with plan",
+            f"Netto kosten gemeente {years}, met plan",
+        )
+    else:
+        cost_en = f"Net cost of the current portfolio {years}: {net} million (median)"
+        cost_nl = f"Netto kosten huidige portefeuille {years}: {net} mln (mediaan)"
+        key_en, key_nl = f"Net municipal cost {years}", f"Netto kosten gemeente {years}"
     if advice.plan is not None:
         f = plan_facts(advice)
         stream, p_short, p_with = _plan_chances(advice)
@@ -196,17 +232,13 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
         value = f"{percent(p_short)} → {percent(p_cand)}"
     if en:
         text = (
-            f"{name} needs about {thousands(places_now)} reception places now. {risk}. Net cost of "
-            f"the current portfolio {years}: {net} million (median)."
+            f"{name} needs about {thousands(places_now)} reception places now. {risk}. {cost_en}."
         )
-        keys = ("Reception places needed now", key, f"Net municipal cost {years}")
+        keys = ("Reception places needed now", key, key_en)
         unit = "million"
     else:
-        text = (
-            f"{name} heeft nu ongeveer {thousands(places_now)} opvangplaatsen nodig. {risk}. Netto "
-            f"kosten huidige portefeuille {years}: {net} mln (mediaan)."
-        )
-        keys = ("Opvangplaatsen nodig nu", key, f"Netto kosten gemeente {years}")
+        text = f"{name} heeft nu ongeveer {thousands(places_now)} opvangplaatsen nodig. {risk}. {cost_nl}."
+        keys = ("Opvangplaatsen nodig nu", key, key_nl)
         unit = "mln"
     numbers = {keys[0]: thousands(places_now), keys[1]: value, keys[2]: f"{net} {unit}"}
     return text, numbers
@@ -299,7 +331,6 @@ def decision_points(advice: Advice, language: str = "nl") -> list[str]:
     candidates = reg[reg["status"] == "candidate"]
     _, p_short, _ = _risk(advice)
     p_with = _risk(advice, "with_candidates")[1]
-    money = horizon_money(advice.portfolio)
     end = advice.portfolio.need.periods[-1].year
     en = language == "en"
     m = lambda x: euro(x / 1e6, 1)  # noqa: E731
@@ -343,19 +374,22 @@ def decision_points(advice: Advice, language: str = "nl") -> list[str]:
             )
             + _purchases_without_business_case(advice, bc.location_id, language)
         )
-    band = f"{m(money['net_cost_p10'])}–{m(money['net_cost_p90'])}"
+    facts = money_facts(advice)
+    band = f"{m(facts['p10'])}–{m(facts['p90'])}"
+    what_en = "for the recommended plan" if facts["with_plan"] else "for the current portfolio"
+    what_nl = "voor het aanbevolen plan" if facts["with_plan"] else "voor de huidige portefeuille"
     if en:
         items.append(
-            f"To reserve a net budget of {m(money['net_cost_p50'])} million over the period (80% band {band} million) "
-            "for the current portfolio, after the national compensation."
+            f"To reserve a net budget of {m(facts['p50'])} million over the period (80% band {band} million) "
+            f"{what_en}, after the national compensation."
         )
         items.append(
             "To have the signposts in this advice reported half-yearly and the advice recalibrated after each MPP."
         )
     else:
         items.append(
-            f"Een netto budget te reserveren van {m(money['net_cost_p50'])} mln over de periode (80%-band {band} mln) "
-            "voor de huidige portefeuille, na de vergoeding van het Rijk."
+            f"Een netto budget te reserveren van {m(facts['p50'])} mln over de periode (80%-band {band} mln) "
+            f"{what_nl}, na de vergoeding van het Rijk."
         )
         items.append(
             "De signaalwaarden in dit advies halfjaarlijks te laten rapporteren en het advies na elke MPP te herijken."

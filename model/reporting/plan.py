@@ -480,9 +480,10 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
                 "being prepared for more than one future."
             )
         parts.append(
-            f"The plan was computed on {red.size} representative scenarios (k-medoids) of "
-            f"{thousands(s['paths'])} paths; the expected cost is taken over all paths "
-            f"({euro(s['expected_cost_eur'])}; on the representatives alone {euro(s['expected_cost_reduced_eur'])})."
+            f"The plan was chosen on all {thousands(s['paths'])} paths: each stream's reliability "
+            f"and the expected cost (present value after the market value of bought buildings: "
+            f"{euro(s['expected_cost_eur'])}, against {euro(s['expected_cost_without_plan_eur'])} "
+            f"without the plan); regret uses {red.size} representative scenarios."
         )
     else:
         parts.append(headline(result, "nl")[0])
@@ -498,10 +499,10 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
                 "voorbereid zijn op meer dan één toekomst."
             )
         parts.append(
-            f"Het plan is berekend op {red.size} representatieve scenario's (k-medoids) uit "
-            f"{thousands(s['paths'])} paden; de verwachte kosten gelden voor alle paden "
-            f"({euro(s['expected_cost_eur'])}; op de representatieve scenario's alleen "
-            f"{euro(s['expected_cost_reduced_eur'])})."
+            f"Het plan is gekozen op alle {thousands(s['paths'])} paden: de betrouwbaarheid per "
+            f"stroom en de verwachte kosten (contante waarde na de marktwaarde van gekochte panden: "
+            f"{euro(s['expected_cost_eur'])}, tegen {euro(s['expected_cost_without_plan_eur'])} "
+            f"zonder plan); voor de spijt per scenario dienen {red.size} representatieve scenario's."
         )
     return "\n\n".join(p for p in parts if p)
 
