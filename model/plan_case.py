@@ -127,6 +127,10 @@ def optimise_case(
     )
     requested = reliability_targets(portfolio, settings, None)
     targets = requested.copy()
+    # a stream no new location can serve: the plan cannot change its chance of a shortfall
+    new_for = (portfolio.serves & ~portfolio.existing[:, None]).any(axis=0)
+    for si in np.flatnonzero(~new_for):
+        notes.insert(0, _no_candidates_note(portfolio.streams[si], lang))
     try:
         # a caller that falls back learns what binds from the reachable reliability, not a diagnosis
         plan = optimise(portfolio, scenarios, settings, targets, budget, explain=not fallback)
@@ -142,9 +146,10 @@ def optimise_case(
             targets = np.minimum(targets, np.floor(np.round(best * 100.0, 6)) / 100.0)
             plan = optimise(portfolio, scenarios, settings, targets, budget)
             for si in np.flatnonzero(targets < requested - 1e-9):
-                notes.insert(
-                    0, _fallback_note(portfolio.streams[si], requested[si], targets[si], lang)
-                )
+                if new_for[si]:
+                    notes.insert(
+                        0, _fallback_note(portfolio.streams[si], requested[si], targets[si], lang)
+                    )
     full = evaluate(plan, need_q.places)
     current = evaluate(current_portfolio_plan(portfolio), need_q.places)
     reduced = evaluate(plan, scenarios.need_places, scenarios.weights)
@@ -264,6 +269,24 @@ def _fallback_note(stream: str, requested: float, reached: float, language: str)
         f"register en de gestelde randvoorwaarden niet haalbaar; het plan gaat uit van het hoogst "
         f"haalbare: {percent(reached)}. Voor meer zijn extra kandidaat-locaties (of ruimere "
         "randvoorwaarden) nodig."
+    )
+
+
+def _no_candidates_note(stream: str, language: str) -> str:
+    """The register has nothing new for a stream: the plan cannot act there."""
+    from model.reporting.style import stream_name
+
+    name = stream_name(stream, language)
+    if language == "en":
+        return (
+            f"The location register holds no planned or candidate location for {name}, so no plan "
+            "can lower its chance of a shortfall. The register is probably incomplete: add the "
+            "locations the municipality is considering (status candidate) and run again."
+        )
+    return (
+        f"Het locatieregister bevat geen geplande of kandidaat-locatie voor {name}; geen plan kan "
+        "de kans op een tekort daar verlagen. Het register is waarschijnlijk onvolledig: vul de "
+        "locaties in die de gemeente overweegt (status kandidaat) en reken opnieuw."
     )
 
 

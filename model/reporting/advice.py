@@ -115,6 +115,15 @@ def _chances_text(advice: Advice, language: str) -> str:
     return ", ".join(f"{k} {v}" for k, v in shortfall_figures(advice.plan, language).items())
 
 
+def _without_text(advice: Advice, language: str) -> str:
+    """'Oekraïners 100%, asielzoekers 100%': the chance of a shortfall without a plan."""
+    streams = advice.plan.summary["streams"]
+    return ", ".join(
+        f"{stream_name(k, language)} {percent(v['shortfall_chance_without_plan_share'])}"
+        for k, v in streams.items()
+    )
+
+
 def plan_facts(advice: Advice) -> dict[str, Any]:
     """What the plan asks: locations opened and given up, investment, first decision date."""
     t = advice.plan.tables["plan"]
@@ -129,6 +138,7 @@ def plan_facts(advice: Advice) -> dict[str, Any]:
         "places": float(opened["places"].sum()),
         "first_decision": min(decide) if decide else "",
         "window": str(advice.plan.summary["shortfall_window_from"]),
+        "candidates": int((~advice.plan.portfolio.existing).sum()),
         "short_of_target": [
             k for k, v in streams.items() if v["reliability_share"] < v["reliability_asked_share"]
         ],
@@ -148,6 +158,9 @@ def money_facts(advice: Advice) -> dict[str, float]:
         per_path = b.portfolio_total("net_cost").sum(axis=1)
         for q in (10, 50, 90):
             out[f"{name}p{q}"] = float(np.quantile(per_path, q / 100))
+        out[f"{name}emergency_p50"] = float(
+            np.median(b.portfolio_total("emergency_recourse").sum(axis=1))
+        )
     return out
 
 
@@ -208,6 +221,16 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
                 f"Kans op een tekort zonder → met plan: {_chances_text(advice, 'nl')}"
             )
             key = f"Kans op een tekort vanaf {window} ({word}), zonder → met plan"
+        if f["opened"].empty and not f["candidates"]:  # nothing to plan with
+            risk = (
+                f"Without new locations the chance of a shortfall from {window} on is "
+                f"{percent(p_short)} for {word}, and the location register holds no candidate "
+                "location a plan could open: it is probably incomplete"
+                if en
+                else f"Zonder nieuwe locaties is de kans op een tekort vanaf {window} "
+                f"{percent(p_short)} voor {word}, en het locatieregister bevat geen "
+                "kandidaat-locatie die een plan kan openen: het is waarschijnlijk onvolledig"
+            )
         value = f"{percent(p_short)} → {percent(p_with)}"
     else:
         stream, p_short, first = _risk(advice)
@@ -248,6 +271,19 @@ def _plan_decision(advice: Advice, language: str) -> str:
     """The besluitpunt on the plan: what to open and give up, the money, the first deadline."""
     f = plan_facts(advice)
     en = language == "en"
+    if f["opened"].empty and not f["candidates"]:  # nothing to plan with: complete the register
+        window = period_name(f["window"], language)
+        return (
+            "To commission completing the location register with the locations the municipality "
+            f"is considering: with the current locations the chance of a shortfall from {window} "
+            f"on is {_without_text(advice, 'en')}, and "
+            "the register holds no candidate a plan could open."
+            if en
+            else "Opdracht te geven het locatieregister aan te vullen met de locaties die de "
+            f"gemeente overweegt: met de huidige locaties is de kans op een tekort vanaf {window} "
+            f"{_without_text(advice, 'nl')}, en het register bevat geen kandidaat die een plan "
+            "kan openen."
+        )
     opened = ", ".join(
         f"{r.name} ({period_name(r.quarter, language)})" for r in f["opened"].itertuples()
     ) or ("none" if en else "geen")
@@ -376,12 +412,21 @@ def decision_points(advice: Advice, language: str = "nl") -> list[str]:
         )
     facts = money_facts(advice)
     band = f"{m(facts['p10'])}–{m(facts['p90'])}"
-    what_en = "for the recommended plan" if facts["with_plan"] else "for the current portfolio"
-    what_nl = "voor het aanbevolen plan" if facts["with_plan"] else "voor de huidige portefeuille"
+    planned = facts["with_plan"] and not (
+        plan_facts(advice)["opened"].empty and not plan_facts(advice)["candidates"]
+    )
+    what_en = "for the recommended plan" if planned else "for the current locations"
+    what_nl = "voor het aanbevolen plan" if planned else "voor de huidige locaties"
     if en:
         items.append(
             f"To reserve a net budget of {m(facts['p50'])} million over the period (80% band {band} million) "
-            f"{what_en}, after the national compensation."
+            f"{what_en}, after the national compensation"
+            + (
+                f"; {m(facts['emergency_p50'])} million of it is emergency places for need the "
+                "own places cannot hold."
+                if facts.get("emergency_p50", 0.0) > 0.1 * max(facts["p50"], 1.0)
+                else "."
+            )
         )
         items.append(
             "To have the signposts in this advice reported half-yearly and the advice recalibrated after each MPP."
@@ -389,7 +434,13 @@ def decision_points(advice: Advice, language: str = "nl") -> list[str]:
     else:
         items.append(
             f"Een netto budget te reserveren van {m(facts['p50'])} mln over de periode (80%-band {band} mln) "
-            f"{what_nl}, na de vergoeding van het Rijk."
+            f"{what_nl}, na de vergoeding van het Rijk"
+            + (
+                f"; daarvan is {m(facts['emergency_p50'])} mln noodopvang voor wie de eigen "
+                "plaatsen niet kunnen opvangen."
+                if facts.get("emergency_p50", 0.0) > 0.1 * max(facts["p50"], 1.0)
+                else "."
+            )
         )
         items.append(
             "De signaalwaarden in dit advies halfjaarlijks te laten rapporteren en het advies na elke MPP te herijken."
