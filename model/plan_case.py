@@ -159,10 +159,11 @@ def optimise_case(
         if col in extra:
             decisions.insert(2, col, extra[col].astype(str).to_numpy())
     lv = list(settings.reliability_levels if levels is None else levels)
-    uniform = bool(np.allclose(targets, targets[0]))
-    if lv and (targets < requested - 1e-9).any():  # fell back: the levels that can be reached
-        below = {x for x in lv if x <= targets.min()}
-        lv = sorted(below | ({float(targets[0])} if uniform else set()))
+    # a stream that fell back is asked at most what it reaches; the plan is the level asked
+    fell = targets < requested - 1e-9
+    cap = np.where(fell, targets, 1.0) if fell.any() else None
+    chosen = float(requested.max()) if fell.any() else float(targets[0])
+    uniform = bool(np.allclose(targets[~fell], chosen)) if (~fell).any() else False
     tradeoff, _ = (
         tradeoff_table(
             portfolio,
@@ -171,7 +172,8 @@ def optimise_case(
             settings,
             lv,
             budget,
-            {float(targets[0]): plan} if uniform else None,
+            {chosen: plan} if uniform or fell.all() else None,
+            cap,
         )
         if lv
         else (pd.DataFrame(), {})

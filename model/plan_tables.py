@@ -185,10 +185,11 @@ def tradeoff_table(
     levels: list[float],
     budget_eur: float | None,
     known: dict[float, Plan] | None = None,
+    cap: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, dict[float, Plan]]:
     """Cost against reliability: one optimal plan per level, each evaluated on the full ensemble.
 
-    Each level is asked of every stream. Columns: reliability_share, feasible, expected_cost_eur
+    Each level is asked of every stream (at most ``cap`` per stream: what it can reach). Columns: reliability_share, feasible, expected_cost_eur
     (present value, every path of the ensemble), expected_cost_reduced_eur (the reduced scenarios,
     weighted: the reduction error is the difference), objective_eur (the MILP's own estimate),
     capex_eur, places_opened, shortfall_chance_<stream>_share (the chance of a shortfall per stream,
@@ -199,8 +200,9 @@ def tradeoff_table(
     for level in sorted(set(levels) | set(plans)):
         row: dict[str, Any] = {"reliability_share": level}
         try:
+            asked = level if cap is None else np.minimum(level, cap)
             plan = plans.get(level) or optimise(
-                portfolio, scenarios, settings, level, budget_eur, explain=False
+                portfolio, scenarios, settings, asked, budget_eur, explain=False
             )
         except InfeasibleError as exc:
             rows.append({**row, "feasible": False, "note": str(exc)})

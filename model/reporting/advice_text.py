@@ -162,11 +162,11 @@ ARTEFACTS: dict[str, dict[str, dict[str, str]]] = {
     },
     "plan_tradeoff": {
         "nl": {
-            "title": "Verwachte kosten tegen de kans op een tekort",
+            "title": "Verwachte kosten en investering per gevraagde betrouwbaarheid",
             "source": "Onderdak-optimalisatie, getoetst op alle paden",
         },
         "en": {
-            "title": "Expected cost against the chance of a shortfall",
+            "title": "Expected cost and investment per reliability asked",
             "source": "Onderdak optimisation, checked on all paths",
         },
     },

@@ -19,6 +19,7 @@ from model.reporting.style import (
     STREAM_COLOURS,
     euro,
     label,
+    number,
     percent,
     period_name,
     stream_name,
@@ -250,8 +251,9 @@ def decisions_display(
 
 
 def uniform_level(result: OptimiseResult) -> float | None:
-    """The reliability planned for, when every stream has the same (else None)."""
-    levels = {v["reliability_share"] for v in result.summary["streams"].values()}
+    """The reliability asked, when every stream is asked the same (else None): the trade-off's
+    level of the plan (a stream that cannot reach it is held at what it reaches)."""
+    levels = {v["reliability_asked_share"] for v in result.summary["streams"].values()}
     return levels.pop() if len(levels) == 1 else None
 
 
@@ -483,7 +485,8 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
             f"The plan was chosen on all {thousands(s['paths'])} paths: each stream's reliability "
             f"and the expected cost (present value after the market value of bought buildings: "
             f"{euro(s['expected_cost_eur'])}, against {euro(s['expected_cost_without_plan_eur'])} "
-            f"without the plan); regret uses {red.size} representative scenarios."
+            f"without the plan); regret uses {red.size} representative scenarios. The solver's plan "
+            f"is within {s['mip_gap_share']:.1%} of the best possible (its proven bound)."
         )
     else:
         parts.append(headline(result, "nl")[0])
@@ -502,7 +505,9 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
             f"Het plan is gekozen op alle {thousands(s['paths'])} paden: de betrouwbaarheid per "
             f"stroom en de verwachte kosten (contante waarde na de marktwaarde van gekochte panden: "
             f"{euro(s['expected_cost_eur'])}, tegen {euro(s['expected_cost_without_plan_eur'])} "
-            f"zonder plan); voor de spijt per scenario dienen {red.size} representatieve scenario's."
+            f"zonder plan); voor de spijt per scenario dienen {red.size} representatieve scenario's. "
+            f"Het gevonden plan ligt binnen {number(100 * s['mip_gap_share'], 1)}% "
+            "van het best mogelijke (de bewezen ondergrens van de rekenmethode)."
         )
     return "\n\n".join(p for p in parts if p)
 
