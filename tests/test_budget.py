@@ -189,7 +189,6 @@ def test_location_money_adds_up_to_the_portfolio(level, spread, seed):
 def test_optimiser_and_budget_book_the_same_account(tmp_path, stream, row):
     """Cross-check: the optimiser's cost of a plan that keeps the location all year equals the
     budget's net cost of that location (fixed and variable opex, staff, income from the Rijk)."""
-    from model.ensemble import Need
     from model.plan_case import current_portfolio_plan
     from model.plan_inputs import portfolio_from_register, ukraine_income_eur_per_place_month
     from model.portfolio_plan import evaluate
