@@ -679,6 +679,19 @@ class Case(Strict):
     locations: str | None = Field(
         default=None, description="Location register (.csv or .xlsx), relative to the case file."
     )
+    locations_sheet: str | None = Field(
+        default=None,
+        description="Sheet of an Excel register; null: the visible sheet named Locaties/Locations/"
+        "Register, else the one visible sheet that holds a register (a hidden sheet is read only "
+        "when named here).",
+    )
+    locations_header_row: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="Spreadsheet row of the register's header; null: the first row that names the "
+        "register's columns (title rows above it are skipped).",
+    )
     allocation_rule: Literal["cost", "priority"] = Field(
         default="cost",
         description="Fill locations by lowest cost per place-day, or by the register's priority.",
