@@ -9,7 +9,6 @@ import pytest
 
 from model.case import load_case_file
 from model.cli import main
-from model.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo"

@@ -29,7 +29,14 @@ from model.reporting import collect
 from model.reporting.export import NOTEBOOK_TITLES, ReportMeta, cell_markdown, export_all
 from model.reporting.manifest import REPO_ROOT, build_manifest, sha256_file, write_manifest
 from model.reporting.parameters import parameters_cell, read_parameters, validate
-from model.reporting.runfolder import FAILED_PREFIX, claim_folder, latest_run, point_latest, utc_now
+from model.reporting.runfolder import (
+    FAILED_PREFIX,
+    claim_folder,
+    latest_run,
+    point_latest,
+    remove_partial,
+    utc_now,
+)
 from model.reporting.style import month_name
 
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
@@ -247,8 +254,6 @@ def run_report(
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from model.case import load_case
-
     started = time.perf_counter()
     name, nb_path = resolve_notebook(notebook)
     template = nbformat.read(str(nb_path), 4)
@@ -258,7 +263,7 @@ def run_report(
         scenario = str(values.pop("scenario"))  # -p scenario=S is --scenario S
     if scenario is not None and "scenario" not in declared:
         raise InputError(f"--scenario: {name}.ipynb has no `scenario` parameter")
-    case = load_case(case_path, scenario)
+    case = _gate(case_path, scenario, declared, values)
     formats = tuple(default_formats(name) if formats is None else formats)
     formats = tuple(f for f in formats if not (no_pdf and f == "pdf"))
     unknown = [f for f in formats if f not in FORMATS]
@@ -280,6 +285,7 @@ def run_report(
     digest = _inputs_digest(
         [case_file, nb_path] + ([register] if register else []), values, scenario
     )
+    remove_partial(root)  # left by runs that were killed more than a day ago
     run_id, tmp = claim_folder(root, name, scenario, digest)
     if "output_dir" in declared:
         injected["output_dir"] = str(tmp.resolve())
@@ -317,7 +323,8 @@ def run_report(
             raise invalid from None
         raise error from None
     except KeyboardInterrupt:
-        raise _fail(root, tmp, run_id, f"{name}.ipynb: interrupted", "", result) from None
+        _fail(root, tmp, run_id, f"{name}.ipynb: interrupted", "", result)
+        raise  # the command line exits 130
     except Exception as exc:  # kernel died, timed out, could not start
         message = f"{name}.ipynb could not be executed: {type(exc).__name__}: {exc}"
         raise _fail(root, tmp, run_id, message, repr(exc), result) from None
@@ -355,7 +362,7 @@ def run_report(
         scenario=scenario,
         register=register,
         parameters={k: v for k, v in injected.items() if k != "output_dir"},
-        seed=case.seed if values.get("seed") is None else values["seed"],
+        seed=case.seed if values.get("seed") in (None, -1) else values["seed"],
         peildatum=case.peildatum,
         timings_s=timings,
         started_utc=now.isoformat(),
@@ -372,6 +379,40 @@ def run_report(
     result.ok, result.folder = True, final
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _gate(
+    case_path: str | Path, scenario: str | None, declared: Mapping[str, Any], values: dict[str, Any]
+) -> Any:
+    """The case of a report, through the same input gate as ``onderdak run`` (:mod:`model.input_gate`).
+
+    ``-p language`` must be a report language; ``-p paths`` and ``-p seed`` must be what the case
+    file may hold, or the notebook's own "as the case" value (-1) where it declares one.
+    """
+    from typing import get_args
+
+    from model.case import Case
+    from model.input_gate import check_case
+
+    if "language" in values:
+        languages = get_args(Case.model_fields["language"].annotation)
+        if values["language"] not in languages:
+            raise InputError(
+                f"-p language={values['language']}: the report languages are {', '.join(languages)}"
+            )
+    run = {}
+    for key in ("paths", "seed"):
+        value = values.get(key)
+        sentinel = key in declared and declared[key].default == -1 and value == -1
+        run[key] = None if value is None or sentinel else value
+    try:
+        checked = check_case(
+            case_path, [scenario] if scenario else None, run["paths"], run["seed"], flag="-p "
+        )
+    except InputError as exc:  # say `-p paths=5` the way the user typed it
+        text = str(exc).replace("-p paths ", "-p paths=").replace("-p seed ", "-p seed=")
+        raise InputError(text) from None
+    return checked.base
 
 
 def _scenario_label(case: Any, language: str) -> str:
