@@ -176,7 +176,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.list_parameters:
         name, path = runner.resolve_notebook(args.notebook)
-        for p in read_parameters(path).values():
+        for p in read_parameters(runner.read_template(path)).values():
             print(p.describe())
         return 0
     if not args.case:

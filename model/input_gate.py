@@ -115,6 +115,7 @@ def check_case(
     seed: int | None = None,
     *,
     flag: str = "--",
+    register: bool = True,
 ) -> Checked:
     """Every input check of a run, without simulating: what ``validate`` reports and ``run`` relies on.
 
@@ -127,6 +128,8 @@ def check_case(
         Overrides of the case's (None: the case's).
     flag : str
         How the command line names ``paths`` and ``seed`` in messages (``--`` or ``-p ``).
+    register : bool
+        Also check the register, its place and the MCA (a regional overview uses none of them).
 
     Raises
     ------
@@ -141,7 +144,7 @@ def check_case(
         check_paths_and_seed(case, paths, seed, flag=flag)
     check_memory(list(cases.values()), paths, flag=flag)
     checked = Checked(cases=cases, paths=paths, seed=seed)
-    if not base.locations:
+    if not base.locations or not register:
         return checked
     from model.locations import load_register
     from model.mca import mca_for_case
@@ -162,7 +165,10 @@ def check_case(
             if re.search(rf"\b{re.escape(str(loc))}\b", str(exc))
         ]
         causes = [
-            w for w in place.assignment.warnings for loc in named if f"location {loc!r}" in w
+            w
+            for w in (place.assignment.warnings if place is not None else [])
+            for loc in named
+            if f"location {loc!r}" in w
         ]
         if causes:
             raise InputError(f"{exc}\ncause: " + "; ".join(causes)) from None

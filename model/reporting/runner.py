@@ -69,6 +69,16 @@ def resolve_notebook(notebook: str | Path | None) -> tuple[str, Path]:
     return path.stem, path.resolve()
 
 
+def read_template(path: Path) -> nbformat.NotebookNode:
+    """A notebook template, or an InputError naming the file when it is not a readable notebook."""
+    try:
+        return nbformat.read(str(path), 4)
+    except Exception as exc:  # nbformat raises JSON, validation, encoding and OS errors
+        raise InputError(
+            f"{path}: not a readable Jupyter notebook ({type(exc).__name__}: {str(exc)[:200]})"
+        ) from None
+
+
 def default_formats(name: str) -> tuple[str, ...]:
     """The export formats of a notebook when none are asked for."""
     return FULL_EXPORTS.get(name, ("html", "xlsx"))
@@ -256,14 +266,14 @@ def run_report(
 
     started = time.perf_counter()
     name, nb_path = resolve_notebook(notebook)
-    template = nbformat.read(str(nb_path), 4)
+    template = read_template(nb_path)
     declared = read_parameters(template)
     values = validate(declared, parameters or {}, f"{name}.ipynb", from_text, RESERVED)
     if scenario is None and values.get("scenario"):
         scenario = str(values.pop("scenario"))  # -p scenario=S is --scenario S
     if scenario is not None and "scenario" not in declared:
         raise InputError(f"--scenario: {name}.ipynb has no `scenario` parameter")
-    case = _gate(case_path, scenario, declared, values)
+    case = _gate(case_path, scenario, declared, values, register=name != "region")
     formats = tuple(default_formats(name) if formats is None else formats)
     formats = tuple(f for f in formats if not (no_pdf and f == "pdf"))
     unknown = [f for f in formats if f not in FORMATS]
@@ -338,7 +348,7 @@ def run_report(
         municipality=case.municipality.name,
         scenario=_scenario_label(case, language),
         date=_report_date(now, language),
-        run_id=run_id,
+        run_id=content_id(run_id),
         version=__version__,
         language=language,
         fictional=case.fictional,
@@ -381,8 +391,20 @@ def run_report(
     return result
 
 
+def content_id(run_id: str) -> str:
+    """What a report shows as its run: the run id without its time stamp and random suffix
+    (``advice-hoog-1a2b3c``: notebook, scenario, inputs' hash), so the same inputs give the same
+    report bytes; the folder and the manifest keep the full id."""
+    parts = run_id.split("-")
+    return "-".join(parts[1:-1]) if len(parts) > 2 else run_id
+
+
 def _gate(
-    case_path: str | Path, scenario: str | None, declared: Mapping[str, Any], values: dict[str, Any]
+    case_path: str | Path,
+    scenario: str | None,
+    declared: Mapping[str, Any],
+    values: dict[str, Any],
+    register: bool = True,
 ) -> Any:
     """The case of a report, through the same input gate as ``onderdak run`` (:mod:`model.input_gate`).
 
@@ -407,7 +429,12 @@ def _gate(
         run[key] = None if value is None or sentinel else value
     try:
         checked = check_case(
-            case_path, [scenario] if scenario else None, run["paths"], run["seed"], flag="-p "
+            case_path,
+            [scenario] if scenario else None,
+            run["paths"],
+            run["seed"],
+            flag="-p ",
+            register=register,
         )
     except InputError as exc:  # say `-p paths=5` the way the user typed it
         text = str(exc).replace("-p paths ", "-p paths=").replace("-p seed ", "-p seed=")
