@@ -212,3 +212,37 @@ def test_validate_refuses_a_missing_quality_score_as_run_does(tmp_path, capsys):
 def test_validate_shows_lead_time_warnings(capsys, demo_case_path):
     assert main(["validate", str(demo_case_path)]) == 0
     assert "negeert de doorlooptijd" in capsys.readouterr().out
+
+
+# -- batch and interrupts ----------------------------------------------------------------------------
+
+
+def test_batch_all_scenarios_goes_on_past_a_broken_case(tmp_path, demo_case_path):
+    from model.batch import jobs_for_cases
+
+    broken = tmp_path / "kapot" / "case.yaml"
+    broken.parent.mkdir()
+    broken.write_text("name: kapot\nseed: 1\nseed: 2\n", encoding="utf-8")
+    jobs = jobs_for_cases([broken, demo_case_path], ["all"])
+    assert [(j.case, j.scenario) for j in jobs][0] == (broken, None)  # one job, failing on its own
+    assert len(jobs) == 1 + 5
+
+
+def test_an_interrupted_report_exits_130_and_keeps_no_partial_folder(
+    tmp_path, demo_case_path, monkeypatch, capsys
+):
+    import papermill
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(papermill, "execute_notebook", interrupted)
+    out = tmp_path / "rep"
+    code = main(
+        ["report", str(demo_case_path), "--out", str(out), "-p", "paths=20", "--formats", "none"]
+    )
+    assert code == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "onderdak: interrupted"
+    assert not list(out.glob(".partial-*"))
+    assert len(list(out.glob("failed-*"))) == 1
