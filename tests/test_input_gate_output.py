@@ -246,3 +246,17 @@ def test_an_interrupted_report_exits_130_and_keeps_no_partial_folder(
     assert err.strip() == "onderdak: interrupted"
     assert not list(out.glob(".partial-*"))
     assert len(list(out.glob("failed-*"))) == 1
+
+
+def test_html_does_not_carry_papermills_random_cell_ids():
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from model.reporting.export import render_html
+
+    def nb(cell_id: str):
+        code = new_code_cell("x = 1")
+        code["id"] = cell_id
+        code.metadata["tags"] = ["injected-parameters"]
+        return new_notebook(cells=[new_markdown_cell("# Titel"), code])
+
+    assert render_html(nb("d1a00111"), META) == render_html(nb("1ec89df9"), META)

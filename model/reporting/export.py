@@ -255,6 +255,16 @@ def split_front(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, nbfor
     return front, rest
 
 
+def stable_cell_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy whose cell ids are their positions (papermill gives its injected cell a random id,
+    which the HTML would carry): the same notebook output gives the same HTML bytes."""
+    nb = nbformat.from_dict(nb)
+    for i, cell in enumerate(nb.cells):
+        if "id" in cell:
+            cell["id"] = f"cell-{i + 1}"
+    return nb
+
+
 def render_html(nb: nbformat.NotebookNode | str | Path, meta: ReportMeta) -> str:
     """The complete, self-contained HTML report of an executed notebook.
 
@@ -271,6 +281,7 @@ def render_html(nb: nbformat.NotebookNode | str | Path, meta: ReportMeta) -> str
     """
     if not isinstance(nb, nbformat.NotebookNode):
         nb = nbformat.read(str(nb), 4)
+    nb = stable_cell_ids(nb)
     front_nb, rest_nb = split_front(nb)
     front = notebook_body(front_nb) if front_nb.cells else ""
     body = notebook_body(rest_nb)
@@ -352,6 +363,9 @@ def defuse_formulas(book) -> int:
     return changed
 
 
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
 def fix_zip_times(path: str | Path) -> Path:
     """Rewrite a zip container (XLSX, PPTX) with fixed member dates and order: same content, same bytes."""
     import os
@@ -364,7 +378,10 @@ def fix_zip_times(path: str | Path) -> Path:
             fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
+                data = _CORE_DATES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            dst.writestr(fixed, data)
     os.replace(tmp, path)
     return path
 
