@@ -133,6 +133,38 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[k] = v
 
 
+KERNEL_LOG = "kernel-stderr.txt"
+"""What the kernel wrote to standard error (kept in a failed run's folder, removed from a good one)."""
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path) -> Iterator[None]:
+    """Standard error (file descriptor 2, which the kernel inherits) into ``path`` while it runs.
+
+    On Ctrl-C the kernel, in the same process group, prints a traceback of its own as the run
+    tears down; it goes to this file instead of over the one line the command line prints.
+    """
+    import sys
+
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real file descriptor 2 (embedded use)
+        yield
+        return
+    try:
+        with open(path, "wb") as log:
+            os.dup2(log.fileno(), 2)
+            try:
+                yield
+            finally:
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.flush()
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
+
+
 @contextlib.contextmanager
 def _quiet_papermill() -> Iterator[None]:
     """Silence papermill's own logging (we check parameters ourselves and report errors)."""
@@ -311,7 +343,7 @@ def run_report(
         "ONDERDAK_RUN_ID": run_id,
     }
     try:
-        with _environment(env), _quiet_papermill():
+        with _environment(env), _quiet_papermill(), _stderr_to(tmp / KERNEL_LOG):
             pm.execute_notebook(
                 str(nb_path),
                 str(executed_path.resolve()),  # papermill changes the working directory
@@ -339,6 +371,7 @@ def run_report(
         message = f"{name}.ipynb could not be executed: {type(exc).__name__}: {exc}"
         raise _fail(root, tmp, run_id, message, repr(exc), result) from None
     timings["execute_s"] = time.perf_counter() - t
+    (tmp / KERNEL_LOG).unlink(missing_ok=True)  # a good run: the kernel's warnings are noise
 
     executed = nbformat.read(str(executed_path), 4)
     meta = ReportMeta(
