@@ -154,6 +154,7 @@ def check_case(
     place = place_for_case(base, register.table)
     checked.register, checked.place = register, place
     checked.warnings = [*register.warnings, *(place.warnings if place is not None else [])]
+    _check_business_case(checked)
     try:
         mca_for_case(base, register.table, place)
     except InputError as exc:
@@ -174,3 +175,26 @@ def check_case(
             raise InputError(f"{exc}\ncause: " + "; ".join(causes)) from None
         raise
     return checked
+
+
+def _check_business_case(checked: Checked) -> None:
+    """``business_case.location_id`` of every scenario names an open location of the register."""
+    register = checked.register
+    problems = []
+    for name, case in checked.cases.items():
+        loc = case.business_case.location_id
+        if not loc or (loc in register.table.index and loc not in register.closed):
+            continue
+        where = f"{case.source.name if case.source else case.name}" + (
+            "" if name == "basis" else f", scenario '{name}'"
+        )
+        why = (
+            "closed before the start (its available_until)"
+            if loc in register.closed
+            else f"not in the register (it has: {', '.join(map(str, register.table.index))})"
+        )
+        problems.append(f"{where}, field `business_case.location_id`: {loc!r} is {why}")
+    if problems:
+        unique = list(dict.fromkeys(p.split(", field")[1] for p in problems))
+        shown = problems if len(unique) > 1 else problems[:1]  # reported once, not per scenario
+        raise InputError(f"{register.source.name}: the business case names no open location", shown)

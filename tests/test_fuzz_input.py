@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from model.cli import main
@@ -119,13 +119,26 @@ def _finite(value: object) -> None:
         assert math.isfinite(value), "summary.json holds NaN or infinity"
 
 
-def _case_folder(case: dict, rows: list[list[object]]) -> Path:
+def _case_folder(case: dict, rows: list[list[object]], excel: bool = False) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="onderdak-fuzz-"))
     for f in ("wijken.geojson", "amenities.csv"):
         shutil.copy(DEMO / f, folder / f)
+    if excel:  # typed cells: floats, dates, text as Excel holds them
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        try:
+            for r in [HEADER, *rows]:
+                book.active.append(r)
+            book.save(folder / "locations.xlsx")
+        except Exception:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        case = {**case, "locations": "locations.xlsx"}
+    else:
+        with open(folder / "locations.csv", "w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows([HEADER, *rows])
     (folder / "case.yaml").write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
-    with open(folder / "locations.csv", "w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows([HEADER, *rows])
     return folder
 
 
@@ -136,13 +149,24 @@ def _case_folder(case: dict, rows: list[list[object]]) -> Path:
         st.tuples(st.integers(0, KEEP - 1), st.integers(0, len(HEADER) - 1), cell_values),
         min_size=1,
         max_size=3,
-    )
+    ),
+    excel=st.booleans(),
 )
-def test_fuzz_register_cells(capsys, cells):
-    rows = [list(r) for r in BODY]
+def test_fuzz_register_cells(capsys, cells, excel):
+    rows: list[list[object]] = [list(r) for r in BODY]
     for row, col, value in cells:
+        if excel and isinstance(value, str) and value[:10].count("-") == 2:
+            try:
+                value = dt.date.fromisoformat(value)  # a real date cell
+            except ValueError:
+                pass
         rows[row][col] = value
-    folder = _case_folder(CASE, rows)
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    try:
+        folder = _case_folder(CASE, rows, excel)
+    except (ValueError, TypeError, IllegalCharacterError):  # openpyxl cannot store this value
+        assume(False)
     try:
         _run(folder, capsys)
     finally:

@@ -260,3 +260,17 @@ def test_html_does_not_carry_papermills_random_cell_ids():
         return new_notebook(cells=[new_markdown_cell("# Titel"), code])
 
     assert render_html(nb("d1a00111"), META) == render_html(nb("1ec89df9"), META)
+
+
+def test_the_pdf_is_the_same_bytes_a_second_later(tmp_path):
+    import time
+
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    from model.reporting.export import render_html, write_pdf
+
+    html = render_html(new_notebook(cells=[new_markdown_cell("# Titel\n\nTekst é €.")]), META)
+    write_pdf(html, tmp_path / "a.pdf")
+    time.sleep(1.1)
+    write_pdf(html, tmp_path / "b.pdf")
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

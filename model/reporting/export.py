@@ -333,8 +333,20 @@ def write_pdf(html: str, path: str | Path, base_url: str | Path | None = None) -
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = weasyprint.HTML(string=html, base_url=str(base_url) if base_url else None).render()
-    document.write_pdf(str(path))
+    import os
+
+    # fontTools stamps each embedded font subset with the time of writing unless SOURCE_DATE_EPOCH
+    # (reproducible-builds.org) fixes it: the same report, the same PDF bytes
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = saved or "946684800"  # 2000-01-01, as the XLSX and PPTX
+    try:
+        document = weasyprint.HTML(
+            string=html, base_url=str(base_url) if base_url else None
+        ).render()
+        document.write_pdf(str(path))
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
     return len(document.pages)
 
 
