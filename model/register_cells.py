@@ -14,6 +14,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from model.errors import InputError
@@ -213,15 +214,34 @@ def _excel_cells(
         raise InputError(
             f"{path.name}: cannot read the Excel file ({type(exc).__name__}: {exc})"
         ) from None
+    notes: list[str] = []
     try:
-        names = book.sheetnames
-        hidden = {ws.title for ws in book.worksheets if ws.sheet_state != "visible"}
+        sheets = {ws.title: ws for ws in book.worksheets}  # chart sheets hold no cells
+        names = list(sheets)
+        hidden = {n for n, ws in sheets.items() if ws.sheet_state != "visible"}
         listing = ", ".join(f"'{n}'" + (" (hidden)" if n in hidden else "") for n in names)
-        notes: list[str] = []
-        grids = {
-            n: [(i, list(v)) for i, v in enumerate(book[n].iter_rows(values_only=True), start=1)]
-            for n in names
-        }
+
+        def grid(name: str, limit: int | None = None) -> list[tuple[int, list[object]]]:
+            rows = islice(sheets[name].iter_rows(values_only=True), limit)
+            return [(i, list(v)) for i, v in enumerate(rows, start=1)]
+
+        if sheet is not None:
+            if sheet not in names:
+                raise InputError(f"{path.name}: no sheet '{sheet}'; the file has: {listing}")
+            if sheet in hidden:
+                notes.append(
+                    f"{path.name}: blad '{sheet}' is verborgen; gelezen omdat de case het noemt"
+                )
+        else:
+            heads = {n: grid(n, 3 * HEADER_SEARCH_ROWS) for n in names if n not in hidden}
+            sheet = _choose_sheet(path, names, hidden, heads, listing, score)
+            if hidden:
+                notes.append(
+                    f"{path.name}: verborgen blad(en) "
+                    f"{', '.join(repr(n) for n in names if n in hidden)} niet gelezen; "
+                    f"gelezen: '{sheet}'"
+                )
+        numbered = grid(sheet)
     except InputError:
         raise
     except Exception as exc:
@@ -230,21 +250,10 @@ def _excel_cells(
         ) from None
     finally:
         book.close()
-    if sheet is not None:
-        if sheet not in names:
-            raise InputError(f"{path.name}: no sheet '{sheet}'; the file has: {listing}")
-        if sheet in hidden:
-            notes.append(
-                f"{path.name}: blad '{sheet}' is verborgen; gelezen omdat de case het noemt"
-            )
-    else:
-        sheet = _choose_sheet(path, names, hidden, grids, listing, score)
-        if hidden:
-            notes.append(
-                f"{path.name}: verborgen blad(en) {', '.join(repr(n) for n in names if n in hidden)} "
-                f"niet gelezen; gelezen: '{sheet}'"
-            )
-    cells = _split_header(grids[sheet], path, sheet, header_row, score)
+    try:
+        cells = _split_header(numbered, path, sheet, header_row, score)
+    except InputError as exc:
+        raise InputError(f"{exc}\nThe file's sheets: {listing}") from None
     width = len(cells.headers)  # a sheet's rows are as wide as its widest row: drop empty overhang
     rows = [(n, v[:width] if all(is_empty(x) for x in v[width:]) else v) for n, v in cells.rows]
     return Cells(cells.headers, rows, sheet, cells.header_row, notes)

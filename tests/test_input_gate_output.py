@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -238,6 +239,9 @@ def test_an_interrupted_report_exits_130_and_keeps_no_partial_folder(
 
     monkeypatch.setattr(papermill, "execute_notebook", interrupted)
     out = tmp_path / "rep"
+    stale = out / ".partial-20200101T000000Z-advice-abc123-0000"  # left by a run killed long ago
+    stale.mkdir(parents=True)
+    os.utime(stale, (0, 0))
     code = main(
         ["report", str(demo_case_path), "--out", str(out), "-p", "paths=20", "--formats", "none"]
     )
@@ -274,3 +278,12 @@ def test_the_pdf_is_the_same_bytes_a_second_later(tmp_path):
     time.sleep(1.1)
     write_pdf(html, tmp_path / "b.pdf")
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_validate_checks_the_business_case_location_as_run_does(tmp_path, capsys):
+    rows = [r for r in demo_rows() if r[0] != "L08"]  # the demo's business case is about L08
+    case = demo_copy(tmp_path, rows)
+    assert main(["validate", str(case)]) == 2
+    err = capsys.readouterr().err
+    assert "field `business_case.location_id`: 'L08' is not in the register" in err
+    assert err.count("L08") == 1  # once, not once per scenario

@@ -241,3 +241,20 @@ def test_a_bsn_in_free_text_is_refused_naming_row_and_column(tmp_path):
 def test_location_names_and_dates_are_not_personal_data():
     reg = read_register(DEMO / "locations.csv")  # names of buildings, dates of availability
     assert len(reg.table) > 10
+
+
+def test_a_chart_sheet_and_an_explanation_sheet_do_not_confuse_the_choice(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Uitleg"
+    book.active.append(["Dit bestand bevat het locatieregister (fictief)."])
+    data = book.create_sheet("Opvang 2026")
+    for r in demo_rows():
+        data.append(r)
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.add_data(Reference(data, min_col=6, min_row=1, max_row=5), titles_from_data=True)
+    book.create_chartsheet("Grafiek").add_chart(chart)
+    book.save(tmp_path / "reg.xlsx")
+    reg = read_register(tmp_path / "reg.xlsx")
+    assert reg.sheet == "Opvang 2026" and len(reg.table) == len(demo_rows()) - 1
