@@ -140,7 +140,8 @@ def _cmd_business_case(args: argparse.Namespace) -> int:
     from model.business_case import run_business_case, write_business_case
     from model.input_gate import check_case
 
-    case = check_case(args.case, [args.scenario] if args.scenario else None, args.paths, args.seed).base
+    scenarios = [args.scenario] if args.scenario else None
+    case = check_case(args.case, scenarios, args.paths, args.seed).base
     bc = run_business_case(case, args.location, paths=args.paths, seed=args.seed)
     out = (
         Path(args.out)
@@ -317,6 +318,7 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
 # the investment plan (model.optimise, model.plan_case) -----------------------------------------
 def _cmd_optimise(args: argparse.Namespace) -> int:
     from model.errors import InputError
+    from model.input_gate import check_case, check_finite
     from model.plan_case import optimise_case, write_plan_tables
     from model.results import simulate
 
@@ -324,11 +326,9 @@ def _cmd_optimise(args: argparse.Namespace) -> int:
         raise InputError(
             f"--reliability {args.reliability}: must be a share between 0 and 1 (e.g. 0.9)"
         )
-    from model.input_gate import check_case, check_finite
-
-    check_finite("--reliability", args.reliability, low=0.0)
     check_finite("--budget", args.budget, low=0.0)
-    case = check_case(args.case, [args.scenario] if args.scenario else None, args.paths, args.seed).base
+    scenarios = [args.scenario] if args.scenario else None
+    case = check_case(args.case, scenarios, args.paths, args.seed).base
     run = simulate(case, paths=args.paths, seed=args.seed)
     budget = ... if args.budget is None else args.budget
     # the case's own targets fall back to what is reachable (and say so); an explicit one does not
