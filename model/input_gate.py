@@ -166,7 +166,7 @@ def check_case(
             if re.search(rf"\b{re.escape(str(loc))}\b", str(exc))
         ]
         causes = [
-            w
+            w.replace("register, ", f"{register.source.name}, ", 1)
             for w in (place.assignment.warnings if place is not None else [])
             for loc in named
             if f"location {loc!r}" in w

@@ -16,6 +16,7 @@ from model.register_terms import (
     header_key,
     is_empty,
     is_personal_data_header,
+    is_strong_person_name,
     looks_like_birth_date,
     looks_like_bsn,
     looks_like_person_name,
@@ -58,9 +59,11 @@ def column_reason(header: str, values: list[object], known: str | None) -> str |
         return None
     if _mostly([looks_like_birth_date(v) for v in values]):
         return "its cells are dates that look like dates of birth (before 16 years ago, not the 1st of a month)"
-    names = [looks_like_person_name(t) for t in texts]
-    if _mostly(names) and (words & (NAME_WORDS | PERSON_WORDS) or not header or len(texts) >= 3):
-        return "its cells look like persons' names"
+    if _mostly([looks_like_person_name(t) for t in texts]):
+        named = bool(words & (NAME_WORDS | PERSON_WORDS)) or not header
+        strong = sum(is_strong_person_name(t) for t in texts) >= max(1, len(texts) // 3)
+        if named or strong:
+            return "its cells look like persons' names"
     return None
 
 

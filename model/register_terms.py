@@ -475,8 +475,12 @@ BUILDING_WORDS = frozenset(
         "locatie", "opvang", "azc", "coa", "woningen", "units", "paviljoen", "kazerne", "klooster",
         "fictief", "straat", "laan", "weg", "plein", "markt", "vleugel", "centrum", "camping", "huis",
         "boerderij", "kerk", "flex", "hostel", "pand", "complex", "terrein", "unit", "blok", "wijk",
+        "stichting", "vereniging", "bv", "nv", "gemeente", "woningcorporatie", "woonstichting",
+        "corporatie", "groep", "holding", "beheer", "vastgoed", "provincie", "rijksvastgoedbedrijf",
+        "makelaar", "makelaardij", "bouw", "projecten", "ontwikkeling", "partners",
     }
 )
+"""Words that make text the name of a building or an organisation, not of a person."""
 
 
 def looks_like_person_name(value: object) -> bool:
@@ -500,6 +504,19 @@ def looks_like_person_name(value: object) -> bool:
     return len(core) >= 2 and all(
         re.fullmatch(r"[A-ZÀ-Þ][a-zà-ÿ'’-]+|[A-Z]\.(?:[A-Z]\.)*", w) for w in core
     )
+
+
+def is_strong_person_name(value: object) -> bool:
+    """A person's name with a sign of one: an initial, a tussenvoegsel or a prefix such as 'fam.'.
+
+    >>> is_strong_person_name("J. de Vries"), is_strong_person_name("Heijmans Vastgoed")
+    (True, False)
+    """
+    if not looks_like_person_name(value):
+        return False
+    keys = [normalise(w) for w in str(value).split()]
+    initials = re.search(r"\b[A-Z]\.", str(value)) is not None
+    return initials or keys[0] in PERSON_PREFIXES or any(k in TUSSENVOEGSELS for k in keys[1:-1])
 
 
 def looks_like_birth_date(value: object, today: dt.date | None = None) -> bool:

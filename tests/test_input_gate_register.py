@@ -258,3 +258,19 @@ def test_a_chart_sheet_and_an_explanation_sheet_do_not_confuse_the_choice(tmp_pa
     book.save(tmp_path / "reg.xlsx")
     reg = read_register(tmp_path / "reg.xlsx")
     assert reg.sheet == "Opvang 2026" and len(reg.table) == len(demo_rows()) - 1
+
+
+def test_organisations_in_an_unknown_column_are_not_persons(tmp_path):
+    path = _with_column(
+        tmp_path,
+        "Beheerder",
+        ["Stichting Opvang Voorbeeld", "Heijmans Vastgoed", "Woonstichting Thuis"],
+    )
+    reg = read_register(path)
+    assert any("`Beheerder` is onbekend" in w for w in reg.warnings)
+
+
+def test_persons_in_an_unknown_column_are_refused_by_their_shape(tmp_path):
+    path = _with_column(tmp_path, "Contact", ["J. de Vries", "fam. Bakr", "mevr. O. Kovalenko"])
+    with pytest.raises(InputError, match="persons' names"):
+        read_register(path)
