@@ -135,20 +135,28 @@ def _extra(
 # --- sub-commands of later capabilities go below this line ---
 
 
+BUSINESS_CASE_MARKS = ("business_case.csv",)
+OPTIMISE_MARKS = ("optimise.json",)
+"""Files that mark an earlier output of `business-case` / `optimise`, which a new run may replace."""
+
+
 # business case of buying a building (model.business_case) --------------------------------------
 def _cmd_business_case(args: argparse.Namespace) -> int:
     from model.business_case import run_business_case, write_business_case
     from model.input_gate import check_case
+    from model.results import check_output, fresh_folder
 
     scenarios = [args.scenario] if args.scenario else None
     case = check_case(args.case, scenarios, args.paths, args.seed).base
-    bc = run_business_case(case, args.location, paths=args.paths, seed=args.seed)
     out = (
         Path(args.out)
         if args.out
         else Path("reports") / case.name / f"business-case-{args.location}"
     )
-    write_business_case(bc, out)
+    check_output(out, BUSINESS_CASE_MARKS)
+    bc = run_business_case(case, args.location, paths=args.paths, seed=args.seed)
+    with fresh_folder(out, BUSINESS_CASE_MARKS) as tmp:  # no file of an earlier run stays
+        write_business_case(bc, tmp)
     print(
         f"{args.case}: business case for {args.location} written to {out} (business_case.csv, tornado.csv)"
     )
@@ -320,7 +328,7 @@ def _cmd_optimise(args: argparse.Namespace) -> int:
     from model.errors import InputError
     from model.input_gate import check_case, check_finite
     from model.plan_case import optimise_case, write_plan_tables
-    from model.results import simulate
+    from model.results import check_output, fresh_folder, simulate
 
     if args.reliability is not None and not 0.0 <= args.reliability <= 1.0:
         raise InputError(
@@ -329,6 +337,8 @@ def _cmd_optimise(args: argparse.Namespace) -> int:
     check_finite("--budget", args.budget, low=0.0)
     scenarios = [args.scenario] if args.scenario else None
     case = check_case(args.case, scenarios, args.paths, args.seed).base
+    out = Path(args.out) if args.out else Path("reports") / case.name / f"optimise-{case.scenario}"
+    check_output(out, OPTIMISE_MARKS)
     run = simulate(case, paths=args.paths, seed=args.seed)
     budget = ... if args.budget is None else args.budget
     # the case's own targets fall back to what is reachable (and say so); an explicit one does not
@@ -340,8 +350,8 @@ def _cmd_optimise(args: argparse.Namespace) -> int:
         regret=not args.no_regret,
         fallback=args.reliability is None,
     )
-    out = Path(args.out) if args.out else Path("reports") / case.name / f"optimise-{case.scenario}"
-    names = write_plan_tables(result, out)
+    with fresh_folder(out, OPTIMISE_MARKS) as tmp:  # no regret.csv of an earlier run stays
+        names = write_plan_tables(result, tmp)
     s = result.summary
     print(
         f"{args.case}: plan: capex € {s['capex_eur']:,.0f}, expected cost € "
