@@ -158,22 +158,7 @@ def check_case(
     try:
         mca_for_case(base, register.table, place)
     except InputError as exc:
-        import re
-
-        named = [
-            loc
-            for loc in (place.assignment.outside if place is not None else [])
-            if re.search(rf"\b{re.escape(str(loc))}\b", str(exc))
-        ]
-        causes = [
-            w.replace("register, ", f"{register.source.name}, ", 1)
-            for w in (place.assignment.warnings if place is not None else [])
-            for loc in named
-            if f"location {loc!r}" in w
-        ]
-        if causes:
-            raise InputError(f"{exc}\ncause: " + "; ".join(causes)) from None
-        raise
+        raise _mca_error(exc, register, place) from None
     return checked
 
 
@@ -198,3 +183,24 @@ def _check_business_case(checked: Checked) -> None:
         unique = list(dict.fromkeys(p.split(", field")[1] for p in problems))
         shown = problems if len(unique) > 1 else problems[:1]  # reported once, not per scenario
         raise InputError(f"{register.source.name}: the business case names no open location", shown)
+
+
+def _mca_error(exc: InputError, register: Any, place: Any) -> InputError:
+    """An MCA refusal with the register file, the rows of the locations it names and, for a location
+    outside the municipality, that real cause."""
+    import re
+
+    text = str(exc)
+    named = [
+        loc for loc in register.table.index if re.search(rf"\b{re.escape(str(loc))}\b", text)
+    ]
+    rows = ", ".join(f"{loc} in row {register.rows[loc]}" for loc in named if loc in register.rows)
+    where = register.source.name + (f" ({rows})" if rows else "")
+    outside = set(place.assignment.outside) if place is not None else set()
+    causes = [
+        w.replace("register, ", f"{register.source.name}, ", 1)
+        for w in (place.assignment.warnings if place is not None else [])
+        for loc in named
+        if loc in outside and f"location {loc!r}" in w
+    ]
+    return InputError(f"{where}: {text}" + ("\ncause: " + "; ".join(causes) if causes else ""))
