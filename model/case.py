@@ -34,9 +34,9 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class Strict(BaseModel):
-    """Base of every case section: unknown keys are errors, values are immutable."""
+    """Base of every case section: unknown keys are errors, values are immutable, numbers finite."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Municipality(Strict):
@@ -62,6 +62,23 @@ class Municipality(Strict):
     region: str | None = Field(
         default=None, description="Veiligheidsregio or regional table, for region reports."
     )
+
+    @model_validator(mode="after")
+    def _within_the_netherlands(self) -> Municipality:
+        from model.reference import scalar
+
+        national = self.national_population_persons or scalar("national_population_persons")
+        if self.population_persons > national:
+            raise ValueError(
+                f"population_persons {self.population_persons:,} is more than the inhabitants of the "
+                f"Netherlands ({national:,.0f})"
+            )
+        if self.national_population_persons is not None and self.national_population_persons > 30e6:
+            raise ValueError(
+                f"national_population_persons {self.national_population_persons:,} is not plausible "
+                "for the Netherlands (about 18 million)"
+            )
+        return self
 
 
 class InflowSettings(Strict):
@@ -679,6 +696,19 @@ class Case(Strict):
     locations: str | None = Field(
         default=None, description="Location register (.csv or .xlsx), relative to the case file."
     )
+    locations_sheet: str | None = Field(
+        default=None,
+        description="Sheet of an Excel register; null: the visible sheet named Locaties/Locations/"
+        "Register, else the one visible sheet that holds a register (a hidden sheet is read only "
+        "when named here).",
+    )
+    locations_header_row: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="Spreadsheet row of the register's header; null: the first row that names the "
+        "register's columns (title rows above it are skipped).",
+    )
     allocation_rule: Literal["cost", "priority"] = Field(
         default="cost",
         description="Fill locations by lowest cost per place-day, or by the register's priority.",
@@ -710,6 +740,19 @@ class Case(Strict):
     @classmethod
     def _start_month(cls, v: str) -> str:
         return _check_month(str(v))
+
+    @model_validator(mode="after")
+    def _plausible(self) -> Case:
+        """Counts of persons, places and dwellings within the municipality's population; money below
+        EUR 10^12."""
+        limit = self.municipality.population_persons
+        problems = [
+            f"`{where}` = {value:,.6g} is {why}"
+            for where, value, why in _implausible(self.model_dump(), limit)
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @field_validator("name")
     @classmethod
@@ -785,6 +828,35 @@ def _check_month(v: str) -> str:
     return v
 
 
+MAX_EUR = 1e12
+"""Largest amount of money a case field may hold (EUR 1,000 billion: beyond any municipal budget)."""
+COUNTS = (
+    "ukraine.agreed_places",
+    "asylum.published_places",
+    "asylum.published_cycles.",
+    "status_holders.backlog_persons_at_start",
+    "status_holders.realised[",
+    "business_case.target_places",
+)
+"""Fields (or prefixes) that count the municipality's own persons or places: at most its population."""
+
+
+def _implausible(data: Any, limit: float, path: str = ""):
+    """(field path, value, why) for counts beyond the population and money beyond MAX_EUR."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _implausible(value, limit, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list | tuple):
+        for i, value in enumerate(data):
+            yield from _implausible(value, limit, f"{path}[{i}]")
+    elif isinstance(data, int | float) and not isinstance(data, bool):
+        name = path.rsplit(".", 1)[-1].split("[")[0]
+        if "_eur" in name and abs(data) > MAX_EUR:
+            yield path, data, "more than EUR 10^12: not plausible"
+        elif path.startswith(COUNTS) and abs(data) > limit:
+            yield path, data, f"more than the municipality's {limit:,} inhabitants"
+
+
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Base updated with override, recursively for nested mappings (override wins)."""
     out = copy.deepcopy(base)
@@ -796,39 +868,135 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return out
 
 
-def _describe(exc: ValidationError, file: Path, scenario: str) -> list[str]:
+def _describe(exc: ValidationError, file: Path, scenario: str) -> list[tuple[str, str]]:
+    """(key, message) per problem; the key (field, message, value) lets a scenario's copy of a base
+    problem be reported once."""
     where = f"{file.name}" + ("" if scenario == BASE else f", scenario '{scenario}'")
     problems = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = err["msg"]
+        msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field (check the spelling; see `onderdak schema`)"
         got = err.get("input")
         shown = (
             ""
             if err["type"] in ("missing", "extra_forbidden") or isinstance(got, dict)
-            else f" (got {got!r})"
+            else f" (got {_short(got)})"
         )
-        problems.append(f"{where}, field `{loc}`: {msg}{shown}")
+        problems.append((f"{loc}: {msg}{shown}", f"{where}, field `{loc}`: {msg}{shown}"))
     return problems
 
 
+def _short(value: Any, limit: int = 80) -> str:
+    """A value for a message, cut short (a YAML alias may expand into millions of items)."""
+    import reprlib
+
+    r = reprlib.Repr()
+    r.maxlevel, r.maxlist, r.maxdict, r.maxtuple, r.maxstring, r.maxother = 2, 4, 4, 4, limit, limit
+    text = r.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+MAX_YAML_VALUES = 100_000
+"""Values a case file may expand into (YAML aliases included): a guard against alias bombs."""
+MAX_YAML_DEPTH = 40
+"""Nesting a case file may have (the schema itself is at most 5 deep)."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key given twice in one mapping (instead of the last winning)."""
+
+
+def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # `<<: *base` may be overridden by the keys beside it
+        try:
+            key = loader.construct_object(key_node, deep=True)
+            hash(key)
+        except TypeError:
+            continue  # an unhashable key: the constructor reports it
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"key {key!r} is given twice (first on line {seen[key] + 1}); keep one",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """Text of a case file: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: starts as UTF-16 but is not ({exc.reason})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if b"\x00" in raw:
+            raise InputError(f"{name}: not a text file; a case file is YAML text") from None
+        return raw.decode("cp1252", errors="replace")  # Windows Notepad's default
+
+
+def _expanded_size(data: Any, memo: dict[int, int], depth: int, name: str) -> int:
+    """Values in ``data`` with every YAML alias expanded, computed without expanding them."""
+    if depth > MAX_YAML_DEPTH:
+        raise InputError(f"{name}: nested more than {MAX_YAML_DEPTH} levels deep; not a case file")
+    if not isinstance(data, dict | list):
+        return 1
+    if id(data) in memo:
+        return memo[id(data)]
+    items = [*data.keys(), *data.values()] if isinstance(data, dict) else data
+    n = 1 + sum(_expanded_size(v, memo, depth + 1, name) for v in items)
+    memo[id(data)] = n
+    return n
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
-    """The mapping in a YAML file, or an InputError naming the file and line."""
+    """The mapping in a YAML file, or an InputError naming the file and line.
+
+    Refused: a folder, a key given twice, more than ``MAX_YAML_DEPTH`` levels of nesting, and a
+    file whose aliases expand into more than ``MAX_YAML_VALUES`` values.
+    """
+    if path.is_dir():
+        raise InputError(
+            f"{path}: is a folder; give the case file"
+            + (f", e.g. {path / 'case.yaml'}" if (path / "case.yaml").is_file() else "")
+        )
     if not path.exists():
         raise InputError(f"{path}: case file not found")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = _decode(path.read_bytes(), path.name)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
         raise InputError(
             f"{path.name}{line}: not valid YAML ({getattr(exc, 'problem', exc)})"
         ) from None
+    except RecursionError:
+        raise InputError(f"{path.name}: nested too deeply; not a case file") from None
     if not isinstance(data, dict):
         raise InputError(
             f"{path.name}: a case file must be a mapping of fields, not {type(data).__name__}"
+        )
+    size = _expanded_size(data, {}, 0, path.name)
+    if size > MAX_YAML_VALUES:
+        raise InputError(
+            f"{path.name}: expands into {size:,} values (YAML aliases); a case file has at most "
+            f"{MAX_YAML_VALUES:,}"
         )
     return data
 
@@ -845,6 +1013,7 @@ def load_case_file(path: str | Path) -> dict[str, Case]:
         raise InputError(f"{path.name}, field `scenarios`: must map scenario names to overrides")
     out: dict[str, Case] = {}
     problems: list[str] = []
+    in_base: set[str] = set()
     for name, override in [(BASE, {}), *overrides.items()]:
         if name != BASE and not isinstance(override, dict):
             problems.append(
@@ -854,7 +1023,10 @@ def load_case_file(path: str | Path) -> dict[str, Case]:
         try:
             case = Case.model_validate(deep_merge(raw, override or {}))
         except ValidationError as exc:
-            problems.extend(_describe(exc, path, name))
+            found = _describe(exc, path, name)
+            if name == BASE:
+                in_base = {key for key, _ in found}
+            problems.extend(text for key, text in found if name == BASE or key not in in_base)
             continue
         case._dir, case._file, case._scenario = path.parent.resolve(), path.resolve(), name
         out[name] = case

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,15 +19,13 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from model.case import load_case_file
+    from model.input_gate import check_case
 
-    cases = load_case_file(args.case)
-    base = cases["basis"]
-    if base.locations:
-        from model.locations import read_register
+    checked = check_case(args.case)  # every check `run` makes before it simulates
+    cases, base, register = checked.cases, checked.base, checked.register
+    if register is not None:
         from model.reporting.assumptions import register_notes_text
 
-        register = read_register(base.path(base.locations), organisation=base.organisation)
         print(f"{args.case}: register {base.locations}: {len(register.table)} locations")
         for w in register.warnings:
             print(f"  waarschuwing: {w}")
@@ -35,13 +34,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if base.geo.wijken:
         from model.spread import case_geography
 
-        geography = case_geography(base)
+        place = checked.place
+        geography = place.geography if place is not None else case_geography(base)
         population = geography.population
         print(
             f"{args.case}: wijken {base.geo.wijken}: {len(population)} wijken, "
             f"{population.sum():,.0f} inhabitants ({population.attrs['method']})"
         )
-        for w in geography.warnings:
+        for w in place.warnings if place is not None else geography.warnings:
             print(f"  waarschuwing: {w}")
     from model.record import national_record
 
@@ -72,8 +72,11 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from model.results import add_plans, run_case, write_results
+    from model.input_gate import check_case
+    from model.results import add_plans, check_output, run_case, write_results
 
+    check_case(args.case, args.scenario, args.paths, args.seed)
+    check_output(Path(args.out))
     results = run_case(args.case, scenarios=args.scenario, paths=args.paths, seed=args.seed)
     if args.plan:
         add_plans(results)
@@ -132,19 +135,28 @@ def _extra(
 # --- sub-commands of later capabilities go below this line ---
 
 
+BUSINESS_CASE_MARKS = ("business_case.csv",)
+OPTIMISE_MARKS = ("optimise.json",)
+"""Files that mark an earlier output of `business-case` / `optimise`, which a new run may replace."""
+
+
 # business case of buying a building (model.business_case) --------------------------------------
 def _cmd_business_case(args: argparse.Namespace) -> int:
     from model.business_case import run_business_case, write_business_case
-    from model.case import load_case
+    from model.input_gate import check_case
+    from model.results import check_output, fresh_folder
 
-    case = load_case(args.case, args.scenario)
-    bc = run_business_case(case, args.location, paths=args.paths, seed=args.seed)
+    scenarios = [args.scenario] if args.scenario else None
+    case = check_case(args.case, scenarios, args.paths, args.seed).base
     out = (
         Path(args.out)
         if args.out
         else Path("reports") / case.name / f"business-case-{args.location}"
     )
-    write_business_case(bc, out)
+    check_output(out, BUSINESS_CASE_MARKS)
+    bc = run_business_case(case, args.location, paths=args.paths, seed=args.seed)
+    with fresh_folder(out, BUSINESS_CASE_MARKS) as tmp:  # no file of an earlier run stays
+        write_business_case(bc, tmp)
     print(
         f"{args.case}: business case for {args.location} written to {out} (business_case.csv, tornado.csv)"
     )
@@ -173,7 +185,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.list_parameters:
         name, path = runner.resolve_notebook(args.notebook)
-        for p in read_parameters(path).values():
+        for p in read_parameters(runner.read_template(path)).values():
             print(p.describe())
         return 0
     if not args.case:
@@ -313,18 +325,20 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
 
 # the investment plan (model.optimise, model.plan_case) -----------------------------------------
 def _cmd_optimise(args: argparse.Namespace) -> int:
-    from model.case import load_case
     from model.errors import InputError
+    from model.input_gate import check_case, check_finite
     from model.plan_case import optimise_case, write_plan_tables
-    from model.results import simulate
+    from model.results import check_output, fresh_folder, simulate
 
     if args.reliability is not None and not 0.0 <= args.reliability <= 1.0:
         raise InputError(
             f"--reliability {args.reliability}: must be a share between 0 and 1 (e.g. 0.9)"
         )
-    if args.budget is not None and args.budget < 0:
-        raise InputError(f"--budget {args.budget}: must be an amount in euros ≥ 0")
-    case = load_case(args.case, args.scenario)
+    check_finite("--budget", args.budget, low=0.0)
+    scenarios = [args.scenario] if args.scenario else None
+    case = check_case(args.case, scenarios, args.paths, args.seed).base
+    out = Path(args.out) if args.out else Path("reports") / case.name / f"optimise-{case.scenario}"
+    check_output(out, OPTIMISE_MARKS)
     run = simulate(case, paths=args.paths, seed=args.seed)
     budget = ... if args.budget is None else args.budget
     # the case's own targets fall back to what is reachable (and say so); an explicit one does not
@@ -336,8 +350,8 @@ def _cmd_optimise(args: argparse.Namespace) -> int:
         regret=not args.no_regret,
         fallback=args.reliability is None,
     )
-    out = Path(args.out) if args.out else Path("reports") / case.name / f"optimise-{case.scenario}"
-    names = write_plan_tables(result, out)
+    with fresh_folder(out, OPTIMISE_MARKS) as tmp:  # no regret.csv of an earlier run stays
+        names = write_plan_tables(result, tmp)
     s = result.summary
     print(
         f"{args.case}: plan: capex € {s['capex_eur']:,.0f}, expected cost € "
@@ -387,7 +401,11 @@ def _add_optimise(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `onderdak`; returns the exit code."""
+    """Entry point of `onderdak`; returns the exit code.
+
+    0 success; 2 invalid input (a message naming file, sheet, row, column and value); 1 a failed
+    report or an internal error (one line; ``ONDERDAK_DEBUG=1`` shows the traceback); 130 interrupted.
+    """
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
@@ -398,6 +416,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("onderdak: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a file or folder the command could not read or write
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"onderdak: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("onderdak: out of memory; use fewer --paths or scenarios", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if os.environ.get("ONDERDAK_DEBUG"):
+            raise
+        print(
+            f"onderdak: internal error ({type(exc).__name__}: {exc}); this is a bug, please report "
+            "it with the command; ONDERDAK_DEBUG=1 shows the traceback",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,8 +19,9 @@ import pandas as pd
 
 from model import STREAMS
 from model.errors import InputError
+from model.register_cells import read_cells
 from model.register_costs import RegisterNote, fill_running_costs, plausibility_notes
-from model.register_rows import COLUMN_ORDER, map_headers, read_cells, validate_rows
+from model.register_rows import COLUMN_ORDER, header_score, map_headers, validate_rows
 
 if TYPE_CHECKING:
     from model.case import Case, OrganisationSettings
@@ -94,6 +95,7 @@ def read_register(
     *,
     start: str | pd.Period | None = None,
     organisation: OrganisationSettings | None = None,
+    header_row: int | None = None,
 ) -> Register:
     """Read, validate and check a location register.
 
@@ -102,12 +104,16 @@ def read_register(
     path : str or Path
         A ``.csv`` (``,``, ``;`` or tab separated; UTF-8 or Windows-1252) or ``.xlsx`` file.
     sheet : str, optional
-        Excel sheet; default a sheet named ``locaties``/``locations``/``register``, else the first.
+        Excel sheet; default the visible sheet named ``locaties``/``locations``/``register``, else
+        the one visible sheet that holds a register. Hidden sheets are read only when named.
     start : str or pandas.Period, optional
         First month of the case (``YYYY-MM``). When given, planned and candidate openings that ignore
         their lead time are added to the warnings.
     organisation : OrganisationSettings, optional
         Staff norms for the plausibility check of running costs (default: the case defaults).
+    header_row : int, optional
+        Spreadsheet row of the header; default the first row that names the register's columns
+        (title rows above it are skipped).
 
     Returns
     -------
@@ -120,10 +126,13 @@ def read_register(
         each invalid cell with file, sheet, row, column and value.
     """
     path = Path(path)
-    cells = read_cells(path, sheet)
+    cells = read_cells(path, sheet, header_row, header_score)
     where = path.name + (f", sheet '{cells.sheet}'" if cells.sheet else "")
-    columns, ignored = map_headers(cells.headers, cells.rows, where)
-    records, problems = validate_rows(cells.rows, columns, where, cells.headers)
+    mapped = map_headers(cells.headers, cells.rows, where)
+    ignored = mapped.ignored
+    records, problems = validate_rows(
+        cells.rows, mapped.columns, where, cells.headers, mapped.percent
+    )
     if problems:
         raise InputError(f"{path}: the location register has {len(problems)} problem(s)", problems)
     if not records:
@@ -152,6 +161,9 @@ def read_register(
         notes=notes,
         closed=closed,
     )
+    register.warnings.extend(cells.notes)
+    if cells.header_row != 1:
+        register.warnings.append(f"{where}: kopregel gevonden in rij {cells.header_row}")
     register.warnings.extend(
         f"{where}: kolom `{h}` is onbekend en wordt genegeerd" for h in ignored
     )
@@ -224,7 +236,11 @@ def load_register(case: Case) -> Register:
             f"{case.source or case.name}: the case names no location register (field `locations`)"
         )
     return read_register(
-        case.path(case.locations), start=case.start, organisation=case.organisation
+        case.path(case.locations),
+        case.locations_sheet,
+        start=case.start,
+        organisation=case.organisation,
+        header_row=case.locations_header_row,
     )
 
 

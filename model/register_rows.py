@@ -6,28 +6,24 @@ sees (the header is row 1 when it is the first line), the column as the user nam
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from model.errors import InputError
+from model.register_privacy import personal_data_problems
 from model.register_terms import (
     COLUMNS,
     CRS_NAMES,
     KINDS,
-    PERSON_WORDS,
     REUSE_OPTIONS,
     STATUSES,
     STREAM_NAMES,
     is_empty,
     is_personal_data_header,
-    looks_like_bsn,
-    lookup,
+    match_header,
     normalise,
     parse_choice,
     parse_date,
@@ -40,111 +36,6 @@ PERSONAL_DATA_MESSAGE = (
     "personal data (residents' names, BSN, dates of birth) from the register and keep them out of it"
 )
 """Why a register with personal data is refused."""
-
-SHEET_NAMES = ("locaties", "locations", "register", "locatieregister", "locatie_register")
-"""Sheets read by default (normalised names), before falling back to the first sheet."""
-
-
-@dataclass(frozen=True)
-class Cells:
-    """The raw contents of a register: headers and (spreadsheet row number, values) per non-empty row."""
-
-    headers: list[str]
-    rows: list[tuple[int, list[object]]]
-    sheet: str | None
-
-
-def read_cells(path: Path, sheet: str | None = None) -> Cells:
-    """Headers and rows of a ``.csv`` or ``.xlsx`` register; blank rows and rows starting with ``#`` skipped.
-
-    Raises
-    ------
-    InputError
-        If the file is missing, of another type, unreadable, or the sheet does not exist.
-    """
-    if not path.is_file():
-        raise InputError(f"{path}: location register not found")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _excel_cells(path, sheet)
-    if suffix in (".csv", ".txt"):
-        if sheet is not None:
-            raise InputError(f"{path.name}: a CSV file has no sheets (got sheet '{sheet}')")
-        return _csv_cells(path)
-    raise InputError(f"{path.name}: a location register must be a .csv or .xlsx file")
-
-
-def _keep(values: list[object]) -> bool:
-    if all(is_empty(v) for v in values):
-        return False
-    first = next(v for v in values if not is_empty(v))
-    return not (isinstance(first, str) and first.lstrip().startswith("#"))
-
-
-def _split_header(numbered: list[tuple[int, list[object]]], path: Path, sheet: str | None) -> Cells:
-    kept = [(n, v) for n, v in numbered if _keep(v)]
-    if not kept:
-        raise InputError(f"{path.name}: the location register is empty")
-    (_, header), body = kept[0], kept[1:]
-    headers = ["" if is_empty(h) else str(h).strip() for h in header]
-    return Cells(headers=headers, rows=body, sheet=sheet)
-
-
-def _csv_cells(path: Path) -> Cells:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # what Dutch Excel writes as "CSV"
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    if not lines:
-        raise InputError(f"{path.name}: the location register is empty")
-    delimiter = max((";", ",", "\t"), key=lambda d: _count_outside_quotes(lines[0], d))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    numbered: list[tuple[int, list[object]]] = []
-    previous = 0
-    try:
-        for values in reader:
-            numbered.append((previous + 1, list(values)))  # row where the record starts
-            previous = reader.line_num
-    except csv.Error as exc:
-        raise InputError(f"{path.name}, row {previous + 1}: not valid CSV ({exc})") from None
-    return _split_header(numbered, path, None)
-
-
-def _count_outside_quotes(line: str, delimiter: str) -> int:
-    count, quoted = 0, False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-        elif ch == delimiter and not quoted:
-            count += 1
-    return count
-
-
-def _excel_cells(path: Path, sheet: str | None) -> Cells:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken files
-        raise InputError(f"{path.name}: cannot read the Excel file ({exc})") from None
-    try:
-        names = book.sheetnames
-        if sheet is None:
-            sheet = next((n for n in names if normalise(n) in SHEET_NAMES), names[0])
-        elif sheet not in names:
-            raise InputError(f"{path.name}: no sheet '{sheet}'; the file has: {', '.join(names)}")
-        numbered = [
-            (n, list(v)) for n, v in enumerate(book[sheet].iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        book.close()
-    cells = _split_header(numbered, path, sheet)
-    width = len(cells.headers)  # a sheet's rows are as wide as its widest row: drop empty overhang
-    rows = [(n, v[:width] if all(is_empty(x) for x in v[width:]) else v) for n, v in cells.rows]
-    return Cells(headers=cells.headers, rows=rows, sheet=sheet)
-
 
 # -- typed fields ---------------------------------------------------------------------------------
 
@@ -164,7 +55,9 @@ def _number(
         if lo is not None and (x < lo or (lo_open and x == lo)):
             raise ValueError(f"is not {what}")
         if hi is not None and x > hi:
-            raise ValueError(f"is not {what}")
+            if hi < 1000:
+                raise ValueError(f"is not {what}")
+            raise ValueError(f"is more than {hi:,.0f}: not plausible as {what}")
         return int(round(x)) if integer else x
 
     return BeforeValidator(parse)
@@ -194,7 +87,11 @@ def _wijk(value: object) -> str:
 
 
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
-Euro = Annotated[float, _number(0, what="an amount in euros ≥ 0")]
+MAX_EUR = 1e11
+"""Largest amount a register cell may hold (EUR 100 billion: beyond any municipal budget)."""
+MAX_PLACES = 100_000
+"""Largest capacity of one location (Ter Apel, the largest, has about 2,000 places)."""
+Euro = Annotated[float, _number(0, MAX_EUR, what="an amount in euros ≥ 0")]
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
 Score = Annotated[float, _number(1, 5, what="a score from 1 to 5")]
 
@@ -211,11 +108,13 @@ class LocationRow(BaseModel):
     streams: Annotated[
         tuple[str, ...], _listed(STREAM_NAMES, "stream (doelgroep)"), Field(min_length=1)
     ]
-    capacity_places: Annotated[int, _number(0, integer=True, what="a whole number of places ≥ 0")]
+    capacity_places: Annotated[
+        int, _number(0, MAX_PLACES, integer=True, what="a whole number of places ≥ 0")
+    ]
     occupancy_norm_share: Annotated[
         float, _number(0, 1, lo_open=True, what="a share above 0 and at most 1 (e.g. 0,9 or 90%)")
     ] = 1.0
-    gbo_m2: Annotated[float, _number(0, what="a floor area in m² ≥ 0")] | None = None
+    gbo_m2: Annotated[float, _number(0, 1e7, what="a floor area in m² ≥ 0")] | None = None
     available_from: Date | None = None
     lead_time_months: Annotated[
         int, _number(0, 240, integer=True, what="a whole number of months ≥ 0")
@@ -238,10 +137,12 @@ class LocationRow(BaseModel):
     quality_score: Score | None = None
     risk_score: Score | None = None
     priority: (
-        Annotated[int, _number(1, integer=True, what="a whole number ≥ 1 (1 is filled first)")]
+        Annotated[
+            int, _number(1, 1e6, integer=True, what="a whole number ≥ 1 (1 is filled first)")
+        ]
         | None
     ) = None
-    staff_fte: Annotated[float, _number(0, what="a number of FTE ≥ 0")] | None = None
+    staff_fte: Annotated[float, _number(0, 10_000, what="a number of FTE ≥ 0")] | None = None
     notes: Annotated[str, BeforeValidator(_text)] | None = None
 
 
@@ -297,11 +198,23 @@ def _cross_checks(row: int, where: str, loc: LocationRow, headers: dict[str, str
     return out
 
 
+def _from_percent(value: object) -> object:
+    """A cell of a column headed in percent: 95 or "95" is 0.95; "95%" and 0.95 stay as they are."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return value
+    try:
+        x = parse_number(value)
+    except ValueError:
+        return value
+    return x / 100.0 if x > 1 else x
+
+
 def validate_rows(
     rows: list[tuple[int, list[object]]],
     columns: dict[str, int],
     where: str,
     headers: list[str] | None = None,
+    percent: frozenset[str] = frozenset(),
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
     """Validate every row; return (row number, clean record) pairs and every problem found.
 
@@ -315,6 +228,8 @@ def validate_rows(
         File (and sheet) for messages.
     headers : list of str, optional
         The headers as typed, so messages name the column the way the user does.
+    percent : frozenset of str
+        Share columns headed in percent: a number above 1 is divided by 100 (95 → 0.95).
     """
     shown = {col: (headers[i] if headers else col) for col, i in columns.items()}
     records: list[tuple[int, dict[str, Any]]] = []
@@ -328,7 +243,11 @@ def validate_rows(
             )
             continue
         raw = {col: (values[i] if i < len(values) else None) for col, i in columns.items()}
-        given = {col: v for col, v in raw.items() if not is_empty(v)}
+        given = {
+            col: (_from_percent(v) if col in percent else v)
+            for col, v in raw.items()
+            if not is_empty(v)
+        }
         try:
             loc = LocationRow.model_validate(given)
         except ValidationError as exc:
@@ -348,57 +267,69 @@ def validate_rows(
     return records, problems
 
 
+@dataclass(frozen=True)
+class HeaderMap:
+    """How a register's headers map to its columns."""
+
+    columns: dict[str, int]
+    """English column name -> position in a row."""
+    ignored: list[str]
+    """Unknown headers (ignored, with a warning)."""
+    percent: frozenset[str] = frozenset()
+    """Share columns headed in percent (``Bezettingsnorm (%)``): a cell 95 means 0.95."""
+
+
+def header_score(values: list[object]) -> tuple[int, bool]:
+    """A row as a header: how many cells name a register column, and whether all required ones do."""
+    found = {match_header(v)[0] for v in values if isinstance(v, str) and v.strip()}
+    found.discard(None)
+    return len(found), all(k in found for k in REQUIRED)
+
+
 def map_headers(
     headers: list[str], rows: list[tuple[int, list[object]]], where: str
-) -> tuple[dict[str, int], list[str]]:
-    """English column -> position in a row, and the unknown headers (ignored).
+) -> HeaderMap:
+    """The register columns the headers name, after refusing personal data and unreadable units.
+
+    Headers are matched with their units kept (:func:`model.register_terms.match_header`):
+    ``Vaste lasten (€ per jaar)`` is ``fixed_opex_eur_per_year``; ``Koopprijs (k€)`` is refused,
+    not ignored.
 
     Raises
     ------
     InputError
-        For columns holding personal data (all of them listed, with the reason), for missing
-        required columns (named in English and Dutch) and for two headers meaning the same column.
+        For personal data (by header: every column listed; by content: column, row and reason),
+        for missing required columns (named in English and Dutch), for two headers meaning the
+        same column and for a known column in a unit Onderdak does not read.
     """
-    aliases = lookup(COLUMNS)
-    personal = [h for h in headers if h and is_personal_data_header(h)]
     columns: dict[str, int] = {}
+    percent: set[str] = set()
     problems: list[str] = []
     ignored: list[str] = []
     for i, header in enumerate(headers):
-        if not header or header in personal:
+        if not header:
             continue
-        key = aliases.get(normalise(header))
-        if key is None:
-            values = [str(r[i]) for _, r in rows if i < len(r) and not is_empty(r[i])]
-            if _holds_personal_data(header, values):
-                personal.append(header)
-            else:
-                ignored.append(header)
+        key, in_percent, refusal = match_header(header)
+        if refusal is not None:
+            problems.append(f"{where}: column `{header}` {refusal}")
+        elif key is None:
+            ignored.append(header)
         elif key in columns:
             problems.append(
                 f"{where}: columns `{headers[columns[key]]}` and `{header}` both mean `{key}`; keep one"
             )
         else:
             columns[key] = i
-    if personal:
-        raise InputError(
-            f"{where}: refused. {PERSONAL_DATA_MESSAGE}", [f"column `{h}`" for h in personal]
-        )
+            if in_percent:
+                percent.add(key)
+    by_header, by_content = personal_data_problems(headers, rows, columns, where)
+    if by_header or by_content:
+        raise InputError(f"{where}: refused. {PERSONAL_DATA_MESSAGE}", by_header + by_content)
+    ignored = [h for h in ignored if not is_personal_data_header(h)]
     for key in REQUIRED:
         if key not in columns:
             dutch = next((a for a in COLUMNS[key] if a != key), key)
             problems.append(f"{where}: required column `{key}` (Dutch: `{dutch}`) is missing")
     if problems:
         raise InputError(f"{where}: the location register is not valid", problems)
-    return columns, ignored
-
-
-def _holds_personal_data(header: str, values: list[str]) -> bool:
-    """An unknown column of text about persons, or of numbers that pass the BSN eleven-test."""
-    if not values:
-        return False
-    if sum(looks_like_bsn(v) for v in values) >= max(1, len(values) // 2):
-        return True
-    words = set(normalise(header).split("_"))
-    textual = [v for v in values if any(ch.isalpha() for ch in v)]
-    return bool(words & PERSON_WORDS) and len(textual) >= max(1, len(values) // 2)
+    return HeaderMap(columns, ignored, frozenset(percent))

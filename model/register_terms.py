@@ -253,7 +253,13 @@ def parse_number(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("is not a number")
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            x = float(value)
+        except OverflowError:
+            raise ValueError("is not a finite number") from None
+        if not math.isfinite(x):
+            raise ValueError("is not a finite number")
+        return x
     s = str(value).strip().lower().replace("\u2212", "-").replace("€", "").replace("eur", "")
     s = s.replace(" ", "")
     s = s.replace("\u00a0", "").replace("_", "")
@@ -341,3 +347,189 @@ def options(table: dict[str, tuple[str, ...]]) -> str:
         dutch = next((a for a in aliases if a != canonical), None)
         parts.append(f"{canonical} ({dutch})" if dutch else canonical)
     return ", ".join(parts)
+
+
+# -- headers with units ---------------------------------------------------------------------------
+
+UNIT_TOKENS = frozenset(
+    {
+        "eur", "euro", "euros", "pct", "procent", "percent", "m2", "per", "jaar", "year", "maand",
+        "maanden", "month", "months", "dag", "day", "plaats", "place", "plaatsdag", "k", "keur",
+        "mln", "miljoen", "duizend", "x1000", "1000", "x", "incl", "excl", "btw", "vat",
+    }
+)
+"""Words of a header that state a unit, not what the column is (compared, never ignored)."""
+
+PERCENT_TOKENS = frozenset({"pct", "procent", "percent"})
+
+
+def header_key(header: object) -> str:
+    """:func:`normalise` that keeps units: ``€`` → ``eur``, ``%`` → ``pct``, ``/`` → ``per``.
+
+    >>> header_key("Vaste lasten (€/jaar)")
+    'vaste_lasten_eur_per_jaar'
+    >>> header_key("Bezettingsnorm (%)")
+    'bezettingsnorm_pct'
+    """
+    s = str(header).replace("€", " eur ").replace("%", " pct ").replace("/", " per ")
+    return normalise(s)
+
+
+def _tokens(key: str) -> tuple[str, ...]:
+    return tuple(t for t in key.split("_") if t)
+
+
+def _base(tokens: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(t for t in tokens if t not in UNIT_TOKENS)
+
+
+def match_header(header: object) -> tuple[str | None, bool, str | None]:
+    """The register column a header means, whether it is in percent, and why a near match is refused.
+
+    Returns ``(column, percent, refusal)``: ``column`` is the English name (None when unknown);
+    ``percent`` is True for a share column headed in percent (``Bezettingsnorm (%)``: a cell 95 is
+    0.95); ``refusal`` explains a header that names a known column in a unit Onderdak does not read
+    (``Koopprijs (k€)``, ``Vaste lasten per maand (€)``), so that it is never silently ignored.
+
+    >>> match_header("Vaste lasten (€ per jaar)")[0]
+    'fixed_opex_eur_per_year'
+    >>> match_header("Verbouwing (€)")[0]
+    'conversion_capex_eur'
+    >>> match_header("Koopprijs (k€)")[2] is not None
+    True
+    """
+    key = header_key(header)
+    if not key:
+        return None, False, None
+    aliases = lookup(COLUMNS)
+    if key in aliases:
+        return aliases[key], False, None
+    tokens = _tokens(key)
+    by_set = {frozenset(_tokens(a)): c for a, c in aliases.items()}
+    if frozenset(tokens) in by_set:
+        return by_set[frozenset(tokens)], False, None
+    base, units = _base(tokens), frozenset(tokens) & UNIT_TOKENS
+    if not base:
+        return None, False, None
+    for canonical, names in COLUMNS.items():
+        if not any(_base(_tokens(a)) == base for a in names):
+            continue
+        if units & PERCENT_TOKENS and canonical.endswith("_share") and units <= PERCENT_TOKENS:
+            return canonical, True, None
+        allowed = frozenset().union(*(frozenset(_tokens(a)) & UNIT_TOKENS for a in names))
+        if units <= allowed:
+            return canonical, False, None
+        return None, False, (
+            f"looks like `{canonical}` but gives the unit as "
+            f"{' '.join(t for t in tokens if t in UNIT_TOKENS)!r}; Onderdak reads `{canonical}` in "
+            f"{_unit_words(canonical)}: convert the column and name it `{names[1] if len(names) > 1 else canonical}`"
+        )
+    return None, False, None
+
+
+def _unit_words(canonical: str) -> str:
+    if canonical.endswith("_eur_per_year"):
+        return "euros per year"
+    if canonical.endswith("_eur_per_place_day"):
+        return "euros per place-day"
+    if canonical.endswith("_eur_per_place_year"):
+        return "euros per place per year"
+    if canonical.endswith("_eur"):
+        return "euros"
+    if canonical.endswith("_share"):
+        return "a share 0–1 (or percent with a % header)"
+    if canonical.endswith("_m2"):
+        return "m²"
+    if canonical.endswith("_months"):
+        return "months"
+    return "its own unit"
+
+
+# -- personal data by content ----------------------------------------------------------------------
+
+_NINE_DIGITS = re.compile(r"(?<![\d.])(\d(?:[ .]?\d){8})(?![\d.]?\d)")
+_BSN_WORD = re.compile(r"\b(bsn|burgerservicenummer|sofinummer|sofi)\b\W*\d", re.I)
+
+
+def bsn_in_text(value: object) -> bool:
+    """True if free text holds a BSN: nine digits that pass the eleven-test, or 'BSN' before a number.
+
+    >>> bsn_in_text("fam. Kovalenko (BSN 123456782)")
+    True
+    >>> bsn_in_text("capaciteit 120, sinds 2022")
+    False
+    """
+    s = str(value)
+    if _BSN_WORD.search(s):
+        return True
+    return any(looks_like_bsn(m.group(1)) for m in _NINE_DIGITS.finditer(s))
+
+
+TUSSENVOEGSELS = frozenset(
+    {"van", "de", "der", "den", "het", "ten", "ter", "te", "in", "t", "la", "le", "du", "von", "el", "al", "bin"}
+)
+PERSON_PREFIXES = frozenset({"fam", "familie", "dhr", "mevr", "mw", "mr", "mrs", "ms", "heer", "mevrouw"})
+BUILDING_WORDS = frozenset(
+    {
+        "school", "basisschool", "hal", "sporthal", "hotel", "park", "kantoor", "stadskantoor", "gebouw",
+        "locatie", "opvang", "azc", "coa", "woningen", "units", "paviljoen", "kazerne", "klooster",
+        "fictief", "straat", "laan", "weg", "plein", "markt", "vleugel", "centrum", "camping", "huis",
+        "boerderij", "kerk", "flex", "hostel", "pand", "complex", "terrein", "unit", "blok", "wijk",
+        "stichting", "vereniging", "bv", "nv", "gemeente", "woningcorporatie", "woonstichting",
+        "corporatie", "groep", "holding", "beheer", "vastgoed", "provincie", "rijksvastgoedbedrijf",
+        "makelaar", "makelaardij", "bouw", "projecten", "ontwikkeling", "partners",
+    }
+)
+"""Words that make text the name of a building or an organisation, not of a person."""
+
+
+def looks_like_person_name(value: object) -> bool:
+    """True for text shaped like a person's name: 'Olena Kovalenko', 'J. de Vries', 'fam. Bakr'.
+
+    >>> looks_like_person_name("Olena Kovalenko"), looks_like_person_name("Sporthal De Brug")
+    (True, False)
+    """
+    s = str(value).strip()
+    if not s or any(ch.isdigit() for ch in s) or len(s) > 60:
+        return False
+    words = [w for w in re.split(r"[\s,]+", s) if w]
+    if not 1 < len(words) <= 5:
+        return False
+    keys = [normalise(w) for w in words]
+    if any(k in BUILDING_WORDS for k in keys):
+        return False
+    if keys[0] in PERSON_PREFIXES:
+        return True
+    core = [w for w, k in zip(words, keys, strict=True) if k not in TUSSENVOEGSELS]
+    return len(core) >= 2 and all(
+        re.fullmatch(r"[A-ZÀ-Þ][a-zà-ÿ'’-]+|[A-Z]\.(?:[A-Z]\.)*", w) for w in core
+    )
+
+
+def is_strong_person_name(value: object) -> bool:
+    """A person's name with a sign of one: an initial, a tussenvoegsel or a prefix such as 'fam.'.
+
+    >>> is_strong_person_name("J. de Vries"), is_strong_person_name("Heijmans Vastgoed")
+    (True, False)
+    """
+    if not looks_like_person_name(value):
+        return False
+    keys = [normalise(w) for w in str(value).split()]
+    initials = re.search(r"\b[A-Z]\.", str(value)) is not None
+    return initials or keys[0] in PERSON_PREFIXES or any(k in TUSSENVOEGSELS for k in keys[1:-1])
+
+
+def looks_like_birth_date(value: object, today: dt.date | None = None) -> bool:
+    """True for a full date between 1900 and 16 years ago that is not the first of a month.
+
+    Building dates (available from, bought on) are mostly recent or the first of a month;
+    a column of such old, scattered dates is read as dates of birth.
+    """
+    today = today or dt.date.today()
+    try:
+        d = parse_date(value)
+    except (ValueError, OverflowError):
+        return False
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{1,2}\s*", value):
+        return False  # a month, not a day
+    return dt.date(1900, 1, 1) <= d <= today.replace(year=today.year - 16) and d.day != 1

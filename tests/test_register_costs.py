@@ -129,6 +129,9 @@ def test_validate_prints_the_warnings_with_file_row_field_value_band_and_source(
     data = yaml.safe_load((ROOT / "data" / "cases" / "demo" / "case.yaml").read_text("utf-8"))
     data.update(locations="locaties.csv", scenarios={})
     data.pop("geo", None)
+    # validate runs run's checks: no quality scores here, and the demo's business case (L08) is not
+    data["mca"] = {"weights": {"cost": 1.0}}
+    data.pop("business_case", None)
     (tmp_path / "case.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     assert main(["validate", str(tmp_path / "case.yaml")]) == 0
     out = capsys.readouterr().out

@@ -178,12 +178,15 @@ def show_figure(
     if folder is not None:
         (folder / "figures").mkdir(parents=True, exist_ok=True)
         (folder / "figures" / f"{key}.png").write_bytes(png)
-        fig.savefig(
-            folder / "figures" / f"{key}.svg",
-            format="svg",
-            bbox_inches="tight",
-            metadata={"Date": None},
-        )
+        import matplotlib
+
+        with matplotlib.rc_context({"svg.hashsalt": key}):  # the same ids in every run
+            fig.savefig(
+                folder / "figures" / f"{key}.svg",
+                format="svg",
+                bbox_inches="tight",
+                metadata={"Date": None},
+            )
     plt.close(fig)
     n = _number("figure", key)
     text = f"{_words()['figure']} {n}. {title}"

@@ -8,6 +8,7 @@ speaker notes carry the numbers the author gave in ``notes``.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from model.reporting.artefacts import Artefacts
-from model.reporting.export import ReportMeta
+from model.reporting.export import ReportMeta, fix_zip_times
 from model.reporting.tablefmt import column_decimals, format_value
 
 MAX_SLIDES = 10
@@ -374,6 +375,10 @@ def write_deck(artefacts: Artefacts, path: str | Path, meta: ReportMeta) -> Path
             _table_slide(prs, entry, artefacts, meta, words, len(prs.slides) + 1)
     prs.core_properties.title = meta.title
     prs.core_properties.author = "Onderdak"
+    stamp = dt.datetime(2000, 1, 1)
+    prs.core_properties.created = prs.core_properties.modified = stamp
+    prs.core_properties.last_printed = stamp
+    prs.core_properties.revision = 1
     path = Path(path)
     prs.save(path)
-    return path
+    return fix_zip_times(path)

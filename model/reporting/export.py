@@ -255,6 +255,16 @@ def split_front(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, nbfor
     return front, rest
 
 
+def stable_cell_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy whose cell ids are their positions (papermill gives its injected cell a random id,
+    which the HTML would carry): the same notebook output gives the same HTML bytes."""
+    nb = nbformat.from_dict(nb)
+    for i, cell in enumerate(nb.cells):
+        if "id" in cell:
+            cell["id"] = f"cell-{i + 1}"
+    return nb
+
+
 def render_html(nb: nbformat.NotebookNode | str | Path, meta: ReportMeta) -> str:
     """The complete, self-contained HTML report of an executed notebook.
 
@@ -271,6 +281,7 @@ def render_html(nb: nbformat.NotebookNode | str | Path, meta: ReportMeta) -> str
     """
     if not isinstance(nb, nbformat.NotebookNode):
         nb = nbformat.read(str(nb), 4)
+    nb = stable_cell_ids(nb)
     front_nb, rest_nb = split_front(nb)
     front = notebook_body(front_nb) if front_nb.cells else ""
     body = notebook_body(rest_nb)
@@ -322,9 +333,69 @@ def write_pdf(html: str, path: str | Path, base_url: str | Path | None = None) -
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = weasyprint.HTML(string=html, base_url=str(base_url) if base_url else None).render()
-    document.write_pdf(str(path))
+    import os
+
+    # fontTools stamps each embedded font subset with the time of writing unless SOURCE_DATE_EPOCH
+    # (reproducible-builds.org) fixes it: the same report, the same PDF bytes
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = saved or "946684800"  # 2000-01-01, as the XLSX and PPTX
+    try:
+        document = weasyprint.HTML(
+            string=html, base_url=str(base_url) if base_url else None
+        ).render()
+        document.write_pdf(str(path))
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
     return len(document.pages)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP, CSV/formula injection)."""
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+"""The date every member of an XLSX or PPTX we write carries, so the same report is the same bytes."""
+
+
+def defuse_formulas(book) -> int:
+    """Make every text cell of an openpyxl workbook that starts like a formula plain text.
+
+    A register cell such as ``=HYPERLINK("http://…","Klik hier")`` is stored as text with Excel's
+    quote prefix (shown as typed, never evaluated, also after editing). Returns the cells changed.
+    """
+    changed = 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                v = cell.value
+                if isinstance(v, str) and v.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                    changed += 1
+    return changed
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def fix_zip_times(path: str | Path) -> Path:
+    """Rewrite a zip container (XLSX, PPTX) with fixed member dates and order: same content, same bytes."""
+    import os
+    import zipfile
+
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.zip-tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
+                data = _CORE_DATES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            dst.writestr(fixed, data)
+    os.replace(tmp, path)
+    return path
 
 
 def export_all(

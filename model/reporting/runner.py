@@ -29,7 +29,14 @@ from model.reporting import collect
 from model.reporting.export import NOTEBOOK_TITLES, ReportMeta, cell_markdown, export_all
 from model.reporting.manifest import REPO_ROOT, build_manifest, sha256_file, write_manifest
 from model.reporting.parameters import parameters_cell, read_parameters, validate
-from model.reporting.runfolder import FAILED_PREFIX, claim_folder, latest_run, point_latest, utc_now
+from model.reporting.runfolder import (
+    FAILED_PREFIX,
+    claim_folder,
+    latest_run,
+    point_latest,
+    remove_partial,
+    utc_now,
+)
 from model.reporting.style import month_name
 
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
@@ -60,6 +67,16 @@ def resolve_notebook(notebook: str | Path | None) -> tuple[str, Path]:
             f"notebook {text!r} not found ({path}); available: {', '.join(known) or 'none'}"
         )
     return path.stem, path.resolve()
+
+
+def read_template(path: Path) -> nbformat.NotebookNode:
+    """A notebook template, or an InputError naming the file when it is not a readable notebook."""
+    try:
+        return nbformat.read(str(path), 4)
+    except Exception as exc:  # nbformat raises JSON, validation, encoding and OS errors
+        raise InputError(
+            f"{path}: not a readable Jupyter notebook ({type(exc).__name__}: {str(exc)[:200]})"
+        ) from None
 
 
 def default_formats(name: str) -> tuple[str, ...]:
@@ -114,6 +131,38 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+KERNEL_LOG = "kernel-stderr.txt"
+"""What the kernel wrote to standard error (kept in a failed run's folder, removed from a good one)."""
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path) -> Iterator[None]:
+    """Standard error (file descriptor 2, which the kernel inherits) into ``path`` while it runs.
+
+    On Ctrl-C the kernel, in the same process group, prints a traceback of its own as the run
+    tears down; it goes to this file instead of over the one line the command line prints.
+    """
+    import sys
+
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real file descriptor 2 (embedded use)
+        yield
+        return
+    try:
+        with open(path, "wb") as log:
+            os.dup2(log.fileno(), 2)
+            try:
+                yield
+            finally:
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.flush()
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
 
 
 @contextlib.contextmanager
@@ -247,18 +296,16 @@ def run_report(
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from model.case import load_case
-
     started = time.perf_counter()
     name, nb_path = resolve_notebook(notebook)
-    template = nbformat.read(str(nb_path), 4)
+    template = read_template(nb_path)
     declared = read_parameters(template)
     values = validate(declared, parameters or {}, f"{name}.ipynb", from_text, RESERVED)
     if scenario is None and values.get("scenario"):
         scenario = str(values.pop("scenario"))  # -p scenario=S is --scenario S
     if scenario is not None and "scenario" not in declared:
         raise InputError(f"--scenario: {name}.ipynb has no `scenario` parameter")
-    case = load_case(case_path, scenario)
+    case = _gate(case_path, scenario, declared, values, register=name != "region")
     formats = tuple(default_formats(name) if formats is None else formats)
     formats = tuple(f for f in formats if not (no_pdf and f == "pdf"))
     unknown = [f for f in formats if f not in FORMATS]
@@ -280,6 +327,7 @@ def run_report(
     digest = _inputs_digest(
         [case_file, nb_path] + ([register] if register else []), values, scenario
     )
+    remove_partial(root)  # left by runs that were killed more than a day ago
     run_id, tmp = claim_folder(root, name, scenario, digest)
     if "output_dir" in declared:
         injected["output_dir"] = str(tmp.resolve())
@@ -295,7 +343,7 @@ def run_report(
         "ONDERDAK_RUN_ID": run_id,
     }
     try:
-        with _environment(env), _quiet_papermill():
+        with _environment(env), _quiet_papermill(), _stderr_to(tmp / KERNEL_LOG):
             pm.execute_notebook(
                 str(nb_path),
                 str(executed_path.resolve()),  # papermill changes the working directory
@@ -317,11 +365,13 @@ def run_report(
             raise invalid from None
         raise error from None
     except KeyboardInterrupt:
-        raise _fail(root, tmp, run_id, f"{name}.ipynb: interrupted", "", result) from None
+        _fail(root, tmp, run_id, f"{name}.ipynb: interrupted", "", result)
+        raise  # the command line exits 130
     except Exception as exc:  # kernel died, timed out, could not start
         message = f"{name}.ipynb could not be executed: {type(exc).__name__}: {exc}"
         raise _fail(root, tmp, run_id, message, repr(exc), result) from None
     timings["execute_s"] = time.perf_counter() - t
+    (tmp / KERNEL_LOG).unlink(missing_ok=True)  # a good run: the kernel's warnings are noise
 
     executed = nbformat.read(str(executed_path), 4)
     meta = ReportMeta(
@@ -331,7 +381,7 @@ def run_report(
         municipality=case.municipality.name,
         scenario=_scenario_label(case, language),
         date=_report_date(now, language),
-        run_id=run_id,
+        run_id=content_id(run_id),
         version=__version__,
         language=language,
         fictional=case.fictional,
@@ -355,7 +405,7 @@ def run_report(
         scenario=scenario,
         register=register,
         parameters={k: v for k, v in injected.items() if k != "output_dir"},
-        seed=case.seed if values.get("seed") is None else values["seed"],
+        seed=case.seed if values.get("seed") in (None, -1) else values["seed"],
         peildatum=case.peildatum,
         timings_s=timings,
         started_utc=now.isoformat(),
@@ -372,6 +422,57 @@ def run_report(
     result.ok, result.folder = True, final
     result.seconds = time.perf_counter() - started
     return result
+
+
+def content_id(run_id: str) -> str:
+    """What a report shows as its run: the run id without its time stamp and random suffix
+    (``advice-hoog-1a2b3c``: notebook, scenario, inputs' hash), so the same inputs give the same
+    report bytes; the folder and the manifest keep the full id."""
+    parts = run_id.split("-")
+    return "-".join(parts[1:-1]) if len(parts) > 2 else run_id
+
+
+def _gate(
+    case_path: str | Path,
+    scenario: str | None,
+    declared: Mapping[str, Any],
+    values: dict[str, Any],
+    register: bool = True,
+) -> Any:
+    """The case of a report, through the same input gate as ``onderdak run`` (:mod:`model.input_gate`).
+
+    ``-p language`` must be a report language; ``-p paths`` and ``-p seed`` must be what the case
+    file may hold, or the notebook's own "as the case" value (-1) where it declares one.
+    """
+    from typing import get_args
+
+    from model.case import Case
+    from model.input_gate import check_case
+
+    if "language" in values:
+        languages = get_args(Case.model_fields["language"].annotation)
+        if values["language"] not in languages:
+            raise InputError(
+                f"-p language={values['language']}: the report languages are {', '.join(languages)}"
+            )
+    run = {}
+    for key in ("paths", "seed"):
+        value = values.get(key)
+        sentinel = key in declared and declared[key].default == -1 and value == -1
+        run[key] = None if value is None or sentinel else value
+    try:
+        checked = check_case(
+            case_path,
+            [scenario] if scenario else None,
+            run["paths"],
+            run["seed"],
+            flag="-p ",
+            register=register,
+        )
+    except InputError as exc:  # say `-p paths=5` the way the user typed it
+        text = str(exc).replace("-p paths ", "-p paths=").replace("-p seed ", "-p seed=")
+        raise InputError(text) from None
+    return checked.base
 
 
 def _scenario_label(case: Any, language: str) -> str:

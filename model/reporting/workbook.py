@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from model.reporting.artefacts import Artefacts
-from model.reporting.export import ReportMeta
+from model.reporting.export import ReportMeta, defuse_formulas, fix_zip_times
 
 NAVY = "1F3A5F"
 TINT = "F2F5F9"
@@ -134,7 +134,7 @@ def write_workbook(artefacts: Artefacts, path: str | Path, meta: ReportMeta) -> 
     facts = [
         (words["scenario"], meta.scenario),
         (words["date"], meta.date),
-        (words["run"], meta.run_id),
+        (words["run"], meta.run_id),  # the inputs' fingerprint, not the folder's time stamp
     ]
     for i, (k, v) in enumerate(facts, start=2):
         index.cell(i, 1, k).font = Font(color="5F6B7A")
@@ -173,5 +173,6 @@ def write_workbook(artefacts: Artefacts, path: str | Path, meta: ReportMeta) -> 
     wb.properties.title = meta.title
     wb.properties.created = wb.properties.modified = stamp
     path = Path(path)
+    defuse_formulas(wb)  # a location named "=HYPERLINK(…)" stays text
     wb.save(path)
-    return path
+    return fix_zip_times(path)
