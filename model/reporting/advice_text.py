@@ -56,14 +56,14 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "appendix": {
         "nl": (
-            "Bijlage: aannames en bronnen",
-            "Elk cijfer waarop dit advies rust, met bron en datum; cijfers zonder bron zijn als aanname "
-            "gemarkeerd en in het casusbestand aan te passen.",
+            "Bijlage: de aannames onder de begroting",
+            "De uitgangspunten waarop de begroting van dit advies rust, met per uitgangspunt of het een "
+            "gepubliceerd cijfer is of een aanname.",
         ),
         "en": (
-            "Appendix: assumptions and sources",
-            "Every figure this advice rests on, with its source and date; figures without a source are "
-            "marked as assumptions and can be changed in the case file.",
+            "Appendix: the assumptions under the budget",
+            "The figures the budget of this advice rests on, each marked as a published figure or an "
+            "assumption.",
         ),
     },
 }
@@ -108,12 +108,12 @@ ARTEFACTS: dict[str, dict[str, dict[str, str]]] = {
         "nl": {
             "title": "Het aanbevolen plan in de tijd",
             "caption": "De ruit markeert het uiterste besluitmoment (openen min doorlooptijd)",
-            "source": "Onderdak-optimalisatie (MILP, HiGHS) op het locatieregister",
+            "source": "Onderdak-optimalisatie op het locatieregister",
         },
         "en": {
             "title": "The recommended plan over time",
             "caption": "The diamond marks the latest decision date (opening minus lead time)",
-            "source": "Onderdak optimisation (MILP, HiGHS) on the location register",
+            "source": "Onderdak optimisation on the location register",
         },
     },
     "plan_shortfall": {
@@ -130,7 +130,7 @@ ARTEFACTS: dict[str, dict[str, dict[str, str]]] = {
         "nl": {
             "title": "Geld van het plan over de horizon, met en zonder plan",
             "source": "Onderdak-begroting op het locatieregister; normbedrag, COA-vergoeding en "
-            "Spreidingswet-bijdragen uit data/reference (met bron en datum)",
+            "Spreidingswet-bijdragen uit de referentiegegevens (met bron en datum)",
         },
         "en": {
             "title": "The plan's money over the horizon, with and without the plan",
@@ -205,11 +205,11 @@ ARTEFACTS: dict[str, dict[str, dict[str, str]]] = {
     "budget": {
         "nl": {
             "title": "Jaarlijkse kosten, inkomsten en netto kosten",
-            "source": "Locatieregister; normbedrag uit data/reference",
+            "source": "Locatieregister; normbedrag uit de referentiegegevens",
         },
         "en": {
             "title": "Yearly costs, income and net cost",
-            "source": "Location register; normbedrag from data/reference",
+            "source": "Location register; normbedrag from the reference data",
         },
     },
     "signposts": {"nl": {"title": "Signaalwaarden"}, "en": {"title": "Signposts"}},
@@ -218,8 +218,12 @@ ARTEFACTS: dict[str, dict[str, dict[str, str]]] = {
         "en": {"title": "Warnings on the location register"},
     },
     "assumptions": {
-        "nl": {"title": "Aannames en bronnen"},
-        "en": {"title": "Assumptions and sources"},
+        "nl": {"title": "Alle aannames en bronnen (met bron en datum)"},
+        "en": {"title": "All assumptions and sources (with source and date)"},
+    },
+    "key_assumptions": {
+        "nl": {"title": "Uitgangspunten van de begroting"},
+        "en": {"title": "Figures the budget rests on"},
     },
     "need_table": {
         "nl": {"title": "Behoefte per maand, doelgroep en scenario (kwantielen)"},
