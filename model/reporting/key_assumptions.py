@@ -131,6 +131,20 @@ CASE_ROWS: tuple[Row, ...] = (
 )
 
 
+def _running_cost_value(outside: int, filled: int, language: str) -> str:
+    """'9 locaties buiten de bronband; 2 uit de referentie' (a part left out when it is zero)."""
+    en = language == "en"
+    one, many = ("location", "locations") if en else ("locatie", "locaties")
+    parts = []
+    if outside:
+        where = "outside the sourced band" if en else "buiten de bronband"
+        parts.append(f"{outside} {one if outside == 1 else many} {where}")
+    if filled:
+        where = "taken from the reference" if en else "uit de referentie"
+        parts.append(f"{filled} {one if filled == 1 else many} {where}")
+    return "; ".join(parts)
+
+
 def key_assumptions(advice: Any, language: str = "nl") -> pd.DataFrame:
     """The figures the advice's budget rests on: one row each, with its value and its status.
 
@@ -188,11 +202,7 @@ def key_assumptions(advice: Any, language: str = "nl") -> pd.DataFrame:
         rows.append(
             (
                 "Running costs per location" if en else "Lopende kosten per locatie",
-                (
-                    f"{len(notes)} outside the sourced band, {len(filled)} from the reference"
-                    if en
-                    else f"{len(notes)} buiten de bronband, {len(filled)} uit de referentie"
-                ),
+                _running_cost_value(len(notes), len(filled), language),
                 assumed,
                 "From the location register; check them before the budget is set."
                 if en
