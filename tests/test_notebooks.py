@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+from html import escape as html_escape
 from pathlib import Path
 
 import nbformat
@@ -106,8 +107,9 @@ def test_report_runs_end_to_end_on_a_small_ensemble(tmp_path, demo_case_path, no
     ]
     phrase = "The plan also buys" if language == "en" else "Het plan koopt ook"
     assert (phrase in html) == bool(bought)
-    if bought:
-        assert f"{phrase} {', '.join(bought)};" in html
+    if bought:  # by name, not by the register's code
+        names = [html_escape(register.at[i, "name"]) for i in bought]
+        assert f"{phrase} {', '.join(names)};" in html
     # one shortfall measure: the same 'without → with plan' figure per stream on page 1, in the
     # plan section, in the deck and in the workbook
     deck = Presentation(str(folder / "advice.pptx"))

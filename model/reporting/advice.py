@@ -267,70 +267,6 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
     return text, numbers
 
 
-def _plan_decision(advice: Advice, language: str) -> str:
-    """The besluitpunt on the plan: what to open and give up, the money, the first deadline."""
-    f = plan_facts(advice)
-    en = language == "en"
-    if f["opened"].empty and not f["candidates"]:  # nothing to plan with: complete the register
-        window = period_name(f["window"], language)
-        return (
-            "To commission completing the location register with the locations the municipality "
-            f"is considering: with the current locations the chance of a shortfall from {window} "
-            f"on is {_without_text(advice, 'en')}, and "
-            "the register holds no candidate a plan could open."
-            if en
-            else "Opdracht te geven het locatieregister aan te vullen met de locaties die de "
-            f"gemeente overweegt: met de huidige locaties is de kans op een tekort vanaf {window} "
-            f"{_without_text(advice, 'nl')}, en het register bevat geen kandidaat die een plan "
-            "kan openen."
-        )
-    opened = ", ".join(
-        f"{r.name} ({period_name(r.quarter, language)})" for r in f["opened"].itertuples()
-    ) or ("none" if en else "geen")
-    gone = ", ".join(
-        f"{r.name} ({period_name(r.quarter, language)})" for r in f["gone"].itertuples()
-    )
-    window = period_name(f["window"], language)
-    short = ", ".join(stream_name(x, language) for x in f["short_of_target"])
-    if en:
-        text = (
-            f"To adopt the recommended plan: open {opened}"
-            + (f" and close or repurpose {gone}" if gone else "")
-            + f", with an investment of {euro(f['capex_eur'] / 1e6, 1)} million; the chance of a shortfall "
-            f"from {window} on, without → with the plan: {_chances_text(advice, 'en')}"
-            + (
-                f"; the first decision is due by {period_name(f['first_decision'], 'en')}"
-                if f["first_decision"]
-                else ""
-            )
-            + "."
-        )
-        if short:
-            text += (
-                f" The reliability asked cannot be reached for {short} with these locations; to instruct "
-                "the search for further candidates."
-            )
-        return text
-    text = (
-        f"In te stemmen met het aanbevolen plan: {opened} te openen"
-        + (f" en {gone} te sluiten of te herbestemmen" if gone else "")
-        + f", met een investering van {euro(f['capex_eur'] / 1e6, 1)} mln; de kans op een tekort vanaf "
-        f"{window}, zonder → met plan: {_chances_text(advice, 'nl')}"
-        + (
-            f"; het eerste besluit valt uiterlijk in {period_name(f['first_decision'], 'nl')}"
-            if f["first_decision"]
-            else ""
-        )
-        + "."
-    )
-    if short:
-        text += (
-            f" De gevraagde betrouwbaarheid is voor {short} met deze locaties niet haalbaar; opdracht "
-            "te geven aanvullende locaties te zoeken."
-        )
-    return text
-
-
 def purchases_in_plan(advice: Advice) -> list[str]:
     """Ids of the candidate buildings the recommended plan buys (purchase, conversion, own or flex
     units); planned locations are decided already."""
@@ -343,109 +279,12 @@ def purchases_in_plan(advice: Advice) -> list[str]:
     return [i for i in plan_facts(advice)["opened"]["location_id"] if i in buy]
 
 
-def _purchases_without_business_case(advice: Advice, covered: str, language: str) -> str:
-    """A sentence naming the plan's purchases other than ``covered`` ('' if none)."""
-    left = [i for i in purchases_in_plan(advice) if i != covered]
-    if not left:
-        return ""
-    ids = ", ".join(left)
-    if language == "en":
-        return (
-            f" The plan also buys {ids}; its business case has not been computed: to have it computed "
-            "before the purchase is decided."
-        )
-    return (
-        f" Het plan koopt ook {ids}; daarvan is nog geen business case doorgerekend: die door te laten "
-        "rekenen vóór het besluit tot aankoop."
-    )
-
-
 def decision_points(advice: Advice, language: str = "nl") -> list[str]:
-    """The besluitpunten asked of the college, derived from the numbers of this run."""
-    s = advice.results.summary["scenarios"][advice.scenario]["streams"]
-    reg = advice.portfolio.register.table
-    candidates = reg[reg["status"] == "candidate"]
-    _, p_short, _ = _risk(advice)
-    p_with = _risk(advice, "with_candidates")[1]
-    end = advice.portfolio.need.periods[-1].year
-    en = language == "en"
-    m = lambda x: euro(x / 1e6, 1)  # noqa: E731
-    if en:
-        items = [
-            f"To take note of the need: now {thousands(s['ukraine']['start_p50'])} places for Ukrainians, "
-            f"{thousands(s['asylum']['start_p50'])} asylum places (Spreidingswet) and by {end} "
-            f"{thousands(s['status_holders']['end_p50'])} extra homes for status holders (median)."
-        ]
-    else:
-        items = [
-            f"Kennis te nemen van de behoefte: nu {thousands(s['ukraine']['start_p50'])} plaatsen voor Oekraïners, "
-            f"{thousands(s['asylum']['start_p50'])} asielplaatsen (Spreidingswet) en in {end} "
-            f"{thousands(s['status_holders']['end_p50'])} extra woningen voor statushouders (mediaan)."
-        ]
-    if advice.plan is not None:
-        items.append(_plan_decision(advice, language))
-    elif en:
-        items.append(
-            f"To prepare the {len(candidates)} candidate locations ({thousands(candidates['capacity_places'].sum())} places), "
-            f"which bring the highest chance of a shortfall in a single month down from {percent(p_short)} to {percent(p_with)}."
-        )
-    else:
-        items.append(
-            f"In te stemmen met het voorbereiden van {len(candidates)} kandidaat-locaties "
-            f"({thousands(candidates['capacity_places'].sum())} plaatsen), waarmee de hoogste kans op een tekort in één maand daalt van "
-            f"{percent(p_short)} naar {percent(p_with)}."
-        )
-    bc = advice.business_case
-    if bc is not None:
-        from model.reporting.business_case import alternative_labels, ranking
+    """The besluitpunten: decisions of the college and proposals to the raad, each with a date
+    after the peildatum and an argument (:mod:`model.reporting.besluitpunten`)."""
+    from model.reporting.besluitpunten import decision_points as points
 
-        best = alternative_labels(bc)[ranking(bc)[0]]
-        items.append(
-            (
-                f"For location {bc.location_id} to choose the alternative '{best}' and to settle its reuse "
-                "after the reception now (see the business case)."
-                if en
-                else f"Voor locatie {bc.location_id} te kiezen voor het alternatief '{best}' en de herbestemming "
-                "na de opvang nu al vast te leggen (zie business case)."
-            )
-            + _purchases_without_business_case(advice, bc.location_id, language)
-        )
-    facts = money_facts(advice)
-    band = f"{m(facts['p10'])}–{m(facts['p90'])}"
-    planned = facts["with_plan"] and not (
-        plan_facts(advice)["opened"].empty and not plan_facts(advice)["candidates"]
-    )
-    what_en = "for the recommended plan" if planned else "for the current locations"
-    what_nl = "voor het aanbevolen plan" if planned else "voor de huidige locaties"
-    if en:
-        items.append(
-            f"To reserve a net budget of {m(facts['p50'])} million over the period (80% band {band} million) "
-            f"{what_en}, after the national compensation"
-            + (
-                f"; {m(facts['emergency_p50'])} million of it is emergency places for need the "
-                "own places cannot hold."
-                if facts.get("emergency_p50", 0.0) > 0.1 * max(facts["p50"], 1.0)
-                else "."
-            )
-        )
-        items.append(
-            "To have the signposts in this advice reported half-yearly and the advice recalibrated after each MPP."
-        )
-    else:
-        items.append(
-            f"Een netto budget te reserveren van {m(facts['p50'])} mln over de periode (80%-band {band} mln) "
-            f"{what_nl}, na de vergoeding van het Rijk"
-            + (
-                f"; daarvan is {m(facts['emergency_p50'])} mln noodopvang voor wie de eigen "
-                "plaatsen niet kunnen opvangen."
-                if facts.get("emergency_p50", 0.0) > 0.1 * max(facts["p50"], 1.0)
-                else "."
-            )
-        )
-        items.append(
-            "De signaalwaarden in dit advies halfjaarlijks te laten rapporteren en het advies na elke MPP te herijken."
-        )
-    return items
+    return points(advice, language)
 
 
 def risk_by_stream(advice: Advice) -> dict[str, float]:

@@ -56,16 +56,127 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "appendix": {
         "nl": (
-            "Bijlage: aannames en bronnen",
-            "Elk cijfer waarop dit advies rust, met bron en datum; cijfers zonder bron zijn als aanname "
-            "gemarkeerd en in het casusbestand aan te passen.",
+            "Bijlage: de aannames onder de begroting",
+            "De uitgangspunten waarop de begroting van dit advies rust, met per uitgangspunt of het een "
+            "gepubliceerd cijfer is of een aanname.",
         ),
         "en": (
-            "Appendix: assumptions and sources",
-            "Every figure this advice rests on, with its source and date; figures without a source are "
-            "marked as assumptions and can be changed in the case file.",
+            "Appendix: the assumptions under the budget",
+            "The figures the budget of this advice rests on, each marked as a published figure or an "
+            "assumption.",
         ),
     },
+    "glossary": {
+        "nl": ("Begrippen", ""),
+        "en": ("Glossary", ""),
+    },
+}
+
+GLOSSARY: dict[str, tuple[tuple[str, str], ...]] = {
+    # language → (term, explanation), in alphabetical order of the Dutch terms
+    "nl": (
+        ("80%-band", "De bandbreedte waarbinnen 80% van de gesimuleerde toekomsten valt."),
+        (
+            "COA",
+            "Centraal Orgaan opvang asielzoekers: vangt asielzoekers op en betaalt de gemeente voor "
+            "de plaatsen die het huurt.",
+        ),
+        (
+            "GOO",
+            "Gemeentelijke opvang Oekraïners: de opvang van ontheemden uit Oekraïne die de gemeente "
+            "zelf regelt en betaalt, met een vergoeding van het Rijk.",
+        ),
+        (
+            "IBT",
+            "Interbestuurlijk toezicht: de provincie ziet erop toe dat de gemeente haar taakstelling "
+            "voor statushouders haalt.",
+        ),
+        (
+            "Leegstandwet",
+            "Staat tijdelijke bewoning van een leegstaand gebouw toe, voor een gebouw zonder "
+            "woonbestemming ten hoogste tien jaar.",
+        ),
+        (
+            "MPP",
+            "Meerjarige productieprognose: de prognose van de asielinstroom die het Rijk in het "
+            "voorjaar en het najaar publiceert.",
+        ),
+        (
+            "Normbedrag",
+            "Wat het Rijk de gemeente per gerealiseerde opvangplaats per dag voor Oekraïners betaalt; "
+            "elk jaar opnieuw vastgesteld.",
+        ),
+        (
+            "Omgevingswet",
+            "Sinds 1 januari 2024 de wet voor vergunningen voor bouwen en (tijdelijk) afwijkend "
+            "gebruik; opvolger van onder meer de Wabo.",
+        ),
+        (
+            "Peildatum",
+            "De maand tot waar de gepubliceerde cijfers gelden; daarna rekent het model.",
+        ),
+        (
+            "Spreidingswet",
+            "Wet gemeentelijke taak mogelijk maken asielopvangvoorzieningen: verdeelt de "
+            "asielopvang over de gemeenten, met een verdeelbesluit per twee jaar.",
+        ),
+        (
+            "Taakstelling",
+            "Het aantal statushouders dat de gemeente per halfjaar moet huisvesten.",
+        ),
+    ),
+    "en": (
+        ("80% band", "The range that holds 80% of the simulated futures."),
+        (
+            "COA",
+            "Central Agency for the Reception of Asylum Seekers: runs asylum reception and pays the "
+            "municipality for the places it leases.",
+        ),
+        (
+            "GOO",
+            "Municipal reception of displaced persons from Ukraine, run and paid by the "
+            "municipality, with a compensation from the national government.",
+        ),
+        (
+            "IBT",
+            "Inter-administrative supervision: the province checks that the municipality meets its "
+            "housing target for status holders.",
+        ),
+        (
+            "Leegstandwet",
+            "Vacancy Act: allows temporary residence in a vacant building, for a building without "
+            "a residential purpose for at most ten years.",
+        ),
+        (
+            "MPP",
+            "Multi-year production forecast: the forecast of the asylum inflow the national "
+            "government publishes in spring and autumn.",
+        ),
+        (
+            "Normbedrag",
+            "What the national government pays the municipality per realised place per day for "
+            "Ukrainians; set again every year.",
+        ),
+        (
+            "Omgevingswet",
+            "Environment and Planning Act: since 1 January 2024 the act for permits to build and "
+            "for (temporary) deviating use; it replaced the former permit act (Wabo).",
+        ),
+        (
+            "Peildatum",
+            "Reference month: up to it the published figures hold; after it the model computes.",
+        ),
+        (
+            "Spreidingswet",
+            "Dispersal Act: spreads asylum reception over the municipalities, with a distribution "
+            "decision every two years.",
+        ),
+        (
+            "Taakstelling",
+            "Housing target: the number of status holders the municipality must house per "
+            "half-year.",
+        ),
+    ),
 }
 
 ARTEFACTS: dict[str, dict[str, dict[str, str]]] = {
@@ -108,12 +219,12 @@ ARTEFACTS: dict[str, dict[str, dict[str, str]]] = {
         "nl": {
             "title": "Het aanbevolen plan in de tijd",
             "caption": "De ruit markeert het uiterste besluitmoment (openen min doorlooptijd)",
-            "source": "Onderdak-optimalisatie (MILP, HiGHS) op het locatieregister",
+            "source": "Onderdak-optimalisatie op het locatieregister",
         },
         "en": {
             "title": "The recommended plan over time",
             "caption": "The diamond marks the latest decision date (opening minus lead time)",
-            "source": "Onderdak optimisation (MILP, HiGHS) on the location register",
+            "source": "Onderdak optimisation on the location register",
         },
     },
     "plan_shortfall": {
@@ -130,7 +241,7 @@ ARTEFACTS: dict[str, dict[str, dict[str, str]]] = {
         "nl": {
             "title": "Geld van het plan over de horizon, met en zonder plan",
             "source": "Onderdak-begroting op het locatieregister; normbedrag, COA-vergoeding en "
-            "Spreidingswet-bijdragen uit data/reference (met bron en datum)",
+            "Spreidingswet-bijdragen uit de referentiegegevens (met bron en datum)",
         },
         "en": {
             "title": "The plan's money over the horizon, with and without the plan",
@@ -205,11 +316,11 @@ ARTEFACTS: dict[str, dict[str, dict[str, str]]] = {
     "budget": {
         "nl": {
             "title": "Jaarlijkse kosten, inkomsten en netto kosten",
-            "source": "Locatieregister; normbedrag uit data/reference",
+            "source": "Locatieregister; normbedrag uit de referentiegegevens",
         },
         "en": {
             "title": "Yearly costs, income and net cost",
-            "source": "Location register; normbedrag from data/reference",
+            "source": "Location register; normbedrag from the reference data",
         },
     },
     "signposts": {"nl": {"title": "Signaalwaarden"}, "en": {"title": "Signposts"}},
@@ -218,8 +329,12 @@ ARTEFACTS: dict[str, dict[str, dict[str, str]]] = {
         "en": {"title": "Warnings on the location register"},
     },
     "assumptions": {
-        "nl": {"title": "Aannames en bronnen"},
-        "en": {"title": "Assumptions and sources"},
+        "nl": {"title": "Alle aannames en bronnen (met bron en datum)"},
+        "en": {"title": "All assumptions and sources (with source and date)"},
+    },
+    "key_assumptions": {
+        "nl": {"title": "Uitgangspunten van de begroting"},
+        "en": {"title": "Figures the budget rests on"},
     },
     "need_table": {
         "nl": {"title": "Behoefte per maand, doelgroep en scenario (kwantielen)"},
@@ -278,3 +393,13 @@ NO_PLAN = {
 def title(language: str = "nl") -> None:
     """Display the report title (``# …``) in the report language."""
     display(Markdown(f"# {TITLES[_language(language)]}"))
+
+
+def glossary_markdown(language: str = "nl") -> str:
+    """The glossary of the advice as a Markdown list: **term**: explanation."""
+    return "\n".join(f"- **{t}**: {e}" for t, e in GLOSSARY[_language(language)])
+
+
+def glossary(language: str = "nl") -> None:
+    """Display the glossary (terms of art of the advice) in the report language."""
+    display(Markdown(glossary_markdown(language)))

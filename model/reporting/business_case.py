@@ -103,8 +103,8 @@ def alternatives_table(bc: BusinessCase, language: str = "nl") -> pd.DataFrame:
         [
             "alternatief",
             "netto contante kosten, verwacht (€ mln)",
-            "p10 (€ mln)",
-            "p90 (€ mln)",
+            "10%-waarde (€ mln)",
+            "90%-waarde (€ mln)",
             "kans goedkoopst",
             "kosten per plaats-dag, mediaan (€)",
             "netto kosten per jaar, annuïteit (€ mln)",
@@ -113,8 +113,8 @@ def alternatives_table(bc: BusinessCase, language: str = "nl") -> pd.DataFrame:
         else [
             "alternative",
             "net present cost, mean (€ m)",
-            "p10 (€ m)",
-            "p90 (€ m)",
+            "10th percentile (€ m)",
+            "90th percentile (€ m)",
             "chance cheapest",
             "cost per place-day, median (€)",
             "net cost per year, annuity (€ m)",

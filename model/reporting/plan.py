@@ -244,9 +244,12 @@ def decisions_display(
         "cost_pv_eur": "kosten (€, contante waarde)" if nl else "cost (€, present value)",
         "why": "waarom" if nl else "why",
     }
-    if brief:
+    if brief:  # the advice: locations by name, months and quarters in words
+        columns.pop("location_id")
         columns.pop("cost_pv_eur")
         columns.pop("why")
+        for col in ("quarter", "decide_by"):
+            t[col] = t[col].map(lambda v: period_name(str(v), language) if v and v == v else "")
     return t[list(columns)].rename(columns=columns)
 
 
@@ -462,6 +465,13 @@ def _recourse_sentence(s: dict, language: str) -> str:
     return " ".join(out)
 
 
+def _note_text(note: str) -> str:
+    """A note of the optimiser for the reader: 'AANNAME: het …' → 'Aanname: het …'."""
+    for code, word in (("AANNAME", "Aanname"), ("ASSUMPTION", "Assumption")):
+        note = note.replace(f"{code}:", f"{word}:").replace(code, word.lower())
+    return note
+
+
 def narrative(result: OptimiseResult, language: str = "nl") -> str:
     """The plan in a few paragraphs (Markdown), every number taken from the result."""
     s = result.summary
@@ -470,7 +480,7 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
     parts = []
     if language == "en":
         parts.append(headline(result, "en")[0])
-        parts.extend(result.notes)
+        parts.extend(_note_text(n) for n in result.notes)
         parts.append(stream_sentences(result, "en") + " " + _recourse_sentence(s, "en"))
         parts.append(money_sentence(result, "en"))
         parts.append(tradeoff_sentence(result, "en"))
@@ -490,7 +500,7 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
         )
     else:
         parts.append(headline(result, "nl")[0])
-        parts.extend(result.notes)
+        parts.extend(_note_text(n) for n in result.notes)
         parts.append(stream_sentences(result, "nl") + " " + _recourse_sentence(s, "nl"))
         parts.append(money_sentence(result, "nl"))
         parts.append(tradeoff_sentence(result, "nl"))

@@ -163,15 +163,23 @@ def narrative(analysis: PortfolioAnalysis, language: str = "nl") -> str:
     notes = assumptions(analysis)
     if notes:
         paras.append(
-            f"The budget rests on {len(notes)} assumption(s); see the table of assumptions."
+            f"The budget rests on {_count(len(notes), 'assumption', 'assumptions')}; see the "
+            "appendix."
             if en
-            else f"De begroting rust op {len(notes)} aanname(s); zie de tabel met aannames."
+            else f"De begroting rust op {_count(len(notes), 'aanname', 'aannames')}; zie de bijlage."
         )
     if analysis.register.warnings or analysis.register.notes:
         n = len(analysis.register.warnings) + len(analysis.register.notes)
         paras.append(
-            f"The register has {n} warning(s); see the last section."
+            f"The location register gives {_count(n, 'point', 'points')} to check; see the section "
+            "on risks."
             if en
-            else f"Het register geeft {n} waarschuwing(en); zie de laatste paragraaf."
+            else f"Het locatieregister geeft {_count(n, 'punt', 'punten')} om te controleren; zie "
+            "de paragraaf over risico's."
         )
     return "\n\n".join(paras)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """'1 aanname', '13 aannames': a count with its noun in the right number."""
+    return f"{n} {one if n == 1 else many}"

@@ -27,7 +27,7 @@ SERIES = {
 
 TEXT = {
     "nl": {
-        "peil": "**Peildatum {peildatum}.** Tot dan gebruikt Onderdak de gepubliceerde landelijke cijfers zoals "
+        "peil": "**Peildatum {peildatum}.** Tot dan gelden de gepubliceerde landelijke cijfers zoals "
         "ze zijn; daarna rekent het model verder vanaf de laatst gepubliceerde stand. Gepubliceerd: {series}; "
         "de landelijke taakstelling tot en met het {taak}.",
         "until": "{name} tot en met {month}",
@@ -56,7 +56,7 @@ TEXT = {
         "gepubliceerde normbedrag loopt door (aanname).",
     },
     "en": {
-        "peil": "**Reference month {peildatum}.** Up to it Onderdak uses the published national figures as "
+        "peil": "**Reference month {peildatum}.** Up to it the published national figures hold as "
         "they are; after it the model continues from the last published state. Published: {series}; the "
         "national housing target up to and including {taak}.",
         "until": "{name} up to {month}",

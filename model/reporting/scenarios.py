@@ -9,7 +9,15 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from model import STREAMS
-from model.reporting.style import ACCENT, BAND_ALPHA, NEUTRAL, STREAM_COLOURS, label, thousands
+from model.reporting.style import (
+    ACCENT,
+    BAND_ALPHA,
+    NEUTRAL,
+    STREAM_COLOURS,
+    label,
+    period_name,
+    thousands,
+)
 from model.results import Results, ScenarioRun
 
 SCENARIO_COLOURS = {
@@ -182,6 +190,22 @@ def scenario_table(results: Results) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def scenario_display(results: Results, language: str = "nl") -> pd.DataFrame:
+    """:func:`scenario_table` for the reader: scenario, target group and unit in words, months named."""
+    t = scenario_table(results)
+    en = language == "en"
+    t["scenario"] = t["scenario"].map(lambda v: label(v, language))
+    t["doelgroep"] = t["doelgroep"].map(lambda v: label(v, language).split(" (")[0])
+    t["eenheid"] = t["eenheid"].map(lambda v: label(v, language))
+    names = {
+        "scenario": "scenario",
+        "doelgroep": "target group" if en else "doelgroep",
+        "eenheid": "unit" if en else "eenheid",
+    }
+    names.update({c: period_name(c, language) for c in t.columns if c not in names})
+    return t.rename(columns=names)
+
+
 def backtest_figure(table: pd.DataFrame, mpp: pd.DataFrame, language: str = "nl") -> Figure:
     """Rolling-origin forecasts (80% and 95% intervals) against outcomes, with published MPP ranges."""
     fig, ax = plt.subplots(figsize=(10, 4))
@@ -244,7 +268,7 @@ def narrative(
     s = results.summary["scenarios"][scenario]["streams"]
     case = run.case
     ua, asy, sh = s["ukraine"], s["asylum"], s["status_holders"]
-    end = str(run.need.periods[-1])
+    end = period_name(str(run.need.periods[-1]), language)
     cov80 = backtest_scores["coverage_80_share"] * 100
     n = int(backtest_scores.get("forecasts", 0))
     inside = round(backtest_scores["coverage_80_share"] * n)
@@ -257,7 +281,7 @@ def narrative(
     verdict_en = ("too wide" if cov80 > 80 else "too narrow") if significant else ""
     if language == "en":
         return (
-            f"In scenario **{label(scenario, 'en')}** ({results.summary['scenarios'][scenario]['national_scenario']}), "
+            f"In scenario **{label(scenario, 'en')}** (national scenario {label(results.summary['scenarios'][scenario]['national_scenario'], 'en')}), "
             f"{case.municipality.name} needs a median of **{thousands(ua['start_p50'])} places** for Ukrainians now, "
             f"{thousands(ua['end_p50'])} by {end} (80% band {thousands(ua['end_p10'])}–{thousands(ua['end_p90'])}). "
             f"The Spreidingswet share is **{thousands(asy['start_p50'])} places**, rising to at most "

@@ -37,7 +37,7 @@ def signposts(results: Results, scenario: str, language: str = "nl") -> pd.DataF
             "bron": "Rijksoverheid, MPP-brief",
             "wanneer": "april en september",
             "drempel": "midden-scenario buiten de 80%-band van dit advies",
-            "stap": "Scenario's herijken en het advies opnieuw draaien (onderdak report)",
+            "stap": "Scenario's herijken en het advies opnieuw laten doorrekenen",
         },
         {
             "signaal": "Oekraïners in gemeentelijke opvang, landelijk",
@@ -97,7 +97,7 @@ def _english(
             "Government, MPP letter",
             "April and September",
             "middle scenario outside this advice's 80% band",
-            "Recalibrate the scenarios and rerun the advice (onderdak report)",
+            "Recalibrate the scenarios and have the advice recomputed",
         ),
         (
             "Ukrainians in municipal reception, national",

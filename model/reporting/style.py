@@ -182,8 +182,9 @@ def percent(x: float) -> str:
 
 
 def euro(x: float, decimals: int = 0) -> str:
-    """€ 1.234.567 (Dutch) or €1,234,567 (English)."""
-    space = "" if _NUMBERS["language"] == "en" else " "
+    """€ 1.234.567 (Dutch) or €1,234,567 (English); the Dutch space does not break (a line never
+    ends in a bare €)."""
+    space = "" if _NUMBERS["language"] == "en" else "\u00a0"
     return ("−€" if x < 0 else "€") + space + number(abs(x), decimals)
 
 

@@ -1,0 +1,296 @@
+"""A reader's checklist over the demo advice, in Dutch and in English (issue 15).
+
+What a mayor, a project leader or a senior consultant reads must hold no machine words: no raw code
+values (``ukraine``, ``places``, ``nieuwe_crisis``), no snake_case, no ISO months (``2035-12``) or
+quarter codes (``2026Q2``), no "(s)" plurals, no file paths, no words of the other language, and
+every besluitpunt names a date after the peildatum. The checks run on the visible text of the
+advice's HTML (the PDF is printed from it) and on the deck's text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from model.cli import main
+from model.reporting.style import MONTH_NAMES
+
+ROOT = Path(__file__).resolve().parents[1]
+PEILDATUM = pd.Period("2026-01", freq="M")  # conftest pins ONDERDAK_PEILDATUM
+
+CODES = (
+    "ukraine",
+    "asylum",
+    "status_holders",
+    "places",
+    "dwellings",
+    "persons",
+    "nieuwe_crisis",
+    "einde_tijdelijke_bescherming",
+    "existing",
+    "planned",
+    "candidate",
+    "committed",
+    "with_candidates",
+)
+"""Code values of the model; in a table cell of either language, or anywhere in Dutch text."""
+
+ENGLISH_WORDS = (
+    "the", "and", "with", "without", "shortfall", "places", "homes", "municipality", "location",
+    "locations", "cost", "costs", "source", "assumption", "unless", "per year", "running",
+    "staff", "need", "reception", "budget basis", "row", "sheet", "check", "warning",
+)  # fmt: skip
+DUTCH_WORDS = (
+    "de", "het", "een", "en", "van", "voor", "zonder", "plaatsen", "kosten", "locatie",
+    "locaties", "gemeente", "tekort", "behoefte", "woningen", "bijlage", "aanname", "aannames",
+    "bron", "rij", "waarschuwing", "besluit", "uiterlijk", "kwartaal", "mediaan", "eigen",
+    "registratie", "landelijk", "halfjaarlijks", "jaarlijks", "zodra", "bekend", "per jaar",
+    "betrouwbaarheid", "onderwerp", "waarde", "eenheid", "toelichting", "fictief",
+)  # fmt: skip
+ALLOWED = (
+    # terms of art with a legal meaning, in both languages (each in the glossary)
+    "Spreidingswet", "Leegstandwet", "Omgevingswet", "normbedrag", "taakstelling", "COA", "GOO",
+    "MPP", "IBT", "Rijk",
+)  # fmt: skip
+
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+ISO_MONTH = re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])\b")
+QUARTER_CODE = re.compile(r"\b(?:19|20)\d\dQ[1-4]\b")
+PLURAL_S = re.compile(r"\w\((?:s|en|'s|e)\)")
+FILE_PATH = re.compile(
+    r"[\w.-]+\.(?:csv|xlsx|yaml|yml|json|py|ipynb|geojson)\b|\bdata/reference\b|\bresults/\w"
+)
+MACHINE = re.compile(r"\b(?:AANNAME|ASSUMPTION|NPV|MILP|HiGHS|k-medoids|p10|p50|p90)\b|`")
+SOFTWARE_ACTOR = re.compile(r"\bOnderdak (?:opent|rekent|books|opens|uses|gebruikt)\b")
+
+
+class _Visible(HTMLParser):
+    """Visible text of an HTML page, and the text of its table cells and besluitpunten."""
+
+    SKIP = {"style", "script", "head", "title"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.cells: list[str] = []
+        self.decisions: list[str] = []
+        self._skip = 0
+        self._cell: list[str] | None = None
+        self._in_decisions = False
+        self._item: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skip += 1
+        if tag in ("td", "th"):
+            self._cell = []
+        if tag == "div" and "ond-decisions" in (dict(attrs).get("class") or ""):
+            self._in_decisions = True
+        if tag == "li" and self._in_decisions:
+            self._item = []
+        if tag in ("p", "li", "td", "th", "div", "br", "h1", "h2", "h3", "tr", "figcaption"):
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self._skip -= 1
+        if tag in ("td", "th") and self._cell is not None:
+            self.cells.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        if tag == "li" and self._item is not None:
+            self.decisions.append(" ".join("".join(self._item).split()))
+            self._item = None
+        if tag == "ol" and self._in_decisions:
+            self._in_decisions = False
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        self.parts.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._item is not None:
+            self._item.append(data)
+
+
+def visible(html: str) -> _Visible:
+    parser = _Visible()
+    parser.feed(html)
+    return parser
+
+
+def _words(text: str, words: tuple[str, ...]) -> list[str]:
+    found = []
+    for w in words:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text):
+            found.append(text[max(0, m.start() - 40) : m.end() + 40].replace("\n", " "))
+    return found
+
+
+_MONTHS = {name.lower(): i + 1 for names in MONTH_NAMES.values() for i, name in enumerate(names)}
+_DATE = re.compile(
+    r"\b(" + "|".join(_MONTHS) + r")\s+((?:19|20)\d\d)\b"
+    r"|\b([1-4])e kwartaal ((?:19|20)\d\d)\b|\bQ([1-4]) ((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def dates_in(text: str) -> list[pd.Period]:
+    """The months named in a sentence ('februari 2026', '3e kwartaal 2027' → its first month)."""
+    out = []
+    for m in _DATE.finditer(text):
+        if m.group(1):
+            out.append(pd.Period(year=int(m.group(2)), month=_MONTHS[m.group(1).lower()], freq="M"))
+        else:
+            q, y = (m.group(3), m.group(4)) if m.group(3) else (m.group(5), m.group(6))
+            out.append(pd.Period(year=int(y), month=3 * int(q) - 2, freq="M"))
+    return out
+
+
+def problems(
+    text: str,
+    cells: list[str],
+    decisions: list[str],
+    language: str,
+    names: tuple[str, ...] = (),
+    peildatum: pd.Period = PEILDATUM,
+) -> list[str]:
+    """Every item of the checklist the text fails, one line each ('' none).
+
+    ``names`` are proper names of the case (municipality, locations, wijken): they may be Dutch in
+    an English report and are left out of the language check.
+    """
+    out: list[str] = []
+
+    def hits(kind: str, pattern: re.Pattern[str], where: str = text) -> None:
+        for m in pattern.finditer(where):
+            ctx = where[max(0, m.start() - 40) : m.end() + 40].replace("\n", " ")
+            out.append(f"{kind}: {m.group(0)!r} in …{ctx}…")
+
+    hits("snake_case", SNAKE)
+    hits("ISO month", ISO_MONTH)
+    hits("quarter code", QUARTER_CODE)
+    hits("'(s)' plural", PLURAL_S)
+    hits("file path", FILE_PATH)
+    hits("machine word", MACHINE)
+    hits("software as actor", SOFTWARE_ACTOR)
+    words = ("places", "dwellings", "persons", "existing", "planned") if language == "en" else ()
+    out += [f"code in a table cell: {c!r}" for c in cells if c in CODES and c not in words]
+    stripped = text
+    for name in sorted(names, key=len, reverse=True):
+        stripped = stripped.replace(name, " ")
+    for term in ALLOWED:
+        stripped = stripped.replace(term, " ")
+    if language == "en":
+        out += [f"Dutch word: …{c}…" for c in _words(stripped, DUTCH_WORDS)]
+    else:
+        out += [f"code word: …{c}…" for c in _words(stripped, CODES)]
+        out += [f"English word: …{c}…" for c in _words(stripped, ENGLISH_WORDS)]
+    if not decisions:
+        out.append("no besluitpunten")
+    for i, item in enumerate(decisions, 1):
+        if not any(d > peildatum for d in dates_in(item)):
+            out.append(f"besluitpunt {i} names no date after {peildatum}: {item[:120]!r}")
+    return out
+
+
+# -- the checklist itself, on small texts -------------------------------------------------------
+
+
+def test_checklist_catches_what_it_should():
+    text = (
+        "De kans is 12% in 2035-12 (2026Q2) voor 3 locatie(s), zie data/reference of locations.csv; "
+        "the need for ukraine is high; Onderdak opent de locatie; nieuwe_crisis; AANNAME"
+    )
+    found = problems(text, ["asylum", "Oekraïners"], ["Kennis te nemen."], "nl")
+    kinds = {f.split(":")[0] for f in found}
+    assert kinds >= {
+        "snake_case",
+        "ISO month",
+        "quarter code",
+        "'(s)' plural",
+        "file path",
+        "machine word",
+        "software as actor",
+        "code in a table cell",
+        "code word",
+        "English word",
+        "besluitpunt 1 names no date after 2026-01",
+    }, found
+
+
+def test_checklist_passes_clean_text_and_respects_names():
+    nl = "De gemeente opent in februari 2026 Hotel The Bridge met 40 plaatsen (3e kwartaal 2026)."
+    assert problems(nl, ["Oekraïners"], [nl], "nl", names=("Hotel The Bridge",)) == []
+    en = "The municipality opens Kantoor De Linde with 40 places in February 2026 (Spreidingswet)."
+    assert problems(en, ["Ukrainians"], [en], "en", names=("Kantoor De Linde",)) == []
+    assert problems(en, [], ["Decide in January 2026."], "en")  # the peildatum is not after itself
+
+
+def test_dates_in_reads_months_and_quarters():
+    assert dates_in("uiterlijk in februari 2026 en in het 3e kwartaal 2027; Q4 2028") == [
+        pd.Period("2026-02", freq="M"),
+        pd.Period("2027-07", freq="M"),
+        pd.Period("2028-10", freq="M"),
+    ]
+
+
+# -- the checklist over the demo advice ----------------------------------------------------------
+
+
+def _names(case_path: Path) -> tuple[str, ...]:
+    register = pd.read_csv(case_path.parent / "locations.csv")
+    wijken = json.loads((case_path.parent / "wijken.geojson").read_text(encoding="utf-8"))
+    wijk_names = [
+        str(f["properties"].get(k))
+        for f in wijken["features"]
+        for k in ("wijk_name", "wijknaam", "name")
+        if f["properties"].get(k)
+    ]
+    case = yaml.safe_load(case_path.read_text(encoding="utf-8"))
+    return (case["title"], case["municipality"]["name"], *register["name"].astype(str), *wijk_names)
+
+
+@pytest.fixture(scope="module", params=["nl", "en"])
+def advice_run(request, tmp_path_factory, demo_case_path):
+    out = tmp_path_factory.mktemp(f"advice-{request.param}")
+    args = ["report", str(demo_case_path), "--notebook", "advice", "-p", "paths=60"]
+    assert main([*args, "-p", f"language={request.param}", "--out", str(out)]) == 0
+    folder = next(out.rglob("manifest.json")).parent
+    return request.param, folder
+
+
+@pytest.mark.slow
+def test_the_advice_passes_the_readers_checklist(advice_run, demo_case_path):
+    language, folder = advice_run
+    page = visible((folder / "advice.html").read_text(encoding="utf-8"))
+    found = problems(
+        "".join(page.parts), page.cells, page.decisions, language, _names(demo_case_path)
+    )
+    assert not found, f"{len(found)} problems in the {language} advice:\n" + "\n".join(found)
+
+
+@pytest.mark.slow
+def test_the_deck_passes_the_readers_checklist(advice_run, demo_case_path):
+    from pptx import Presentation
+
+    language, folder = advice_run
+    deck = Presentation(str(folder / "advice.pptx"))
+    texts, cells = [], []
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+            if shape.has_table:
+                cells += [c.text for row in shape.table.rows for c in row.cells]
+    page = visible((folder / "advice.html").read_text(encoding="utf-8"))
+    found = problems(
+        "\n".join(texts + cells), cells, page.decisions, language, _names(demo_case_path)
+    )
+    assert not found, f"{len(found)} problems in the {language} deck:\n" + "\n".join(found)
