@@ -76,19 +76,41 @@ def _need_point(advice: Any, language: str) -> str:
             ("status_holders", "end_p50"),
         )
     )
+    task = _taakstelling(advice)
     if language == "en":
+        tk = (
+            f"; a taakstelling of about {thousands(task)} status holders per half-year"
+            if task
+            else ""
+        )
         return (
             f"The college takes note of the need — now {ua} places for Ukrainians, {asy} asylum places "
-            f"(Spreidingswet) and by {end} {sh} extra homes for status holders (median) — and takes it "
+            f"(Spreidingswet) and by {end} {sh} homes for status holders beyond the regular allocation "
+            f"(median{tk}) — and takes it "
             f"as the starting point until the recalibration after the MPP of {mpp}. Argument: the "
             "figures follow the published national series up to the peildatum and the model only after it."
         )
+    tk = (
+        f"; een taakstelling van ongeveer {thousands(task)} statushouders per halfjaar"
+        if task
+        else ""
+    )
     return (
         f"Het college neemt kennis van de behoefte — nu {ua} plaatsen voor Oekraïners, {asy} "
-        f"asielplaatsen (Spreidingswet) en in {end} {sh} extra woningen voor statushouders "
-        f"(mediaan) — en neemt die als uitgangspunt tot de herijking na de MPP van {mpp}. Argument: "
+        f"asielplaatsen (Spreidingswet) en in {end} {sh} woningen voor statushouders bovenop de "
+        f"reguliere toewijzing (mediaan{tk}) — en neemt die als uitgangspunt tot de herijking na de MPP van {mpp}. Argument: "
         "de cijfers volgen de gepubliceerde landelijke reeksen tot de peildatum en pas daarna het model."
     )
+
+
+def _taakstelling(advice: Any) -> float | None:
+    """The municipal taakstelling (median persons) of the first whole half-year in the horizon."""
+    t = advice.results.tables.get("taakstelling")
+    if t is None or t.empty:
+        return None
+    t = t[(t["scenario"] == advice.scenario) & (t["level"] == "municipal")]
+    t = t[t["months_in_horizon"] >= 6]
+    return float(t["p50"].iloc[0]) if len(t) else None
 
 
 def _plan_point(advice: Any, language: str) -> tuple[str, pd.Period]:
