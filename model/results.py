@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,14 @@ class Results:
     place: Any = (
         None  # model.spread.Place (wijk assignment, spread, distances), when geometry is given
     )
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time per pipeline stage (``simulate``, ``tables``, …, ``plans``), for benchmarks/bench_run.py."""
+
+    def timed(self, stage: str, started: float) -> float:
+        """Add the time since ``started`` (``time.perf_counter()``) to ``stage``; return the time now."""
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - started
+        return now
 
 
 def simulate(case: Case, paths: int | None = None, seed: int | None = None) -> ScenarioRun:
@@ -197,10 +206,12 @@ def run_case(
     ``money=False`` skips the per-scenario portfolio and business-case tables (a report that analyses
     one scenario itself, like the advice, does not need them for every scenario).
     """
+    started = time.perf_counter()
     seed = None if seed is None or seed < 0 else seed
     cases = select_cases(case_path, scenarios)
     runs = {name: simulate(c, paths=paths, seed=seed) for name, c in cases.items()}
     results = Results(runs=runs)
+    started = results.timed("simulate", started)
     results.tables["need"] = pd.concat([need_table(r) for r in runs.values()], ignore_index=True)
     results.tables["drivers"] = pd.concat(
         [drivers_table(r) for r in runs.values()], ignore_index=True
@@ -208,7 +219,9 @@ def run_case(
     results.tables["taakstelling"] = pd.concat(
         [taakstelling_table(r) for r in runs.values()], ignore_index=True
     )
+    started = results.timed("tables", started)
     _add_capabilities(results, money)
+    started = time.perf_counter()
     base = next(iter(cases.values()))
     results.summary = {
         "case": base.name,
@@ -222,11 +235,13 @@ def run_case(
         "calibration": calibration_for(base).describe(),
         "scenarios": {name: scenario_summary(r) for name, r in runs.items()},
     }
+    results.timed("tables", started)
     return results
 
 
 def _add_capabilities(results: Results, money: bool = True) -> None:
     """Tables of the later pipeline stages (portfolio, money, place, choice)."""
+    started = time.perf_counter()
     base = next(iter(results.runs.values())).case
     if not base.locations:
         return
@@ -243,6 +258,7 @@ def _add_capabilities(results: Results, money: bool = True) -> None:
         if place.distances is not None:
             results.tables["distances"] = place.distances
     results.tables["mca"] = mca_for_case(base, register.table, place)
+    started = results.timed("register", started)
     if not money:
         return
 
@@ -256,7 +272,9 @@ def _add_capabilities(results: Results, money: bool = True) -> None:
     for key, frames in per_scenario.items():
         table = pd.concat(frames, ignore_index=True)
         results.tables[key] = table[["scenario", *[c for c in table.columns if c != "scenario"]]]
+    started = results.timed("portfolio", started)
     results.tables.update(business_case_tables(results.runs, register))
+    results.timed("business_case", started)
 
 
 def add_plans(results: Results, language: str | None = None) -> None:
@@ -268,6 +286,7 @@ def add_plans(results: Results, language: str | None = None) -> None:
     """
     if results.register is None:
         return
+    started = time.perf_counter()
     from model.errors import InfeasibleError
     from model.plan_case import optimise_case
     from model.plan_money import horizon_totals
@@ -307,6 +326,7 @@ def add_plans(results: Results, language: str | None = None) -> None:
         results.tables["plan"] = table[["scenario", *[c for c in table.columns if c != "scenario"]]]
         results.tables["plan_money"] = pd.concat(money, ignore_index=True)
     results.summary["plan"] = summary
+    results.timed("plans", started)
 
 
 RESULTS_MARK = "summary.json"
@@ -384,6 +404,7 @@ def fresh_folder(out: Path, marks: Sequence[str] = (RESULTS_MARK,)) -> Iterator[
 
 def write_results(results: Results, out: Path) -> None:
     """Write every table as CSV and summary.json into ``out``, swapped in whole (:func:`fresh_folder`)."""
+    started = time.perf_counter()
     with fresh_folder(Path(out)) as tmp:
         for name, table in results.tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g", lineterminator="\n")
@@ -399,6 +420,7 @@ def write_results(results: Results, out: Path) -> None:
         except ValueError as exc:  # allow_nan=False: a NaN or infinity in the summary
             raise InputError(f"{out}: a result is not a finite number ({exc}); nothing written") from None
         (tmp / RESULTS_MARK).write_text(text + "\n", encoding="utf-8")
+    results.timed("write", started)
 
 
 def _clean_stale(out: Path) -> None:
