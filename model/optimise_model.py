@@ -224,9 +224,19 @@ def build(
     constant = 0.0
     if cost_on:
         for si in range(S):
+            lines = _stream_lines(sample[:, :, si], sample_w)
             for q in range(Q):
                 constant += _dispatch_rows(
-                    mdl, cls[:, si, q], p, si, q, sample[:, q, si], sample_w, m_d[q], bands[q, si]
+                    mdl,
+                    cls[:, si, q],
+                    p,
+                    si,
+                    q,
+                    sample[:, q, si],
+                    sample_w,
+                    m_d[q],
+                    bands[q, si],
+                    lines=lines[q],
                 )
     constant += float(keep_cost[p.existing].sum()) if cost_on else 0.0
     # The constant as a fixed variable, so that the solver's relative gap is one of the whole cost.
@@ -333,13 +343,36 @@ def _expected_min_lines(need: np.ndarray, weights: np.ndarray) -> tuple[np.ndarr
     between (the cost errs on the high side).
     """
     srt = np.argsort(need, kind="stable")
-    u, w = need[srt], weights[srt]
-    if len(np.unique(u)) <= BREAKPOINTS:
+    return _lines_of_sorted(need[srt], weights[srt])
+
+
+def _stream_lines(need: np.ndarray, weights: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`_expected_min_lines` of each quarter of one stream's need (paths, quarters)."""
+    srt = np.argsort(need, axis=0, kind="stable")  # per column as in _expected_min_lines
+    u_all = np.take_along_axis(need, srt, axis=0).T.copy()  # (quarters, paths), sorted
+    w_all = weights[srt].T.copy()
+    return [_lines_of_sorted(u, w) for u, w in zip(u_all, w_all, strict=True)]
+
+
+def _lines_of_sorted(u: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_expected_min_lines` of needs ``u`` sorted ascending with their weights ``w``.
+
+    In the exact case, a line between two equal needs holds over no width: left out (it touches
+    the envelope in a single point, where the lines on either side meet).
+    """
+    new = np.r_[True, u[1:] != u[:-1]]  # first of each distinct need
+    if np.count_nonzero(new) <= BREAKPOINTS:
         a_line = np.r_[0.0, np.cumsum(w * u)]
         b_line = np.r_[1.0, 1.0 - np.cumsum(w)]
+        # line j (j ≥ 1) holds from u[j-1] to u[j]: kept where they differ, and the first and last
+        wide = np.r_[True, new[1:], True]
+        a_line, b_line = a_line[wide], b_line[wide]
     else:
         cuts = np.unique(np.r_[0.0, np.quantile(u, np.linspace(0.0, 1.0, BREAKPOINTS))])
-        f = (np.minimum(u[None, :], cuts[:, None]) * w[None, :]).sum(axis=1)
+        # f = Σ_i w_i·min(u_i, cut): the needs up to the cut in full, the cut for the needs above
+        below = np.searchsorted(u, cuts, side="right")
+        weight_up_to = np.r_[0.0, np.cumsum(w)]
+        f = np.r_[0.0, np.cumsum(w * u)][below] + cuts * (weight_up_to[-1] - weight_up_to[below])
         b_line = np.diff(f) / np.diff(cuts)
         a_line = f[:-1] - b_line * cuts[:-1]
     keep = b_line > 1e-12
@@ -355,23 +388,41 @@ def _concave_segments(
     until g reaches ``top``: g(start + t) = g(start) + Σ_k slope_k·clip(t − T_k, 0, width_k), T_k
     the widths before piece k. The pieces are the lower envelope of the lines (exact).
     """
+    return _pieces_from(_envelope(a_line, b_line, top), top, start)
+
+
+def _envelope(
+    a_line: np.ndarray, b_line: np.ndarray, top: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The lines with ``top`` added (a, b), the indices of those on the lower envelope in order of
+    falling slope, and the kinks between consecutive envelope lines (what :func:`_concave_segments`
+    needs for any start)."""
     a = np.r_[a_line, top]
     b = np.r_[b_line, 0.0]
     order = np.lexsort((a, -b))  # slope descending, then the lower line first
+    af, bf = a.tolist(), b.tolist()  # Python floats: the same arithmetic, much faster per line
     hull: list[int] = []
-    for i in order:
-        if hull and b[hull[-1]] == b[i]:
+    for i in order.tolist():
+        if hull and bf[hull[-1]] == bf[i]:
             continue  # parallel and not lower
         while len(hull) >= 2:
             j, k = hull[-2], hull[-1]
             # k is not on the envelope if i undercuts j no later than k does
-            if (a[i] - a[j]) * (b[j] - b[k]) <= (a[k] - a[j]) * (b[j] - b[i]):
+            if (af[i] - af[j]) * (bf[j] - bf[k]) <= (af[k] - af[j]) * (bf[j] - bf[i]):
                 hull.pop()
             else:
                 break
         hull.append(i)
     h = np.array(hull)
     kinks = (a[h[1:]] - a[h[:-1]]) / (b[h[:-1]] - b[h[1:]])
+    return a, b, h, kinks
+
+
+def _pieces_from(
+    envelope: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], top: float, start: float
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """g(start) and the pieces after ``start`` of an :func:`_envelope` (see :func:`_concave_segments`)."""
+    a, b, h, kinks = envelope
     g0 = float(np.min(a + b * start))
     after = kinks > start
     ends = kinks[after]
@@ -382,7 +433,17 @@ def _concave_segments(
 
 
 def _dispatch_rows(
-    mdl, caps, p: Portfolio, si: int, q: int, need, weights, m_d: float, least: float = 0.0
+    mdl,
+    caps,
+    p: Portfolio,
+    si: int,
+    q: int,
+    need,
+    weights,
+    m_d: float,
+    least: float = 0.0,
+    *,
+    lines: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> float:
     """Add the expected dispatch cost of one stream and quarter; return its constant part (€).
 
@@ -391,6 +452,7 @@ def _dispatch_rows(
     their sum at most the capacity), which the objective fills in order. ``least``: places of
     the stream that every feasible plan has (the reliability floor); a step over all cost classes
     starts there, as the pieces below it are always filled (exact, and far fewer increments).
+    ``lines``: :func:`_expected_min_lines` of ``need`` when already known.
     """
     C = len(caps)
     classes = p.class_cost_eur_per_place_month[:, si, q]
@@ -406,7 +468,8 @@ def _dispatch_rows(
     rates, fixed = rates[order], fixed[order]
     is_class = order < C
     mean_need = float(weights @ need)
-    a_line, b_line = _expected_min_lines(need, weights)
+    a_line, b_line = _expected_min_lines(need, weights) if lines is None else lines
+    envelope = None  # the same lines and top at every step: built once
     constant = rates[-1] * mean_need
     members: list[int] = []
     offset = 0.0
@@ -424,7 +487,8 @@ def _dispatch_rows(
             constant -= delta * float(weights @ np.minimum(need, offset))
             continue
         start = least if len(members) == C else 0.0
-        g0, slope, width = _concave_segments(a_line, b_line, mean_need, offset + start)
+        envelope = envelope or _envelope(a_line, b_line, mean_need)
+        g0, slope, width = _pieces_from(envelope, mean_need, offset + start)
         constant -= delta * g0
         if len(slope) == 0:  # (with a start: its places are implied by the chance rows)
             continue
