@@ -63,14 +63,21 @@ class Results:
     place: Any = (
         None  # model.spread.Place (wijk assignment, spread, distances), when geometry is given
     )
-    seconds: dict[str, float] = field(default_factory=dict)
-    """Wall time per pipeline stage (``simulate``, ``tables``, …, ``plans``), for benchmarks/bench_run.py."""
+    seconds: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """(wall, CPU) seconds per pipeline stage (``simulate``, ``tables``, …, ``plans``), for
+    benchmarks/bench_run.py."""
 
-    def timed(self, stage: str, started: float) -> float:
-        """Add the time since ``started`` (``time.perf_counter()``) to ``stage``; return the time now."""
-        now = time.perf_counter()
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - started
+    def timed(self, stage: str, started: tuple[float, float]) -> tuple[float, float]:
+        """Add the time since ``started`` (a :func:`_clock`) to ``stage``; return the clock now."""
+        now = _clock()
+        wall, cpu = self.seconds.get(stage, (0.0, 0.0))
+        self.seconds[stage] = (wall + now[0] - started[0], cpu + now[1] - started[1])
         return now
+
+
+def _clock() -> tuple[float, float]:
+    """(wall, CPU of this process) seconds, for :meth:`Results.timed`."""
+    return time.perf_counter(), time.process_time()
 
 
 def simulate(case: Case, paths: int | None = None, seed: int | None = None) -> ScenarioRun:
@@ -206,7 +213,7 @@ def run_case(
     ``money=False`` skips the per-scenario portfolio and business-case tables (a report that analyses
     one scenario itself, like the advice, does not need them for every scenario).
     """
-    started = time.perf_counter()
+    started = _clock()
     seed = None if seed is None or seed < 0 else seed
     cases = select_cases(case_path, scenarios)
     runs = {name: simulate(c, paths=paths, seed=seed) for name, c in cases.items()}
@@ -221,7 +228,7 @@ def run_case(
     )
     started = results.timed("tables", started)
     _add_capabilities(results, money)
-    started = time.perf_counter()
+    started = _clock()
     base = next(iter(cases.values()))
     results.summary = {
         "case": base.name,
@@ -241,7 +248,7 @@ def run_case(
 
 def _add_capabilities(results: Results, money: bool = True) -> None:
     """Tables of the later pipeline stages (portfolio, money, place, choice)."""
-    started = time.perf_counter()
+    started = _clock()
     base = next(iter(results.runs.values())).case
     if not base.locations:
         return
@@ -286,7 +293,7 @@ def add_plans(results: Results, language: str | None = None) -> None:
     """
     if results.register is None:
         return
-    started = time.perf_counter()
+    started = _clock()
     from model.errors import InfeasibleError
     from model.plan_case import optimise_case
     from model.plan_money import horizon_totals
@@ -404,7 +411,7 @@ def fresh_folder(out: Path, marks: Sequence[str] = (RESULTS_MARK,)) -> Iterator[
 
 def write_results(results: Results, out: Path) -> None:
     """Write every table as CSV and summary.json into ``out``, swapped in whole (:func:`fresh_folder`)."""
-    started = time.perf_counter()
+    started = _clock()
     with fresh_folder(Path(out)) as tmp:
         for name, table in results.tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g", lineterminator="\n")
