@@ -356,7 +356,13 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     if incentive.any():
         assumptions["income_spreidingswet"] = note_sw
     housed, flex, note_sh = status_holder_incentives(case, t, alloc)
-    lines["income_outflow_incentive"] = yearly(housed, year_of)
+    sh = alloc.locations.get("status_holders", np.zeros(0, dtype=np.intp))
+    if housed.shape[2] > 1 and len(sh) < n_loc:  # only status-holder locations are paid: sum those
+        outflow = np.zeros((n_year, n_loc, housed.shape[2])).transpose(2, 1, 0)  # yearly's layout
+        outflow[:, sh, :] = yearly(housed[:, sh, :], year_of)
+        lines["income_outflow_incentive"] = outflow
+    else:
+        lines["income_outflow_incentive"] = yearly(housed, year_of)
     lines["income_flex_subsidy"] = per_year(flex)
     if note_sh:
         assumptions["income_outflow_incentive"] = assumptions["income_flex_subsidy"] = note_sh
