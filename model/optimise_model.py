@@ -355,24 +355,13 @@ def _stream_lines(need: np.ndarray, weights: np.ndarray) -> list[tuple[np.ndarra
 
 
 def _lines_of_sorted(u: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_expected_min_lines` of needs ``u`` sorted ascending with their weights ``w``.
-
-    In the exact case, a line between two equal needs holds over no width: left out (it touches
-    the envelope in a single point, where the lines on either side meet).
-    """
-    new = np.r_[True, u[1:] != u[:-1]]  # first of each distinct need
-    if np.count_nonzero(new) <= BREAKPOINTS:
+    """:func:`_expected_min_lines` of needs ``u`` sorted ascending with their weights ``w``."""
+    if np.count_nonzero(u[1:] != u[:-1]) + 1 <= BREAKPOINTS:  # distinct needs
         a_line = np.r_[0.0, np.cumsum(w * u)]
         b_line = np.r_[1.0, 1.0 - np.cumsum(w)]
-        # line j (j ≥ 1) holds from u[j-1] to u[j]: kept where they differ, and the first and last
-        wide = np.r_[True, new[1:], True]
-        a_line, b_line = a_line[wide], b_line[wide]
     else:
         cuts = np.unique(np.r_[0.0, np.quantile(u, np.linspace(0.0, 1.0, BREAKPOINTS))])
-        # f = Σ_i w_i·min(u_i, cut): the needs up to the cut in full, the cut for the needs above
-        below = np.searchsorted(u, cuts, side="right")
-        weight_up_to = np.r_[0.0, np.cumsum(w)]
-        f = np.r_[0.0, np.cumsum(w * u)][below] + cuts * (weight_up_to[-1] - weight_up_to[below])
+        f = (np.minimum(u[None, :], cuts[:, None]) * w[None, :]).sum(axis=1)
         b_line = np.diff(f) / np.diff(cuts)
         a_line = f[:-1] - b_line * cuts[:-1]
     keep = b_line > 1e-12
