@@ -25,7 +25,13 @@ import pandas as pd
 from model import reference
 from model.case import Case
 from model.gap import DAYS_PER_YEAR, Allocation
-from model.income import RateNote, eur_per_unit_month, goo_rate_per_month, status_holder_incentives
+from model.income import (
+    RateNote,
+    eur_per_unit_month,
+    goo_rate_per_month,
+    outflow_incentive_eur,
+    status_holder_incentives,
+)
 from model.locations import Register, closing_month
 
 COST_LINES = ("capex", "fixed_opex", "variable_opex", "closing_cost", "staff_locations")
@@ -355,11 +361,14 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     lines["income_spreidingswet"] = incentive
     if incentive.any():
         assumptions["income_spreidingswet"] = note_sw
-    housed, flex, note_sh = status_holder_incentives(case, t, alloc)
     sh = alloc.locations.get("status_holders", np.zeros(0, dtype=np.intp))
-    if housed.shape[2] > 1 and len(sh) < n_loc:  # only status-holder locations are paid: sum those
-        outflow = np.zeros((n_year, n_loc, housed.shape[2])).transpose(2, 1, 0)  # yearly's layout
-        outflow[:, sh, :] = yearly(housed[:, sh, :], year_of)
+    paid_outflow = case.status_holders.outflow_incentives and sh.size > 0
+    housed, flex, note_sh = status_holder_incentives(case, t, alloc, housed_too=not paid_outflow)
+    if paid_outflow:  # only status-holder locations are paid: their sums, a year at a time
+        outflow = np.zeros((n_year, n_loc, paths)).transpose(2, 1, 0)  # the layout of yearly()
+        for y, months in enumerate(_year_blocks(year_of)):
+            block = outflow_incentive_eur(case, alloc, months)
+            outflow[:, sh, y] = yearly(block, year_of[months])[..., 0]
         lines["income_outflow_incentive"] = outflow
     else:
         lines["income_outflow_incentive"] = yearly(housed, year_of)
