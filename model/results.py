@@ -9,10 +9,11 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -73,6 +74,28 @@ class Results:
         wall, cpu = self.seconds.get(stage, (0.0, 0.0))
         self.seconds[stage] = (wall + now[0] - started[0], cpu + now[1] - started[1])
         return now
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def each_scenario(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """``[fn(x) for x in items]``, the scenarios on as many threads as there are cores.
+
+    The scenarios are independent and their work is mostly numpy and HiGHS, which release the GIL;
+    results come back in order, so the tables are the same as one after the other. OMP_NUM_THREADS
+    (batch workers set 1: the runs are the parallelism) limits the threads as it does the solver's.
+    """
+    items = list(items)
+    try:
+        cores = max(int(os.environ.get("OMP_NUM_THREADS", "")), 1)
+    except ValueError:
+        cores = os.cpu_count() or 1
+    if cores < 2 or len(items) < 2:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(min(cores, len(items))) as pool:
+        return list(pool.map(fn, items))
 
 
 def _clock() -> tuple[float, float]:
@@ -216,16 +239,16 @@ def run_case(
     started = _clock()
     seed = None if seed is None or seed < 0 else seed
     cases = select_cases(case_path, scenarios)
-    runs = {name: simulate(c, paths=paths, seed=seed) for name, c in cases.items()}
+    simulated = each_scenario(lambda c: simulate(c, paths=paths, seed=seed), cases.values())
+    runs = dict(zip(cases, simulated, strict=True))
     results = Results(runs=runs)
     started = results.timed("simulate", started)
-    results.tables["need"] = pd.concat([need_table(r) for r in runs.values()], ignore_index=True)
-    results.tables["drivers"] = pd.concat(
-        [drivers_table(r) for r in runs.values()], ignore_index=True
+    tables = each_scenario(
+        lambda r: (need_table(r), drivers_table(r), taakstelling_table(r), scenario_summary(r)),
+        runs.values(),
     )
-    results.tables["taakstelling"] = pd.concat(
-        [taakstelling_table(r) for r in runs.values()], ignore_index=True
-    )
+    for i, name in enumerate(("need", "drivers", "taakstelling")):
+        results.tables[name] = pd.concat([t[i] for t in tables], ignore_index=True)
     started = results.timed("tables", started)
     _add_capabilities(results, money)
     started = _clock()
@@ -240,7 +263,7 @@ def run_case(
         "published_until": next(iter(runs.values())).ensemble.published_until,
         "onderdak_version": __version__,
         "calibration": calibration_for(base).describe(),
-        "scenarios": {name: scenario_summary(r) for name, r in runs.items()},
+        "scenarios": {name: t[3] for name, t in zip(runs, tables, strict=True)},
     }
     results.timed("tables", started)
     return results
@@ -273,14 +296,23 @@ def _add_capabilities(results: Results, money: bool = True) -> None:
     from model.portfolio import portfolio_tables
 
     per_scenario: dict[str, list[pd.DataFrame]] = {}
-    for name, run in results.runs.items():
-        for key, table in portfolio_tables(run.case, run.need, register).items():
+    portfolios = each_scenario(
+        lambda run: portfolio_tables(run.case, run.need, register), results.runs.values()
+    )
+    for name, tables in zip(results.runs, portfolios, strict=True):
+        for key, table in tables.items():
             per_scenario.setdefault(key, []).append(table.assign(scenario=name))
     for key, frames in per_scenario.items():
         table = pd.concat(frames, ignore_index=True)
         results.tables[key] = table[["scenario", *[c for c in table.columns if c != "scenario"]]]
     started = results.timed("portfolio", started)
-    results.tables.update(business_case_tables(results.runs, register))
+    blocks: dict[str, list[pd.DataFrame]] = {}
+    for tables in each_scenario(
+        lambda item: business_case_tables(dict([item]), register), results.runs.items()
+    ):
+        for key, table in tables.items():
+            blocks.setdefault(key, []).append(table)
+    results.tables.update({k: pd.concat(v, ignore_index=True) for k, v in blocks.items()})
     results.timed("business_case", started)
 
 
@@ -298,10 +330,9 @@ def add_plans(results: Results, language: str | None = None) -> None:
     from model.plan_case import optimise_case
     from model.plan_money import horizon_totals
 
-    frames, money, summary = [], [], {}
-    for name, run in results.runs.items():
+    def plan_of(run: ScenarioRun) -> Any:
         try:
-            plan = optimise_case(
+            return optimise_case(
                 run.case,
                 run.need,
                 results.register,
@@ -311,7 +342,12 @@ def add_plans(results: Results, language: str | None = None) -> None:
                 fallback=True,
             )
         except InfeasibleError as exc:
-            summary[name] = {"error": str(exc)}
+            return exc
+
+    frames, money, summary = [], [], {}
+    for name, plan in zip(results.runs, each_scenario(plan_of, results.runs.values()), strict=True):
+        if isinstance(plan, InfeasibleError):
+            summary[name] = {"error": str(plan)}
             continue
         frames.append(plan.tables["plan"].assign(scenario=name))
         pm = plan.money
