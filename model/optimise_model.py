@@ -28,8 +28,10 @@ The formulation, aggregated per stream (each stream has its own capacity and nee
 from __future__ import annotations
 
 import itertools
+import threading
+import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -224,7 +226,7 @@ def build(
     constant = 0.0
     if cost_on:
         for si in range(S):
-            lines = _stream_lines(sample[:, :, si], sample_w)
+            lines = _stream_lines_cached(sample, sample_w, si)
             for q in range(Q):
                 constant += _dispatch_rows(
                     mdl,
@@ -346,12 +348,46 @@ def _expected_min_lines(need: np.ndarray, weights: np.ndarray) -> tuple[np.ndarr
     return _lines_of_sorted(need[srt], weights[srt])
 
 
-def _stream_lines(need: np.ndarray, weights: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+@dataclass
+class _Lines:
+    """:func:`_expected_min_lines` of one stream and quarter, and their :func:`_envelope` by top."""
+
+    a: np.ndarray
+    b: np.ndarray
+    envelopes: dict[float, tuple] = field(default_factory=dict)
+
+    def envelope(self, top: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if top not in self.envelopes:
+            self.envelopes[top] = _envelope(self.a, self.b, top)
+        return self.envelopes[top]
+
+
+def _stream_lines(need: np.ndarray, weights: np.ndarray) -> list[_Lines]:
     """:func:`_expected_min_lines` of each quarter of one stream's need (paths, quarters)."""
     srt = np.argsort(need, axis=0, kind="stable")  # per column as in _expected_min_lines
     u_all = np.take_along_axis(need, srt, axis=0).T.copy()  # (quarters, paths), sorted
     w_all = weights[srt].T.copy()
-    return [_lines_of_sorted(u, w) for u, w in zip(u_all, w_all, strict=True)]
+    return [_Lines(*_lines_of_sorted(u, w)) for u, w in zip(u_all, w_all, strict=True)]
+
+
+_LINES_CACHE: dict[tuple[int, int], tuple[weakref.ref, np.ndarray, list[_Lines]]] = {}
+_LINES_LOCK = threading.Lock()
+
+
+def _stream_lines_cached(sample: np.ndarray, weights: np.ndarray, stream: int) -> list[_Lines]:
+    """:func:`_stream_lines` of ``sample[:, :, stream]``, kept while ``sample`` lives: a scenario
+    that falls back to a lower reliability builds its model again on the same paths."""
+    key = (id(sample), stream)
+    with _LINES_LOCK:
+        hit = _LINES_CACHE.get(key)
+    if hit is not None and hit[0]() is sample and np.array_equal(hit[1], weights):
+        return hit[2]
+    lines = _stream_lines(sample[:, :, stream], weights)
+    with _LINES_LOCK:
+        while len(_LINES_CACHE) >= 16:  # a few scenarios' worth
+            _LINES_CACHE.pop(next(iter(_LINES_CACHE)))
+        _LINES_CACHE[key] = (weakref.ref(sample), weights.copy(), lines)
+    return lines
 
 
 def _lines_of_sorted(u: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -432,7 +468,7 @@ def _dispatch_rows(
     m_d: float,
     least: float = 0.0,
     *,
-    lines: tuple[np.ndarray, np.ndarray] | None = None,
+    lines: _Lines | None = None,
 ) -> float:
     """Add the expected dispatch cost of one stream and quarter; return its constant part (€).
 
@@ -457,8 +493,7 @@ def _dispatch_rows(
     rates, fixed = rates[order], fixed[order]
     is_class = order < C
     mean_need = float(weights @ need)
-    a_line, b_line = _expected_min_lines(need, weights) if lines is None else lines
-    envelope = None  # the same lines and top at every step: built once
+    lines = _Lines(*_expected_min_lines(need, weights)) if lines is None else lines
     constant = rates[-1] * mean_need
     members: list[int] = []
     offset = 0.0
@@ -476,8 +511,8 @@ def _dispatch_rows(
             constant -= delta * float(weights @ np.minimum(need, offset))
             continue
         start = least if len(members) == C else 0.0
-        envelope = envelope or _envelope(a_line, b_line, mean_need)
-        g0, slope, width = _pieces_from(envelope, mean_need, offset + start)
+        # the same lines and top at every step (and in every build on these paths): one envelope
+        g0, slope, width = _pieces_from(lines.envelope(mean_need), mean_need, offset + start)
         constant -= delta * g0
         if len(slope) == 0:  # (with a start: its places are implied by the chance rows)
             continue
