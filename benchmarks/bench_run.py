@@ -1,9 +1,10 @@
 """Benchmark: ``onderdak run data/cases/demo/case.yaml --out X --paths 10000`` (target ≤ 20 s wall on 2 cores).
 
-Run: ``.venv/bin/python benchmarks/bench_run.py [paths] [--cli]``. Makes the three calls of the CLI's
-``run`` (``run_case``, ``add_plans``, ``write_results``) in this process after timing the imports,
-and prints wall and CPU time per stage (``Results.seconds``) and in total, with the load average
-before and after (the machine may be shared: CPU time is the figure other load does not inflate).
+Run: ``.venv/bin/python benchmarks/bench_run.py [paths] [--cli]``. Makes the calls of the CLI's
+``run`` (``check_case``, ``check_output``, ``run_case``, ``add_plans``, ``write_results``) in this
+process after timing the imports, and prints wall and CPU time per stage (``Results.seconds``) and
+in total, with the load average before and after (the machine may be shared: CPU time is the
+figure other load inflates least; ``OMP_NUM_THREADS=1`` runs the scenarios one after the other).
 ``--cli`` instead times the command itself in a child process (total only). Exits 1 over target.
 """
 
@@ -36,14 +37,18 @@ def _load() -> str:
 def in_process(paths: int, out: Path) -> tuple[float, float, dict[str, tuple[float, float]]]:
     """(wall s, CPU s) of the run command's calls, imports included, and (wall s, CPU s) per stage."""
     wall0, cpu0 = time.perf_counter(), _cpu()
-    from model.results import add_plans, run_case, write_results
+    from model.input_gate import check_case
+    from model.results import add_plans, check_output, run_case, write_results
 
     imported = (time.perf_counter() - wall0, _cpu() - cpu0)
+    check_case(CASE, None, paths, None)
+    check_output(out)
+    checked = (time.perf_counter() - wall0 - imported[0], _cpu() - cpu0 - imported[1])
     results = run_case(CASE, paths=paths)
     add_plans(results)
     write_results(results, out)
     wall, cpu = time.perf_counter() - wall0, _cpu() - cpu0
-    return wall, cpu, {"imports": imported, **results.seconds}
+    return wall, cpu, {"imports": imported, "checks": checked, **results.seconds}
 
 
 def as_command(paths: int, out: Path) -> tuple[float, float]:
