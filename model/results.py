@@ -344,8 +344,11 @@ def add_plans(results: Results, language: str | None = None) -> None:
         except InfeasibleError as exc:
             return exc
 
+    # one scenario at a time: each solve already runs a heuristic beside the full MILP on a second
+    # thread (model.optimise), and two scenarios at once were slower on two cores, not faster
+    plans = [plan_of(run) for run in results.runs.values()]
     frames, money, summary = [], [], {}
-    for name, plan in zip(results.runs, each_scenario(plan_of, results.runs.values()), strict=True):
+    for name, plan in zip(results.runs, plans, strict=True):
         if isinstance(plan, InfeasibleError):
             summary[name] = {"error": str(plan)}
             continue
@@ -461,7 +464,9 @@ def write_results(results: Results, out: Path) -> None:
                 allow_nan=False,
             )
         except ValueError as exc:  # allow_nan=False: a NaN or infinity in the summary
-            raise InputError(f"{out}: a result is not a finite number ({exc}); nothing written") from None
+            raise InputError(
+                f"{out}: a result is not a finite number ({exc}); nothing written"
+            ) from None
         (tmp / RESULTS_MARK).write_text(text + "\n", encoding="utf-8")
     results.timed("write", started)
 
