@@ -25,7 +25,13 @@ import pandas as pd
 from model import reference
 from model.case import Case
 from model.gap import DAYS_PER_YEAR, Allocation
-from model.income import RateNote, eur_per_unit_month, goo_rate_per_month, status_holder_incentives
+from model.income import (
+    RateNote,
+    eur_per_unit_month,
+    goo_rate_per_month,
+    outflow_incentive_eur,
+    status_holder_incentives,
+)
 from model.locations import Register, closing_month
 
 COST_LINES = ("capex", "fixed_opex", "variable_opex", "closing_cost", "staff_locations")
@@ -115,7 +121,9 @@ REALISED_PLACES_NOTE = (
 )
 
 
-def realised_goo_places(alloc: Allocation, goo_sites: np.ndarray) -> np.ndarray:
+def realised_goo_places(
+    alloc: Allocation, goo_sites: np.ndarray, months: slice = slice(None)
+) -> np.ndarray:
     """Realised GOO places the Rijk pays per month at each GOO site: open places, up to the task.
 
     Parameters
@@ -123,6 +131,8 @@ def realised_goo_places(alloc: Allocation, goo_sites: np.ndarray) -> np.ndarray:
     alloc : Allocation
     goo_sites : numpy.ndarray
         Boolean per location (``alloc.capacity.ids``): a municipal location serving Ukrainians.
+    months : slice
+        The months of the horizon to compute (default all; a year at a time keeps the arrays small).
 
     Returns
     -------
@@ -136,22 +146,22 @@ def realised_goo_places(alloc: Allocation, goo_sites: np.ndarray) -> np.ndarray:
     """
     cap = alloc.capacity
     sites = np.flatnonzero(goo_sites)
-    realised = cap.nominal[sites].T[:, :, None]  # (M, G, 1)
+    realised = cap.nominal[sites].T[months, :, None]  # (M, G, 1)
     if "ukraine" not in alloc.need or not sites.size:
         return realised
     column = {loc: j for j, loc in enumerate(sites)}
     shared = [j for j, loc in enumerate(sites) if len(cap.streams[loc]) > 1]
     if shared:
-        other = np.zeros((len(cap.periods), len(sites), alloc.paths))
+        other = np.zeros((realised.shape[0], len(sites), alloc.paths))
         for stream, idx in alloc.locations.items():
             for k, loc in enumerate(idx):
                 if stream != "ukraine" and loc in column and column[loc] in shared:
-                    other[:, column[loc], :] += alloc.occupied_by_month[stream][:, k, :]
+                    other[:, column[loc], :] += alloc.occupied_by_month[stream][months, k, :]
         realised = np.maximum(realised - other, 0.0)
-    by_month = alloc.occupied_by_month["ukraine"]  # (M, locations serving ukraine, P)
+    by_month = alloc.occupied_by_month["ukraine"][months]  # (M, locations serving ukraine, P)
     here = goo_sites[alloc.locations["ukraine"]]
     occupied = by_month[:, here, :].astype(float)  # (M, G, P): same order as sites
-    task = alloc.need["ukraine"].T.astype(float)  # (M, P)
+    task = alloc.need["ukraine"].T[months].astype(float)  # (M, P)
     if (~here).any():  # private hosts (and COA sites) serving Ukrainians hold part of the task
         task = task - by_month[:, ~here, :].sum(axis=1)
     empty = realised - occupied  # >= 0: occupied places are usable, usable places realised
@@ -160,6 +170,12 @@ def realised_goo_places(alloc: Allocation, goo_sites: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         paid_share = np.where(total_empty > 0, np.clip(spare / total_empty, 0.0, 1.0), 0.0)
     return occupied + empty * paid_share[:, None, :]
+
+
+def _year_blocks(year_of: np.ndarray) -> list[slice]:
+    """The months of each calendar year (``year_of`` sorted) as slices, in order."""
+    starts = np.flatnonzero(np.r_[True, np.diff(year_of) != 0]).tolist()
+    return [slice(a, b) for a, b in zip(starts, [*starts[1:], len(year_of)], strict=True)]
 
 
 def yearly(monthly: np.ndarray, year_of: np.ndarray) -> np.ndarray:
@@ -301,9 +317,12 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
         & ~hosts
         & (kind != "coa_location")
     )
-    paid = realised_goo_places(alloc, goo_sites)  # (months, GOO sites, paths or 1)
-    income = np.zeros((paid.shape[2], n_loc, n_year))
-    income[:, goo_sites, :] = yearly(paid * goo_month[:, None, None], year_of)
+    income = np.zeros((paths if "ukraine" in alloc.need and goo_sites.any() else 1, n_loc, n_year))
+    for y, months in enumerate(_year_blocks(year_of)):  # a year at a time: small arrays
+        paid = realised_goo_places(alloc, goo_sites, months)  # (months, GOO sites, paths or 1)
+        income[:, goo_sites, y] = yearly(paid * goo_month[months, None, None], year_of[months])[
+            ..., 0
+        ]
     uk = alloc.locations.get("ukraine", np.zeros(0, dtype=np.intp))
     at_hosts = hosts[uk]
     if at_hosts.any():
@@ -342,8 +361,17 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     lines["income_spreidingswet"] = incentive
     if incentive.any():
         assumptions["income_spreidingswet"] = note_sw
-    housed, flex, note_sh = status_holder_incentives(case, t, alloc)
-    lines["income_outflow_incentive"] = yearly(housed, year_of)
+    sh = alloc.locations.get("status_holders", np.zeros(0, dtype=np.intp))
+    paid_outflow = case.status_holders.outflow_incentives and sh.size > 0
+    housed, flex, note_sh = status_holder_incentives(case, t, alloc, housed_too=not paid_outflow)
+    if paid_outflow:  # only status-holder locations are paid: their sums, a year at a time
+        outflow = np.zeros((n_year, n_loc, paths)).transpose(2, 1, 0)  # the layout of yearly()
+        for y, months in enumerate(_year_blocks(year_of)):
+            block = outflow_incentive_eur(case, alloc, months)
+            outflow[:, sh, y] = yearly(block, year_of[months])[..., 0]
+        lines["income_outflow_incentive"] = outflow
+    else:
+        lines["income_outflow_incentive"] = yearly(housed, year_of)
     lines["income_flex_subsidy"] = per_year(flex)
     if note_sh:
         assumptions["income_outflow_incentive"] = assumptions["income_flex_subsidy"] = note_sh

@@ -261,8 +261,33 @@ TARGET_STREAMS = frozenset({"ukraine", "status_holders"})
 """Streams whose dwellings count for the SFT condition (Ukrainians or status holders)."""
 
 
+def outflow_incentive_eur(case: Case, alloc: Allocation, months: slice = slice(None)) -> np.ndarray:
+    """``housed_from_coa`` EUR per status holder moving into each status-holder location, per month.
+
+    Shape (months, ``alloc.locations["status_holders"]``, paths): the ``housed`` of
+    :func:`status_holder_incentives` at those locations (the others receive none), for the months
+    ``months`` of the horizon (a year at a time keeps the arrays small).
+    """
+    from model.demand import persons_per_dwelling
+
+    cap = alloc.capacity
+    person = incentive("housed_from_coa")
+    idx = alloc.locations["status_holders"]
+    m0, m1, _ = months.indices(len(cap.periods))
+    occupied = alloc.occupied_by_month["status_holders"][m0:m1].astype(float)  # (M, n_sh, P)
+    if m0 == 0:  # the first month counts only for a location not open at the start
+        open_at_start = np.array([cap.status[i] == "existing" for i in idx], dtype=float)
+        first = occupied[:1] * open_at_start[None, :, None]
+    else:
+        first = alloc.occupied_by_month["status_holders"][m0 - 1 : m0].astype(float)
+    before = np.concatenate([first, occupied[:-1]], axis=0)
+    moved_in = np.maximum(occupied - before, 0.0) * persons_per_dwelling(case)
+    eur = person.eur * person.valid_months(cap.periods)[m0:m1]
+    return moved_in * eur[:, None, None]
+
+
 def status_holder_incentives(
-    case: Case, rows: pd.DataFrame, alloc: Allocation
+    case: Case, rows: pd.DataFrame, alloc: Allocation, *, housed_too: bool = True
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """The outflow incentive and the SFT flex subsidy per location and month (EUR), and their note.
 
@@ -286,8 +311,9 @@ def status_holder_incentives(
         scheme runs, booked in the opening month. Dwellings: ``capacity_places`` for status holders,
         else places / ``business_case.flex_places_per_unit`` (none when that is not set).
         The note is an English ASSUMPTION line (empty when switched off).
+        ``housed_too=False`` leaves ``housed`` zero (a caller that sums
+        :func:`outflow_incentive_eur` a year at a time).
     """
-    from model.demand import persons_per_dwelling
     from model.locations import closing_month
 
     cap = alloc.capacity
@@ -299,16 +325,9 @@ def status_holder_incentives(
         return housed, flex, ""
     person = incentive("housed_from_coa")
     idx = alloc.locations.get("status_holders", np.zeros(0, dtype=np.intp))
-    if idx.size:
-        occupied = alloc.occupied_by_month["status_holders"].astype(float)  # (months, n_sh, paths)
-        open_at_start = np.array([cap.status[i] == "existing" for i in idx], dtype=float)
-        before = np.concatenate(
-            [occupied[:1] * open_at_start[None, :, None], occupied[:-1]], axis=0
-        )
-        moved_in = np.maximum(occupied - before, 0.0) * persons_per_dwelling(case)
+    if idx.size and housed_too:
         housed = np.zeros((months, n, alloc.paths))
-        eur = person.eur * person.valid_months(periods)
-        housed[:, idx, :] = moved_in * eur[:, None, None]
+        housed[:, idx, :] = outflow_incentive_eur(case, alloc)
     sft = incentive("flex_dwelling_subsidy")
     per_unit = case.business_case.flex_places_per_unit
     for i in range(n):
@@ -356,5 +375,6 @@ __all__ = [
     "daily_rates",
     "eur_per_unit_month",
     "incentive",
+    "outflow_incentive_eur",
     "status_holder_incentives",
 ]

@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
-from scipy.signal import lfilter
 
 from model import reference
 from model.calibration import (  # re-exported: `from model.inflow import calibrate` keeps working
@@ -97,7 +96,7 @@ def _ar1_lognormal(
         k = np.arange(months) - start
         steps = np.where(k >= 0, (1.0 - phi ** (2 * (k + 1))) / (1.0 - phi**2), 0.0)
         var = steps[:, None] * np.asarray(sigma) ** 2
-    x = lfilter([1.0], [1.0, -phi], eps, axis=0)  # x[t] = phi x[t-1] + eps[t]
+    x = _lfilter(np.array([1.0]), phi, eps, axis=0)  # x[t] = phi x[t-1] + eps[t]
     return np.exp(x - 0.5 * var)
 
 
@@ -149,7 +148,29 @@ def _surge_profile(impulse: np.ndarray, ramp: int, half_life: float, axis: int =
     ramp_taps = np.append((np.arange(ramp) + 1.0) / ramp, 0.0)
     b = ramp_taps - a * np.concatenate([[0.0], ramp_taps[:-1]])
     b[ramp] += a
-    return lfilter(b, [1.0, -a], impulse, axis=axis)
+    return _lfilter(b, a, impulse, axis=axis)
+
+
+def _lfilter(b: np.ndarray, pole: float, x: np.ndarray, axis: int) -> np.ndarray:
+    """``scipy.signal.lfilter(b, [1, -pole], x, axis)``, the same arithmetic in the same order.
+
+    The transposed direct form II of scipy's C loop, a step per month over every path at once
+    (importing scipy.signal alone took about a second of each run).
+    """
+    xs = np.moveaxis(np.asarray(x, dtype=float), axis, 0)
+    a = np.zeros(max(len(b), 2))
+    a[1] = -pole
+    b = np.r_[np.asarray(b, dtype=float), np.zeros(len(a) - len(b))]
+    y = np.empty_like(xs)
+    z = [np.zeros(xs.shape[1:]) for _ in range(len(b) - 1)]
+    for n in range(xs.shape[0]):
+        xn = xs[n]
+        yn = y[n]
+        np.add(z[0], b[0] * xn, out=yn)
+        for k in range(len(z) - 1):
+            z[k] = (z[k + 1] + xn * b[k + 1]) - yn * a[k + 1]
+        z[-1] = xn * b[-1] - yn * a[-1]
+    return np.moveaxis(y, 0, axis)
 
 
 def simulation_epoch(record: NationalRecord, start: pd.Period) -> pd.Period:

@@ -28,8 +28,10 @@ The formulation, aggregated per stream (each stream has its own capacity and nee
 from __future__ import annotations
 
 import itertools
+import threading
+import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -224,9 +226,19 @@ def build(
     constant = 0.0
     if cost_on:
         for si in range(S):
+            lines = _stream_lines_cached(sample, sample_w, si)
             for q in range(Q):
                 constant += _dispatch_rows(
-                    mdl, cls[:, si, q], p, si, q, sample[:, q, si], sample_w, m_d[q], bands[q, si]
+                    mdl,
+                    cls[:, si, q],
+                    p,
+                    si,
+                    q,
+                    sample[:, q, si],
+                    sample_w,
+                    m_d[q],
+                    bands[q, si],
+                    lines=lines[q],
                 )
     constant += float(keep_cost[p.existing].sum()) if cost_on else 0.0
     # The constant as a fixed variable, so that the solver's relative gap is one of the whole cost.
@@ -333,8 +345,54 @@ def _expected_min_lines(need: np.ndarray, weights: np.ndarray) -> tuple[np.ndarr
     between (the cost errs on the high side).
     """
     srt = np.argsort(need, kind="stable")
-    u, w = need[srt], weights[srt]
-    if len(np.unique(u)) <= BREAKPOINTS:
+    return _lines_of_sorted(need[srt], weights[srt])
+
+
+@dataclass
+class _Lines:
+    """:func:`_expected_min_lines` of one stream and quarter, and their :func:`_envelope` by top."""
+
+    a: np.ndarray
+    b: np.ndarray
+    envelopes: dict[float, tuple] = field(default_factory=dict)
+
+    def envelope(self, top: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if top not in self.envelopes:
+            self.envelopes[top] = _envelope(self.a, self.b, top)
+        return self.envelopes[top]
+
+
+def _stream_lines(need: np.ndarray, weights: np.ndarray) -> list[_Lines]:
+    """:func:`_expected_min_lines` of each quarter of one stream's need (paths, quarters)."""
+    srt = np.argsort(need, axis=0, kind="stable")  # per column as in _expected_min_lines
+    u_all = np.take_along_axis(need, srt, axis=0).T.copy()  # (quarters, paths), sorted
+    w_all = weights[srt].T.copy()
+    return [_Lines(*_lines_of_sorted(u, w)) for u, w in zip(u_all, w_all, strict=True)]
+
+
+_LINES_CACHE: dict[tuple[int, int], tuple[weakref.ref, np.ndarray, list[_Lines]]] = {}
+_LINES_LOCK = threading.Lock()
+
+
+def _stream_lines_cached(sample: np.ndarray, weights: np.ndarray, stream: int) -> list[_Lines]:
+    """:func:`_stream_lines` of ``sample[:, :, stream]``, kept while ``sample`` lives: a scenario
+    that falls back to a lower reliability builds its model again on the same paths."""
+    key = (id(sample), stream)
+    with _LINES_LOCK:
+        hit = _LINES_CACHE.get(key)
+    if hit is not None and hit[0]() is sample and np.array_equal(hit[1], weights):
+        return hit[2]
+    lines = _stream_lines(sample[:, :, stream], weights)
+    with _LINES_LOCK:
+        while len(_LINES_CACHE) >= 16:  # a few scenarios' worth
+            _LINES_CACHE.pop(next(iter(_LINES_CACHE)))
+        _LINES_CACHE[key] = (weakref.ref(sample), weights.copy(), lines)
+    return lines
+
+
+def _lines_of_sorted(u: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_expected_min_lines` of needs ``u`` sorted ascending with their weights ``w``."""
+    if np.count_nonzero(u[1:] != u[:-1]) + 1 <= BREAKPOINTS:  # distinct needs
         a_line = np.r_[0.0, np.cumsum(w * u)]
         b_line = np.r_[1.0, 1.0 - np.cumsum(w)]
     else:
@@ -355,23 +413,41 @@ def _concave_segments(
     until g reaches ``top``: g(start + t) = g(start) + Σ_k slope_k·clip(t − T_k, 0, width_k), T_k
     the widths before piece k. The pieces are the lower envelope of the lines (exact).
     """
+    return _pieces_from(_envelope(a_line, b_line, top), top, start)
+
+
+def _envelope(
+    a_line: np.ndarray, b_line: np.ndarray, top: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The lines with ``top`` added (a, b), the indices of those on the lower envelope in order of
+    falling slope, and the kinks between consecutive envelope lines (what :func:`_concave_segments`
+    needs for any start)."""
     a = np.r_[a_line, top]
     b = np.r_[b_line, 0.0]
     order = np.lexsort((a, -b))  # slope descending, then the lower line first
+    af, bf = a.tolist(), b.tolist()  # Python floats: the same arithmetic, much faster per line
     hull: list[int] = []
-    for i in order:
-        if hull and b[hull[-1]] == b[i]:
+    for i in order.tolist():
+        if hull and bf[hull[-1]] == bf[i]:
             continue  # parallel and not lower
         while len(hull) >= 2:
             j, k = hull[-2], hull[-1]
             # k is not on the envelope if i undercuts j no later than k does
-            if (a[i] - a[j]) * (b[j] - b[k]) <= (a[k] - a[j]) * (b[j] - b[i]):
+            if (af[i] - af[j]) * (bf[j] - bf[k]) <= (af[k] - af[j]) * (bf[j] - bf[i]):
                 hull.pop()
             else:
                 break
         hull.append(i)
     h = np.array(hull)
     kinks = (a[h[1:]] - a[h[:-1]]) / (b[h[:-1]] - b[h[1:]])
+    return a, b, h, kinks
+
+
+def _pieces_from(
+    envelope: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], top: float, start: float
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """g(start) and the pieces after ``start`` of an :func:`_envelope` (see :func:`_concave_segments`)."""
+    a, b, h, kinks = envelope
     g0 = float(np.min(a + b * start))
     after = kinks > start
     ends = kinks[after]
@@ -382,7 +458,17 @@ def _concave_segments(
 
 
 def _dispatch_rows(
-    mdl, caps, p: Portfolio, si: int, q: int, need, weights, m_d: float, least: float = 0.0
+    mdl,
+    caps,
+    p: Portfolio,
+    si: int,
+    q: int,
+    need,
+    weights,
+    m_d: float,
+    least: float = 0.0,
+    *,
+    lines: _Lines | None = None,
 ) -> float:
     """Add the expected dispatch cost of one stream and quarter; return its constant part (€).
 
@@ -391,6 +477,7 @@ def _dispatch_rows(
     their sum at most the capacity), which the objective fills in order. ``least``: places of
     the stream that every feasible plan has (the reliability floor); a step over all cost classes
     starts there, as the pieces below it are always filled (exact, and far fewer increments).
+    ``lines``: :func:`_expected_min_lines` of ``need`` when already known.
     """
     C = len(caps)
     classes = p.class_cost_eur_per_place_month[:, si, q]
@@ -406,7 +493,7 @@ def _dispatch_rows(
     rates, fixed = rates[order], fixed[order]
     is_class = order < C
     mean_need = float(weights @ need)
-    a_line, b_line = _expected_min_lines(need, weights)
+    lines = _Lines(*_expected_min_lines(need, weights)) if lines is None else lines
     constant = rates[-1] * mean_need
     members: list[int] = []
     offset = 0.0
@@ -424,7 +511,8 @@ def _dispatch_rows(
             constant -= delta * float(weights @ np.minimum(need, offset))
             continue
         start = least if len(members) == C else 0.0
-        g0, slope, width = _concave_segments(a_line, b_line, mean_need, offset + start)
+        # the same lines and top at every step (and in every build on these paths): one envelope
+        g0, slope, width = _pieces_from(lines.envelope(mean_need), mean_need, offset + start)
         constant -= delta * g0
         if len(slope) == 0:  # (with a start: its places are implied by the chance rows)
             continue

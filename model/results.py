@@ -8,10 +8,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -62,6 +64,43 @@ class Results:
     place: Any = (
         None  # model.spread.Place (wijk assignment, spread, distances), when geometry is given
     )
+    seconds: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """(wall, CPU) seconds per pipeline stage (``simulate``, ``tables``, …, ``plans``), for
+    benchmarks/bench_run.py."""
+
+    def timed(self, stage: str, started: tuple[float, float]) -> tuple[float, float]:
+        """Add the time since ``started`` (a :func:`_clock`) to ``stage``; return the clock now."""
+        now = _clock()
+        wall, cpu = self.seconds.get(stage, (0.0, 0.0))
+        self.seconds[stage] = (wall + now[0] - started[0], cpu + now[1] - started[1])
+        return now
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def each_scenario(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """``[fn(x) for x in items]``, the scenarios on as many threads as there are cores.
+
+    The scenarios are independent and their work is mostly numpy and HiGHS, which release the GIL;
+    results come back in order, so the tables are the same as one after the other. OMP_NUM_THREADS
+    (batch workers set 1: the runs are the parallelism) limits the threads as it does the solver's.
+    """
+    items = list(items)
+    try:
+        cores = max(int(os.environ.get("OMP_NUM_THREADS", "")), 1)
+    except ValueError:
+        cores = os.cpu_count() or 1
+    if cores < 2 or len(items) < 2:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(min(cores, len(items))) as pool:
+        return list(pool.map(fn, items))
+
+
+def _clock() -> tuple[float, float]:
+    """(wall, CPU of this process) seconds, for :meth:`Results.timed`."""
+    return time.perf_counter(), time.process_time()
 
 
 def simulate(case: Case, paths: int | None = None, seed: int | None = None) -> ScenarioRun:
@@ -197,18 +236,22 @@ def run_case(
     ``money=False`` skips the per-scenario portfolio and business-case tables (a report that analyses
     one scenario itself, like the advice, does not need them for every scenario).
     """
+    started = _clock()
     seed = None if seed is None or seed < 0 else seed
     cases = select_cases(case_path, scenarios)
-    runs = {name: simulate(c, paths=paths, seed=seed) for name, c in cases.items()}
+    simulated = each_scenario(lambda c: simulate(c, paths=paths, seed=seed), cases.values())
+    runs = dict(zip(cases, simulated, strict=True))
     results = Results(runs=runs)
-    results.tables["need"] = pd.concat([need_table(r) for r in runs.values()], ignore_index=True)
-    results.tables["drivers"] = pd.concat(
-        [drivers_table(r) for r in runs.values()], ignore_index=True
+    started = results.timed("simulate", started)
+    tables = each_scenario(
+        lambda r: (need_table(r), drivers_table(r), taakstelling_table(r), scenario_summary(r)),
+        runs.values(),
     )
-    results.tables["taakstelling"] = pd.concat(
-        [taakstelling_table(r) for r in runs.values()], ignore_index=True
-    )
+    for i, name in enumerate(("need", "drivers", "taakstelling")):
+        results.tables[name] = pd.concat([t[i] for t in tables], ignore_index=True)
+    started = results.timed("tables", started)
     _add_capabilities(results, money)
+    started = _clock()
     base = next(iter(cases.values()))
     results.summary = {
         "case": base.name,
@@ -220,13 +263,15 @@ def run_case(
         "published_until": next(iter(runs.values())).ensemble.published_until,
         "onderdak_version": __version__,
         "calibration": calibration_for(base).describe(),
-        "scenarios": {name: scenario_summary(r) for name, r in runs.items()},
+        "scenarios": {name: t[3] for name, t in zip(runs, tables, strict=True)},
     }
+    results.timed("tables", started)
     return results
 
 
 def _add_capabilities(results: Results, money: bool = True) -> None:
     """Tables of the later pipeline stages (portfolio, money, place, choice)."""
+    started = _clock()
     base = next(iter(results.runs.values())).case
     if not base.locations:
         return
@@ -243,6 +288,7 @@ def _add_capabilities(results: Results, money: bool = True) -> None:
         if place.distances is not None:
             results.tables["distances"] = place.distances
     results.tables["mca"] = mca_for_case(base, register.table, place)
+    started = results.timed("register", started)
     if not money:
         return
 
@@ -250,13 +296,24 @@ def _add_capabilities(results: Results, money: bool = True) -> None:
     from model.portfolio import portfolio_tables
 
     per_scenario: dict[str, list[pd.DataFrame]] = {}
-    for name, run in results.runs.items():
-        for key, table in portfolio_tables(run.case, run.need, register).items():
+    portfolios = each_scenario(
+        lambda run: portfolio_tables(run.case, run.need, register), results.runs.values()
+    )
+    for name, tables in zip(results.runs, portfolios, strict=True):
+        for key, table in tables.items():
             per_scenario.setdefault(key, []).append(table.assign(scenario=name))
     for key, frames in per_scenario.items():
         table = pd.concat(frames, ignore_index=True)
         results.tables[key] = table[["scenario", *[c for c in table.columns if c != "scenario"]]]
-    results.tables.update(business_case_tables(results.runs, register))
+    started = results.timed("portfolio", started)
+    blocks: dict[str, list[pd.DataFrame]] = {}
+    for tables in each_scenario(
+        lambda item: business_case_tables(dict([item]), register), results.runs.items()
+    ):
+        for key, table in tables.items():
+            blocks.setdefault(key, []).append(table)
+    results.tables.update({k: pd.concat(v, ignore_index=True) for k, v in blocks.items()})
+    results.timed("business_case", started)
 
 
 def add_plans(results: Results, language: str | None = None) -> None:
@@ -268,14 +325,14 @@ def add_plans(results: Results, language: str | None = None) -> None:
     """
     if results.register is None:
         return
+    started = _clock()
     from model.errors import InfeasibleError
     from model.plan_case import optimise_case
     from model.plan_money import horizon_totals
 
-    frames, money, summary = [], [], {}
-    for name, run in results.runs.items():
+    def plan_of(run: ScenarioRun) -> Any:
         try:
-            plan = optimise_case(
+            return optimise_case(
                 run.case,
                 run.need,
                 results.register,
@@ -285,7 +342,15 @@ def add_plans(results: Results, language: str | None = None) -> None:
                 fallback=True,
             )
         except InfeasibleError as exc:
-            summary[name] = {"error": str(exc)}
+            return exc
+
+    # one scenario at a time: each solve already runs a heuristic beside the full MILP on a second
+    # thread (model.optimise), and two scenarios at once were slower on two cores, not faster
+    plans = [plan_of(run) for run in results.runs.values()]
+    frames, money, summary = [], [], {}
+    for name, plan in zip(results.runs, plans, strict=True):
+        if isinstance(plan, InfeasibleError):
+            summary[name] = {"error": str(plan)}
             continue
         frames.append(plan.tables["plan"].assign(scenario=name))
         pm = plan.money
@@ -307,6 +372,7 @@ def add_plans(results: Results, language: str | None = None) -> None:
         results.tables["plan"] = table[["scenario", *[c for c in table.columns if c != "scenario"]]]
         results.tables["plan_money"] = pd.concat(money, ignore_index=True)
     results.summary["plan"] = summary
+    results.timed("plans", started)
 
 
 RESULTS_MARK = "summary.json"
@@ -384,6 +450,7 @@ def fresh_folder(out: Path, marks: Sequence[str] = (RESULTS_MARK,)) -> Iterator[
 
 def write_results(results: Results, out: Path) -> None:
     """Write every table as CSV and summary.json into ``out``, swapped in whole (:func:`fresh_folder`)."""
+    started = _clock()
     with fresh_folder(Path(out)) as tmp:
         for name, table in results.tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g", lineterminator="\n")
@@ -397,8 +464,11 @@ def write_results(results: Results, out: Path) -> None:
                 allow_nan=False,
             )
         except ValueError as exc:  # allow_nan=False: a NaN or infinity in the summary
-            raise InputError(f"{out}: a result is not a finite number ({exc}); nothing written") from None
+            raise InputError(
+                f"{out}: a result is not a finite number ({exc}); nothing written"
+            ) from None
         (tmp / RESULTS_MARK).write_text(text + "\n", encoding="utf-8")
+    results.timed("write", started)
 
 
 def _clean_stale(out: Path) -> None:

@@ -127,6 +127,7 @@ def _kmedoids(x: np.ndarray, k: int, rng: np.random.Generator, iterations: int) 
         medoids.append(pick)
         nearest = np.minimum(nearest, _squared_distances(x, x[[pick]])[:, 0])
     medoids_arr = np.array(medoids)
+    settled: dict[int, tuple[np.ndarray, int]] = {}  # cluster -> (members, their medoid)
     for _ in range(iterations):
         assign = _squared_distances(x, x[medoids_arr]).argmin(axis=1)
         new = medoids_arr.copy()
@@ -134,12 +135,16 @@ def _kmedoids(x: np.ndarray, k: int, rng: np.random.Generator, iterations: int) 
             members = np.flatnonzero(assign == j)
             if len(members) == 0:
                 continue
+            if j in settled and np.array_equal(settled[j][0], members):
+                new[j] = settled[j][1]  # same members, same medoid: not computed again
+                continue
             pts = x[members]
             if len(members) <= EXACT_MEDOID_MAX_MEMBERS:
                 cost = np.sqrt(_squared_distances(pts, pts)).sum(axis=1)
             else:
                 cost = _squared_distances(pts, pts.mean(axis=0, keepdims=True))[:, 0]
             new[j] = members[int(cost.argmin())]
+            settled[j] = (members, int(new[j]))
         if np.array_equal(new, medoids_arr):
             break
         medoids_arr = new
