@@ -143,7 +143,9 @@ def jobs_for_cases(
             try:
                 names = list(load_case_file(path))
             except InputError:
-                names = [None]  # one run that fails with the case's problems, named once; the rest go on
+                names = [
+                    None
+                ]  # one run that fails with the case's problems, named once; the rest go on
         for s in names:
             jobs.append(Job(path, s, notebook, _params(parameters or {}, True), path.parent.name))
     return jobs

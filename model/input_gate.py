@@ -191,9 +191,7 @@ def _mca_error(exc: InputError, register: Any, place: Any) -> InputError:
     import re
 
     text = str(exc)
-    named = [
-        loc for loc in register.table.index if re.search(rf"\b{re.escape(str(loc))}\b", text)
-    ]
+    named = [loc for loc in register.table.index if re.search(rf"\b{re.escape(str(loc))}\b", text)]
     rows = ", ".join(f"{loc} in row {register.rows[loc]}" for loc in named if loc in register.rows)
     where = register.source.name + (f" ({rows})" if rows else "")
     outside = set(place.assignment.outside) if place is not None else set()

@@ -2,9 +2,9 @@
 
 The formulation (variables, rows, objective) is in :mod:`model.optimise_model`.
 
-Solving: a first plan by RENS (:func:`_rens`: the LP relaxation's integral values fixed, the
-small MILP left solved), on a second thread beside the full MILP (one after the other on a
-single core or in a batch worker); the better plan is kept and its gap taken against the full solve's dual bound.
+Solving: the full MILP first (70% of the time limit); if it stops short of its gap, a plan by RENS
+(:func:`_rens`: the LP relaxation's integral values fixed, the small MILP left solved) in the time
+left; the better plan is kept and its gap taken against the full solve's dual bound.
 HiGHS's own heuristics find poor plans here; the bound, not the plan, is what is left of the
 gap: covering a required need with whole locations over 40 quarters. On the benchmark the
 root's cuts lift the LP bound by 1.7% and take most of 30 s; HiGHS 1.15 (also in parallel) and
@@ -19,7 +19,6 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -130,15 +129,6 @@ def _rens(built: Built, settings: OptimiseSettings, time_limit: float):
     return best
 
 
-def _threads() -> int:
-    """Cores a solve may use: OMP_NUM_THREADS if set (batch workers set 1: the runs are the
-    parallelism), else the machine's."""
-    try:
-        return max(int(os.environ.get("OMP_NUM_THREADS", "")), 1)
-    except ValueError:
-        return os.cpu_count() or 1
-
-
 _QUIET_LOCK = threading.Lock()
 _quiet_depth = 0
 _quiet_saved: tuple[int, int, Any] | None = None  # (fd, its saved copy, devnull) while silenced
@@ -209,15 +199,17 @@ def optimise(
     built = build(portfolio, scenarios, settings, rel, budget)
     deadline = started + settings.time_limit_seconds
     limit = max(deadline - time.perf_counter(), 1.0)
-    if _threads() > 1:  # RENS beside the full solve (scipy's HiGHS releases the GIL)
-        with _quiet(), ThreadPoolExecutor(1) as pool:
-            first = pool.submit(_rens, built, settings, limit)
-            res = _solve(built, settings, limit)
-            rens = first.result()
-    else:
-        rens = _rens(built, settings, 0.3 * limit)
-        res = _solve(built, settings, max(deadline - time.perf_counter(), 1.0))
-    if rens is not None and (res.x is None or rens.fun < res.fun):
+    # the full solve first; RENS only when it stops short of its gap (time limit), in the time
+    # left: the plan is then the full solve's whenever it proves its gap (deterministic: RENS's
+    # second search runs on a wall-clock limit, so which of two plans within the gap it returns
+    # could depend on the machine's load), and each plan takes one core, so that scenarios can
+    # run side by side
+    with _quiet():
+        res = _solve(built, settings, 0.7 * limit)
+    rens = None
+    if res.status == 1:
+        rens = _rens(built, settings, max(deadline - time.perf_counter(), 1.0))
+    if rens is not None and (res.x is None or (res.status != 0 and rens.fun < res.fun)):
         bound = getattr(res, "mip_dual_bound", None)
         gap = abs(rens.fun - bound) / max(abs(rens.fun), 1e-9) if bound is not None else np.nan
         res = _Result(rens.x, rens.fun, 0 if gap <= settings.mip_gap_share else 1, gap)

@@ -137,9 +137,7 @@ class LocationRow(BaseModel):
     quality_score: Score | None = None
     risk_score: Score | None = None
     priority: (
-        Annotated[
-            int, _number(1, 1e6, integer=True, what="a whole number ≥ 1 (1 is filled first)")
-        ]
+        Annotated[int, _number(1, 1e6, integer=True, what="a whole number ≥ 1 (1 is filled first)")]
         | None
     ) = None
     staff_fte: Annotated[float, _number(0, 10_000, what="a number of FTE ≥ 0")] | None = None
@@ -286,9 +284,7 @@ def header_score(values: list[object]) -> tuple[int, bool]:
     return len(found), all(k in found for k in REQUIRED)
 
 
-def map_headers(
-    headers: list[str], rows: list[tuple[int, list[object]]], where: str
-) -> HeaderMap:
+def map_headers(headers: list[str], rows: list[tuple[int, list[object]]], where: str) -> HeaderMap:
     """The register columns the headers name, after refusing personal data and unreadable units.
 
     Headers are matched with their units kept (:func:`model.register_terms.match_header`):

@@ -353,9 +353,37 @@ def options(table: dict[str, tuple[str, ...]]) -> str:
 
 UNIT_TOKENS = frozenset(
     {
-        "eur", "euro", "euros", "pct", "procent", "percent", "m2", "per", "jaar", "year", "maand",
-        "maanden", "month", "months", "dag", "day", "plaats", "place", "plaatsdag", "k", "keur",
-        "mln", "miljoen", "duizend", "x1000", "1000", "x", "incl", "excl", "btw", "vat",
+        "eur",
+        "euro",
+        "euros",
+        "pct",
+        "procent",
+        "percent",
+        "m2",
+        "per",
+        "jaar",
+        "year",
+        "maand",
+        "maanden",
+        "month",
+        "months",
+        "dag",
+        "day",
+        "plaats",
+        "place",
+        "plaatsdag",
+        "k",
+        "keur",
+        "mln",
+        "miljoen",
+        "duizend",
+        "x1000",
+        "1000",
+        "x",
+        "incl",
+        "excl",
+        "btw",
+        "vat",
     }
 )
 """Words of a header that state a unit, not what the column is (compared, never ignored)."""
@@ -419,10 +447,14 @@ def match_header(header: object) -> tuple[str | None, bool, str | None]:
         allowed = frozenset().union(*(frozenset(_tokens(a)) & UNIT_TOKENS for a in names))
         if units <= allowed:
             return canonical, False, None
-        return None, False, (
-            f"looks like `{canonical}` but gives the unit as "
-            f"{' '.join(t for t in tokens if t in UNIT_TOKENS)!r}; Onderdak reads `{canonical}` in "
-            f"{_unit_words(canonical)}: convert the column and name it `{names[1] if len(names) > 1 else canonical}`"
+        return (
+            None,
+            False,
+            (
+                f"looks like `{canonical}` but gives the unit as "
+                f"{' '.join(t for t in tokens if t in UNIT_TOKENS)!r}; Onderdak reads `{canonical}` in "
+                f"{_unit_words(canonical)}: convert the column and name it `{names[1] if len(names) > 1 else canonical}`"
+            ),
         )
     return None, False, None
 
@@ -466,18 +498,89 @@ def bsn_in_text(value: object) -> bool:
 
 
 TUSSENVOEGSELS = frozenset(
-    {"van", "de", "der", "den", "het", "ten", "ter", "te", "in", "t", "la", "le", "du", "von", "el", "al", "bin"}
+    {
+        "van",
+        "de",
+        "der",
+        "den",
+        "het",
+        "ten",
+        "ter",
+        "te",
+        "in",
+        "t",
+        "la",
+        "le",
+        "du",
+        "von",
+        "el",
+        "al",
+        "bin",
+    }
 )
-PERSON_PREFIXES = frozenset({"fam", "familie", "dhr", "mevr", "mw", "mr", "mrs", "ms", "heer", "mevrouw"})
+PERSON_PREFIXES = frozenset(
+    {"fam", "familie", "dhr", "mevr", "mw", "mr", "mrs", "ms", "heer", "mevrouw"}
+)
 BUILDING_WORDS = frozenset(
     {
-        "school", "basisschool", "hal", "sporthal", "hotel", "park", "kantoor", "stadskantoor", "gebouw",
-        "locatie", "opvang", "azc", "coa", "woningen", "units", "paviljoen", "kazerne", "klooster",
-        "fictief", "straat", "laan", "weg", "plein", "markt", "vleugel", "centrum", "camping", "huis",
-        "boerderij", "kerk", "flex", "hostel", "pand", "complex", "terrein", "unit", "blok", "wijk",
-        "stichting", "vereniging", "bv", "nv", "gemeente", "woningcorporatie", "woonstichting",
-        "corporatie", "groep", "holding", "beheer", "vastgoed", "provincie", "rijksvastgoedbedrijf",
-        "makelaar", "makelaardij", "bouw", "projecten", "ontwikkeling", "partners",
+        "school",
+        "basisschool",
+        "hal",
+        "sporthal",
+        "hotel",
+        "park",
+        "kantoor",
+        "stadskantoor",
+        "gebouw",
+        "locatie",
+        "opvang",
+        "azc",
+        "coa",
+        "woningen",
+        "units",
+        "paviljoen",
+        "kazerne",
+        "klooster",
+        "fictief",
+        "straat",
+        "laan",
+        "weg",
+        "plein",
+        "markt",
+        "vleugel",
+        "centrum",
+        "camping",
+        "huis",
+        "boerderij",
+        "kerk",
+        "flex",
+        "hostel",
+        "pand",
+        "complex",
+        "terrein",
+        "unit",
+        "blok",
+        "wijk",
+        "stichting",
+        "vereniging",
+        "bv",
+        "nv",
+        "gemeente",
+        "woningcorporatie",
+        "woonstichting",
+        "corporatie",
+        "groep",
+        "holding",
+        "beheer",
+        "vastgoed",
+        "provincie",
+        "rijksvastgoedbedrijf",
+        "makelaar",
+        "makelaardij",
+        "bouw",
+        "projecten",
+        "ontwikkeling",
+        "partners",
     }
 )
 """Words that make text the name of a building or an organisation, not of a person."""

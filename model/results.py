@@ -344,9 +344,9 @@ def add_plans(results: Results, language: str | None = None) -> None:
         except InfeasibleError as exc:
             return exc
 
-    # one scenario at a time: each solve already runs a heuristic beside the full MILP on a second
-    # thread (model.optimise), and two scenarios at once were slower on two cores, not faster
-    plans = [plan_of(run) for run in results.runs.values()]
+    # each solve takes one core (model.optimise: the heuristic only after a full solve that stops
+    # short), so the scenarios run side by side
+    plans = each_scenario(plan_of, results.runs.values())
     frames, money, summary = [], [], {}
     for name, plan in zip(results.runs, plans, strict=True):
         if isinstance(plan, InfeasibleError):

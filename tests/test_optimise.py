@@ -463,17 +463,37 @@ def test_wijk_maximum_and_forbidden_bind_together():
         optimise(p, TWO, opts, reliability=1.0)
 
 
-def test_rens_beside_the_full_solve_gives_the_same_plan_as_one_after_the_other(monkeypatch):
-    """Batch workers (OMP_NUM_THREADS=1) solve on one core; the result does not depend on it."""
+def test_the_plan_does_not_depend_on_the_clock(monkeypatch):
+    """Same case, same plan: when the full solve proves its gap, RENS (whose second search runs on
+    a wall-clock limit) is not consulted; only a full solve stopped by the time limit calls it."""
     p, s = _five(1)
     opts = OptimiseSettings(**EXACT)
-    plans = {}
-    for threads in ("1", "2"):
-        monkeypatch.setenv("OMP_NUM_THREADS", threads)
-        assert optimise_module._threads() == int(threads)
-        plans[threads] = optimise(p, s, opts, 0.6, None)
-    assert plans["1"].objective_eur == pytest.approx(plans["2"].objective_eur, rel=1e-9)
-    assert (plans["1"].in_service == plans["2"].in_service).all()
+    first = optimise(p, s, opts, 0.6, None)
+
+    def clock_dependent(*_args, **_kwargs):
+        raise AssertionError("RENS consulted although the full solve proved its gap")
+
+    monkeypatch.setattr(optimise_module, "_rens", clock_dependent)
+    again = optimise(p, s, opts, 0.6, None)
+    assert (again.in_service == first.in_service).all()
+    assert again.objective_eur == pytest.approx(first.objective_eur, rel=1e-12)
+    # a full solve stopped by the time limit without a plan: RENS's plan is taken
+    solve = optimise_module._solve
+
+    def stopped(built, settings, time_limit=None):
+        return optimise_module._Result(None, np.inf, 1, np.nan)
+
+    calls = []
+
+    def rens(built, settings, time_limit):
+        calls.append(time_limit)
+        res = solve(built, settings, time_limit)
+        return optimise_module._Result(res.x, res.fun, 0, 0.0)
+
+    monkeypatch.setattr(optimise_module, "_solve", stopped)
+    monkeypatch.setattr(optimise_module, "_rens", rens)
+    rescued = optimise(p, s, opts, 0.6, None)
+    assert calls and (rescued.in_service == first.in_service).all()
 
 
 @pytest.mark.parametrize(
