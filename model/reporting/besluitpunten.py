@@ -205,12 +205,29 @@ def _business_case_point(advice: Any, language: str) -> str:
     when = period_name(str(due(decide_by, peil)[0]), language)
     left = [_name(advice, i) for i in purchases_in_plan(advice) if i != bc.location_id]
     en = language == "en"
+    order = ranking(bc)
+    cost = {n: -float(bc.results[n].npv_eur.mean()) for n in order[:2]}
+    close = len(order) > 1 and cost[order[1]] - cost[order[0]] < 0.05 * abs(cost[order[0]])
+    in_plan = decide_by is not None
+    buys = order[0].startswith("buy")
+    second = alternative_labels(bc)[order[1]] if len(order) > 1 else ""
+    gap = euro((cost[order[1]] - cost[order[0]]) / 1e6, 1) if len(order) > 1 else ""
     if en:
         text = (
             f"The college chooses for {name} the alternative '{best}' and settles its reuse after "
             f"the reception, by {when}. Argument: it is the cheapest on average over all futures "
             "(see the business case)."
         )
+        if close:
+            text += (
+                f" The next one, '{second}', costs only {gap} million more: the choice is close, "
+                "so other arguments (control over the building, reuse, speed) may decide."
+            )
+        if in_plan and not buys:
+            text += (
+                " The plan counts the building as a purchase; with this alternative its places "
+                "and date stay the same, only the form changes."
+            )
         if left:
             text += (
                 f" The plan also buys {', '.join(left)}; their business case is computed before "
@@ -222,6 +239,16 @@ def _business_case_point(advice: Any, language: str) -> str:
         f"opvang vast, uiterlijk in {when}. Argument: het is gemiddeld over alle toekomsten het "
         "goedkoopst (zie de business case)."
     )
+    if close:
+        text += (
+            f" Het volgende, '{second}', kost maar {gap} mln meer: de keuze is nipt, dus andere "
+            "argumenten (zeggenschap over het pand, hergebruik, snelheid) kunnen de doorslag geven."
+        )
+    if in_plan and not buys:
+        text += (
+            " Het plan rekent het pand als aankoop; met dit alternatief blijven de plaatsen en de "
+            "datum gelijk, alleen de vorm verandert."
+        )
     if left:
         text += (
             f" Het plan koopt ook {', '.join(left)}; daarvan wordt de business case doorgerekend "
