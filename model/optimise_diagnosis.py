@@ -6,9 +6,9 @@ import numpy as np
 
 from model.case import OptimiseSettings
 from model.optimise import Portfolio, Scenarios, _levels, _solve
-from model.optimise_model import CONSTRAINT_GROUPS, OBJECTIVE_SCALE, build
+from model.optimise_model import CONSTRAINT_GROUPS, OBJECTIVE_SCALE, _depth_cached, build
 from model.reporting.style import euro
-from model.shortfall import depth
+from model.shortfall import band
 
 DIAGNOSIS_TIME_LIMIT_SECONDS = 20.0
 """Time limit of each relaxed solve while diagnosing."""
@@ -34,6 +34,24 @@ def _feasible(p, s, settings, reliability, budget, relax, objective="cost"):
     limit = min(settings.time_limit_seconds, DIAGNOSIS_TIME_LIMIT_SECONDS)
     res = _solve(built, settings, time_limit=limit)
     return res, built
+
+
+def surely_unreachable(p: Portfolio, s: Scenarios, reliability: np.ndarray) -> bool:
+    """Whether some stream's band exceeds, in some quarter, every place that could serve it then
+    (all its locations, each new one from its earliest quarter): no plan can hold it, whatever the
+    other constraints. A cheap test before a solve that would only prove infeasibility."""
+    L, S, Q = p.size
+    sample, w = s.cost_sample
+    q0 = p.reliability_from_quarter()
+    q = np.arange(Q)[None, :]
+    live = (q < p.end_quarter[:, None]) & (p.existing[:, None] | (q >= p.earliest_quarter[:, None]))
+    for si in range(S):
+        most = (p.capacity_places[:, None] * (live & p.serves[:, si : si + 1])).sum(axis=0)
+        d = _depth_cached(sample, w, si, q0)
+        need = band(sample[:, :, si], float(reliability[si]), q0, w, d).places
+        if (need > most + 1e-6).any():
+            return True
+    return False
 
 
 def reachable_reliability(
@@ -62,7 +80,7 @@ def reachable_reliability(
         gap = sample[:, q_from:, si] - capacity[si, q_from:][None, :]
         if not (gap > 1e-6).any():
             continue
-        d = depth(sample[:, q_from:, si], w)
+        d = _depth_cached(sample, w, si, q_from)
         first_uncovered = d[(gap > 1e-6).any(axis=1)].min()
         out[si] = min(out[si], float(w[d < first_uncovered].sum()))
     return out

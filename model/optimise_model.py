@@ -38,7 +38,7 @@ from scipy import sparse
 
 from model.case import OptimiseSettings
 from model.portfolio_plan import Portfolio, Scenarios
-from model.shortfall import band
+from model.shortfall import band, depth
 
 BREAKPOINTS = 60
 """Most breakpoints of the expected-dispatch curve per stream and quarter (quantiles of need)."""
@@ -214,7 +214,8 @@ def build(
     bands = np.zeros((Q, S))
     if "reliability" not in relax:
         for si in range(S):
-            bands[:, si] = band(sample[:, :, si], targets[si], q_from, sample_w).places
+            d = _depth_cached(sample, sample_w, si, q_from)
+            bands[:, si] = band(sample[:, :, si], targets[si], q_from, sample_w, d).places
     scale = np.maximum(bands.max(axis=0), 1.0)  # (S,) each stream's slack relative to its band
     reach_cost = p.months_per_quarter[None, :] / scale[:, None] if objective == "reach" else None
     slack = _band_rows(mdl, p, x, y, bands, reach_cost)
@@ -388,6 +389,25 @@ def _stream_lines_cached(sample: np.ndarray, weights: np.ndarray, stream: int) -
             _LINES_CACHE.pop(next(iter(_LINES_CACHE)))
         _LINES_CACHE[key] = (weakref.ref(sample), weights.copy(), lines)
     return lines
+
+
+_DEPTH_CACHE: dict[tuple[int, int, int], tuple[weakref.ref, np.ndarray, np.ndarray]] = {}
+
+
+def _depth_cached(sample: np.ndarray, weights: np.ndarray, stream: int, start: int) -> np.ndarray:
+    """:func:`model.shortfall.depth` of ``sample[:, start:, stream]``, kept while ``sample`` lives
+    (the builds of one plan: its target, the reachable one and the trade-off levels share it)."""
+    key = (id(sample), stream, start)
+    with _LINES_LOCK:
+        hit = _DEPTH_CACHE.get(key)
+    if hit is not None and hit[0]() is sample and np.array_equal(hit[1], weights):
+        return hit[2]
+    d = depth(sample[:, start:, stream], weights)
+    with _LINES_LOCK:
+        while len(_DEPTH_CACHE) >= 16:
+            _DEPTH_CACHE.pop(next(iter(_DEPTH_CACHE)))
+        _DEPTH_CACHE[key] = (weakref.ref(sample), weights.copy(), d)
+    return d
 
 
 def _lines_of_sorted(u: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

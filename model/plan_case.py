@@ -131,14 +131,16 @@ def optimise_case(
     new_for = (portfolio.serves & ~portfolio.existing[:, None]).any(axis=0)
     for si in np.flatnonzero(~new_for):
         notes.insert(0, _no_candidates_note(portfolio.streams[si], lang))
+    from model.optimise_diagnosis import reachable_reliability, surely_unreachable
+
     try:
+        if fallback and surely_unreachable(portfolio, scenarios, targets):
+            raise InfeasibleError("a stream's band exceeds every place that could serve it")
         # a caller that falls back learns what binds from the reachable reliability, not a diagnosis
         plan = optimise(portfolio, scenarios, settings, targets, budget, explain=not fallback)
     except InfeasibleError:
         if not fallback:
             raise
-        from model.optimise_diagnosis import reachable_reliability
-
         best = reachable_reliability(portfolio, scenarios, settings, targets, budget)
         if best is None or (best >= targets - 1e-9).all():  # the diagnosis names what binds
             plan = optimise(portfolio, scenarios, settings, targets, budget)

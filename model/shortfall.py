@@ -84,7 +84,11 @@ def depth(need: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def band(
-    need: np.ndarray, reliability: float, start: int = 0, weights: np.ndarray | None = None
+    need: np.ndarray,
+    reliability: float,
+    start: int = 0,
+    weights: np.ndarray | None = None,
+    depths: np.ndarray | None = None,
 ) -> Band:
     """The least band that keeps a share ``reliability`` of the paths free of shortfall from ``start``.
 
@@ -98,6 +102,8 @@ def band(
         First period that counts (earlier periods get 0).
     weights : numpy.ndarray, optional
         Probability of each path (default: equal).
+    depths : numpy.ndarray, optional
+        ``depth(need[:, start:], weights)`` when already known (it does not depend on the target).
     """
     need = np.asarray(need, dtype=float)
     P, T = need.shape
@@ -106,7 +112,7 @@ def band(
     if reliability <= 0.0 or P == 0 or start >= T:
         kept = (need[:, start:] <= 0.0).all(axis=1)  # what a band of zeros covers
         return Band(places, kept, float(w @ kept))
-    d = depth(need[:, start:], w)
+    d = depth(need[:, start:], w) if depths is None else depths
     order = np.argsort(d, kind="stable")
     reached = np.cumsum(w[order])
     alpha = d[order][min(int(np.searchsorted(reached, reliability - 1e-9)), P - 1)]
