@@ -64,6 +64,7 @@ def optimise_case(
     language: str | None = None,
     fallback: bool = False,
     money: bool = True,
+    committed: Any = None,
 ) -> OptimiseResult:
     """The recommended plan for one scenario of a case, with its trade-off and regret tables.
 
@@ -83,6 +84,9 @@ def optimise_case(
         Compute regret per scenario (one MILP per reduced scenario).
     language : str, optional
         Language of the ``why`` column (default: the case's).
+    committed : tuple, optional
+        The portfolio analysis's (allocation, budget) of the committed locations, reused as the
+        money without the plan.
     money : bool
         Also the plan's money (:func:`model.plan_money.plan_money`: the municipal budget with and
         without the plan), when ``register`` is a Register.
@@ -225,7 +229,7 @@ def optimise_case(
     if money and hasattr(register, "table"):
         from model.plan_money import plan_money
 
-        pm = plan_money(case, need, register, decisions)
+        pm = plan_money(case, need, register, decisions, committed)
     return OptimiseResult(
         plan,
         portfolio,

@@ -14,6 +14,7 @@ discount rate over its depreciation period: flex units over the sourced ``flex_d
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,12 +85,18 @@ def plan_register(register: Register, decisions: pd.DataFrame) -> Register:
     return replace(register, table=t.drop(index=sorted(drop)))
 
 
-def _budget(case: Case, need: Need, register: Register) -> Budget:
+def _budget(
+    case: Case, need: Need, register: Register, committed: tuple[Any, Budget] | None = None
+) -> Budget:
     """The budget of the register's committed locations, with the emergency option the
-    municipality pays for need its places cannot hold (``emergency_recourse``, a central line)."""
-    cap = capacity(register, need.periods, start=case.start, statuses=PORTFOLIO_STATUSES)
-    alloc = allocate(need, cap, fill_order(register, cap, case.allocation_rule))
-    b = budget(case, register, alloc)
+    municipality pays for need its places cannot hold (``emergency_recourse``, a central line).
+    ``committed``: the (allocation, budget) the portfolio analysis made of the same register."""
+    if committed is None:
+        cap = capacity(register, need.periods, start=case.start, statuses=PORTFOLIO_STATUSES)
+        alloc = allocate(need, cap, fill_order(register, cap, case.allocation_rule))
+        b = budget(case, register, alloc)
+    else:
+        alloc, b = committed
     per_day = recourse_cost_eur_per_place_month(case.optimise) * 12.0 / 365.0
     days = np.asarray(need.periods.days_in_month, dtype=float)  # (months,)
     year_of = np.searchsorted(b.years, need.periods.year)
@@ -129,14 +136,23 @@ def capital_charges(case: Case, register: Register, b: Budget) -> np.ndarray:
     return out
 
 
-def plan_money(case: Case, need: Need, register: Register, decisions: pd.DataFrame) -> PlanMoney:
+def plan_money(
+    case: Case,
+    need: Need,
+    register: Register,
+    decisions: pd.DataFrame,
+    committed: tuple[Any, Budget] | None = None,
+) -> PlanMoney:
     """Yearly money of the committed portfolio and of the plan, with bands over the paths.
+
+    ``committed``: the portfolio analysis's (allocation, budget) of the committed locations, which
+    is the budget without the plan (:func:`model.portfolio.analyse_portfolio`), if at hand.
 
     Columns of ``table``: portfolio (``without_plan`` | ``with_plan``), year, line, mean_eur,
     p10_eur, p50_eur, p90_eur, assumption. Bands are taken over the per-path values.
     """
     budgets = {
-        "without_plan": _budget(case, need, register),
+        "without_plan": _budget(case, need, register, committed),
         "with_plan": _budget(case, need, plan_register(register, decisions)),
     }
     frames, charges = [], {}

@@ -47,6 +47,9 @@ class ScenarioRun:
     case: Case
     ensemble: Ensemble
     need: Need
+    committed: Any = (
+        None  # (Allocation, Budget) of the committed portfolio, from the portfolio stage
+    )
 
     @property
     def scenario(self) -> str:
@@ -293,14 +296,16 @@ def _add_capabilities(results: Results, money: bool = True) -> None:
         return
 
     from model.business_case import business_case_tables
-    from model.portfolio import portfolio_tables
+    from model.portfolio import analyse_portfolio
 
     per_scenario: dict[str, list[pd.DataFrame]] = {}
     portfolios = each_scenario(
-        lambda run: portfolio_tables(run.case, run.need, register), results.runs.values()
+        lambda run: analyse_portfolio(run.case, run.need, register), results.runs.values()
     )
-    for name, tables in zip(results.runs, portfolios, strict=True):
-        for key, table in tables.items():
+    for (name, run), analysis in zip(results.runs.items(), portfolios, strict=True):
+        committed = analysis.runs["committed"]
+        run.committed = (committed.allocation, committed.budget)  # the plan's money reuses it
+        for key, table in analysis.tables.items():
             per_scenario.setdefault(key, []).append(table.assign(scenario=name))
     for key, frames in per_scenario.items():
         table = pd.concat(frames, ignore_index=True)
@@ -340,6 +345,7 @@ def add_plans(results: Results, language: str | None = None) -> None:
                 regret=False,
                 language=language,
                 fallback=True,
+                committed=run.committed,
             )
         except InfeasibleError as exc:
             return exc
@@ -347,6 +353,8 @@ def add_plans(results: Results, language: str | None = None) -> None:
     # each solve takes one core (model.optimise: the heuristic only after a full solve that stops
     # short), so the scenarios run side by side
     plans = each_scenario(plan_of, results.runs.values())
+    for run in results.runs.values():
+        run.committed = None  # its allocation arrays are large; the plans had their use of them
     frames, money, summary = [], [], {}
     for name, plan in zip(results.runs, plans, strict=True):
         if isinstance(plan, InfeasibleError):
