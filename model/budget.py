@@ -17,13 +17,14 @@ see :mod:`model.income`. ``net_cost`` = costs − income.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from model import reference
-from model.case import Case
+from model.case import Case, OrganisationSettings
 from model.gap import DAYS_PER_YEAR, Allocation
 from model.income import (
     RateNote,
@@ -202,6 +203,31 @@ def spreidingswet_rates() -> tuple[float, float, float, float, str]:
     )
 
 
+def staff_fte(
+    kind: np.ndarray,
+    streams: Sequence[Sequence[str]],
+    override: np.ndarray,
+    org: OrganisationSettings,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Staff per location: (L,) FTE while open and (L,) FTE per resident (occupied place).
+
+    The register's ``staff_fte`` where given; else a reception location (not a COA location, serving
+    Ukrainians or asylum seekers) has a location manager and staff per 100 residents. The one rule of
+    the budget and of the plan (:func:`model.plan_inputs.portfolio_from_register`).
+    """
+    reception = np.array(
+        [
+            k != "coa_location" and bool(set(s) & RECEPTION_STREAMS)
+            for k, s in zip(kind, streams, strict=True)
+        ],
+        dtype=bool,
+    )
+    by_norm = reception & np.isnan(override)
+    fte_open = np.where(by_norm, org.location_manager_fte_per_location, np.nan_to_num(override))
+    per_resident = np.where(by_norm, org.staff_fte_per_100_residents / 100.0, 0.0)
+    return fte_open, per_resident
+
+
 def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     """Yearly costs and income per location and path, and the central organisation cost.
 
@@ -279,24 +305,9 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     )
     lines["closing_cost"] = closing
 
-    # staff: the register's staff_fte, else a manager per open reception location plus staff per resident
-    reception = np.array(
-        [
-            k != "coa_location" and bool(set(s) & RECEPTION_STREAMS)
-            for k, s in zip(kind, cap.streams, strict=True)
-        ],
-        dtype=bool,
-    )
-    override = t["staff_fte"].to_numpy(dtype=float)
-    by_norm = reception & np.isnan(override)
-    fte_fixed = (
-        np.where(by_norm, org.location_manager_fte_per_location, np.nan_to_num(override))[:, None]
-        * open_months
-        / 12.0
-    )
-    per_resident_day = np.where(
-        by_norm, org.staff_fte_per_100_residents / 100.0 / DAYS_PER_YEAR, 0.0
-    )
+    fte_open, fte_per_resident = staff_fte(kind, cap.streams, t["staff_fte"].to_numpy(float), org)
+    fte_fixed = fte_open[:, None] * open_months / 12.0
+    per_resident_day = fte_per_resident / DAYS_PER_YEAR
     lines["staff_locations"] = org.cost_per_fte_eur_per_year * (
         fte_fixed[None] + per_place_day(per_resident_day, tuple(RECEPTION_STREAMS))
     )

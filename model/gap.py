@@ -23,12 +23,14 @@ import pandas as pd
 from model import STREAMS
 from model.ensemble import Need
 from model.locations import Capacity, Register
+from model.shortfall import SHORT_PLACES
 
 STREAM_FILL_ORDER = ("status_holders", "asylum", "ukraine")
 """Order in which streams take capacity of a shared location."""
 
-SHORTFALL_THRESHOLD = 0.5
-"""A month counts as short when the shortfall is at least half a place (it rounds to one or more)."""
+SHORTFALL_THRESHOLD = SHORT_PLACES
+"""A month counts as short when the shortfall is at least half a place (it rounds to one or more):
+the threshold of the one shortfall measure (model/shortfall.py)."""
 
 RISK_SHARE = 0.10
 """The gap table reports the first month in which P(shortfall) exceeds this share."""

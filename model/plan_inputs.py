@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from model.budget import RECEPTION_STREAMS
+from model.budget import RECEPTION_STREAMS, staff_fte
 from model.case import OptimiseSettings, OrganisationSettings
 from model.errors import InputError
 from model.portfolio_plan import Portfolio, Scenarios
@@ -245,30 +245,17 @@ def portfolio_from_register(
 
 
 def _staff(t: pd.DataFrame, org: OrganisationSettings) -> tuple[np.ndarray, np.ndarray]:
-    """(L,) staff cost per open month and (L,) per occupied place-month of a reception stream.
-
-    The rule of :func:`model.budget.budget`: a reception location (not a COA location) without
-    ``staff_fte`` has a location manager and staff per 100 residents; ``staff_fte`` replaces both.
-    """
-    served = t["streams"].map(_streams_of)
+    """(L,) staff cost per open month and (L,) per occupied place-month of a reception stream,
+    by the budget's rule (:func:`model.budget.staff_fte`)."""
     kind = t["kind"].astype(str).to_numpy() if "kind" in t else np.full(len(t), "")
-    reception = np.array(
-        [
-            k != "coa_location" and bool(set(ss) & RECEPTION_STREAMS)
-            for k, ss in zip(kind, served, strict=True)
-        ],
-        dtype=bool,
-    )
     override = (
         pd.to_numeric(t["staff_fte"], errors="coerce").to_numpy(dtype=float)
         if "staff_fte" in t
         else np.full(len(t), np.nan)
     )
-    by_norm = reception & np.isnan(override)
+    fte_open, per_resident = staff_fte(kind, list(t["streams"].map(_streams_of)), override, org)
     per_fte_month = org.cost_per_fte_eur_per_year / 12.0
-    fte = np.where(by_norm, org.location_manager_fte_per_location, np.nan_to_num(override))
-    per_resident = np.where(by_norm, org.staff_fte_per_100_residents / 100.0, 0.0)
-    return fte * per_fte_month, per_resident * per_fte_month
+    return fte_open * per_fte_month, per_resident * per_fte_month
 
 
 def reduced_scenarios(need_q: QuarterlyNeed, n: int, seed: int) -> tuple[Scenarios, Reduction]:

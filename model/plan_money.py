@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from model import reference
-from model.budget import Budget, budget, budget_table
+from model.budget import Budget, _bands, budget, budget_table
 from model.case import Case
 from model.ensemble import Need
 from model.finance import annuity_factor
@@ -60,7 +60,22 @@ class PlanMoney:
     table: pd.DataFrame
     without: Budget
     with_plan: Budget
-    capital_charges: dict[str, np.ndarray]  # portfolio -> (locations, years)
+
+    def budget(self, portfolio: str) -> Budget:
+        return self.without if portfolio == "without_plan" else self.with_plan
+
+    def total(self, portfolio: str, line: str) -> np.ndarray:
+        """(paths or 1,) a line of :data:`LINES` summed over the horizon, per path."""
+        return _yearly(self.budget(portfolio), line).sum(axis=-1)
+
+
+def _yearly(b: Budget, line: str) -> np.ndarray:
+    """(paths or 1, years) a line of :data:`LINES` for the whole portfolio."""
+    if line == "capital_charges":
+        return b.lines["capital_charges"].sum(axis=1)
+    if line == "net_cost_capital_basis":
+        return b.portfolio_total("net_cost") - _yearly(b, "capex") + _yearly(b, "capital_charges")
+    return b.portfolio_total(line)
 
 
 def plan_register(register: Register, decisions: pd.DataFrame) -> Register:
@@ -151,15 +166,14 @@ def plan_money(
     Columns of ``table``: portfolio (``without_plan`` | ``with_plan``), year, line, mean_eur,
     p10_eur, p50_eur, p90_eur, assumption. Bands are taken over the per-path values.
     """
+    registers = {"without_plan": register, "with_plan": plan_register(register, decisions)}
     budgets = {
         "without_plan": _budget(case, need, register, committed),
-        "with_plan": _budget(case, need, plan_register(register, decisions)),
+        "with_plan": _budget(case, need, registers["with_plan"]),
     }
-    frames, charges = [], {}
+    frames = []
     for name, b in budgets.items():
-        reg = register if name == "without_plan" else plan_register(register, decisions)
-        cc = capital_charges(case, reg, b)
-        charges[name] = cc
+        cc = capital_charges(case, registers[name], b)
         b = replace(
             b,
             lines={**b.lines, "capital_charges": cc[None]},
@@ -184,28 +198,21 @@ def plan_money(
         ["portfolio", "line", "year"], key=lambda c: c.map(order) if c.name == "line" else c
     ).reset_index(drop=True)
     table.insert(0, "scenario", need.scenario)
-    return PlanMoney(table, budgets["without_plan"], budgets["with_plan"], charges)
+    return PlanMoney(table, budgets["without_plan"], budgets["with_plan"])
 
 
 def _bands_of(b: Budget, name: str) -> pd.DataFrame:
-    """capital_charges and net_cost_capital_basis rows, in budget_table's layout."""
-    from model.budget import _bands
-
-    charges = b.lines["capital_charges"].sum(axis=1)
-    net_capital_basis = b.portfolio_total("net_cost") - b.lines["capex"].sum(axis=1) + charges
+    """The lines budget_table does not hold (capital charges, emergency places, net cost on the
+    budget basis), in its layout."""
     rows = []
-    for line, values in (
-        ("capital_charges", charges),
-        ("emergency_recourse", b.central["emergency_recourse"]),
-        ("net_cost_capital_basis", net_capital_basis),
-    ):
+    for line in ("capital_charges", "emergency_recourse", "net_cost_capital_basis"):
         frame = pd.DataFrame(
             {
                 "scope": "portfolio",
                 "location_id": "",
                 "year": b.years,
                 "line": line,
-                **_bands(values),
+                **_bands(_yearly(b, line)),
             }
         )
         frame["assumption"] = b.assumptions.get(
@@ -217,33 +224,13 @@ def _bands_of(b: Budget, name: str) -> pd.DataFrame:
 
 
 def horizon_totals(money: PlanMoney) -> pd.DataFrame:
-    """Per portfolio and line, the total over the horizon (mean and band over the paths)."""
-    from model.budget import _bands
-
+    """Per portfolio and line of :data:`LINES`, the total over the horizon (mean and band over
+    the paths)."""
     rows = []
-    for name, b in (("without_plan", money.without), ("with_plan", money.with_plan)):
-        for line in (
-            "costs_total",
-            "income_total",
-            "net_cost",
-            "capex",
-            "capital_charges",
-            "emergency_recourse",
-        ):
-            values = (
-                b.lines["capital_charges"].sum(axis=(1, 2))
-                if line == "capital_charges"
-                else b.portfolio_total(line).sum(axis=1)
-            )
-            bands = _bands(values[:, None])
+    for name in ("without_plan", "with_plan"):
+        for line in LINES:
+            bands = _bands(money.total(name, line)[:, None])
             rows.append(
                 {"portfolio": name, "line": line, **{k: float(v[0]) for k, v in bands.items()}}
             )
-        for line in b.lines:
-            if line.startswith("income_"):
-                values = b.lines[line].sum(axis=(1, 2))
-                bands = _bands(np.atleast_1d(values)[:, None])
-                rows.append(
-                    {"portfolio": name, "line": line, **{k: float(v[0]) for k, v in bands.items()}}
-                )
     return pd.DataFrame(rows)

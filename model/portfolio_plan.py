@@ -199,8 +199,6 @@ class Evaluation:
     short: np.ndarray  # bool (P, Q, S): the stream short in the quarter (within the window)
     short_place_months: np.ndarray  # (P,) place-months beyond capacity (recourse + shortfall)
     weights: np.ndarray  # (P,)
-    months_per_quarter: np.ndarray
-    from_quarter: int = 0  # the window of the shortfall measure starts here
 
     @property
     def expected_cost_eur(self) -> float:
@@ -255,8 +253,6 @@ def evaluate(plan: Plan, need_places: np.ndarray, weights: np.ndarray | None = N
         short=short,
         short_place_months=(np.where(short, gap, 0.0) * months).sum(axis=(1, 2)),
         weights=w,
-        months_per_quarter=p.months_per_quarter,
-        from_quarter=p.reliability_from_quarter(),
     )
 
 

@@ -94,11 +94,6 @@ def _risk(advice: Advice, portfolio: str = "committed") -> tuple[str, float, str
     )
 
 
-def _stream_word(stream: str, language: str) -> str:
-    """The stream's name inside a sentence: 'asielzoekers', but 'Oekraïners' keeps its capital."""
-    return stream_name(stream, language)
-
-
 def _plan_chances(advice: Advice) -> tuple[str, float, float]:
     """With a plan: the stream with the highest chance of a shortfall without it (the one measure,
     :mod:`model.shortfall`), that chance and the chance with the plan."""
@@ -154,13 +149,11 @@ def money_facts(advice: Advice) -> dict[str, float]:
         m = horizon_money(advice.portfolio)
         return {"with_plan": False, **{k: m[f"net_cost_{k}"] for k in ("p10", "p50", "p90")}}
     out: dict[str, float] = {"with_plan": True}
-    for name, b in (("", money.with_plan), ("without_", money.without)):
-        per_path = b.portfolio_total("net_cost").sum(axis=1)
+    for name, portfolio in (("", "with_plan"), ("without_", "without_plan")):
+        per_path = money.total(portfolio, "net_cost")
         for q in (10, 50, 90):
             out[f"{name}p{q}"] = float(np.quantile(per_path, q / 100))
-        out[f"{name}emergency_p50"] = float(
-            np.median(b.portfolio_total("emergency_recourse").sum(axis=1))
-        )
+        out[f"{name}emergency_p50"] = float(np.median(money.total(portfolio, "emergency_recourse")))
     return out
 
 
@@ -203,7 +196,7 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
         f = plan_facts(advice)
         stream, p_short, p_with = _plan_chances(advice)
         window = period_name(f["window"], language)
-        word = _stream_word(stream, language)
+        word = stream_name(stream, language)
         if en:
             risk = (
                 f"Without new locations the chance of a shortfall from {window} on is "
@@ -235,7 +228,7 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
     else:
         stream, p_short, first = _risk(advice)
         p_cand = _risk(advice, "with_candidates")[1]
-        word = _stream_word(stream, language)
+        word = stream_name(stream, language)
         if en:
             risk = (
                 f"With the current and planned locations the chance of a shortfall in a single month "

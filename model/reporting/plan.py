@@ -558,18 +558,8 @@ _MONEY_PARTS = {
 
 def _money_total(result: OptimiseResult, portfolio: str, row: str) -> np.ndarray:
     """Per path, the total over the horizon of one row of the money table."""
-    m = result.money
-    b = m.without if portfolio == "without_plan" else m.with_plan
-    if row == "capital_charges":
-        return np.atleast_1d(b.lines["capital_charges"].sum(axis=(1, 2)))
-    if row == "net_cost_capital_basis":
-        return (
-            b.portfolio_total("net_cost").sum(axis=1)
-            - b.lines["capex"].sum(axis=(1, 2))
-            + b.lines["capital_charges"].sum(axis=(1, 2))
-        )
     lines = _MONEY_PARTS.get(row, (row,))
-    return sum(np.atleast_1d(b.portfolio_total(line).sum(axis=1)) for line in lines)
+    return sum(result.money.total(portfolio, line) for line in lines)
 
 
 def money_display(result: OptimiseResult, language: str = "nl") -> pd.DataFrame:

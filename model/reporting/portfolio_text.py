@@ -7,20 +7,12 @@ import numpy as np
 from model import STREAMS
 from model.portfolio import PortfolioAnalysis
 from model.reporting.portfolio import assumptions
-from model.reporting.style import euro, label, percent, period_name, thousands
+from model.reporting.style import euro, label, percent, period_name, stream_name, thousands
 
-SHORT_NAMES = {
-    "nl": {"ukraine": "Oekraïners", "asylum": "asielzoekers", "status_holders": "statushouders"},
-    "en": {"ukraine": "Ukrainians", "asylum": "asylum seekers", "status_holders": "status holders"},
-}
 UNIT_MONTHS = {
     "nl": {"places": "plaatsmaanden", "dwellings": "woningmaanden"},
     "en": {"places": "place-months", "dwellings": "dwelling-months"},
 }
-
-
-def _short(stream: str, language: str) -> str:
-    return SHORT_NAMES.get(language, SHORT_NAMES["nl"]).get(stream, stream.replace("_", " "))
 
 
 def _unit_months(unit: str, language: str) -> str:
@@ -55,9 +47,9 @@ def headline(analysis: PortfolioAnalysis, language: str = "nl") -> tuple[str, di
     else:
         stream, month = risky.index[0], risky.iloc[0]
         text = (
-            f"With the existing and planned locations the chance of a shortfall in a month for {_short(stream, language)} exceeds 10% from {period_name(month, language)}."
+            f"With the existing and planned locations the chance of a shortfall in a month for {stream_name(stream, language)} exceeds 10% from {period_name(month, language)}."
             if en
-            else f"Met de bestaande en geplande locaties is de kans op een tekort in een maand voor {_short(stream, language)} vanaf {period_name(month, language)} groter dan 10%."
+            else f"Met de bestaande en geplande locaties is de kans op een tekort in een maand voor {stream_name(stream, language)} vanaf {period_name(month, language)} groter dan 10%."
         )
     years = f"{analysis.need.periods[0].year}–{analysis.need.periods[-1].year}"
     text += (
@@ -68,9 +60,9 @@ def headline(analysis: PortfolioAnalysis, language: str = "nl") -> tuple[str, di
     numbers: dict[str, str] = {}
     for stream in [x for x in STREAMS if x in s.loc["committed"].index][:3]:
         key = (
-            f"Hoogste kans op een tekort in één maand, {_short(stream, language)}"
+            f"Hoogste kans op een tekort in één maand, {stream_name(stream, language)}"
             if not en
-            else f"Highest chance of a shortfall in one month, {_short(stream, language)}"
+            else f"Highest chance of a shortfall in one month, {stream_name(stream, language)}"
         )
         numbers[key] = percent(s.loc[("committed", stream), "max_shortfall_probability_share"])
     numbers["Netto kosten (mediaan)" if not en else "Net cost (median)"] = (
