@@ -148,8 +148,15 @@ def money_facts(advice: Advice) -> dict[str, float]:
     if money is None:
         m = horizon_money(advice.portfolio)
         return {"with_plan": False, **{k: m[f"net_cost_{k}"] for k in ("p10", "p50", "p90")}}
-    out: dict[str, float] = {"with_plan": True}
-    for name, portfolio in (("", "with_plan"), ("without_", "without_plan")):
+    f = plan_facts(advice)
+    # a plan that opens nothing because the register holds nothing new is no plan: the money is
+    # that of the current locations (emergency places included)
+    planned = not (f["opened"].empty and not f["candidates"])
+    out: dict[str, float] = {"with_plan": planned}
+    for name, portfolio in (
+        ("", "with_plan" if planned else "without_plan"),
+        ("without_", "without_plan"),
+    ):
         per_path = money.total(portfolio, "net_cost")
         for q in (10, 50, 90):
             out[f"{name}p{q}"] = float(np.quantile(per_path, q / 100))
@@ -189,8 +196,16 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
             f"Netto kosten gemeente {years}, met plan",
         )
     else:
-        cost_en = f"Net cost of the current portfolio {years}: {net} million (median)"
-        cost_nl = f"Netto kosten huidige portefeuille {years}: {net} mln (mediaan)"
+        cost_en = f"Net cost of the current portfolio {years}: {net} million (median)" + (
+            f", of which {m(money['emergency_p50'])} million emergency places"
+            if money.get("emergency_p50", 0.0) > 0.1 * max(money["p50"], 1.0)
+            else ""
+        )
+        cost_nl = f"Netto kosten huidige portefeuille {years}: {net} mln (mediaan)" + (
+            f", waarvan {m(money['emergency_p50'])} mln noodopvang"
+            if money.get("emergency_p50", 0.0) > 0.1 * max(money["p50"], 1.0)
+            else ""
+        )
         key_en, key_nl = f"Net municipal cost {years}", f"Netto kosten gemeente {years}"
     if advice.plan is not None:
         f = plan_facts(advice)

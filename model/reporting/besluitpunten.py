@@ -258,14 +258,12 @@ def _business_case_point(advice: Any, language: str) -> str:
 
 
 def _budget_point(advice: Any, language: str, when: pd.Period) -> str:
-    from model.reporting.advice import money_facts, plan_facts
+    from model.reporting.advice import money_facts
 
     m = lambda x: euro(x / 1e6, 1)  # noqa: E731
     facts = money_facts(advice)
     band = f"{m(facts['p10'])}–{m(facts['p90'])}"
-    planned = facts["with_plan"] and not (
-        plan_facts(advice)["opened"].empty and not plan_facts(advice)["candidates"]
-    )
+    planned = bool(facts["with_plan"])
     years = f"{advice.portfolio.need.periods[0].year}–{advice.portfolio.need.periods[-1].year}"
     month = period_name(str(when), language)
     emergency = facts.get("emergency_p50", 0.0) > 0.1 * max(facts["p50"], 1.0)
