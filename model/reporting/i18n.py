@@ -3,7 +3,7 @@ money, percentages and dates through one locale-aware formatter (Babel).
 
 A report is in one language (Dutch by default, or English), set once per kernel with
 :func:`set_language` (``collect.set_language`` does it for a report run). Words live in the message
-catalogs ``messages/nl.yaml`` and ``messages/en.yaml`` beside this module: each key holds a Jinja2
+catalogs ``messages/nl/*.yaml`` and ``messages/en/*.yaml`` beside this module (one file per topic): each key holds a Jinja2
 template over the facts the model returns (numbers, codes, dates), never the other way round.
 :func:`text` renders a key in the report language; the filters below (``number``, ``euro``,
 ``mln``, ``pct``, ``period``, ``stream``, ``label``, ``date``) format the facts inside a template,
@@ -131,10 +131,19 @@ def period(value: Any, language: str | None = None) -> str:
 
 @cache
 def catalog(language: str) -> dict[str, str]:
-    """The message catalog of a language: key → Jinja2 template text."""
-    path = CATALOG_DIR / f"{_lang(language)}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(k): str(v).strip() for k, v in data.items()}
+    """The message catalog of a language: key → Jinja2 template text, from every
+    ``messages/<language>/*.yaml`` (one file per topic; a key defined twice is an error)."""
+    lang = _lang(language)
+    out: dict[str, str] = {}
+    for path in sorted((CATALOG_DIR / lang).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, value in data.items():
+            if str(key) in out:
+                raise ValueError(
+                    f"message {key!r} defined twice in the {lang} catalog ({path.name})"
+                )
+            out[str(key)] = str(value).strip()
+    return out
 
 
 def _filters(lang: str) -> dict[str, Any]:
@@ -166,7 +175,7 @@ def _environment(lang: str) -> jinja2.Environment:
 def _template(lang: str, key: str) -> jinja2.Template:
     messages = catalog(lang)
     if key not in messages:
-        raise KeyError(f"no message {key!r} in the {lang} catalog ({CATALOG_DIR / lang}.yaml)")
+        raise KeyError(f"no message {key!r} in the {lang} catalog ({CATALOG_DIR / lang})")
     return _environment(lang).from_string(messages[key])
 
 
