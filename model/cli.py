@@ -73,13 +73,13 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from model.input_gate import check_case
-    from model.results import add_plans, check_output, run_case, write_results
+    from model.results import check_output, run_case, write_results
 
     check_case(args.case, args.scenario, args.paths, args.seed)
     check_output(Path(args.out))
-    results = run_case(args.case, scenarios=args.scenario, paths=args.paths, seed=args.seed)
-    if args.plan:
-        add_plans(results)
+    results = run_case(
+        args.case, scenarios=args.scenario, paths=args.paths, seed=args.seed, plans=args.plan
+    )
     write_results(results, Path(args.out))
     print(f"{args.case}: wrote {', '.join(sorted(results.tables))} to {args.out}")
     return 0
