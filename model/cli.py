@@ -400,6 +400,26 @@ def _add_optimise(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_optimise)
 
 
+# the demo case, from the repository or the installed package (model.resources) ----------------
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from model.resources import copy_demo
+
+    case = copy_demo(args.dir)
+    print(f"demo case (the fictional Gemeente Voorbeeld) copied to {args.dir}; next:")
+    print(f"  onderdak validate {case}")
+    print(f"  onderdak report {case} --out {Path(args.dir) / 'reports'}")
+    return 0
+
+
+@_extra
+def _add_demo(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "demo", help="copy the demo case (case.yaml, register, wijken) into a new folder"
+    )
+    p.add_argument("dir", help="folder to create (it must not exist or be empty)")
+    p.set_defaults(func=_cmd_demo)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `onderdak`; returns the exit code.
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from model import resources
 from model.errors import InputError
 
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "reference"
+REFERENCE_DIR = resources.reference_dir()
 """Folder of the reference CSVs; every default figure has a row in its ``sources.csv``."""
 
 SOURCES_FILE = "sources.csv"

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model import resources
 from model.errors import InputError
 from model.inflow import half_year_index, half_year_label
 
@@ -193,12 +194,7 @@ def _members_from_summary(path: Path) -> list[Member]:
 def _found(text: str, summary: Path) -> Path:
     """A path from a summary: as written (absolute, or relative to the working folder of the
     batch), else relative to the repository (``onderdak`` is usually run from there)."""
-    from model.results import REPO_ROOT
-
-    p = Path(text)
-    if not text or p.is_absolute() or p.exists():
-        return p
-    return REPO_ROOT / p if (REPO_ROOT / p).exists() else p
+    return resources.locate(text) if text else Path(text)
 
 
 def _run_paths(manifest: Mapping, notebook: str) -> int | None:

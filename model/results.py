@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from model import STREAMS, __version__
+from model import STREAMS, __version__, resources
 from model.case import Case, load_case_file
 from model.demand import asylum_sources, municipal_need, population_share
 from model.ensemble import Ensemble, Need, quantile_table
@@ -110,15 +110,10 @@ def simulate(case: Case, paths: int | None = None, seed: int | None = None) -> S
     return ScenarioRun(case=case, ensemble=ensemble, need=municipal_need(case, ensemble))
 
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
 def resolve_case_path(case_path: str | Path) -> Path:
-    """A case path as given, or relative to the repository root (so notebooks run from any folder)."""
-    p = Path(case_path)
-    if p.exists() or p.is_absolute():
-        return p
-    return REPO_ROOT / p if (REPO_ROOT / p).exists() else p
+    """A case path as given, or relative to the repository root (so notebooks run from any folder);
+    in an installed wheel ``data/cases/demo/…`` is the packaged demo (:func:`model.resources.locate`)."""
+    return resources.locate(case_path)
 
 
 def select_cases(case_path: str | Path, scenarios: Sequence[str] | None = None) -> dict[str, Case]:

@@ -11,10 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import model
+from model import __version__, resources
 
-REPO_ROOT = Path(model.__file__).resolve().parents[1]
-REFERENCE_DIR = REPO_ROOT / "data" / "reference"
+REFERENCE_DIR = resources.reference_dir()
 MANIFEST_FILE = "manifest.json"
 
 
@@ -78,10 +77,16 @@ def data_hashes(case_file: str | Path, register: str | Path | None = None) -> di
 
 
 def git_commit() -> str | None:
-    """The commit of the source tree (with ``+dirty`` when it has changes), or None outside git."""
+    """The commit of the source tree (with ``+dirty`` when it has changes), or None outside git.
+
+    None for an installed wheel too (its version is in the manifest), even inside someone's repository.
+    """
+    root = resources.checkout()
+    if root is None:
+        return None
     try:
         head = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"],
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
             capture_output=True,
             text=True,
             timeout=5,
@@ -130,7 +135,7 @@ def build_manifest(
         "seed": seed,
         "peildatum": peildatum,  # reproduce with ONDERDAK_PEILDATUM=<this> when the case leaves it open
         "hashes": data_hashes(case_file, register),
-        "package": {"name": "onderdak", "version": model.__version__, "git_commit": git_commit()},
+        "package": {"name": "onderdak", "version": __version__, "git_commit": git_commit()},
         "environment": {
             "python": platform.python_version(),
             "platform": platform.platform(),

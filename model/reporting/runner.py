@@ -23,11 +23,11 @@ from typing import Any
 
 import nbformat
 
-from model import __version__
+from model import __version__, resources
 from model.errors import InputError, ReportError
 from model.reporting import collect
 from model.reporting.export import NOTEBOOK_TITLES, ReportMeta, cell_markdown, export_all
-from model.reporting.manifest import REPO_ROOT, build_manifest, sha256_file, write_manifest
+from model.reporting.manifest import build_manifest, sha256_file, write_manifest
 from model.reporting.parameters import parameters_cell, read_parameters, validate
 from model.reporting.runfolder import (
     FAILED_PREFIX,
@@ -39,7 +39,7 @@ from model.reporting.runfolder import (
 )
 from model.reporting.style import month_name
 
-NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+NOTEBOOK_DIR = resources.notebook_dir()
 NOTEBOOKS = ("scenarios", "portfolio", "business_case", "plan", "advice", "region")
 KERNEL = "onderdak"
 FORMATS = ("html", "pdf", "pptx", "xlsx")
