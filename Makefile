@@ -1,5 +1,6 @@
 # Onderdak: the two commands a user needs are `make report` and `make test`.
 # Each creates .venv and installs pinned versions (requirements.lock) on first use.
+# Reports run on the .venv's own Python (no Jupyter kernel to install).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -13,7 +14,6 @@ $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
-	$(BIN)/python -m ipykernel install --prefix $(VENV) --name onderdak --display-name "Onderdak (.venv)" >/dev/null
 	@touch $(STAMP)
 
 report: $(STAMP)  ## the demo advice report, all exports, in reports/demo/

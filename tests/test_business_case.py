@@ -36,6 +36,7 @@ from model.ensemble import Need
 from model.errors import InputError
 from model.finance import npv
 from model.locations import load_register
+from model.reporting import runner
 from model.reuse import ReuseSpec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -289,7 +290,8 @@ def test_notebook_runs_end_to_end(tmp_path):
         str(notebook),
         str(out),
         parameters={"paths": 100},
-        kernel_name="onderdak",
+        kernel_name=runner.KERNEL,  # this interpreter
+        kernel_manager_class=runner.kernel_manager_class(),
         cwd=str(ROOT / "notebooks"),
         progress_bar=False,
     )

@@ -16,6 +16,7 @@ from model.case import load_case
 from model.ensemble import Need
 from model.portfolio import analyse_portfolio, portfolio_tables
 from model.reporting import portfolio as rep
+from model.reporting import runner
 from model.reporting.portfolio_text import headline, narrative
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,7 +169,8 @@ def test_notebook_runs_end_to_end(tmp_path):
         str(NOTEBOOK),
         str(out),
         parameters={"case_path": str(DEMO), "paths": 60, "output_dir": str(tmp_path / "run")},
-        kernel_name="onderdak",
+        kernel_name=runner.KERNEL,  # this interpreter
+        kernel_manager_class=runner.kernel_manager_class(),
         cwd=str(ROOT),
         progress_bar=False,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import nbformat
@@ -109,9 +110,16 @@ def test_unknown_notebook_and_format_are_input_errors(tmp_path):
 
 def test_missing_kernel_is_a_clear_error_and_writes_nothing(tmp_path):
     case = write_case(tmp_path / "case")
-    with pytest.raises(ReportError, match="ipykernel install --prefix .venv --name nope"):
+    with pytest.raises(ReportError, match="ipykernel install --sys-prefix --name nope"):
         runner.run_report(case, TINY, out=tmp_path / "r", kernel_name="nope")
     assert not (tmp_path / "r").exists()
+
+
+def test_default_kernel_is_this_interpreter_without_a_kernelspec():
+    runner.check_kernel()  # nothing to install: `python3` is always this interpreter
+    km = runner.kernel_manager_class()(kernel_name=runner.KERNEL)
+    assert km.kernel_spec.argv[0] == sys.executable
+    assert "ipykernel_launcher" in km.kernel_spec.argv
 
 
 def test_run_ids_are_unique_and_sort_by_time():

@@ -1,7 +1,7 @@
 """Run a report notebook for a case with papermill and export it into its own folder, atomically.
 
-A run checks the parameters strictly, executes ``notebooks/<name>.ipynb`` with the ``onderdak``
-kernel into ``<root>/.partial-<run-id>/``, exports it (HTML, PDF, PPTX, XLSX, manifest) and renames
+A run checks the parameters strictly, executes ``notebooks/<name>.ipynb`` on a kernel of this
+Python (no kernel to install) into ``<root>/.partial-<run-id>/``, exports it (HTML, PDF, PPTX, XLSX, manifest) and renames
 the folder to ``<root>/<run-id>/``; ``<root>/latest`` then points at it. A failed run is moved to
 ``<root>/failed-<run-id>/`` with its error notebook and ``error.txt``; the last good report is
 never touched. ``<root>`` is ``reports/<case name>`` unless ``out`` is given.
@@ -41,7 +41,8 @@ from model.reporting.style import month_name
 
 NOTEBOOK_DIR = resources.notebook_dir()
 NOTEBOOKS = ("scenarios", "portfolio", "business_case", "plan", "advice", "region")
-KERNEL = "onderdak"
+KERNEL = "python3"
+"""The default kernel: this interpreter (``sys.executable``), whatever kernelspecs are installed."""
 FORMATS = ("html", "pdf", "pptx", "xlsx")
 FULL_EXPORTS = {"advice": FORMATS, "region": FORMATS}
 """Formats per notebook by default; notebooks not listed get HTML and XLSX."""
@@ -85,16 +86,44 @@ def default_formats(name: str) -> tuple[str, ...]:
 
 
 def check_kernel(kernel_name: str = KERNEL) -> None:
-    """Raise a ReportError with the install command when the Jupyter kernel is missing."""
+    """Raise a ReportError with the install command when a named Jupyter kernel is missing.
+
+    :data:`KERNEL` is always there: it is this interpreter (:func:`kernel_manager_class`).
+    """
+    if kernel_name == KERNEL:
+        return
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
         KernelSpecManager().get_kernel_spec(kernel_name)
     except NoSuchKernel:
         raise ReportError(
-            f"Jupyter kernel {kernel_name!r} is not installed; run `make` once, or "
-            f"`.venv/bin/python -m ipykernel install --prefix .venv --name {kernel_name}`"
+            f"Jupyter kernel {kernel_name!r} is not installed; leave the kernel out to run on this "
+            f"Python, or install it: `python -m ipykernel install --sys-prefix --name {kernel_name}`"
         ) from None
+
+
+def kernel_manager_class(kernel_name: str = KERNEL) -> type:
+    """The nbclient kernel manager for a kernel name: for :data:`KERNEL`, one that starts
+    ipykernel on ``sys.executable`` (ipykernel's own kernel spec, as jupyter_client builds it for
+    its native ``python3``), so a ``python3`` kernelspec of another Python cannot be picked up."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    if kernel_name != KERNEL:
+        return AsyncKernelManager
+
+    class ThisInterpreter(AsyncKernelManager):
+        @property
+        def kernel_spec(self):  # a jupyter_client KernelSpec
+            if self._kernel_spec is None:
+                from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+
+                self._kernel_spec = self.kernel_spec_manager.kernel_spec_class(
+                    resource_dir=RESOURCES, **get_kernel_dict()
+                )
+            return self._kernel_spec
+
+    return ThisInterpreter
 
 
 @dataclass
@@ -349,6 +378,7 @@ def run_report(
                 str(executed_path.resolve()),  # papermill changes the working directory
                 parameters=injected,
                 kernel_name=kernel_name,
+                kernel_manager_class=kernel_manager_class(kernel_name),
                 progress_bar=False,
                 log_output=False,
                 cwd=str(nb_path.parent),
