@@ -1,6 +1,6 @@
 # Onderdak: the two commands a user needs are `make report` and `make test`.
 # Each creates .venv and installs pinned versions (requirements.lock) on first use.
-# Reports run on the .venv's own Python (no Jupyter kernel to install).
+# Reports run on the .venv's own Python (no Jupyter kernel to install). `make wheel`: dist/*.whl.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,11 +8,11 @@ STAMP  := $(VENV)/.installed
 CASE   ?= data/cases/demo/case.yaml
 PAR    ?= auto
 
-.PHONY: report test lab lint bench clean-reports lock
+.PHONY: report test lab lint bench clean-reports lock wheel
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=77"
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
 	@touch $(STAMP)
 
@@ -30,6 +30,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## performance benchmarks (print their figures)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+wheel: $(STAMP)  ## the wheel in dist/ (with the notebooks, reference data and demo case)
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
 
 lock:  ## refresh requirements.lock from the current .venv
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^onderdak' > requirements.lock

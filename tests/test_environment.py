@@ -15,21 +15,37 @@ def _name(spec: str) -> str:
     return re.split(r"[<>=!~ \[]", spec, maxsplit=1)[0].strip().lower().replace("_", "-")
 
 
-def test_environment_yml_matches_pyproject():
+def _all_dependencies() -> list[str]:
+    """The dependencies and every extra's, without the extras that name the project itself."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    pip_deps = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = [d for deps in project["optional-dependencies"].values() for d in deps]
+    return project["dependencies"] + [d for d in extras if _name(d) != project["name"]]
+
+
+def test_environment_yml_matches_pyproject():
+    pip_deps = _all_dependencies()
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = [
         d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in ("python", "pip")
     ]
     assert sorted(map(_name, conda)) == sorted(map(_name, pip_deps))
     assert {_name(d): d for d in conda} == {_name(d): d.replace(" ", "") for d in pip_deps}
+    pip_section = [d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
+    assert pip_section == [["-e ."]], "environment.yml installs the package itself (pip: -e .)"
+
+
+def test_extras_split_by_purpose():
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"
+    ]
+    assert {_name(d) for d in extras["lab"]} == {"jupyterlab"}
+    assert {_name(d) for d in extras["test"]} >= {"pytest", "pytest-xdist", "hypothesis"}
+    assert "numpy-financial" in {_name(d) for d in extras["test"]}  # used only by tests
 
 
 def test_lock_pins_every_dependency():
     lock = (ROOT / "requirements.lock").read_text(encoding="utf-8").lower().replace("_", "-")
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    for dep in project["dependencies"] + project["optional-dependencies"]["dev"]:
+    for dep in _all_dependencies():
         assert f"\n{_name(dep)}==" in "\n" + lock, (
             f"{_name(dep)} is not pinned in requirements.lock"
         )
