@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import re
+import sys
 import tomllib
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import yaml
@@ -49,3 +52,29 @@ def test_lock_pins_every_dependency():
         assert f"\n{_name(dep)}==" in "\n" + lock, (
             f"{_name(dep)} is not pinned in requirements.lock"
         )
+
+
+OPTIONAL_IMPORTS = {"psutil"}
+"""Imported inside a try (a fallback exists), so not a dependency."""
+
+
+def test_every_imported_distribution_is_declared():
+    imported = set()
+    for path in (ROOT / "model").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"model"} - OPTIONAL_IMPORTS
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {_name(d) for d in project["dependencies"]}
+    owners = packages_distributions()
+    undeclared = {
+        module: owners.get(module)
+        for module in sorted(third_party)
+        if not declared & {_name(d) for d in owners.get(module, [module])}
+    }
+    assert not undeclared, (
+        f"model/ imports these, pyproject.toml does not declare them: {undeclared}"
+    )
