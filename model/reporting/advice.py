@@ -55,10 +55,10 @@ def prepare_advice(
     from model.plan_case import optimise_case
 
     if openbaar:  # the public variant: computed on a copy without candidates' addresses
-        from model.reporting.openbaar import public_case
+        from model.reporting.openbaar import public_copy
 
-        with public_case(case_path, language or "nl") as public:
-            return prepare_advice(public, scenario, paths, seed, plan, language)
+        public = public_copy(case_path, language or "nl")
+        return prepare_advice(public, scenario, paths, seed, plan, language)
     case_path = resolve_case_path(case_path)
     results = run_case(
         case_path, paths=paths, seed=seed, money=False

@@ -74,36 +74,49 @@ def _matching_column(raw: pd.DataFrame, values: pd.Series) -> str | None:
 def public_case(case_path: str | Path, language: str = "nl") -> Iterator[Path]:
     """A copy of the case folder whose location register holds no address of a purchase
     candidate (and a generic name where the name reveals it); yields the copied case file."""
+    tmp = public_copy(case_path, language)
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp.parent.parent, ignore_errors=True)
+
+
+def public_copy(case_path: str | Path, language: str = "nl") -> Path:
+    """The copied case file of :func:`public_case`, in a temporary folder removed when the process
+    ends (the advice reads its register again after it is prepared)."""
+    import atexit
+
     from model.locations import load_register
     from model.results import resolve_case_path
 
     case_path = resolve_case_path(case_path)
     spec = yaml.safe_load(Path(case_path).read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory(prefix="onderdak-openbaar-") as tmp:
-        folder = Path(tmp) / Path(case_path).parent.name
-        shutil.copytree(Path(case_path).parent, folder)
-        locations = spec.get("locations") if isinstance(spec, dict) else None
-        if locations:
-            from model.case import load_case
+    tmp = tempfile.mkdtemp(prefix="onderdak-openbaar-")
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+    folder = Path(tmp) / Path(case_path).parent.name
+    shutil.copytree(Path(case_path).parent, folder)
+    locations = spec.get("locations") if isinstance(spec, dict) else None
+    if locations:
+        from model.case import load_case
 
-            register = load_register(load_case(case_path)).table
-            path = folder / str(locations)
-            xlsx = path.suffix.lower() in (".xlsx", ".xls")
-            raw = pd.read_excel(path) if xlsx else pd.read_csv(path, dtype=str)
-            id_col = _matching_column(raw, pd.Series(register.index))
-            name_col = _matching_column(raw, register["name"])
-            addr_col = _matching_column(raw, register["address"])
-            hidden = purchase_candidates(register)
-            names = public_names(register, language)
-            if id_col is not None:
-                rows = raw[id_col].astype(str)
-                for i in hidden:
-                    if addr_col is not None:
-                        raw.loc[rows == i, addr_col] = text("voorstel.openbaar.address", language)
-                    if name_col is not None and i in names:
-                        raw.loc[rows == i, name_col] = names[i]
-            if xlsx:
-                raw.to_excel(path, index=False)
-            else:
-                raw.to_csv(path, index=False)
-        yield folder / Path(case_path).name
+        register = load_register(load_case(case_path)).table
+        path = folder / str(locations)
+        xlsx = path.suffix.lower() in (".xlsx", ".xls")
+        raw = pd.read_excel(path) if xlsx else pd.read_csv(path, dtype=str)
+        id_col = _matching_column(raw, pd.Series(register.index))
+        name_col = _matching_column(raw, register["name"])
+        addr_col = _matching_column(raw, register["address"])
+        hidden = purchase_candidates(register)
+        names = public_names(register, language)
+        if id_col is not None:
+            rows = raw[id_col].astype(str)
+            for i in hidden:
+                if addr_col is not None:
+                    raw.loc[rows == i, addr_col] = text("voorstel.openbaar.address", language)
+                if name_col is not None and i in names:
+                    raw.loc[rows == i, name_col] = names[i]
+        if xlsx:
+            raw.to_excel(path, index=False)
+        else:
+            raw.to_csv(path, index=False)
+    return folder / Path(case_path).name
