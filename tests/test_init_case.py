@@ -7,6 +7,7 @@ import csv
 import json
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
 import yaml
 from openpyxl import load_workbook
@@ -112,3 +113,65 @@ def test_init_then_report_runs_offline(heusden: Path, tmp_path: Path):
     (folder,) = [p for p in out.iterdir() if p.is_dir() and "scenarios" in p.name]
     html = (folder / "scenarios.html").read_text(encoding="utf-8")
     assert "Heusden" in html
+
+
+class _Services:
+    """CBS OData and the PDOK WFS as they answer, served from the shared exports (no network)."""
+
+    def __init__(self, shared: Path):
+        from model.geo import RD_NEW
+        from model.kerncijfers import read_kwb_file
+
+        kwb = read_kwb_file(shared / "kwb2024_85984NED_gm_wijk_leeftijd.csv")
+        mine = kwb[kwb["statcode"].str.endswith("0797") | kwb["statcode"].str.startswith("WK0797")]
+        self.rows = [
+            {"WijkenEnBuurten": f"{r.statcode:<10}", "AantalInwoners_5": int(r.population_persons)}
+            for r in mine.itertuples()
+        ]
+        self.labels = [{"Key": f"{r.statcode:<10}", "Title": r.name} for r in mine.itertuples()]
+        frame = gpd.read_file(shared / "wijken_2024_cartomap_wgs84.geojson").to_crs(RD_NEW)
+        self.features = json.loads(frame.to_json())["features"]  # the whole layer, as PDOK
+        self.population = [
+            {"RegioS": "GM0797    ", "Perioden": "2025JJ00", "TotaleBevolking_1": 46365}
+        ]
+        self.calls: list[str] = []
+
+    def get(self, url, params=None, timeout=None):
+        self.calls.append(url)
+        params = params or {}
+        if "wfs" in url:
+            start, count = int(params["startIndex"]), int(params["count"])
+            page = {"type": "FeatureCollection", "features": self.features[start : start + count]}
+        elif url.endswith("85984NED/TypedDataSet"):
+            page = {"value": self.rows}
+        elif url.endswith("85984NED/WijkenEnBuurten"):
+            page = {"value": self.labels}
+        elif "70072ned" in url.lower():
+            page = {"value": self.population}
+        else:
+            raise AssertionError(f"unexpected request {url}")
+        return type("R", (), {"status_code": 200, "json": lambda self: page})()
+
+
+def test_online_the_same_case_as_offline_from_the_services_answers(
+    tmp_path: Path, shared_data: Path, heusden: Path
+):
+    from model.init_case import init_case
+
+    services = _Services(shared_data)
+    online = init_case(
+        "GM0797", tmp_path / "online", cache_dir=tmp_path / "cache", session=services
+    )
+    assert any("wfs" in c for c in services.calls) and any("85984NED" in c for c in services.calls)
+    assert main(["validate", str(online)]) == 0
+    a = next(iter(load_case_file(online).values()))
+    b = next(iter(load_case_file(heusden).values()))
+    assert a.municipality.population_persons == b.municipality.population_persons == 46365
+    from model.spread import case_geography
+
+    geo_a, geo_b = case_geography(a), case_geography(b)
+    assert geo_a.population.sort_index().to_dict() == geo_b.population.sort_index().to_dict()
+    assert len(geo_a.wijken) == len(geo_b.wijken) == 11  # the same wijken with the same inhabitants
+    again = _Services(shared_data)  # a second run reads the cache, not the services
+    init_case("GM0797", tmp_path / "again", cache_dir=tmp_path / "cache", session=again)
+    assert again.calls == []
