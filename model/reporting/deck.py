@@ -15,6 +15,7 @@ signposts; planning and next steps; then the recorded figures (``deck=True``), a
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from model.reporting.tablefmt import column_decimals, format_value
 
 MAX_SLIDES = 16
 MAX_TABLE_ROWS = 12
-ITEM_CHARS = 230  # a besluitpunt longer than this shows its head on the slide, all of it in the notes
+ITEM_CHARS = 260  # a besluitpunt longer than this shows its head on the slide, all of it in the notes
 
 
 def check_template(path: str | Path | None) -> Path:
@@ -119,9 +120,7 @@ class _Deck:
     def text_slide(self, title: str, paragraphs: list[str], notes: str, bold_first: int = 0):
         slide = self.slide(self.layouts.content, title, notes)
         body = lay.placeholder(slide, lay.BODIES)
-        box = lay.box_of(body)
-        size = lay.fitting_size(paragraphs, box, indent=Pt(27))
-        lay.fill_text(body.text_frame, paragraphs, size, bold_first)
+        lay.fill_fitted(body, paragraphs, indent=Pt(27), bold_first=bold_first)
         lay.drop_empty_placeholders(slide)
         return slide
 
@@ -143,7 +142,7 @@ class _Deck:
             len(cells), len(header), Emu(box.left), Emu(box.top), Emu(box.width), Emu(height)
         )
         table = shape.table
-        for j, width in enumerate(lay.column_widths(cells, box.width)):
+        for j, width in enumerate(lay.column_widths(cells, box.width, size)):
             table.columns[j].width = Emu(width)
         for i, row in enumerate(cells):
             table.rows[i].height = Emu(height // len(cells))
@@ -160,6 +159,8 @@ class _Deck:
     def cover(self) -> None:
         meta = self.meta
         sub = [x for x in (meta.subtitle, meta.municipality) if x and x != meta.title]
+        if len(sub) == 2 and sub[1] in sub[0]:
+            sub = sub[:1]
         facts = [
             meta.scenario and f"{dtx.capital(self.w['scenario'])} {meta.scenario}",
             getattr(meta, "peildatum", "")
@@ -176,8 +177,7 @@ class _Deck:
             lay.set_title(head, meta.title, (40, 36, 32, 28))
         sub_ph = lay.placeholder(slide, (PP_PLACEHOLDER.SUBTITLE, *lay.BODIES))
         if sub_ph is not None:
-            box = lay.box_of(sub_ph)
-            lay.fill_text(sub_ph.text_frame, lines, lay.fitting_size(lines, box, (20, 18, 16, 14)))
+            lay.fill_fitted(sub_ph, lines, (20, 18, 16, 14, 12))
         lay.drop_empty_placeholders(slide)
         slide.notes_slide.notes_text_frame.text = (
             ". ".join([meta.title, *lines]) + f". Run {meta.run_id}."
@@ -286,8 +286,7 @@ class _Deck:
             lay.fill_picture_placeholder(pic, image, size)
             caption = lay.placeholder(slide, lay.BODIES)
             if caption is not None and below:
-                box = lay.box_of(caption)
-                lay.fill_text(caption.text_frame, [below], lay.fitting_size([below], box, (12, 11, 10, 9)))
+                lay.fill_fitted(caption, [below], (12, 11, 10, 9))
             lay.drop_empty_placeholders(slide)
             return
         slide, box = self.area_slide(title, notes if not below else f"{notes}\n{below}")
@@ -316,15 +315,29 @@ _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
 def _head(item: str) -> str:
-    """A besluitpunt as the slide shows it: without its argument; a long one up to its colon."""
+    """A besluitpunt as the slide shows it: without its argument and, when long, without its
+    explanations in brackets and the list after its first colon (the slide after shows the
+    decisions per location; the notes keep every word)."""
     text = item.split(" Argument:")[0].split(" Reason:")[0].strip()
     if len(text) <= ITEM_CHARS:
         return text
-    for mark in (": ", " — ", "; "):
-        cut = text.find(mark)
-        if 40 <= cut <= ITEM_CHARS:
-            return text[:cut] + " …"
-    return text[: text.rfind(" ", 0, ITEM_CHARS)] + " …"
+    text = re.sub(r" \((?:[^()]|\([^()]*\))*\)", lambda m: m.group(0) if len(m.group(0)) < 14 else "", text)
+    if len(text) <= ITEM_CHARS:
+        return text
+    clauses = text.rstrip(".").split("; ")
+    first = clauses[0]
+    cut = first.find(": ")
+    if 30 <= cut:
+        first = first[:cut] + " …"
+    tail: list[str] = []  # the last clauses (amount, deadline) as far as they fit
+    for clause in reversed(clauses[1:]):
+        if len(first) + sum(len(c) + 2 for c in tail) + len(clause) + 2 > ITEM_CHARS:
+            break
+        tail.insert(0, clause)
+    out = "; ".join([first, *tail])
+    if len(out) > ITEM_CHARS:
+        out = out[: out.rfind(" ", 0, ITEM_CHARS)] + " …"
+    return out if out.endswith("…") else out + "."
 
 
 def write_deck(

@@ -10,6 +10,7 @@ falls back: a table or picture goes where the content layout's body would be.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,9 @@ TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODIES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
 FOOTERS = (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER)
 INSET = Inches(0.1)  # the default left/right inset of a text frame
-CHAR = 0.5  # average character width of a sans-serif font, in ems (a safe side estimate)
+CHAR = 0.6  # average character width in ems, with a margin (DejaVu Sans 0.54, Calibri 0.47)
+BOLD = 0.68  # the same for bold text (titles; DejaVu Sans Bold 0.60)
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 LINE = 1.2  # line height, in ems
 
 
@@ -174,15 +177,22 @@ def add_footer(slide, layout, text: str, number: int) -> None:
         idx = ph.placeholder_format.idx
         shape = next(s for s in slide.placeholders if s.placeholder_format.idx == idx)
         shape.text_frame.text = text if kind == PP_PLACEHOLDER.FOOTER else str(number)
+        style = ph._element.txBody.find(f"{{{_A}}}lstStyle")
+        body = shape._element.txBody
+        if style is not None and len(style) and body.find(f"{{{_A}}}lstStyle") is None:
+            # the layout's footer style on the slide too (LibreOffice does not inherit it)
+            body.insert(1, copy.deepcopy(style))
 
 
-def lines_needed(text: str, width: int, size: float, indent: int = 0) -> int:
+def lines_needed(
+    text: str, width: int, size: float, indent: int = 0, char: float = CHAR
+) -> int:
     """Estimated number of lines ``text`` takes in a frame ``width`` EMU wide at ``size`` points."""
     usable = max(1, int(width) - 2 * int(INSET) - int(indent))
-    per_line = max(8, int(usable / Pt(size * CHAR)))
+    per_line = max(8, int(usable / Pt(size * char)))
     total = 0
     for part in text.split("\n"):
-        words, line, count = part.split(), 0, 1
+        words, line, count = [w for w in part.split(" ") if w], 0, 1  # a no-break space joins
         for word in words:
             need = len(word) + (1 if line else 0)
             if line + need > per_line:
@@ -200,22 +210,38 @@ def fitting_size(
     sizes: tuple[float, ...] = (20, 18, 16, 14, 12, 11, 10),
     indent: int = 0,
     space: float = 6,
+    char: float = CHAR,
 ) -> float:
     """The largest of ``sizes`` at which ``paragraphs`` fit in ``box`` (estimated; else the smallest)."""
-    height = int(box.height) - 2 * int(Inches(0.05))
     for size in sizes:
-        lines = sum(lines_needed(p, box.width, size, indent) for p in paragraphs)
-        need = Pt(lines * size * LINE + space * max(0, len(paragraphs) - 1))
-        if need <= height:
+        if fits(paragraphs, box, size, indent, space, char):
             return size
     return sizes[-1]
 
 
-def fill_text(frame, paragraphs: list[str], size: float, bold_first: int = 0) -> None:
+def fits(
+    paragraphs: list[str],
+    box: Box,
+    size: float,
+    indent: int = 0,
+    space: float = 6,
+    char: float = CHAR,
+) -> bool:
+    """Whether ``paragraphs`` at ``size`` points fit in ``box`` (estimated, on the safe side)."""
+    height = int(box.height) - 2 * int(Inches(0.05))
+    lines = sum(lines_needed(p, box.width, size, indent, char) for p in paragraphs)
+    return Pt(lines * size * LINE + space * max(0, len(paragraphs) - 1)) <= height
+
+
+def fill_text(
+    frame, paragraphs: list[str], size: float, bold_first: int = 0, shrink: bool = False
+) -> None:
     """Put paragraphs in a text frame at one point size; the first ``bold_first`` are bold.
 
-    The frame keeps its placeholder's position and style; ``normAutofit`` lets PowerPoint and
-    LibreOffice shrink the text further should the estimate be short.
+    The frame keeps its placeholder's position and style. ``shrink`` (when even the smallest size
+    is estimated not to fit) lets PowerPoint and LibreOffice shrink the text further
+    (``normAutofit``); otherwise the size stays as chosen (LibreOffice's own shrinking would make
+    text smaller than it needs to be).
     """
     frame.clear()
     frame.word_wrap = True
@@ -226,14 +252,27 @@ def fill_text(frame, paragraphs: list[str], size: float, bold_first: int = 0) ->
         run.font.size = Pt(size)
         if i < bold_first:
             run.font.bold = True
-    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE if shrink else MSO_AUTO_SIZE.NONE
 
 
 def set_title(shape, text: str, sizes: tuple[float, ...] = (28, 26, 24, 22, 20, 18)) -> None:
     """The slide's message title, at the largest size that keeps it in its placeholder."""
     box = box_of(shape)
-    size = fitting_size([text], box, sizes, space=0)
-    fill_text(shape.text_frame, [text], size)
+    size = fitting_size([text], box, sizes, space=0, char=BOLD)
+    fill_text(
+        shape.text_frame, [text], size, shrink=not fits([text], box, size, space=0, char=BOLD)
+    )
+
+
+def fill_fitted(
+    shape, paragraphs: list[str], sizes=(20, 18, 16, 14, 12, 11, 10), indent: int = 0, **kw
+) -> float:
+    """Fill a placeholder with paragraphs at the largest size that fits it; returns the size."""
+    box = box_of(shape)
+    size = fitting_size(paragraphs, box, sizes, indent)
+    shrink = not fits(paragraphs, box, size, indent)
+    fill_text(shape.text_frame, paragraphs, size, shrink=shrink, **kw)
+    return size
 
 
 def fit_picture(slide, image: Path, box: Box, size: tuple[int, int]):
@@ -271,12 +310,16 @@ def table_font(rows: int, box: Box) -> float:
     return 8
 
 
-def column_widths(cells: list[list[str]], width: int) -> list[int]:
-    """Column widths in proportion to the longest text of each column (the first gets at least 30%)."""
-    longest = [max(len(str(r[j])) for r in cells) for j in range(len(cells[0]))]
-    weights = [math.sqrt(max(4, n)) for n in longest]
-    weights[0] = max(weights[0], 0.3 * sum(weights) / 0.7) if len(weights) > 1 else weights[0]
-    total = sum(weights)
-    widths = [int(width * w / total) for w in weights]
+def column_widths(cells: list[list[str]], width: int, size: float = 12) -> list[int]:
+    """Column widths: each at least its longest word (no word broken), the rest shared in
+    proportion to the longest text of each column."""
+    columns = range(len(cells[0]))
+    char = Pt(size * 0.6)
+    words = [max(len(w) for r in cells for w in (str(r[j]).split() or [""])) for j in columns]
+    least = [int((n + 1) * char + 2 * INSET) for n in words]
+    longest = [max(len(str(r[j])) for r in cells) for j in columns]
+    weights = [max(4, n) ** 0.8 for n in longest]
+    spare = max(0, width - sum(least))
+    widths = [least[j] + int(spare * weights[j] / sum(weights)) for j in columns]
     widths[-1] = width - sum(widths[:-1])
     return widths

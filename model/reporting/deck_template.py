@@ -16,11 +16,11 @@ from pathlib import Path
 
 from lxml import etree
 from pptx import Presentation
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu, Inches
 
 DEFAULT_TEMPLATE = Path(__file__).with_name("templates") / "deck.pptx"
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
-NAVY, BLUE, ORANGE, INK = "1F3A5F", "1F5FA8", "D9822B", "1D2733"
+NAVY, ORANGE, INK, MUTED = "1F3A5F", "D9822B", "1D2733", "5F6B7A"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 MARGIN = Inches(0.6)
@@ -112,12 +112,42 @@ def _bar(shapes, box, colour: str, ident: int) -> None:
     shapes._spTree.insert(2, etree.fromstring(xml))
 
 
+def _lst(ph, size: int, colour: str, algn: str = "l", bold: bool = False) -> None:
+    """The placeholder's own first-level text style (what slides built on it inherit)."""
+    body = ph._element.find(_q("p:txBody"))
+    lst = body.find(_q("a:lstStyle"))
+    if lst is None:
+        lst = etree.SubElement(body, _q("a:lstStyle"))
+        body.remove(lst)
+        body.insert(1, lst)
+    for old in list(lst):
+        lst.remove(old)
+    ppr = etree.SubElement(lst, _q("a:lvl1pPr"))
+    ppr.set("algn", algn)
+    etree.SubElement(ppr, _q("a:buNone"))
+    rpr = etree.SubElement(ppr, _q("a:defRPr"))
+    rpr.set("sz", str(size))
+    if bold:
+        rpr.set("b", "1")
+    _fill(rpr, colour)
+    etree.SubElement(rpr, _q("a:latin")).set("typeface", "+mn-lt")
+
+
 def _common(layout_or_master, kinds) -> None:
     for ph in layout_or_master.placeholders:
         kind = ph.placeholder_format.type
         name = str(kind).split(" ")[0]
         if name in kinds:
             _place(ph, kinds[name])
+
+
+_PLACED = (
+    "Title Slide",
+    "Title and Content",
+    "Title Only",
+    "Title and Vertical Text",
+    "Picture with Caption",
+)
 
 
 def build_template(path: str | Path = DEFAULT_TEMPLATE) -> Path:
@@ -143,6 +173,10 @@ def build_template(path: str | Path = DEFAULT_TEMPLATE) -> Path:
             _autofit(ph)
         elif name in ("BODY", "OBJECT"):
             _autofit(ph)
+        elif name in ("FOOTER", "DATE"):
+            _lst(ph, 1000, MUTED)
+        elif name == "SLIDE_NUMBER":
+            _lst(ph, 1000, MUTED, "r")
     _bar(master.shapes, (0, 0, WIDTH, Inches(0.12)), NAVY, 90)
     scale = WIDTH / old_w
     for layout in prs.slide_layouts:
@@ -154,19 +188,15 @@ def build_template(path: str | Path = DEFAULT_TEMPLATE) -> Path:
                     _place(ph, COVER_TITLE)
                     _anchor(ph, "b")
                     _autofit(ph)
-                    para = ph.text_frame.paragraphs[0]
-                    para.alignment = 1  # left
-                    para.font.size, para.font.bold = Pt(40), True
+                    _lst(ph, 4000, NAVY, bold=True)
                 elif kind == "SUBTITLE":
                     _place(ph, COVER_SUB)
                     _autofit(ph)
-                    para = ph.text_frame.paragraphs[0]
-                    para.alignment = 1
-                    para.font.size = Pt(20)
+                    _lst(ph, 2000, INK)
                 elif kind in grid:
                     _place(ph, grid[kind])
             _bar(layout.shapes, (0, HEIGHT - Inches(0.25), WIDTH, Inches(0.25)), ORANGE, 91)
-        elif name in ("Title and Content", "Title Only", "Title and Vertical Text"):
+        elif name in _PLACED[1:4]:
             _common(layout, grid)
         elif name == "Picture with Caption":
             _common(layout, {**grid, "PICTURE": PICTURE, "BODY": CAPTION})
@@ -174,11 +204,15 @@ def build_template(path: str | Path = DEFAULT_TEMPLATE) -> Path:
                 kind = str(ph.placeholder_format.type).split(" ")[0]
                 if kind == "TITLE":
                     _anchor(ph, "b")
-                    ph.text_frame.paragraphs[0].font.size = Pt(26)
+                    _lst(ph, 2600, NAVY, bold=True)
                 elif kind == "BODY":
-                    ph.text_frame.paragraphs[0].font.size = Pt(12)
+                    _lst(ph, 1200, MUTED)
                     _autofit(ph)
-        else:  # the layouts the deck does not use: widened to 16:9 as they are
+        for ph in layout.placeholders:  # footers as on the master (LibreOffice reads the layout's)
+            kind = str(ph.placeholder_format.type).split(" ")[0]
+            if kind in ("FOOTER", "DATE", "SLIDE_NUMBER"):
+                _lst(ph, 1000, MUTED, "r" if kind == "SLIDE_NUMBER" else "l")
+        if name not in _PLACED:  # the layouts the deck does not use: widened to 16:9 as they are
             for ph in layout.placeholders:
                 if ph._element.spPr.find(_q("a:xfrm")) is not None:
                     ph.left, ph.width = Emu(int(ph.left * scale)), Emu(int(ph.width * scale))

@@ -73,11 +73,13 @@ WORDS: dict[str, dict[str, Any]] = {
         "signposts_title": "{n} signaalwaarden zeggen wanneer het plan moet worden bijgesteld",
         "planning_title": "Het eerste besluit is nodig in {month}; tot {last} volgen er nog {rest}",
         "planning_title_one": "Het besluit over de locatie is nodig in {month}",
-        "planning_item": "{month}: besluit over {name}: {action}, {places} plaatsen vanaf {quarter}",
+        "planning_item": "{month}: besluit over het openen van {what}",
+        "planning_place": "{name} ({places} plaatsen, {quarter})",
         "planning_close": "{quarter}: {name} {action}",
         "planning_mpp": "Na elke MPP (april en september): het advies herijken met de nieuwe cijfers",
         "places": "plaatsen",
         "need_title": "Nu zijn ongeveer {now} plaatsen nodig; in de mediaan hoogstens {peak} ({month})",
+        "need_title_now": "Nu zijn ongeveer {now} plaatsen nodig; in de mediaan ligt de behoefte daarna lager",
         "gap_title": (
             "Met de huidige locaties is een tekort voor {stream} {how} ({p}), voor het eerst in "
             "{month}"
@@ -139,11 +141,13 @@ WORDS: dict[str, dict[str, Any]] = {
         "signposts_title": "{n} signposts say when the plan needs to change",
         "planning_title": "The first decision is due in {month}; until {last} {rest} more follow",
         "planning_title_one": "The decision on the location is due in {month}",
-        "planning_item": "{month}: decide on {name}: {action}, {places} places from {quarter}",
+        "planning_item": "{month}: decide on opening {what}",
+        "planning_place": "{name} ({places} places, {quarter})",
         "planning_close": "{quarter}: {action} {name}",
         "planning_mpp": "After every MPP (April and September): recalibrate the advice on the new figures",
         "places": "places",
         "need_title": "About {now} places are needed now; in the median at most {peak} ({month})",
+        "need_title_now": "About {now} places are needed now; in the median the need is lower after that",
         "gap_title": (
             "With the current locations a shortfall for {stream} is {how} ({p}), first in {month}"
         ),
@@ -397,14 +401,21 @@ def planning_lines(rows: pd.DataFrame, language: str) -> tuple[str, list[str]]:
     w = words(language)
     lines = []
     opened = rows[(rows["action"] == "open") & (rows["due"] != "")].sort_values(["due", "quarter"])
-    for r in opened.itertuples():
+    for due, group in opened.groupby("due", sort=True):
         lines.append(
             w["planning_item"].format(
-                month=capital(period_name(r.due, language)),
-                name=r.name,
-                action=w["action"].get(r.action, w["action"]["open"]),
-                places=number(float(r.places), language),
-                quarter=period_name(r.quarter, language),
+                month=capital(period_name(due, language)),
+                what=joined(
+                    [
+                        w["planning_place"].format(
+                            name=r.name,
+                            places=number(float(r.places), language),
+                            quarter=period_name(r.quarter, language),
+                        )
+                        for r in group.itertuples()
+                    ],
+                    language,
+                ),
             )
         )
     for r in rows[rows["action"] != "open"].sort_values("quarter").itertuples():
@@ -418,7 +429,7 @@ def planning_lines(rows: pd.DataFrame, language: str) -> tuple[str, list[str]]:
             )
         )
     lines.append(w["planning_mpp"])
-    dates = list(opened["due"])
+    dates = list(opened["due"])  # one per location: "eight more follow" counts decisions
     if not dates:
         return "", lines
     if len(dates) == 1:
@@ -454,6 +465,8 @@ def _need(artefacts: Artefacts, language: str) -> str | None:
     if total.empty:
         return None
     peak = total.idxmax()
+    if peak == total.index[0]:
+        return words(language)["need_title_now"].format(now=number(float(total.iloc[0]), language))
     return words(language)["need_title"].format(
         now=number(float(total.iloc[0]), language),
         peak=number(float(total.max()), language),
