@@ -136,16 +136,15 @@ class _Deck:
     def table_slide(self, title: str, header: list[str], cells: list[list[str]], notes: str):
         slide, box = self.area_slide(title, notes)
         cells = [header, *cells]
-        size = lay.table_font(len(cells), box)
-        height = min(box.height, int(len(cells) * Pt(size * lay.LINE * 1.6 + 6)))
+        size, widths, heights = lay.table_layout(cells, box)
         shape = slide.shapes.add_table(
-            len(cells), len(header), Emu(box.left), Emu(box.top), Emu(box.width), Emu(height)
+            len(cells), len(header), Emu(box.left), Emu(box.top), Emu(box.width), Emu(sum(heights))
         )
         table = shape.table
-        for j, width in enumerate(lay.column_widths(cells, box.width, size)):
+        for j, width in enumerate(widths):
             table.columns[j].width = Emu(width)
         for i, row in enumerate(cells):
-            table.rows[i].height = Emu(height // len(cells))
+            table.rows[i].height = Emu(heights[i])
             for j, value in enumerate(row):
                 cell = table.cell(i, j)
                 cell.text = str(value)
@@ -282,8 +281,11 @@ class _Deck:
         notes = entry.get("notes") or entry.get("caption") or entry["title"]
         if self.layouts.picture is not None:
             slide = self.slide(self.layouts.picture, title, notes)
+            # a plain picture where the layout's picture placeholder is: never cropped
             pic = lay.placeholder(slide, (PP_PLACEHOLDER.PICTURE,))
-            lay.fill_picture_placeholder(pic, image, size)
+            area = lay.box_of(pic)
+            lay.remove(pic)
+            lay.fit_picture(slide, image, area, size)
             caption = lay.placeholder(slide, lay.BODIES)
             if caption is not None and below:
                 lay.fill_fitted(caption, [below], (12, 11, 10, 9))

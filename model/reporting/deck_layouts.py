@@ -133,12 +133,17 @@ class Layouts:
             ),
             None,
         )
-        pictures = [
+        def title_on_top(lo) -> bool:
+            pic, head = _largest(lo, (PP_PLACEHOLDER.PICTURE,)), _largest(lo, TITLES)
+            return int(head.top or 0) + int(head.height or 0) <= int(pic.top or 0)
+
+        pictures = [  # a large picture under the title (not "picture with caption" beside it)
             lo
             for lo in layouts
             if has_title(lo)
             and PP_PLACEHOLDER.PICTURE in _types(lo)
-            and _area(_largest(lo, (PP_PLACEHOLDER.PICTURE,))) >= 0.35 * slide_area
+            and _area(_largest(lo, (PP_PLACEHOLDER.PICTURE,))) >= 0.4 * slide_area
+            and title_on_top(lo)
         ]
         body = box_of(_largest(content, BODIES))
         return cls(
@@ -176,7 +181,12 @@ def add_footer(slide, layout, text: str, number: int) -> None:
         slide.shapes.clone_placeholder(ph)
         idx = ph.placeholder_format.idx
         shape = next(s for s in slide.placeholders if s.placeholder_format.idx == idx)
-        shape.text_frame.text = text if kind == PP_PLACEHOLDER.FOOTER else str(number)
+        value = text if kind == PP_PLACEHOLDER.FOOTER else str(number)
+        box = box_of(shape)
+        size = fitting_size([value], box, (10, 9, 8, 7), space=0)
+        shape.text_frame.text = value
+        for run in shape.text_frame.paragraphs[0].runs:
+            run.font.size = Pt(size)
         style = ph._element.txBody.find(f"{{{_A}}}lstStyle")
         body = shape._element.txBody
         if style is not None and len(style) and body.find(f"{{{_A}}}lstStyle") is None:
@@ -289,25 +299,23 @@ def fit_picture(slide, image: Path, box: Box, size: tuple[int, int]):
     )
 
 
-def fill_picture_placeholder(ph, image: Path, size: tuple[int, int]):
-    """Put a picture in a picture placeholder without cropping it: shrink the frame to its aspect."""
-    box = box_of(ph)
-    pic = ph.insert_picture(str(image))
-    pic.crop_left = pic.crop_right = pic.crop_top = pic.crop_bottom = 0
-    w_px, h_px = size
-    scale = min(box.width / w_px, box.height / h_px)
-    width, height = int(w_px * scale), int(h_px * scale)
-    pic.left, pic.top = Emu(box.left + (box.width - width) // 2), Emu(box.top)
-    pic.width, pic.height = Emu(width), Emu(height)
-    return pic
-
-
-def table_font(rows: int, box: Box) -> float:
-    """A table's point size: as large as lets ``rows`` rows of one or two lines fit ``box``."""
-    for size in (14, 12, 11, 10, 9):
-        if rows * Pt(size * LINE * 1.6 + 6) <= box.height:
-            return size
-    return 8
+def table_layout(cells: list[list[str]], box: Box) -> tuple[float, list[int], list[int]]:
+    """Point size, column widths and row heights (EMU) that let a table fit ``box``: the largest
+    size at which every row, its cells wrapped in their columns, fits the height."""
+    margin = Pt(3) * 2
+    for size in (14, 12, 11, 10, 9, 8):
+        widths = column_widths(cells, box.width, size)
+        heights = [
+            int(
+                max(lines_needed(str(v), w, size) for v, w in zip(row, widths, strict=True))
+                * Pt(size * LINE)
+                + margin
+            )
+            for row in cells
+        ]
+        if sum(heights) <= box.height:
+            break
+    return size, widths, heights
 
 
 def column_widths(cells: list[list[str]], width: int, size: float = 12) -> list[int]:
