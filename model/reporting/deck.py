@@ -37,7 +37,9 @@ from model.reporting.tablefmt import column_decimals, format_value
 
 MAX_SLIDES = 16
 MAX_TABLE_ROWS = 12
-ITEM_CHARS = 260  # a besluitpunt longer than this shows its head on the slide, all of it in the notes
+ITEM_CHARS = (
+    260  # a besluitpunt longer than this shows its head on the slide, all of it in the notes
+)
 
 
 def check_template(path: str | Path | None) -> Path:
@@ -186,9 +188,7 @@ class _Deck:
         numbers = list((entry.get("numbers") or {}).items())[:4]
         title = dtx.key_title(self.artefacts, self.language) or self.w["key"]
         paragraphs = [entry["text"], *(f"{value} — {label}" for label, value in numbers)]
-        notes = entry.get("notes") or "\n".join(
-            [entry["text"], *(f"{k}: {v}" for k, v in numbers)]
-        )
+        notes = entry.get("notes") or "\n".join([entry["text"], *(f"{k}: {v}" for k, v in numbers)])
         self.text_slide(title, paragraphs, notes)
 
     def decisions(self, entry: dict[str, Any]) -> None:
@@ -197,9 +197,7 @@ class _Deck:
             self.artefacts, len(items), self.language, getattr(self.meta, "peildatum", "")
         )
         shown = [f"{i}. {_head(item)}" for i, item in enumerate(items, start=1)]
-        notes = entry.get("notes") or "\n".join(
-            f"{i}. {t}" for i, t in enumerate(items, start=1)
-        )
+        notes = entry.get("notes") or "\n".join(f"{i}. {t}" for i, t in enumerate(items, start=1))
         slide = self.text_slide(title, shown, notes)
         body = lay.placeholder(slide, lay.BODIES)
         if body is not None:  # numbered in the text: no bullets
@@ -323,7 +321,9 @@ def _head(item: str) -> str:
     text = item.split(" Argument:")[0].split(" Reason:")[0].strip()
     if len(text) <= ITEM_CHARS:
         return text
-    text = re.sub(r" \((?:[^()]|\([^()]*\))*\)", lambda m: m.group(0) if len(m.group(0)) < 14 else "", text)
+    text = re.sub(
+        r" \((?:[^()]|\([^()]*\))*\)", lambda m: m.group(0) if len(m.group(0)) < 14 else "", text
+    )
     if len(text) <= ITEM_CHARS:
         return text
     clauses = text.rstrip(".").split("; ")

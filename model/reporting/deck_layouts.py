@@ -11,7 +11,6 @@ falls back: a table or picture goes where the content layout's body would be.
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,6 +132,7 @@ class Layouts:
             ),
             None,
         )
+
         def title_on_top(lo) -> bool:
             pic, head = _largest(lo, (PP_PLACEHOLDER.PICTURE,)), _largest(lo, TITLES)
             return int(head.top or 0) + int(head.height or 0) <= int(pic.top or 0)
@@ -194,9 +194,7 @@ def add_footer(slide, layout, text: str, number: int) -> None:
             body.insert(1, copy.deepcopy(style))
 
 
-def lines_needed(
-    text: str, width: int, size: float, indent: int = 0, char: float = CHAR
-) -> int:
+def lines_needed(text: str, width: int, size: float, indent: int = 0, char: float = CHAR) -> int:
     """Estimated number of lines ``text`` takes in a frame ``width`` EMU wide at ``size`` points."""
     usable = max(1, int(width) - 2 * int(INSET) - int(indent))
     per_line = max(8, int(usable / Pt(size * char)))

@@ -64,7 +64,8 @@ def _styles(master) -> None:
     rpr.set("b", "1")
     _fill(rpr, NAVY)
     body = styles.find(_q("p:bodyStyle"))
-    for level, size in zip(range(1, 10), (2000, 1800, 1600, 1400, 1400, 1400, 1400, 1400, 1400)):
+    sizes = (2000, 1800, 1600, 1400, 1400, 1400, 1400, 1400, 1400)
+    for level, size in zip(range(1, 10), sizes, strict=True):
         ppr = body.find(_q(f"a:lvl{level}pPr"))
         if ppr is None:
             continue
@@ -103,7 +104,7 @@ def _bar(shapes, box, colour: str, ident: int) -> None:
     x, y, cx, cy = (int(v) for v in box)
     xml = (
         f'<p:sp xmlns:p="{_P}" xmlns:a="{_A}"><p:nvSpPr><p:cNvPr id="{ident}" name="Band {ident}"/>'
-        "<p:cNvSpPr/><p:nvPr userDrawn=\"1\"/></p:nvSpPr><p:spPr>"
+        '<p:cNvSpPr/><p:nvPr userDrawn="1"/></p:nvSpPr><p:spPr>'
         f'<a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
         '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
         f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill><a:ln><a:noFill/></a:ln>'
