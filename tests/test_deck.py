@@ -523,3 +523,20 @@ def test_the_demo_deck_with_a_municipality_template(tmp_path, demo_case_path):
     text = "\n".join(slide_texts(deck))
     for code in RAW:
         assert not re.search(code, text), code
+
+
+def test_a_recorded_message_is_the_slide_title(tmp_path, capsys):
+    collect.set_output_dir(tmp_path)
+    try:
+        fig, ax = plt.subplots()
+        ax.plot([1, 2])
+        collect.show_figure(fig, "risk", "Kans op een tekort", message="Het risico piekt in 2031")
+        collect.show_table(
+            pd.DataFrame({"a": [1]}), "t", "Tabel", deck=True, message="Eén rij is genoeg"
+        )
+    finally:
+        collect.set_output_dir(None)
+    capsys.readouterr()
+    path = write_deck(read_artefacts(tmp_path), tmp_path / "deck.pptx", meta())
+    titles = [s.shapes.title.text_frame.text for s in Presentation(str(path)).slides]
+    assert titles[1:] == ["Het risico piekt in 2031", "Eén rij is genoeg"]
