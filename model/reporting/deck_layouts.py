@@ -179,10 +179,9 @@ def add_footer(slide, layout, text: str, number: int) -> None:
         if kind not in FOOTERS:
             continue
         slide.shapes.clone_placeholder(ph)
-        idx = ph.placeholder_format.idx
-        shape = next(s for s in slide.placeholders if s.placeholder_format.idx == idx)
+        shape = slide.placeholders[ph.placeholder_format.idx]
         value = text if kind == PP_PLACEHOLDER.FOOTER else str(number)
-        box = box_of(shape)
+        box = box_of(ph)  # the slide's copy has no position of its own
         size = fitting_size([value], box, (10, 9, 8, 7), space=0)
         shape.text_frame.text = value
         for run in shape.text_frame.paragraphs[0].runs:
