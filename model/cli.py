@@ -229,6 +229,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             scenario=args.scenario,
             formats=formats,
             no_pdf=args.no_pdf,
+            pptx_template=args.pptx_template,
         )
     except OnderdakError as exc:
         if args.result_json:
@@ -292,6 +293,12 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         "(default: all for advice, html,xlsx otherwise)",
     )
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    p.add_argument(
+        "--pptx-template",
+        metavar="FILE",
+        help="PowerPoint template (.pptx/.potx) whose layouts the deck uses "
+        "(default: Onderdak's own)",
+    )
     p.add_argument("--list-parameters", action="store_true", help="print the notebook's parameters")
     p.add_argument("--result-json", help=argparse.SUPPRESS)
     p.set_defaults(func=_cmd_report)
