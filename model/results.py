@@ -254,15 +254,9 @@ def run_case(
         ports, plan_jobs, bcs = {}, {}, {}
         if reg is not None and money:
             from model.business_case import business_case_tables
-            from model.portfolio import analyse_portfolio
 
             for n in cases:
-                ports[n] = work.submit(
-                    "portfolio",
-                    lambda n=n: analyse_portfolio(
-                        sims[n].result().case, sims[n].result().need, reg.result()[0]
-                    ),
-                )
+                ports[n] = work.submit("portfolio", _portfolio_stage, sims[n], reg)
             if plans:
                 for n in cases:
                     plan_jobs[n] = work.submit(
@@ -288,14 +282,10 @@ def run_case(
         results.register, results.place, own = reg.result()
         results.tables.update(own)
     if ports:
-        _collect(results, {n: f.result().tables for n, f in ports.items()}, scenario_column=True)
+        _collect(results, {n: f.result()["tables"] for n, f in ports.items()}, scenario_column=True)
         _collect(results, {n: f.result() for n, f in bcs.items()})
-        for n, f in ports.items():
-            committed = f.result().runs["committed"]
-            runs[n].committed = (
-                committed.allocation,
-                committed.budget,
-            )  # the plan's money reuses it
+        for n, f in ports.items():  # kept for a later add_plans when the run makes no plans
+            runs[n].committed = f.result().pop("committed", None)
     if plan_jobs:
         _collect_plans(results, {n: f.result() for n, f in plan_jobs.items()})
     results.summary = {
@@ -316,6 +306,18 @@ def run_case(
 
 def _scenario_tables(run: ScenarioRun) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
     return need_table(run), drivers_table(run), taakstelling_table(run), scenario_summary(run)
+
+
+def _portfolio_stage(sim: Future, reg: Future) -> dict[str, Any]:
+    """The portfolio tables of one scenario, and the committed portfolio's (allocation, budget)
+    that its plan's money reuses; the larger arrays of the portfolio with candidates are let go
+    here (a 10,000-path allocation and budget are some hundreds of MB per scenario)."""
+    from model.portfolio import analyse_portfolio
+
+    run = sim.result()
+    analysis = analyse_portfolio(run.case, run.need, reg.result()[0])
+    committed = analysis.runs["committed"]
+    return {"tables": analysis.tables, "committed": (committed.allocation, committed.budget)}
 
 
 def _register_stage(base: Case) -> tuple[Any, Any, dict[str, pd.DataFrame]]:
@@ -412,16 +414,14 @@ def _plan_of(
 ) -> Any:
     """The recommended plan of one scenario (or the InfeasibleError that says why there is none).
 
-    ``portfolio`` (the scenario's :class:`model.portfolio.PortfolioAnalysis`) gives the committed
-    allocation and budget the plan's money reuses for "without the plan"; else ``run.committed``.
+    ``portfolio`` (the scenario's portfolio stage, :func:`_portfolio_stage`) gives the committed
+    allocation and budget the plan's money reuses for "without the plan", and lets go of them
+    once the plan has them; else ``run.committed``.
     """
     from model.errors import InfeasibleError
     from model.plan_case import optimise_case
 
-    committed = run.committed
-    if portfolio is not None:
-        c = portfolio.runs["committed"]
-        committed = (c.allocation, c.budget)
+    committed = run.committed if portfolio is None else portfolio.pop("committed")
     try:
         return optimise_case(
             run.case,

@@ -219,3 +219,130 @@ def test_the_deck_passes_the_readers_checklist(advice_run, demo_case_path):
         "\n".join(texts + cells), cells, page.decisions, language, _names(demo_case_path)
     )
     assert not found, f"{len(found)} problems in the {language} deck:\n" + "\n".join(found)
+
+
+# -- the collegevoorstel: sections in order, page 1 against its tables, the appendix, openbaar ------
+
+
+@pytest.mark.slow
+def test_the_sections_come_in_the_order_of_a_collegevoorstel(advice_run):
+    from model.reporting.i18n import text
+    from model.reporting.voorstel import SECTIONS
+
+    language, folder = advice_run
+    page = "".join(visible((folder / "advice.html").read_text(encoding="utf-8")).parts)
+    headings = [text(f"voorstel.heading.{key}", language) for key in SECTIONS]
+    where = [page.find("\n" + h) for h in headings]
+    assert all(w >= 0 for w in where), dict(zip(headings, where, strict=True))
+    assert where == sorted(where), dict(zip(headings, where, strict=True))
+
+
+def _euros(cell: str) -> float:
+    """'€ 10.245.000' or '€10,245,000' → 10245000.0."""
+    return float(re.sub(r"[^\d]", "", str(cell)))
+
+
+@pytest.mark.slow
+def test_page_one_figures_equal_their_tables(advice_run):
+    """The tiles on page 1: the shortfall chance per stream equals the plan's shortfall table; the
+    net cost and the investment equal the plan's money table (medians over the paths)."""
+    from model.reporting import i18n
+
+    language, folder = advice_run
+    lines = (folder / "artefacts.jsonl").read_text(encoding="utf-8").splitlines()
+    numbers = next(a for a in map(json.loads, lines) if a.get("kind") == "key_message")["numbers"]
+    short = pd.read_csv(folder / "results" / "plan_shortfall.csv")
+    for r in short.itertuples():
+        tile = numbers[i18n.text("advice.tile.stream", language, stream=r.stream)]
+        without = i18n.percent(r.shortfall_chance_without_plan_share, 0, language)
+        with_plan = i18n.percent(r.shortfall_chance_with_plan_share, 0, language)
+        assert tile == f"{without} → {with_plan}", (r.stream, tile)
+    money = pd.read_csv(folder / "results" / "plan_money.csv")
+    with_plan = money.columns[2]  # Post, without plan (median), with plan (median), band
+    capex, net = money[with_plan].iloc[0], money[with_plan].iloc[-2]  # investments; net cash
+    assert numbers[i18n.text("advice.tile.capex", language)] == i18n.millions(
+        _euros(capex), 1, language
+    )
+    net_tile = next(
+        v
+        for k, v in numbers.items()
+        if k.startswith(i18n.text("advice.tile.net", language, years="")[:12])
+    )
+    assert net_tile == i18n.millions(_euros(net), 1, language)
+
+
+@pytest.mark.slow
+def test_the_appendix_holds_at_most_two_pages(advice_run):
+    """From the appendix heading to the glossary heading: at most two PDF pages."""
+    import subprocess
+
+    from model.reporting.i18n import text
+
+    language, folder = advice_run
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(folder / "advice.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        pytest.skip("pdftotext is not available")
+    pages = out.stdout.split("\f")
+    heading = text("voorstel.heading.bijlage", language)
+    glossary = text("voorstel.heading.begrippen", language)
+    first = next(
+        i for i, p in enumerate(pages) if heading in p and "...." not in p.split(heading)[1][:10]
+    )
+    last = next(
+        i
+        for i, p in enumerate(pages)
+        if i >= first and glossary in p and "...." not in p.split(glossary)[1][:10]
+    )
+    assert last - first + 1 <= 2, f"appendix on pages {first + 1}–{last + 1}"
+
+
+def test_openbaar_hides_the_addresses_of_purchase_candidates(demo_case_path, tmp_path):
+    """The public variant: every purchase candidate without its address, and with a generic name
+    where its name gives the street away, in the register the whole report is computed on."""
+    from model.case import load_case
+    from model.locations import load_register
+    from model.reporting.openbaar import public_case, purchase_candidates
+
+    original = load_register(load_case(demo_case_path)).table
+    hidden = purchase_candidates(original)
+    assert hidden
+    with public_case(demo_case_path, "nl") as public:
+        register = load_register(load_case(public)).table
+    for i in hidden:
+        assert register.at[i, "address"] == "adres niet openbaar"
+        street = str(original.at[i, "address"]).split()[0]
+        assert street not in str(register.at[i, "name"])
+    others = [i for i in original.index if i not in hidden]
+    assert (register.loc[others, "address"] == original.loc[others, "address"]).all()
+
+
+@pytest.mark.slow
+def test_the_public_advice_names_no_address_of_a_purchase_candidate(demo_case_path, tmp_path):
+    from pptx import Presentation
+
+    from model.case import load_case
+    from model.locations import load_register
+    from model.reporting.openbaar import purchase_candidates
+
+    original = load_register(load_case(demo_case_path)).table
+    streets = [str(original.at[i, "address"]).split()[0] for i in purchase_candidates(original)]
+    args = ["report", str(demo_case_path), "--notebook", "advice", "-p", "paths=60"]
+    assert main([*args, "-p", "openbaar=true", "--out", str(tmp_path)]) == 0
+    folder = next(tmp_path.rglob("manifest.json")).parent
+    texts = [(folder / "advice.html").read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in (folder / "results").glob("*.csv")]
+    deck = Presentation(str(folder / "advice.pptx"))
+    texts += [s.text_frame.text for sl in deck.slides for s in sl.shapes if s.has_text_frame]
+    import openpyxl
+
+    book = openpyxl.load_workbook(folder / "tables.xlsx", read_only=True)
+    texts += [
+        str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row
+    ]
+    found = [s for s in streets for t in texts if s in t]
+    assert not found, f"addresses of purchase candidates in the public report: {sorted(set(found))}"
