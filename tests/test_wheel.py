@@ -43,6 +43,7 @@ PACKAGED = (
     "model/_resources/case.schema.json",
     "model/reporting/report.css",
     "model/reporting/templates/report.html.j2",
+    "model/reporting/templates/deck.pptx",
 )
 
 
