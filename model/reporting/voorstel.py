@@ -92,6 +92,7 @@ def aanleiding(advice: Any, language: str = "nl") -> str:
                 stream=c["stream"],
                 without=c["without"],
                 start=c["from"],
+                now=c["now"],
             )
             for c in vf.stream_chances(advice)
             if c["without"] >= 0.5
@@ -410,6 +411,22 @@ def alternatives(advice: Any, language: str = "nl") -> str:
                 p90=m["without_net_p90"],
             )
         )
+    plan_cost = float(advice.plan.summary["expected_cost_eur"])
+    for key, alt in advice.alternatives.items():
+        out.append(
+            "- "
+            + text(
+                "voorstel.alt.restricted",
+                language,
+                title=text(f"voorstel.alt.name.{key}", language, extended=alt["extended"]),
+                cost=alt["expected_cost_eur"],
+                plan_cost=plan_cost,
+                capex=alt["capex_eur"],
+                places=alt["places"],
+                chances=_chances(alt["chances"], language),
+                short=_streams(alt["short"], language),
+            )
+        )
     t = advice.plan.tables["tradeoff"]
     asked = max(c["asked"] for c in chances)
     for r in t[t["feasible"]].itertuples():
@@ -453,8 +470,69 @@ def alternatives(advice: Any, language: str = "nl") -> str:
                     gap=cost[order[1]] - cost[order[0]],
                 )
             )
-    out.append(text("voorstel.alt.not_computed", language))
-    return "\n".join(out[:1] + out[1:-1]) + "\n\n" + out[-1]
+    missing = [k for k in ALTERNATIVES if k not in advice.alternatives]
+    if missing:
+        out.append(text("voorstel.alt.not_computed", language, missing=missing))
+        return "\n".join(out[:-1]) + "\n\n" + out[-1]
+    return "\n".join(out)
+
+
+ALTERNATIVES = ("no_purchases", "extend_only")
+"""The plan-level alternatives the advice computes (:func:`model.reporting.advice.plan_alternatives`)."""
+
+
+def alternatives_table(advice: Any, language: str = "nl") -> pd.DataFrame:
+    """The recommended plan, doing nothing and the plan-level alternatives side by side: expected
+    cost (present value, emergency places included), investment and per stream the chance of a
+    shortfall, and whether the reliability asked is reached."""
+    from model.reporting.i18n import millions, percent
+
+    if advice.plan is None:
+        return pd.DataFrame()
+    summary = advice.plan.summary
+    streams = list(summary["streams"])
+    chances = {c["stream"]: c for c in vf.stream_chances(advice)}
+    rows = [
+        (
+            text("voorstel.alt.row.plan", language),
+            summary["expected_cost_eur"],
+            summary["capex_eur"],
+            {k: chances[k]["with_plan"] for k in streams},
+            [k for k in streams if chances[k]["reached"] < chances[k]["asked"] - 1e-9],
+        ),
+        (
+            text("voorstel.alt.row.none", language),
+            summary["expected_cost_without_plan_eur"],
+            None,
+            {k: chances[k]["without"] for k in streams},
+            [k for k in streams if chances[k]["without"] > 1 - chances[k]["asked"] + 1e-9],
+        ),
+    ]
+    for key, alt in advice.alternatives.items():
+        rows.append(
+            (
+                text(f"voorstel.alt.name.{key}", language, extended=alt["extended"]),
+                alt["expected_cost_eur"],
+                alt["capex_eur"],
+                alt["chances"],
+                alt["short"],
+            )
+        )
+    column = lambda c, **f: text(f"voorstel.alt.column.{c}", language, **f)  # noqa: E731
+    return pd.DataFrame(
+        [
+            {
+                column("name"): name,
+                column("cost"): millions(cost, 1, language),
+                column("capex"): "–" if capex is None else millions(capex, 1, language),
+                **{column("chance", stream=k): percent(ch.get(k), 0, language) for k in streams},
+                column("reached"): text(
+                    "voorstel.alt.reached", language, short=_streams(short, language)
+                ),
+            }
+            for name, cost, capex, ch, short in rows
+        ]
+    )
 
 
 def words(key: str, language: str = "nl", **facts: Any) -> dict[str, str]:
