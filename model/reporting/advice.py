@@ -310,8 +310,9 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
     if advice.plan is not None:
         f = plan_facts(advice)
         stream, p_short, p_with = _plan_chances(advice)
-        nothing = f["opened"].empty and not f["candidates"]  # nothing to plan with
+        nothing = vf.nothing_to_plan(advice)
         chances = vf.stream_chances(advice)
+        now = vf.window_now(advice)
         risk = text(
             "advice.key.risk_plan",
             language,
@@ -323,9 +324,15 @@ def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]
             capex=f["capex_eur"],
             chances=chances,
             nothing=nothing,
+            now=now,
         )
         key = text(
-            "advice.tile.risk_plan", language, window=f["window"], stream=stream, nothing=nothing
+            "advice.tile.risk_plan",
+            language,
+            window=f["window"],
+            stream=stream,
+            nothing=nothing,
+            now=now,
         )
         value = (
             percent(p_short, 0, language)
@@ -428,6 +435,10 @@ def speaker_notes(advice: Advice, key: str, language: str = "nl") -> str:
         ]
         return text("advice.notes.risk", language, rows=rows)
     if key in ("plan_timeline", "plan_tradeoff") and advice.plan is not None:
+        from model.reporting.voorstel_facts import nothing_to_plan
+
+        if nothing_to_plan(advice):
+            return ""
         from model.reporting.besluitpunten import _chances
         from model.reporting.plan import tradeoff_sentence
 

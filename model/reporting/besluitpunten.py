@@ -95,38 +95,47 @@ def _plan_point(advice: Any, language: str) -> tuple[str, pd.Period]:
     (the planning list's facts, :func:`model.reporting.voorstel_facts.decisions`)."""
     from model.reporting import voorstel_facts as vf
     from model.reporting.advice import plan_facts
+    from model.reporting.voorstel import REGISTER_THEN_BUDGET
 
     f = plan_facts(advice)
     peil = peildatum(advice)
-    if f["opened"].empty and not f["candidates"]:  # nothing to plan with: complete the register
+    if vf.nothing_to_plan(advice):  # nothing to plan with: complete the register
         return (
             text(
                 "besluit.register",
                 language,
                 when=peil + 3,
                 window=f["window"],
+                now=vf.window_now(advice),
                 chances=_chances(advice),
             ),
-            peil + 1,
+            peil + REGISTER_THEN_BUDGET,  # the budget follows with the plan on the register
         )
     decisions = vf.decisions(advice)
     opened = [d for d in decisions if d["action"] == "open"]
     gone = [d for d in decisions if d["action"] != "open"]
     first = opened[0] if opened else None
     when = first["decide"] if first else peil + 1
+    listed = len(opened) >= LIST_FORM
+    lines = [text("besluit.plan", language, opened=opened, listed=listed)]
+    if listed:  # one line per location (collect.decisions breaks the item's lines)
+        lines += [
+            text("besluit.plan.item", language, letter=chr(ord("a") + k), d=d, last=d is opened[-1])
+            for k, d in enumerate(opened)
+        ]
+    tail = text(
+        "besluit.plan.tail",
+        language,
+        gone=gone,
+        capex=f["capex_eur"],
+        first=first,
+        window=f["window"],
+        now=vf.window_now(advice),
+        chances=_chances(advice),
+        short=f["short_of_target"],
+    )
     return (
-        text(
-            "besluit.plan",
-            language,
-            opened=opened,
-            gone=gone,
-            listed=len(opened) >= LIST_FORM,
-            capex=f["capex_eur"],
-            first=first,
-            window=f["window"],
-            chances=_chances(advice),
-            short=f["short_of_target"],
-        ),
+        "\n".join(lines) + ("\n" if listed else " ") + tail,
         when,
     )
 
@@ -162,11 +171,13 @@ def _business_case_point(advice: Any, language: str) -> str:
 
 def _budget_point(advice: Any, language: str, when: pd.Period) -> str:
     from model.reporting.advice import money_facts
+    from model.reporting.voorstel_facts import nothing_to_plan
 
     facts = money_facts(advice)
     return text(
         "besluit.budget",
         language,
+        nothing=nothing_to_plan(advice),
         p50=facts["p50"],
         p10=facts["p10"],
         p90=facts["p90"],

@@ -99,7 +99,7 @@ def aanleiding(advice: Any, language: str = "nl") -> str:
         ]
         if risks:
             paras.append(" ".join(risks))
-    paras.append(text("voorstel.aanleiding.close", language))
+    paras.append(text("voorstel.aanleiding.close", language, nothing=vf.nothing_to_plan(advice)))
     return "\n\n".join(paras)
 
 
@@ -109,8 +109,18 @@ def effect(advice: Any, language: str = "nl") -> str:
     if advice.plan is None:
         return ""
     end = str(advice.portfolio.need.periods[-1].year)
-    lines = [text("voorstel.effect.intro", language, name=advice.case.municipality.name, end=end)]
     chances = vf.stream_chances(advice)
+    if vf.nothing_to_plan(advice):
+        return text("voorstel.effect.nothing", language, chances=chances)
+    lines = [
+        text(
+            "voorstel.effect.intro",
+            language,
+            name=advice.case.municipality.name,
+            end=end,
+            asked=max(c["asked"] for c in chances),
+        )
+    ]
     lines += [
         "- " + text("voorstel.effect.stream", language, allowed=1 - c["asked"], **c)
         for c in chances
@@ -118,7 +128,9 @@ def effect(advice: Any, language: str = "nl") -> str:
     out = "\n".join(lines)
     for c in chances:
         if c["reached"] < c["asked"] - 1e-9:
-            out += "\n\n" + text("voorstel.effect.short", language, **c)
+            out += "\n\n" + text(
+                "voorstel.effect.short", language, close=c["reached"] >= c["asked"] - 0.05, **c
+            )
     if advice.plan.money is not None:
         goo = vf.goo_cost(advice)
         if goo:
@@ -144,8 +156,11 @@ def risks_table(advice: Any, language: str = "nl") -> pd.DataFrame:
         from model.reporting.i18n import percent
         from model.reporting.style import stream_name
 
+        nothing = vf.nothing_to_plan(advice)
         short = [c for c in vf.stream_chances(advice) if c["reached"] < c["asked"] - 1e-9]
-        if short:
+        if nothing:
+            rows.append(("no_candidates", {}))
+        elif short:
             rows.append(
                 (
                     "reliability",
@@ -210,6 +225,18 @@ def finances(advice: Any, language: str = "nl") -> str:
 
     m = vf.money(advice)
     years = f"{m['years'][0]}–{m['years'][-1]}"
+    if vf.nothing_to_plan(advice):
+        return text(
+            "voorstel.money.current",
+            language,
+            years=years,
+            net=m["without_net_p50"],
+            p90=m["without_net_p90"],
+            emergency=m["emergency"],
+            normbedrag=m["income_normbedrag"],
+            coa=m["income_coa_rent"],
+            month=peildatum(advice) + REGISTER_THEN_BUDGET,
+        )
     first = [d["decide"] for d in vf.decisions(advice) if d["action"] == "open"]
     month = min(first) if first else peildatum(advice) + 1
     return "\n\n".join(
@@ -349,6 +376,11 @@ def communication(advice: Any, language: str = "nl") -> str:
     return "\n\n".join(out)
 
 
+REGISTER_THEN_BUDGET = 6
+"""Without candidates: months from the peildatum to the budget amendment with the plan (the
+register completed in three months, the plan and its budget three months later)."""
+
+
 def planning(advice: Any, language: str = "nl") -> str:
     """The decision dates as a timeline list, with the budget amendment, the signposts and the MPP."""
     from model.reporting.besluitpunten import next_mpp, peildatum
@@ -371,6 +403,9 @@ def planning(advice: Any, language: str = "nl") -> str:
             what = text("voorstel.planning.close", language, name=d["name"], quarter=d["quarter"])
         items.append((d["decide"], what, d["overdue"]))
     first = min((d["decide"] for d in decisions if d["action"] == "open"), default=peil + 1)
+    if vf.nothing_to_plan(advice):  # the register first, the budget with the plan on it
+        items.append((peil + 3, text("voorstel.planning.register", language), False))
+        first = peil + REGISTER_THEN_BUDGET
     items.append((first, text("voorstel.planning.budget", language), False))
     items.append((peil + 6, text("voorstel.planning.signposts", language), False))
     items.append((next_mpp(peil), text("voorstel.planning.mpp", language), False))
@@ -397,7 +432,8 @@ def alternatives(advice: Any, language: str = "nl") -> str:
     for other reliability levels, and the forms of the purchase in the business case."""
     if advice.plan is None:
         return ""
-    out = [text("voorstel.alt.intro", language)]
+    nothing = vf.nothing_to_plan(advice)
+    out = [text("voorstel.alt.intro", language, nothing=nothing)]
     chances = vf.stream_chances(advice)
     if advice.plan.money is not None:
         m = vf.money(advice)
@@ -418,7 +454,8 @@ def alternatives(advice: Any, language: str = "nl") -> str:
             + text(
                 "voorstel.alt.restricted",
                 language,
-                title=text(f"voorstel.alt.name.{key}", language, extended=alt["extended"]),
+                title=text(f"voorstel.alt.name.{key}", language),
+                detail=text(f"voorstel.alt.detail.{key}", language, extended=alt["extended"]),
                 cost=alt["expected_cost_eur"],
                 plan_cost=plan_cost,
                 capex=alt["capex_eur"],
@@ -430,7 +467,7 @@ def alternatives(advice: Any, language: str = "nl") -> str:
     t = advice.plan.tables["tradeoff"]
     asked = max(c["asked"] for c in chances)
     for r in t[t["feasible"]].itertuples():
-        if abs(r.reliability_share - asked) < 1e-9:
+        if abs(r.reliability_share - asked) < 1e-9 or r.places_opened <= 0:
             continue
         values = {
             c["stream"]: float(getattr(r, f"shortfall_chance_{c['stream']}_share"))
@@ -471,6 +508,9 @@ def alternatives(advice: Any, language: str = "nl") -> str:
                 )
             )
     missing = [k for k in ALTERNATIVES if k not in advice.alternatives]
+    if nothing:
+        out.append(text("voorstel.alt.nothing", language))
+        return "\n".join(out[:-1]) + "\n\n" + out[-1]
     if missing:
         out.append(text("voorstel.alt.not_computed", language, missing=missing))
         return "\n".join(out[:-1]) + "\n\n" + out[-1]
@@ -508,10 +548,12 @@ def alternatives_table(advice: Any, language: str = "nl") -> pd.DataFrame:
             [k for k in streams if chances[k]["without"] > 1 - chances[k]["asked"] + 1e-9],
         ),
     ]
+    if vf.nothing_to_plan(advice):
+        rows = rows[1:]
     for key, alt in advice.alternatives.items():
         rows.append(
             (
-                text(f"voorstel.alt.name.{key}", language, extended=alt["extended"]),
+                text(f"voorstel.alt.name.{key}", language),
                 alt["expected_cost_eur"],
                 alt["capex_eur"],
                 alt["chances"],

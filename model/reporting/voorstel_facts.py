@@ -69,6 +69,22 @@ def extensions(table: pd.DataFrame) -> set[str]:
     return out
 
 
+def nothing_to_plan(advice: Any) -> bool:
+    """True when the register holds no candidate and the plan opens nothing: the advice then asks
+    to complete the register instead of adopting a plan."""
+    if advice.plan is None:
+        return False
+    opened = advice.plan.tables["plan"]["action"].eq("open").any()
+    return not opened and not int((~advice.plan.portfolio.existing).sum())
+
+
+def window_now(advice: Any) -> bool:
+    """True when the plan's shortfall window starts at the peildatum or before it: the shortfall
+    is counted from now on, so the report says "now" rather than naming that quarter."""
+    window = pd.Period(str(advice.plan.summary["shortfall_window_from"]), freq="Q")
+    return window.start_time <= peildatum(advice).end_time
+
+
 def stream_chances(advice: Any) -> list[dict[str, Any]]:
     """Per stream of the plan: the chance of a shortfall without and with the plan (the one
     measure, :mod:`model.shortfall`), the reliability asked and reached, the first month in
