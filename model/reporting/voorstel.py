@@ -54,8 +54,7 @@ def caption(key: str, language: str = "nl", **facts: Any) -> str:
 def _join(items: list[str], language: str) -> str:
     if len(items) <= 1:
         return "".join(items)
-    last = " and " if language == "en" else " en "
-    return ", ".join(items[:-1]) + last + items[-1]
+    return ", ".join(items[:-1]) + f" {text('voorstel.and', language)} " + items[-1]
 
 
 def _streams(codes: list[str], language: str) -> str:
