@@ -17,7 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.parametrize(
     "module",
-    ["besluitpunten.py", "advice.py", "advice_text.py", "voorstel.py", "voorstel_facts.py"],
+    [
+        "besluitpunten.py",
+        "advice.py",
+        "advice_text.py",
+        "voorstel.py",
+        "voorstel_facts.py",
+        "key_assumptions.py",
+        "signposts.py",
+    ],
 )
 def test_the_advice_modules_hold_no_language_branches(module):
     """Facts in, words from the catalog: no `if language == "en"` (or a Dutch/English pair)."""
