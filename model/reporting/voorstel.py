@@ -149,7 +149,14 @@ def risks_table(advice: Any, language: str = "nl") -> pd.DataFrame:
     m = vf.money(advice) if advice.plan is not None and advice.plan.money is not None else None
     if m is not None:
         rows.append(
-            ("inflow", {"without": m["without_net_p50"], "without_p90": m["without_net_p90"]})
+            (
+                "inflow",
+                {
+                    "without": m["without_net_p50"],
+                    "without_p90": m["without_net_p90"],
+                    "nothing": vf.nothing_to_plan(advice),
+                },
+            )
         )
     if advice.plan is not None:
         from model.reporting.i18n import percent
@@ -282,6 +289,12 @@ def budget_table(advice: Any, language: str = "nl", years: int = 4) -> pd.DataFr
     """The multi-year view for the budget amendment: net charges on the municipal budget per year
     (capital charges in place of investments), without and with the plan (medians)."""
     m = vf.money(advice)
+    if vf.nothing_to_plan(advice):  # no plan: the current locations' charges only
+        cols = [text(f"voorstel.money.column.{c}", language) for c in ("year", "current")]
+        rows = [
+            [str(y), round(m["net_capital_basis_without_year"][y], -3)] for y in m["years"][:years]
+        ]
+        return pd.DataFrame(rows, columns=cols)
     cols = [
         text(f"voorstel.money.column.{c}", language)
         for c in ("year", "without", "with", "difference")
@@ -365,6 +378,7 @@ def communication(advice: Any, language: str = "nl") -> str:
                     now_times=r.now_times,
                     plan=r.with_plan,
                     plan_times=r.plan_times,
+                    nothing=vf.nothing_to_plan(advice),
                 )
                 for r in above.itertuples()
             )
