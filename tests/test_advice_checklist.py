@@ -346,3 +346,49 @@ def test_the_public_advice_names_no_address_of_a_purchase_candidate(demo_case_pa
     ]
     found = [s for s in streets for t in texts if s in t]
     assert not found, f"addresses of purchase candidates in the public report: {sorted(set(found))}"
+
+
+@pytest.mark.slow
+def test_besluitpunt_2_names_every_location_with_places_form_and_a_later_date(advice_run):
+    """Every location the plan opens is in besluitpunt 2 with its places and a decision date after
+    the peildatum (the planning list's facts)."""
+    from model.reporting.i18n import number
+
+    language, folder = advice_run
+    page = visible((folder / "advice.html").read_text(encoding="utf-8"))
+    point = page.decisions[1]
+    plan = pd.read_csv(folder / "results" / "plan_table.csv")
+    opened = plan[plan["action"] == "open"]
+    assert len(opened)
+    for r in opened.itertuples():
+        start = point.find(str(r.name))
+        assert start >= 0, (r.name, point[:200])
+        part = point[start : start + len(str(r.name)) + 160]
+        assert f"{number(r.places, 0, language)} " in part, part
+        assert any(d > PEILDATUM for d in dates_in(part)), part
+
+
+@pytest.mark.slow
+def test_the_alternatives_stand_beside_the_plan_and_doing_nothing(advice_run):
+    """The alternatives table: the recommended plan, doing nothing, no purchases and only
+    extending, each with expected cost, investment and a chance of a shortfall per stream."""
+    from model.reporting.i18n import text
+
+    language, folder = advice_run
+    table = pd.read_csv(folder / "results" / "plan_alternatives.csv")
+    names = [
+        text(k, language)
+        for k in (
+            "voorstel.alt.row.plan",
+            "voorstel.alt.row.none",
+            "voorstel.alt.name.no_purchases",
+            "voorstel.alt.name.extend_only",
+        )
+    ]
+    assert list(table.iloc[:, 0]) == names
+    chances = [
+        c
+        for c in table.columns
+        if c.startswith(text("voorstel.alt.column.chance", language, stream="x")[:10])
+    ]
+    assert len(chances) == 2 and table[chances].notna().all().all()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,6 @@ import numpy as np
 from model.business_case import BusinessCase, load_business_case
 from model.portfolio import PortfolioAnalysis, analyse_portfolio
 from model.reporting.portfolio_text import horizon_money
-from model.reporting.style import euro, label, percent, period_name, stream_name, thousands
 from model.results import Results, resolve_case_path, run_case
 
 
@@ -25,11 +25,18 @@ class Advice:
     business_case: BusinessCase | None
     plan: Any = None  # model.plan_case.OptimiseResult
     plan_error: str = ""
+    alternatives: dict[str, dict[str, Any]] = field(default_factory=dict)  # plan_alternatives
 
     @property
     def case(self):
         return self.results.runs[self.scenario].case
 
+
+ALTERNATIVE_SECONDS = 10.0
+"""Time limit of each plan-level alternative's solve (the recommended plan has the case's)."""
+
+PURCHASE_FORMS = ("buy", "build")
+"""What the alternative "no purchases" leaves out: buildings bought and units built."""
 
 ADVICE_LEVELS = (0.5, 0.8)
 """Reliability levels of the advice's trade-off, besides the case's own (the plan notebook shows all)."""
@@ -84,7 +91,87 @@ def prepare_advice(
             )
         except InfeasibleError as exc:
             advice.plan_error = str(exc)
+    if advice.plan is not None:
+        advice.alternatives = plan_alternatives(run.case, run.need, results.register, language)
     return advice
+
+
+def _alternative_candidates(table: Any) -> dict[str, set[str]]:
+    """Per plan-level alternative the candidates it may not use: "no_purchases" leaves out the
+    buildings bought and the units built; "extend_only" every candidate that does not extend a
+    current location (an AZC's contract after its end date). An alternative that would leave out
+    nothing, or everything, is not made."""
+    from model.reporting.voorstel_facts import BUY_ACTIONS, extensions
+
+    candidates = table[table["status"] == "candidate"]
+    ids = {str(i) for i in candidates.index}
+    bought = {
+        str(i) for i, k in candidates["kind"].items() if BUY_ACTIONS.get(str(k)) in PURCHASE_FORMS
+    }
+    extend = extensions(table) & ids
+    out = {}
+    if bought and bought != ids:
+        out["no_purchases"] = bought
+    if extend and extend != ids:
+        out["extend_only"] = ids - extend
+    return out
+
+
+def plan_alternatives(
+    case: Any, need: Any, register: Any, language: str | None = None
+) -> dict[str, dict[str, Any]]:
+    """The plan-level alternatives: the cheapest plan without purchases and the one that only
+    extends the current locations, each one extra solve (time-limited, no trade-off, no money) on
+    the same register with the other candidates forbidden. Per alternative the expected cost
+    (present value, as the recommended plan's), the investment, the places opened, per stream the
+    chance of a shortfall, the streams for which the reliability asked is not reached, the
+    extensions it keeps and the seconds taken."""
+    from model.errors import InfeasibleError
+    from model.plan_case import optimise_case
+    from model.reporting.voorstel_facts import extensions
+
+    table = register.table
+    out: dict[str, dict[str, Any]] = {}
+    for name, forbidden in _alternative_candidates(table).items():
+        keep = set(case.optimise.must_keep)
+        settings = case.optimise.model_copy(
+            update={
+                "forbidden": sorted({*case.optimise.forbidden, *(forbidden - keep)}),
+                "time_limit_seconds": min(ALTERNATIVE_SECONDS, case.optimise.time_limit_seconds),
+            }
+        )
+        started = time.perf_counter()
+        try:
+            result = optimise_case(
+                case.model_copy(update={"optimise": settings}),
+                need,
+                table,
+                levels=[],
+                regret=False,
+                language=language,
+                fallback=True,
+                money=False,
+            )
+        except InfeasibleError:
+            continue
+        streams = result.summary["streams"]
+        opened = result.tables["plan"]
+        opened = opened[opened["action"] == "open"]
+        out[name] = {
+            "expected_cost_eur": float(result.summary["expected_cost_eur"]),
+            "capex_eur": float(result.summary["capex_eur"]),
+            "places": float(opened["places"].sum()),
+            "names": [str(n) for n in opened["name"]],
+            "chances": {k: float(v["shortfall_chance_share"]) for k, v in streams.items()},
+            "short": [
+                k
+                for k, v in streams.items()
+                if v["reliability_share"] < v["reliability_asked_share"] - 1e-9
+            ],
+            "extended": sorted(str(table.at[i, "name"]) for i in extensions(table) - forbidden),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+    return out
 
 
 def _risk(advice: Advice, portfolio: str = "committed") -> tuple[str, float, str]:
@@ -107,22 +194,6 @@ def _plan_chances(advice: Advice) -> tuple[str, float, float]:
     stream = max(streams, key=lambda k: streams[k]["shortfall_chance_without_plan_share"])
     v = streams[stream]
     return stream, v["shortfall_chance_without_plan_share"], v["shortfall_chance_share"]
-
-
-def _chances_text(advice: Advice, language: str) -> str:
-    """'Oekraïners 99% → 10%, asielzoekers 100% → 6%' (without → with the plan)."""
-    from model.reporting.plan import shortfall_figures
-
-    return ", ".join(f"{k} {v}" for k, v in shortfall_figures(advice.plan, language).items())
-
-
-def _without_text(advice: Advice, language: str) -> str:
-    """'Oekraïners 100%, asielzoekers 100%': the chance of a shortfall without a plan."""
-    streams = advice.plan.summary["streams"]
-    return ", ".join(
-        f"{stream_name(k, language)} {percent(v['shortfall_chance_without_plan_share'])}"
-        for k, v in streams.items()
-    )
 
 
 def plan_facts(advice: Advice) -> dict[str, Any]:
@@ -168,12 +239,6 @@ def money_facts(advice: Advice) -> dict[str, float]:
             out[f"{name}p{q}"] = float(np.quantile(per_path, q / 100))
         out[f"{name}emergency_p50"] = float(np.median(money.total(portfolio, "emergency_recourse")))
     return out
-
-
-def _locations(n: int, language: str) -> str:
-    if language == "en":
-        return f"{n} location" + ("" if n == 1 else "s")
-    return f"{n} locatie" + ("" if n == 1 else "s")
 
 
 def plan_headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]:
@@ -232,110 +297,90 @@ def plan_headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, 
 
 def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]:
     """The key message of the advice and its figures that matter."""
+    from model.reporting import voorstel_facts as vf
+    from model.reporting.i18n import millions, number, percent, text
+
     if advice.plan is not None and getattr(advice.plan, "money", None) is not None:
         if money_facts(advice)["with_plan"]:
             return plan_headline(advice, language)
     s = advice.results.summary["scenarios"][advice.scenario]["streams"]
     places_now = s["ukraine"]["start_p50"] + s["asylum"]["start_p50"]
     money = money_facts(advice)
-    name = advice.case.municipality.name
     years = f"{advice.portfolio.need.periods[0].year}–{advice.portfolio.need.periods[-1].year}"
-    net = f"{euro(money['p50'] / 1e6, 1)}"
-    en = language == "en"
-    m = lambda x: euro(x / 1e6, 1)  # noqa: E731
-    if money["with_plan"]:
-        cost_en = (
-            f"Net municipal cost {years} with the plan: {net} million (median; without it "
-            f"{m(money['without_p50'])} million, but {m(money['without_p90'])} million in the "
-            "heaviest tenth of futures, emergency places included)"
-        )
-        cost_nl = (
-            f"Netto kosten gemeente {years} met het plan: {net} mln (mediaan; zonder plan "
-            f"{m(money['without_p50'])} mln, maar {m(money['without_p90'])} mln in het zwaarste "
-            "tiende van de toekomsten, noodopvang meegerekend)"
-        )
-        key_en, key_nl = (
-            f"Net municipal cost {years}, with plan",
-            f"Netto kosten gemeente {years}, met plan",
-        )
-    else:
-        cost_en = f"Net cost of the current portfolio {years}: {net} million (median)" + (
-            f", of which {m(money['emergency_p50'])} million emergency places"
-            if money.get("emergency_p50", 0.0) > 0.1 * max(money["p50"], 1.0)
-            else ""
-        )
-        cost_nl = f"Netto kosten huidige portefeuille {years}: {net} mln (mediaan)" + (
-            f", waarvan {m(money['emergency_p50'])} mln noodopvang"
-            if money.get("emergency_p50", 0.0) > 0.1 * max(money["p50"], 1.0)
-            else ""
-        )
-        key_en, key_nl = f"Net municipal cost {years}", f"Netto kosten gemeente {years}"
     if advice.plan is not None:
         f = plan_facts(advice)
         stream, p_short, p_with = _plan_chances(advice)
-        window = period_name(f["window"], language)
-        word = stream_name(stream, language)
-        if en:
-            risk = (
-                f"Without new locations the chance of a shortfall from {window} on is "
-                f"{percent(p_short)} for {word}; the recommended plan opens "
-                f"{_locations(len(f['opened']), 'en')} ({thousands(f['places'])} places, investment "
-                f"{euro(f['capex_eur'] / 1e6, 1)} million). Chance of a shortfall without → with the "
-                f"plan: {_chances_text(advice, 'en')}"
-            )
-            key = f"Chance of a shortfall from {window} ({word}), without → with plan"
-        else:
-            risk = (
-                f"Zonder nieuwe locaties is de kans op een tekort vanaf {window} {percent(p_short)} "
-                f"voor {word}; het aanbevolen plan opent {_locations(len(f['opened']), 'nl')} "
-                f"({thousands(f['places'])} plaatsen, investering {euro(f['capex_eur'] / 1e6, 1)} mln). "
-                f"Kans op een tekort zonder → met plan: {_chances_text(advice, 'nl')}"
-            )
-            key = f"Kans op een tekort vanaf {window} ({word}), zonder → met plan"
-        if f["opened"].empty and not f["candidates"]:  # nothing to plan with
-            risk = (
-                f"Without new locations the chance of a shortfall from {window} on is "
-                f"{percent(p_short)} for {word}, and the location register holds no candidate "
-                "location a plan could open: it is probably incomplete"
-                if en
-                else f"Zonder nieuwe locaties is de kans op een tekort vanaf {window} "
-                f"{percent(p_short)} voor {word}, en het locatieregister bevat geen "
-                "kandidaat-locatie die een plan kan openen: het is waarschijnlijk onvolledig"
-            )
-        value = f"{percent(p_short)} → {percent(p_with)}"
+        nothing = vf.nothing_to_plan(advice)
+        chances = vf.stream_chances(advice)
+        now = vf.window_now(advice)
+        risk = text(
+            "advice.key.risk_plan",
+            language,
+            window=f["window"],
+            stream=stream,
+            chance=p_short,
+            n=len(f["opened"]),
+            places=f["places"],
+            capex=f["capex_eur"],
+            chances=chances,
+            nothing=nothing,
+            now=now,
+        )
+        key = text(
+            "advice.tile.risk_plan",
+            language,
+            window=f["window"],
+            stream=stream,
+            nothing=nothing,
+            now=now,
+        )
+        value = (
+            percent(p_short, 0, language)
+            if nothing
+            else f"{percent(p_short, 0, language)} → {percent(p_with, 0, language)}"
+        )
     else:
         stream, p_short, first = _risk(advice)
         p_cand = _risk(advice, "with_candidates")[1]
-        word = stream_name(stream, language)
-        if en:
-            risk = (
-                f"With the current and planned locations the chance of a shortfall in a single month "
-                f"reaches {percent(p_short)} for {word}"
-                + (f", first above 10% in {period_name(first, 'en')}" if first else "")
-                + f"; with the candidate locations it falls to {percent(p_cand)}"
-            )
-            key = f"Highest chance of a shortfall in one month ({word}), now → with candidates"
-        else:
-            risk = (
-                f"Met de huidige en geplande locaties loopt de kans op een tekort in één maand voor "
-                f"{word} op tot {percent(p_short)}"
-                + (f", voor het eerst boven 10% in {period_name(first, 'nl')}" if first else "")
-                + f"; met de kandidaat-locaties daalt die naar {percent(p_cand)}"
-            )
-            key = f"Hoogste kans op een tekort in één maand ({word}), nu → met kandidaten"
-        value = f"{percent(p_short)} → {percent(p_cand)}"
-    if en:
-        text = (
-            f"{name} needs about {thousands(places_now)} reception places now. {risk}. {cost_en}."
+        risk = text(
+            "advice.key.risk_portfolio",
+            language,
+            stream=stream,
+            chance=p_short,
+            first=first if first and first != "nan" else "",
+            with_candidates=p_cand,
         )
-        keys = ("Reception places needed now", key, key_en)
-        unit = "million"
-    else:
-        text = f"{name} heeft nu ongeveer {thousands(places_now)} opvangplaatsen nodig. {risk}. {cost_nl}."
-        keys = ("Opvangplaatsen nodig nu", key, key_nl)
-        unit = "mln"
-    numbers = {keys[0]: thousands(places_now), keys[1]: value, keys[2]: f"{net} {unit}"}
-    return text, numbers
+        key = text("advice.tile.risk_portfolio", language, stream=stream)
+        value = f"{percent(p_short, 0, language)} → {percent(p_cand, 0, language)}"
+    cost = text(
+        "advice.key.cost",
+        language,
+        planned=bool(money["with_plan"]),
+        years=years,
+        net=money["p50"],
+        without=money.get("without_p50", 0.0),
+        without_p90=money.get("without_p90", 0.0),
+        emergency=money.get("emergency_p50", 0.0),
+        show_emergency=money.get("emergency_p50", 0.0) > 0.1 * max(money["p50"], 1.0),
+    )
+    sentence = " ".join(
+        [
+            text("advice.key.dates", language, peil=vf.peildatum(advice), today=vf.report_date()),
+            text(
+                "advice.key.need", language, name=advice.case.municipality.name, places=places_now
+            ),
+            risk,
+            cost,
+        ]
+    )
+    numbers = {
+        text("advice.tile.places_now", language): number(places_now, 0, language),
+        key: value,
+        text("advice.tile.cost", language, years=years, planned=bool(money["with_plan"])): millions(
+            money["p50"], 1, language
+        ),
+    }
+    return sentence, numbers
 
 
 def purchases_in_plan(advice: Advice) -> list[str]:
@@ -369,63 +414,55 @@ def risk_by_stream(advice: Advice) -> dict[str, float]:
 
 def speaker_notes(advice: Advice, key: str, language: str = "nl") -> str:
     """What a presenter says with a figure of the advice: its numbers, in one or two sentences."""
-    en = language == "en"
+    from model.reporting.i18n import text
+
     s = advice.results.summary["scenarios"][advice.scenario]["streams"]
-    end = advice.portfolio.need.periods[-1].year
     if key == "need":
-        parts = []
-        for stream in ("ukraine", "asylum", "status_holders"):
-            v = s[stream]
-            name = label(stream, language).split(" (")[0]
-            parts.append(
-                f"{name}: {'now' if en else 'nu'} {thousands(v['start_p50'])}, {end} {thousands(v['end_p50'])} "
-                f"({'80% band' if en else '80%-band'} {thousands(v['end_p10'])}–{thousands(v['end_p90'])})"
-            )
-        return "; ".join(parts) + "."
+        rows = [{"stream": k, **s[k]} for k in ("ukraine", "asylum", "status_holders")]
+        return text(
+            "advice.notes.need", language, rows=rows, end=advice.portfolio.need.periods[-1].year
+        )
     if key in ("capacity_need", "shortfall_risk"):
         t = advice.portfolio.tables["gap_summary"]
         t = t[t["portfolio"] == "committed"]
-        parts = []
-        for r in t.itertuples():
-            name = label(str(r.stream), language).split(" (")[0]
-            first = str(r.first_month_risk_over_10pct or "")
-            when = (
-                f", {'first above 10% in' if en else 'voor het eerst boven 10% in'} {period_name(first, language)}"
-                if first and first != "nan"
-                else ""
-            )
-            parts.append(f"{name}: max. {percent(float(r.max_shortfall_probability_share))}{when}")
-        lead = (
-            "Highest chance of a shortfall in a single month with the current portfolio — "
-            if en
-            else "Hoogste kans op een tekort in één maand met de huidige portefeuille — "
-        )
-        return lead + "; ".join(parts) + "."
+        rows = [
+            {
+                "stream": str(r.stream),
+                "chance": float(r.max_shortfall_probability_share),
+                "first": str(r.first_month_risk_over_10pct or "").replace("nan", ""),
+            }
+            for r in t.itertuples()
+        ]
+        return text("advice.notes.risk", language, rows=rows)
     if key in ("plan_timeline", "plan_tradeoff") and advice.plan is not None:
+        from model.reporting.voorstel_facts import nothing_to_plan
+
+        if nothing_to_plan(advice):
+            return ""
+        from model.reporting.besluitpunten import _chances
         from model.reporting.plan import tradeoff_sentence
 
         f = plan_facts(advice)
-        opened = ", ".join(
-            f"{r.name} ({period_name(r.quarter, language)})" for r in f["opened"].itertuples()
+        opened = [{"name": r.name, "quarter": r.quarter} for r in f["opened"].itertuples()]
+        out = text(
+            "advice.notes.plan",
+            language,
+            opened=opened,
+            capex=f["capex_eur"],
+            chances=_chances(advice),
         )
-        text = (
-            f"The plan opens {opened}; investment {euro(f['capex_eur'])}; chance of a shortfall without → with the plan: {_chances_text(advice, 'en')}."
-            if en
-            else f"Het plan opent {opened}; investering {euro(f['capex_eur'])}; kans op een tekort zonder → met plan: {_chances_text(advice, 'nl')}."
-        )
-        return text + (
+        return out + (
             " " + tradeoff_sentence(advice.plan, language) if key == "plan_tradeoff" else ""
         )
     if key == "budget":
         money = horizon_money(advice.portfolio)
-        return (
-            f"Net cost over the horizon {euro(money['net_cost_p50'] / 1e6, 1)} million (80% band "
-            f"{euro(money['net_cost_p10'] / 1e6, 1)}–{euro(money['net_cost_p90'] / 1e6, 1)} million); income from the "
-            f"national government {euro(money['income_total_p50'] / 1e6, 1)} million."
-            if en
-            else f"Netto kosten over de horizon {euro(money['net_cost_p50'] / 1e6, 1)} mln (80%-band "
-            f"{euro(money['net_cost_p10'] / 1e6, 1)}–{euro(money['net_cost_p90'] / 1e6, 1)} mln); vergoeding van het Rijk "
-            f"{euro(money['income_total_p50'] / 1e6, 1)} mln."
+        return text(
+            "advice.notes.budget",
+            language,
+            net=money["net_cost_p50"],
+            p10=money["net_cost_p10"],
+            p90=money["net_cost_p90"],
+            income=money["income_total_p50"],
         )
     if key in ("npv_distributions", "tornado") and advice.business_case is not None:
         from model.reporting.business_case_narrative import headline as bc_headline
@@ -437,18 +474,12 @@ def speaker_notes(advice: Advice, key: str, language: str = "nl") -> str:
         if col is not None and len(spread):
             top = spread.sort_values(col, ascending=False).iloc[0]
             name = top.get("wijk_name", top.get("wijk_code", ""))
-            return (
-                f"Highest load: {name}, {top[col]:.1f} places per 1,000 inhabitants."
-                if en
-                else f"Hoogste belasting: {name}, {str(round(float(top[col]), 1)).replace('.', ',')} plaatsen per 1.000 inwoners."
-            )
+            return text("advice.notes.map", language, name=name, load=float(top[col]))
     if key == "mca":
         mca = advice.results.tables.get("mca")
         if mca is not None and len(mca) and "score" in mca:
             best = mca.sort_values("score", ascending=False).iloc[0]
-            return (
-                f"Highest score: {best.get('name', best.get('location_id', ''))}."
-                if en
-                else f"Hoogste score: {best.get('name', best.get('location_id', ''))}."
+            return text(
+                "advice.notes.mca", language, name=best.get("name", best.get("location_id", ""))
             )
     return ""

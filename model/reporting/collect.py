@@ -384,7 +384,7 @@ def decisions(items: Sequence[str], title: str | None = None, notes: str | None 
     """Display the decisions asked of the college (besluitpunten), numbered; the deck's decisions slide."""
     items = [str(i) for i in items]
     heading = title or _words()["decisions"]
-    lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
+    lis = "".join(f"<li>{html.escape(i).replace(chr(10), '<br>')}</li>" for i in items)
     markup = (
         f'<div class="ond-decisions"><p class="ond-kicker">{html.escape(heading)}</p>'
         f"<ol>{lis}</ol></div>"

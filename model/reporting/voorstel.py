@@ -54,8 +54,7 @@ def caption(key: str, language: str = "nl", **facts: Any) -> str:
 def _join(items: list[str], language: str) -> str:
     if len(items) <= 1:
         return "".join(items)
-    last = " and " if language == "en" else " en "
-    return ", ".join(items[:-1]) + last + items[-1]
+    return ", ".join(items[:-1]) + f" {text('voorstel.and', language)} " + items[-1]
 
 
 def _streams(codes: list[str], language: str) -> str:
@@ -92,13 +91,14 @@ def aanleiding(advice: Any, language: str = "nl") -> str:
                 stream=c["stream"],
                 without=c["without"],
                 start=c["from"],
+                now=c["now"],
             )
             for c in vf.stream_chances(advice)
             if c["without"] >= 0.5
         ]
         if risks:
             paras.append(" ".join(risks))
-    paras.append(text("voorstel.aanleiding.close", language))
+    paras.append(text("voorstel.aanleiding.close", language, nothing=vf.nothing_to_plan(advice)))
     return "\n\n".join(paras)
 
 
@@ -108,8 +108,18 @@ def effect(advice: Any, language: str = "nl") -> str:
     if advice.plan is None:
         return ""
     end = str(advice.portfolio.need.periods[-1].year)
-    lines = [text("voorstel.effect.intro", language, name=advice.case.municipality.name, end=end)]
     chances = vf.stream_chances(advice)
+    if vf.nothing_to_plan(advice):
+        return text("voorstel.effect.nothing", language, chances=chances)
+    lines = [
+        text(
+            "voorstel.effect.intro",
+            language,
+            name=advice.case.municipality.name,
+            end=end,
+            asked=max(c["asked"] for c in chances),
+        )
+    ]
     lines += [
         "- " + text("voorstel.effect.stream", language, allowed=1 - c["asked"], **c)
         for c in chances
@@ -117,7 +127,9 @@ def effect(advice: Any, language: str = "nl") -> str:
     out = "\n".join(lines)
     for c in chances:
         if c["reached"] < c["asked"] - 1e-9:
-            out += "\n\n" + text("voorstel.effect.short", language, **c)
+            out += "\n\n" + text(
+                "voorstel.effect.short", language, close=c["reached"] >= c["asked"] - 0.05, **c
+            )
     if advice.plan.money is not None:
         goo = vf.goo_cost(advice)
         if goo:
@@ -137,14 +149,24 @@ def risks_table(advice: Any, language: str = "nl") -> pd.DataFrame:
     m = vf.money(advice) if advice.plan is not None and advice.plan.money is not None else None
     if m is not None:
         rows.append(
-            ("inflow", {"without": m["without_net_p50"], "without_p90": m["without_net_p90"]})
+            (
+                "inflow",
+                {
+                    "without": m["without_net_p50"],
+                    "without_p90": m["without_net_p90"],
+                    "nothing": vf.nothing_to_plan(advice),
+                },
+            )
         )
     if advice.plan is not None:
         from model.reporting.i18n import percent
         from model.reporting.style import stream_name
 
+        nothing = vf.nothing_to_plan(advice)
         short = [c for c in vf.stream_chances(advice) if c["reached"] < c["asked"] - 1e-9]
-        if short:
+        if nothing:
+            rows.append(("no_candidates", {}))
+        elif short:
             rows.append(
                 (
                     "reliability",
@@ -209,6 +231,18 @@ def finances(advice: Any, language: str = "nl") -> str:
 
     m = vf.money(advice)
     years = f"{m['years'][0]}–{m['years'][-1]}"
+    if vf.nothing_to_plan(advice):
+        return text(
+            "voorstel.money.current",
+            language,
+            years=years,
+            net=m["without_net_p50"],
+            p90=m["without_net_p90"],
+            emergency=m["emergency"],
+            normbedrag=m["income_normbedrag"],
+            coa=m["income_coa_rent"],
+            month=peildatum(advice) + REGISTER_THEN_BUDGET,
+        )
     first = [d["decide"] for d in vf.decisions(advice) if d["action"] == "open"]
     month = min(first) if first else peildatum(advice) + 1
     return "\n\n".join(
@@ -255,6 +289,12 @@ def budget_table(advice: Any, language: str = "nl", years: int = 4) -> pd.DataFr
     """The multi-year view for the budget amendment: net charges on the municipal budget per year
     (capital charges in place of investments), without and with the plan (medians)."""
     m = vf.money(advice)
+    if vf.nothing_to_plan(advice):  # no plan: the current locations' charges only
+        cols = [text(f"voorstel.money.column.{c}", language) for c in ("year", "current")]
+        rows = [
+            [str(y), round(m["net_capital_basis_without_year"][y], -3)] for y in m["years"][:years]
+        ]
+        return pd.DataFrame(rows, columns=cols)
     cols = [
         text(f"voorstel.money.column.{c}", language)
         for c in ("year", "without", "with", "difference")
@@ -338,6 +378,7 @@ def communication(advice: Any, language: str = "nl") -> str:
                     now_times=r.now_times,
                     plan=r.with_plan,
                     plan_times=r.plan_times,
+                    nothing=vf.nothing_to_plan(advice),
                 )
                 for r in above.itertuples()
             )
@@ -346,6 +387,11 @@ def communication(advice: Any, language: str = "nl") -> str:
     else:
         out.append(text("voorstel.wijk.none", language))
     return "\n\n".join(out)
+
+
+REGISTER_THEN_BUDGET = 6
+"""Without candidates: months from the peildatum to the budget amendment with the plan (the
+register completed in three months, the plan and its budget three months later)."""
 
 
 def planning(advice: Any, language: str = "nl") -> str:
@@ -370,6 +416,9 @@ def planning(advice: Any, language: str = "nl") -> str:
             what = text("voorstel.planning.close", language, name=d["name"], quarter=d["quarter"])
         items.append((d["decide"], what, d["overdue"]))
     first = min((d["decide"] for d in decisions if d["action"] == "open"), default=peil + 1)
+    if vf.nothing_to_plan(advice):  # the register first, the budget with the plan on it
+        items.append((peil + 3, text("voorstel.planning.register", language), False))
+        first = peil + REGISTER_THEN_BUDGET
     items.append((first, text("voorstel.planning.budget", language), False))
     items.append((peil + 6, text("voorstel.planning.signposts", language), False))
     items.append((next_mpp(peil), text("voorstel.planning.mpp", language), False))
@@ -396,7 +445,8 @@ def alternatives(advice: Any, language: str = "nl") -> str:
     for other reliability levels, and the forms of the purchase in the business case."""
     if advice.plan is None:
         return ""
-    out = [text("voorstel.alt.intro", language)]
+    nothing = vf.nothing_to_plan(advice)
+    out = [text("voorstel.alt.intro", language, nothing=nothing)]
     chances = vf.stream_chances(advice)
     if advice.plan.money is not None:
         m = vf.money(advice)
@@ -410,10 +460,27 @@ def alternatives(advice: Any, language: str = "nl") -> str:
                 p90=m["without_net_p90"],
             )
         )
+    plan_cost = float(advice.plan.summary["expected_cost_eur"])
+    for key, alt in advice.alternatives.items():
+        out.append(
+            "- "
+            + text(
+                "voorstel.alt.restricted",
+                language,
+                title=text(f"voorstel.alt.name.{key}", language),
+                detail=text(f"voorstel.alt.detail.{key}", language, extended=alt["extended"]),
+                cost=alt["expected_cost_eur"],
+                plan_cost=plan_cost,
+                capex=alt["capex_eur"],
+                places=alt["places"],
+                chances=_chances(alt["chances"], language),
+                short=_streams(alt["short"], language),
+            )
+        )
     t = advice.plan.tables["tradeoff"]
     asked = max(c["asked"] for c in chances)
     for r in t[t["feasible"]].itertuples():
-        if abs(r.reliability_share - asked) < 1e-9:
+        if abs(r.reliability_share - asked) < 1e-9 or r.places_opened <= 0:
             continue
         values = {
             c["stream"]: float(getattr(r, f"shortfall_chance_{c['stream']}_share"))
@@ -453,8 +520,74 @@ def alternatives(advice: Any, language: str = "nl") -> str:
                     gap=cost[order[1]] - cost[order[0]],
                 )
             )
-    out.append(text("voorstel.alt.not_computed", language))
-    return "\n".join(out[:1] + out[1:-1]) + "\n\n" + out[-1]
+    missing = [k for k in ALTERNATIVES if k not in advice.alternatives]
+    if nothing:
+        out.append(text("voorstel.alt.nothing", language))
+        return "\n".join(out[:-1]) + "\n\n" + out[-1]
+    if missing:
+        out.append(text("voorstel.alt.not_computed", language, missing=missing))
+        return "\n".join(out[:-1]) + "\n\n" + out[-1]
+    return "\n".join(out)
+
+
+ALTERNATIVES = ("no_purchases", "extend_only")
+"""The plan-level alternatives the advice computes (:func:`model.reporting.advice.plan_alternatives`)."""
+
+
+def alternatives_table(advice: Any, language: str = "nl") -> pd.DataFrame:
+    """The recommended plan, doing nothing and the plan-level alternatives side by side: expected
+    cost (present value, emergency places included), investment and per stream the chance of a
+    shortfall, and whether the reliability asked is reached."""
+    from model.reporting.i18n import millions, percent
+
+    if advice.plan is None:
+        return pd.DataFrame()
+    summary = advice.plan.summary
+    streams = list(summary["streams"])
+    chances = {c["stream"]: c for c in vf.stream_chances(advice)}
+    rows = [
+        (
+            text("voorstel.alt.row.plan", language),
+            summary["expected_cost_eur"],
+            summary["capex_eur"],
+            {k: chances[k]["with_plan"] for k in streams},
+            [k for k in streams if chances[k]["reached"] < chances[k]["asked"] - 1e-9],
+        ),
+        (
+            text("voorstel.alt.row.none", language),
+            summary["expected_cost_without_plan_eur"],
+            None,
+            {k: chances[k]["without"] for k in streams},
+            [k for k in streams if chances[k]["without"] > 1 - chances[k]["asked"] + 1e-9],
+        ),
+    ]
+    if vf.nothing_to_plan(advice):
+        rows = rows[1:]
+    for key, alt in advice.alternatives.items():
+        rows.append(
+            (
+                text(f"voorstel.alt.name.{key}", language),
+                alt["expected_cost_eur"],
+                alt["capex_eur"],
+                alt["chances"],
+                alt["short"],
+            )
+        )
+    column = lambda c, **f: text(f"voorstel.alt.column.{c}", language, **f)  # noqa: E731
+    return pd.DataFrame(
+        [
+            {
+                column("name"): name,
+                column("cost"): millions(cost, 1, language),
+                column("capex"): "–" if capex is None else millions(capex, 1, language),
+                **{column("chance", stream=k): percent(ch.get(k), 0, language) for k in streams},
+                column("reached"): text(
+                    "voorstel.alt.reached", language, short=_streams(short, language)
+                ),
+            }
+            for name, cost, capex, ch, short in rows
+        ]
+    )
 
 
 def words(key: str, language: str = "nl", **facts: Any) -> dict[str, str]:

@@ -52,15 +52,52 @@ def register(advice: Any) -> pd.DataFrame:
     return advice.portfolio.register.table
 
 
+def extensions(table: pd.DataFrame) -> set[str]:
+    """Ids of candidates that extend a current location: the same address or the same coordinates
+    as an existing or planned location (e.g. an AZC's contract after its end date)."""
+    current = table[table["status"].isin(["existing", "planned"])]
+    out = set()
+    for i, r in table[table["status"] == "candidate"].iterrows():
+        for col in ("address",):
+            v = str(r.get(col, "") or "").strip()
+            if v and v != "nan" and (current[col].astype(str).str.strip() == v).any():
+                out.add(str(i))
+        if {"x", "y"} <= set(table.columns) and pd.notna(r.get("x")) and pd.notna(r.get("y")):
+            same = (current["x"] == r["x"]) & (current["y"] == r["y"])
+            if same.any():
+                out.add(str(i))
+    return out
+
+
+def nothing_to_plan(advice: Any) -> bool:
+    """True when the register holds no candidate and the plan opens nothing: the advice then asks
+    to complete the register instead of adopting a plan."""
+    if advice.plan is None:
+        return False
+    opened = advice.plan.tables["plan"]["action"].eq("open").any()
+    return not opened and not int((~advice.plan.portfolio.existing).sum())
+
+
+def window_now(advice: Any) -> bool:
+    """True when the plan's shortfall window starts at the peildatum or before it: the shortfall
+    is counted from now on, so the report says "now" rather than naming that quarter."""
+    window = pd.Period(str(advice.plan.summary["shortfall_window_from"]), freq="Q")
+    return window.start_time <= peildatum(advice).end_time
+
+
 def stream_chances(advice: Any) -> list[dict[str, Any]]:
     """Per stream of the plan: the chance of a shortfall without and with the plan (the one
-    measure, :mod:`model.shortfall`), the reliability asked and reached, and the first month in
-    which the chance of a shortfall in that month passes 10% without new locations."""
+    measure, :mod:`model.shortfall`), the reliability asked and reached, the first month in
+    which the chance of a shortfall in that month passes 10% without new locations, and whether
+    that month is the first of the horizon (``now``: the shortfall is there already)."""
     gap = advice.portfolio.tables["gap_summary"]
     first = gap[gap["portfolio"] == "committed"].set_index("stream")["first_month_risk_over_10pct"]
+    # the first month of the horizon (or the peildatum's) is no date to name: the shortfall is there
+    now = max(peildatum(advice), pd.Period(advice.portfolio.need.periods[0], freq="M"))
     out = []
     for stream, v in advice.plan.summary["streams"].items():
         when = str(first.get(stream, "") or "")
+        when = when if when and when != "nan" else ""
         out.append(
             {
                 "stream": stream,
@@ -68,7 +105,8 @@ def stream_chances(advice: Any) -> list[dict[str, Any]]:
                 "with_plan": float(v["shortfall_chance_share"]),
                 "asked": float(v["reliability_asked_share"]),
                 "reached": float(v["reliability_share"]),
-                "from": when if when and when != "nan" else "",
+                "from": when,
+                "now": bool(when) and pd.Period(when, freq="M") <= now,
             }
         )
     return out
@@ -82,6 +120,7 @@ def decisions(advice: Any) -> list[dict[str, Any]]:
 
     peil = peildatum(advice)
     reg = register(advice)
+    extend = extensions(reg)
     t = advice.plan.tables["plan"]
     t = t[t["action"].isin(["open", "close", "convert"])].copy()
     out = []
@@ -94,7 +133,7 @@ def decisions(advice: Any) -> list[dict[str, Any]]:
                 "name": str(r.name),
                 "action": r.action,
                 "kind": kind,
-                "form": BUY_ACTIONS.get(kind, "lease"),
+                "form": "extend" if r.location_id in extend else BUY_ACTIONS.get(kind, "lease"),
                 "status": str(r.status),
                 "streams": _streams_of(r.streams) or _streams_of(reg.at[r.location_id, "streams"]),
                 "places": float(r.places),
