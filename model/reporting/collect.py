@@ -214,9 +214,9 @@ def show_figure(
     )
 
 
-def _write_table(df: pd.DataFrame, key: str) -> str:
+def _write_table(df: pd.DataFrame, key: str, suffix: str = "") -> str:
     folder = output_dir()
-    rel = f"results/{key}.csv"
+    rel = f"results/{key}{suffix}.csv"
     if folder is not None:
         (folder / "results").mkdir(parents=True, exist_ok=True)
         df.to_csv(folder / rel, index=False, lineterminator="\n")
@@ -241,6 +241,7 @@ def show_table(
     deck: bool = False,
     index: bool = False,
     max_rows: int = 60,
+    data: pd.DataFrame | None = None,
 ) -> None:
     """Display a table with a numbered caption and record it as ``results/<key>.csv`` and an XLSX sheet.
 
@@ -264,11 +265,16 @@ def show_table(
         Whether to keep the index as columns.
     max_rows : int
         Rows shown in the notebook and HTML; all rows go to the CSV and XLSX.
+    data : pandas.DataFrame, optional
+        The same table as numbers and codes for the workbook (a range "236 (228–248)" as columns
+        ``p50``, ``p10``, ``p90``; money as euros, not text), recorded as ``results/<key>_data.csv``;
+        default: ``df`` itself. Its columns are documented in :mod:`model.reporting.columns`.
     """
     _check_key(key)
     frame = df.reset_index() if index else df.reset_index(drop=True)
     all_units = _units(frame, unit, units)
     rel = _write_table(frame, key)
+    data_rel = None if data is None else _write_table(data.reset_index(drop=True), key, "_data")
     n = _number("table", key)
     text = f"{_words()['table']} {n}. {title}"
     shown = frame.head(max_rows)
@@ -296,6 +302,7 @@ def show_table(
             "deck": deck,
             "units": all_units,
             "file": rel,
+            "data_file": data_rel,
             "shown": True,
         }
     )
