@@ -21,7 +21,9 @@ records the artefact in it:
 
 - ``figures/<key>.png`` (the very bytes shown in the notebook, so every deck figure is in the HTML)
   and ``figures/<key>.svg``;
-- ``results/<key>.csv`` for tables (tidy, as given; ``record_table`` records without displaying);
+- ``results/<key>.csv`` for tables (tidy, as given; ``record_table`` records without displaying),
+  and ``results/<key>_data.csv`` when a table shown as text passes its numbers as ``data=`` (the
+  workbook writes those: see :mod:`model.reporting.workbook_tables`);
 - ``artefacts.jsonl``: one JSON line per call (kind, key, title, units, notes, …), read back by
   :func:`model.reporting.artefacts.read_artefacts` for the XLSX workbook and the PPTX deck.
 

@@ -21,7 +21,7 @@ from model.reporting.artefacts import Artefacts
 from model.reporting.columns import Column, column, unit_words
 from model.reporting.export import ReportMeta, defuse_formulas, fix_zip_times
 from model.reporting.workbook_tables import sheet_name, sheet_source
-from model.reporting.workbook_values import NUMBER_FORMATS, convert, is_day
+from model.reporting.workbook_values import NUMBER_FORMATS, convert, date_format
 
 NAVY = "1F3A5F"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
@@ -95,7 +95,7 @@ def _plain_format(series: pd.Series) -> str | None:
 def _format(entry: Column, series: pd.Series) -> str | None:
     """The number format of a known column: its kind's, with decimals only where the data has them."""
     kind = entry.kind
-    if kind not in NUMBER_FORMATS or kind == "value":
+    if kind not in NUMBER_FORMATS:
         return None
     values = pd.to_numeric(series, errors="coerce").dropna()
     if kind == "num" and len(values) and (values % 1 == 0).all():
@@ -149,10 +149,9 @@ def _write_frame(
     recorded = [frame[c].tolist() for c in frame.columns]
     for j, (cells, (kind, fmt)) in enumerate(zip(columns, formats, strict=True), start=1):
         for i, v in enumerate(cells, start=2):
-            cell_fmt = _value_format(v) if kind == "value" else fmt
+            cell_fmt = _value_format(v) if kind in ("value", "local_value") else fmt
             if isinstance(v, dt.datetime) and kind not in ("month", "quarter"):
-                day = is_day(recorded[j - 1][i - 2])
-                cell_fmt = NUMBER_FORMATS["date" if day else "month"]
+                cell_fmt = date_format(recorded[j - 1][i - 2])
             if cell_fmt and v is not None and not isinstance(v, str | bool):
                 ws.cell(i, j).number_format = cell_fmt
         ws.column_dimensions[get_column_letter(j)].width = _width(documented[j - 1][0], cells)

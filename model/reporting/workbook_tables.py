@@ -113,13 +113,16 @@ def scenario_data(results: Results) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def decisions_data(result: OptimiseResult) -> pd.DataFrame:
-    """The decisions per location as codes and numbers (the locations the plan uses)."""
+def decisions_data(result: OptimiseResult, brief: bool = False) -> pd.DataFrame:
+    """:func:`model.reporting.plan.decisions_display` as codes and numbers (``brief``: the
+    locations the plan uses, without code, present cost and reason, as in the advice)."""
     t = result.tables["plan"]
-    t = t[t["action"] != "reject"]
-    return t[["name", "action", "quarter", "decide_by", "places", "capex_eur"]].reset_index(
-        drop=True
-    )
+    columns = ["location_id", "name", "action", "quarter", "decide_by", "places", "capex_eur"]
+    columns += ["cost_pv_eur", "why"]
+    if brief:
+        t = t[t["action"] != "reject"]
+        columns = [c for c in columns if c not in ("location_id", "cost_pv_eur", "why")]
+    return t[columns].reset_index(drop=True)
 
 
 def money_data(result: OptimiseResult) -> pd.DataFrame:

@@ -124,17 +124,26 @@ def quarter_date(value: object) -> object:
     return dt.datetime(int(m[1]), 3 * int(m[2]) - 2, 1) if m else value
 
 
-def is_day(value: object) -> bool:
-    """Whether a recorded date names a day ('2024-11-13'), not only a month ('2024-11')."""
-    return bool(_DAY.match(str(value)))
+_YEAR = re.compile(r"^((?:19|20)\d\d)$")
+
+
+def date_format(value: object) -> str:
+    """The number format of a recorded date: a day ('2024-11-13'), a month ('2024-11') or a year."""
+    text = str(value)
+    if _DAY.match(text):
+        return NUMBER_FORMATS["date"]
+    return "yyyy" if _YEAR.match(text) else NUMBER_FORMATS["month"]
 
 
 def day_date(value: object) -> object:
-    """'2024-11-13' → a date; '2024-11' → its first day; other text as given."""
+    """'2024-11-13' → a date; '2024-11' → its first day; '2025' → 1 January; other text as given."""
     text = str(value)
     m = _DAY.match(text)
     if m:
         return dt.datetime(int(m[1]), int(m[2]), int(m[3]))
+    m = _YEAR.match(text)
+    if m:
+        return dt.datetime(int(m[1]), 1, 1)
     return month_date(text)
 
 
@@ -158,6 +167,25 @@ def number_or_text(value: object) -> object:
     return int(x) if x.is_integer() and abs(x) < 1e15 else x
 
 
+_LOCAL = {
+    "nl": re.compile(r"^-?\d{1,3}(?:\.\d{3})*(?:,\d+)?$|^-?\d+(?:,\d+)?$"),
+    "en": re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$"),
+}
+
+
+def local_number_or_text(value: object, language: str = "nl") -> object:
+    """A number written in the report's notation ('1,05' or '1.250' in Dutch) as a number; other
+    text as given."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not _LOCAL["en" if language == "en" else "nl"].match(text):
+        return value
+    if language == "en":
+        return number_or_text(text.replace(",", ""))
+    return number_or_text(text.replace(".", "").replace(",", "."))
+
+
 def convert(series: pd.Series, kind: str, language: str = "nl") -> list[object]:
     """The cells of one column as the workbook writes them (None for a missing value)."""
     out = []
@@ -177,6 +205,8 @@ def convert(series: pd.Series, kind: str, language: str = "nl") -> list[object]:
             v = half_year_words(v, language)
         elif kind == "value":
             v = number_or_text(v)
+        elif kind == "local_value":
+            v = local_number_or_text(v, language)
         elif kind == "bool":
             v = bool(v) if not isinstance(v, str) else v.lower() in ("true", "1", "ja", "yes")
         elif hasattr(v, "item"):
