@@ -77,7 +77,7 @@ def test_cells_become_words_dates_and_numbers():
     assert convert(pd.Series(["2035-12", None]), "month") == [dt.datetime(2035, 12, 1), None]
     assert convert(pd.Series(["2026Q4"]), "quarter") == [dt.datetime(2026, 10, 1)]
     assert convert(pd.Series(["2026-II"]), "half_year") == ["2e halfjaar 2026"]
-    assert convert(pd.Series(["47.43", "12", "True", "file"]), "value") == [47.43, 12, "True", "file"]
+    assert convert(pd.Series(["47.43", "12", "True", "file"]), "value") == [47.43, 12, True, "file"]
     assert convert(pd.Series(["1,05", "1.250", "€ 44,00 per dag"]), "local_value") == [1.05, 1250, "€ 44,00 per dag"]
     assert convert(pd.Series(["1.05", "1,250"]), "local_value", "en") == [1.05, 1250]
     assert convert(pd.Series(["2024-11-13", "2025-03", "2025", "undated"]), "date") == [
@@ -255,7 +255,9 @@ def test_the_sheets_hold_what_they_claim(demo_book):
     value, source = ("Value", "Source") if en else ("Waarde", "Bron")
     numbers = assumptions[value].map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
     assert numbers.mean() > 0.5  # values are numbers where they are numbers
-    assert assumptions[source].notna().all()
+    unit, date = ("Unit of the value", "Date") if en else ("Eenheid van de waarde", "Datum")
+    assert assumptions[source].notna().all() and assumptions[date].notna().all()
+    assert assumptions.loc[assumptions[value].notna(), unit].notna().all()
 
 
 @pytest.mark.slow

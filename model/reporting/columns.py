@@ -70,7 +70,7 @@ ENTRIES: tuple[Column, ...] = (
     _c("stream", "Doelgroep", "Target group", "text", "Oekraïners (GOO), asielzoekers (COA) of statushouders (taakstelling).", "Ukrainians, asylum seekers or status holders.", "code:stream", "doelgroep", "target group"),
     _c("unit", "Eenheid", "Unit", "text", "Waarin de doelgroep wordt geteld: plaatsen, woningen of personen.", "What the target group is counted in: places, dwellings or persons.", "code:unit", "eenheid"),
     _c("period", "Maand", "Month", "month", "De maand waarop de cijfers slaan.", "The month the figures refer to.", "month"),
-    _c("year", "Jaar", "Year", "year", "Het begrotingsjaar.", "The budget year.", "int"),
+    _c("year", "Jaar", "Year", "year", "Het begrotingsjaar.", "The budget year.", "year"),
     _c("half_year", "Halfjaar", "Half-year", "half_year", "Het halfjaar van de taakstelling.", "The half-year of the housing target.", "half_year"),
     _c("portfolio", "Portefeuille", "Portfolio", "text", "Welke locaties meetellen: bestaand en gepland, met kandidaten, zonder of met het plan.", "Which locations count: existing and planned, with candidates, without or with the plan.", "code:portfolio"),
     _c("level", "Niveau", "Level", "text", "Landelijk, de gemeente, of de achterstand van de gemeente aan het eind van het halfjaar.", "National, the municipality, or the municipality's backlog at the end of the half-year.", "code:level"),
@@ -201,7 +201,7 @@ ENTRIES: tuple[Column, ...] = (
     _c("value", "Waarde", "Value", "as_row", "De gebruikte waarde (een getal waar het een getal is).", "The value used (a number where it is one).", "value", "waarde"),
     _c("value_unit", "Eenheid van de waarde", "Unit of the value", "text", "De eenheid van de waarde.", "The unit of the value.", "code:unit"),
     _c("source_text", "Bron", "Source", "text", "De bron van de waarde, of 'aanname'.", "The source of the value, or 'assumption'.", "text", "bron"),
-    _c("source_date", "Datum", "Date", "date", "De datum van de bron (een datum waar de bron er één noemt).", "The date of the source (a date where the source gives one).", "date", "datum"),
+    _c("source_date", "Datum", "Date", "date", "De datum van de bron; voor instellingen van de casus en het locatieregister de peildatum.", "The date of the source; for settings of the case and the location register the peildatum.", "date", "datum"),
     _c("confidence", "Betrouwbaarheid", "Confidence", "text", "Bron, afgeleid, aanname, of H/M/L (hoog, midden, laag).", "Source, derived, assumption, or H/M/L (high, medium, low).", "text", "betrouwbaarheid"),
     _c("explanation", "Toelichting", "Explanation", "text", "Wat de waarde betekent en waar ze gebruikt wordt.", "What the value means and where it is used.", "text", "toelichting"),
 )  # fmt: skip

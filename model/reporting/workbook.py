@@ -24,6 +24,7 @@ from model.reporting.workbook_tables import sheet_name, sheet_source
 from model.reporting.workbook_values import NUMBER_FORMATS, convert, date_format
 
 NAVY = "1F3A5F"
+MAX_WIDTH = 60  # characters; longer texts wrap
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
 _WORDS = {
     "nl": {
@@ -115,50 +116,93 @@ def _width(header: str, cells: list[object]) -> float:
     lengths = [len(w) for w in header.split()] + [
         10 if isinstance(v, dt.datetime) else len(str(v)) for v in cells[:200] if v is not None
     ]
-    return min(max(10, max(lengths, default=8) + 2), 60)
+    return min(max(10, max(lengths, default=8) + 2), MAX_WIDTH)
+
+
+def _lines(text: str, width: float, bold: bool = False) -> int:
+    """Lines a text takes when wrapped in a column of ``width`` characters (bold: a little wider)."""
+    lines, used, size = 1, 0.0, 1.1 if bold else 0.95
+    for word in text.split():
+        n = (len(word) + 1) * size
+        if used and used + n > width:
+            lines, used = lines + 1, 0.0
+        used += n
+    return lines
+
+
+def _cells(
+    frame: pd.DataFrame, key: str, units: dict[str, str], language: str
+) -> list[tuple[str, str, str, str | None, str | None, list[object]]]:
+    """Per column: header, unit and meaning (for "Kolommen"), kind, number format and the cells."""
+    en = language == "en"
+    out = []
+    for name in frame.columns:
+        entry = column(str(name), key)
+        if entry is None:  # not in the dictionary: name and unit as recorded, no meaning
+            unit = units.get(str(name), "")
+            cells = [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in frame[name]]  # fmt: skip
+            out.append(
+                (header_label(str(name), unit), unit, "", None, _plain_format(frame[name]), cells)
+            )
+            continue
+        out.append(
+            (
+                entry.en if en else entry.nl,
+                unit_words(entry.unit, language),
+                entry.about_en if en else entry.about_nl,
+                entry.kind,
+                _format(entry, frame[name]),
+                convert(frame[name], entry.kind, language),
+            )
+        )
+    return out
 
 
 def _write_frame(
     ws, frame: pd.DataFrame, key: str, units: dict[str, str], language: str
 ) -> list[tuple[str, str, str]]:
     """Write one table; returns per column (header, unit, meaning) for the "Kolommen" sheet."""
-    en = language == "en"
-    documented, columns, formats = [], [], []
-    for name in frame.columns:
-        entry = column(str(name), key)
-        if entry is None:
-            unit = units.get(str(name), "")
-            header = header_label(str(name), unit)
-            cells = [
-                None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in frame[name]
-            ]
-            fmt, meaning = _plain_format(frame[name]), ""
-        else:
-            header, unit = (entry.en if en else entry.nl), unit_words(entry.unit, language)
-            cells = convert(frame[name], entry.kind, language)
-            fmt, meaning = _format(entry, frame[name]), (entry.about_en if en else entry.about_nl)
-        documented.append((header, unit, meaning))
-        columns.append(cells)
-        formats.append((entry.kind if entry else None, fmt))
-    ws.append([h for h, _, _ in documented])
-    for cell in ws[1]:
+    columns = _cells(frame, key, units, language)
+    ws.append([c[0] for c in columns])
+    for cell, (_, _, _, kind, _, _) in zip(ws[1], columns, strict=True):
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor=NAVY)
-        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
-    for row in zip(*columns, strict=True):
+        right = kind in NUMBER_FORMATS and kind not in ("value", "local_value", "date")
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="right" if right else "left")  # fmt: skip
+    for row in zip(*(c[5] for c in columns), strict=True):
         ws.append(list(row))
-    recorded = [frame[c].tolist() for c in frame.columns]
-    for j, (cells, (kind, fmt)) in enumerate(zip(columns, formats, strict=True), start=1):
+    wrap = Alignment(wrap_text=True, vertical="top")
+    heights = {1: 1}  # row → lines of its longest wrapped text
+    for j, (header, _, _, kind, fmt, cells) in enumerate(columns, start=1):
+        recorded = frame.iloc[:, j - 1].tolist()
+        width = _width(header, cells)
+        ws.column_dimensions[get_column_letter(j)].width = width
+        heights[1] = max(heights[1], _lines(header, width, bold=True))
         for i, v in enumerate(cells, start=2):
-            cell_fmt = _value_format(v) if kind in ("value", "local_value") else fmt
-            if isinstance(v, dt.datetime) and kind not in ("month", "quarter"):
-                cell_fmt = date_format(recorded[j - 1][i - 2])
-            if cell_fmt and v is not None and not isinstance(v, str | bool):
-                ws.cell(i, j).number_format = cell_fmt
-        ws.column_dimensions[get_column_letter(j)].width = _width(documented[j - 1][0], cells)
+            if v is None or isinstance(v, bool):
+                continue
+            if isinstance(v, str):
+                if len(v) > width:  # long texts wrap in their column, not over the next one
+                    ws.cell(i, j).alignment = wrap
+                    heights[i] = max(heights.get(i, 1), _lines(v, width))
+                continue
+            if kind in ("value", "local_value"):
+                ws.cell(i, j).number_format = _value_format(v)
+            elif isinstance(v, dt.datetime) and kind not in ("month", "quarter"):
+                ws.cell(i, j).number_format = date_format(recorded[i - 2])
+            elif fmt:
+                ws.cell(i, j).number_format = fmt
+    top = Alignment(vertical="top")
+    for i, n in heights.items():
+        if n > 1:
+            ws.row_dimensions[i].height = 15 * min(n, 12)
+        if i > 1:  # the other cells of a row with a wrapped text start at its top too
+            for cell in ws[i]:
+                if not cell.alignment.wrap_text:
+                    cell.alignment = top
     ws.freeze_panes = "A2"
     if len(frame.columns):
         ws.auto_filter.ref = ws.dimensions
-    return documented
+    return [c[:3] for c in columns]
 
 
 def _head(ws, row: int, heads: list[str]) -> None:

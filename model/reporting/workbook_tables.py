@@ -229,3 +229,67 @@ def wijk_data(spread: pd.DataFrame) -> pd.DataFrame:
         "above_threshold",
     ]
     return spread[[c for c in columns if c in spread]].reset_index(drop=True)
+
+
+_UNIT_SUFFIXES = (
+    # key suffix → (Dutch, English) unit of a case setting, longest first
+    ("_places_per_1000_persons", ("plaatsen per 1.000 inwoners", "places per 1,000 inhabitants")),
+    ("_eur_per_place_month", ("euro per plaats per maand", "euro per place per month")),
+    ("_eur_per_place_year", ("euro per plaats per jaar", "euro per place per year")),
+    ("_eur_per_place_day", ("euro per plaats per dag", "euro per place per day")),
+    ("_dwellings_per_month", ("woningen per maand", "dwellings per month")),
+    ("_places_per_unit", ("plaatsen per woning", "places per unit")),
+    ("_eur_per_year", ("euro per jaar", "euro per year")),
+    ("_eur", ("euro", "euro")),
+    ("_persons", ("personen", "persons")),
+    ("_places", ("plaatsen", "places")),
+    ("_months", ("maanden", "months")),
+    ("_years", ("jaren", "years")),
+    ("_share", ("aandeel", "share")),
+    ("_sd_log", ("standaardafwijking (log)", "standard deviation (log)")),
+    ("_sd", ("standaardafwijking", "standard deviation")),
+    ("weights", ("aandeel per criterium", "share per criterion")),
+)
+
+
+def setting_unit(key: str, value: object, language: str = "nl") -> str:
+    """The unit of a case or scenario setting read from its key (``…_eur_per_year`` → euro per jaar),
+    else 'keuze' for a choice and 'getal' for a plain number.
+
+    >>> setting_unit("organisation.cost_per_fte_eur_per_year", "95000.0")
+    'euro per jaar'
+    >>> setting_unit("landelijk: taakstelling_link", "last_published", "en")
+    'choice'
+    """
+    en = language == "en"
+    for suffix, words in _UNIT_SUFFIXES:
+        if key.endswith(suffix):
+            return words[en]
+    try:
+        float(str(value))
+    except ValueError:
+        return "choice" if en else "keuze"
+    return (
+        ("yes/no" if en else "ja/nee")
+        if str(value) in ("True", "False")
+        else ("number" if en else "getal")
+    )
+
+
+def assumptions_data(
+    table: pd.DataFrame, peildatum: str | None = None, language: str = "nl"
+) -> pd.DataFrame:
+    """:func:`model.reporting.assumptions.assumptions_table` for the workbook: every row with a unit
+    (read from the setting's key where the table has none) and a date (the case file's settings
+    and the register's figures, which carry none, hold on the ``peildatum``, 'YYYY-MM')."""
+    out = table.copy()
+    unit = out["eenheid"].fillna("").astype(str)
+    value = out["waarde"].fillna("").astype(str)
+    missing = (unit == "") & (value != "")
+    out.loc[missing, "eenheid"] = [
+        setting_unit(k, v, language)
+        for k, v in zip(out.loc[missing, "onderwerp"], value[missing], strict=True)
+    ]
+    if peildatum:  # the case file's and the register's own figures hold on the peildatum
+        out.loc[out["datum"].fillna("").astype(str) == "", "datum"] = peildatum
+    return out

@@ -20,6 +20,7 @@ from model.reporting.style import STREAM_NAMES, label
 
 NUMBER_FORMATS = {
     "int": "#,##0",
+    "year": "0",
     "num": "#,##0.0",
     "eur": "€ #,##0",
     "eur_m": "€ #,##0.00",
@@ -157,9 +158,11 @@ def half_year_words(value: object, language: str = "nl") -> object:
 
 
 def number_or_text(value: object) -> object:
-    """A number when the text reads as one ('47.43' → 47.43, 'True' stays text)."""
+    """A number when the text reads as one ('47.43' → 47.43), 'True'/'False' a yes/no value."""
     if not isinstance(value, str):
         return value
+    if value in ("True", "False"):
+        return value == "True"
     try:
         x = float(value)
     except ValueError:
