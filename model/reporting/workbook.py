@@ -112,10 +112,19 @@ def _value_format(v: object) -> str | None:
     return "#,##0" if float(v).is_integer() else "#,##0.00##"
 
 
+def _shown_length(v: object) -> int:
+    """About how many characters a cell shows (numbers with separators and a € sign)."""
+    if isinstance(v, dt.datetime):
+        return 10
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return len(f"{v:,.1f}") + 2
+    return len(str(v))
+
+
 def _width(header: str, cells: list[object]) -> float:
-    lengths = [len(w) for w in header.split()] + [
-        10 if isinstance(v, dt.datetime) else len(str(v)) for v in cells[:200] if v is not None
-    ]
+    """A column's width in characters: its longest header word or cell (of the first 200 rows)."""
+    lengths = [len(w) for w in header.split()]
+    lengths += [_shown_length(v) for v in cells[:200] if v is not None]
     return min(max(10, max(lengths, default=8) + 2), MAX_WIDTH)
 
 
