@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 CASE   ?= data/cases/demo/case.yaml
 PAR    ?= auto
 
-.PHONY: report test lab lint bench clean-reports lock
+.PHONY: report test lab lint bench clean-reports lock golden
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ test: $(STAMP)  ## the whole test suite
 
 lab: $(STAMP)  ## JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
+
+golden: $(STAMP)  ## rewrite tests/golden/ from the demo (only when a change of figures is intended)
+	$(BIN)/python tests/golden_run.py --refresh
 
 lint: $(STAMP)
 	$(BIN)/ruff check model tests benchmarks notebooks

@@ -83,18 +83,25 @@ class Budget:
     central: dict[str, np.ndarray]
     assumptions: dict[str, str] = field(default_factory=dict)
     notes: tuple[RateNote, ...] = ()
+    _totals: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    """The totals computed so far (the lines are not changed after the budget is made)."""
 
     def location_total(self, line: str) -> np.ndarray:
         """A line or total per location, shape (paths or 1, locations, years)."""
         if line in self.lines:
             return self.lines[line]
+        if line in self._totals:
+            return self._totals[line]
         if line == "costs_total":
-            return _add(*(self.lines[k] for k in COST_LINES))
-        if line == "income_total":
-            return _add(*(self.lines[k] for k in INCOME_LINES))
-        if line == "net_cost":
-            return self.location_total("costs_total") - self.location_total("income_total")
-        raise KeyError(line)
+            total = _add(*(self.lines[k] for k in COST_LINES))
+        elif line == "income_total":
+            total = _add(*(self.lines[k] for k in INCOME_LINES))
+        elif line == "net_cost":
+            total = self.location_total("costs_total") - self.location_total("income_total")
+        else:
+            raise KeyError(line)
+        self._totals[line] = total
+        return total
 
     def portfolio_total(self, line: str) -> np.ndarray:
         """A line or total summed over locations (plus central lines), shape (paths or 1, years)."""

@@ -73,13 +73,13 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from model.input_gate import check_case
-    from model.results import add_plans, check_output, run_case, write_results
+    from model.results import check_output, run_case, write_results
 
     check_case(args.case, args.scenario, args.paths, args.seed)
     check_output(Path(args.out))
-    results = run_case(args.case, scenarios=args.scenario, paths=args.paths, seed=args.seed)
-    if args.plan:
-        add_plans(results)
+    results = run_case(
+        args.case, scenarios=args.scenario, paths=args.paths, seed=args.seed, plans=args.plan
+    )
     write_results(results, Path(args.out))
     print(f"{args.case}: wrote {', '.join(sorted(results.tables))} to {args.out}")
     return 0
@@ -178,6 +178,32 @@ def _add_business_case(sub: argparse._SubParsersAction) -> None:
 
 
 # report and batch (model.reporting.runner, model.batch) ---------------------------------------
+def _cmd_init(args: argparse.Namespace) -> int:
+    from model.init_case import init_case
+
+    path = init_case(args.code, args.dir, source_dir=args.source, force=args.force)
+    print(
+        f"{args.code}: starter case written to {path}; fill in {path.parent / 'locaties.xlsx'} and "
+        f"set `locations:` in the case for the advice. Next: onderdak report {path}"
+    )
+    return 0
+
+
+def _default_notebook(case: str) -> str:
+    """The advice, or the scenarios report when the case names no location register yet."""
+    from model.case import load_case_file
+    from model.results import resolve_case_path
+
+    base = next(iter(load_case_file(resolve_case_path(case)).values()))
+    if base.locations:
+        return "advice"
+    print(
+        f"{case}: the case names no location register (field `locations`), so this is the "
+        "scenarios report (the need per target group); the advice needs the register"
+    )
+    return "scenarios"
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from model.errors import InputError
     from model.reporting import runner
@@ -193,15 +219,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
             "report: give a case file, e.g. `onderdak report data/cases/demo/case.yaml`"
         )
     formats = runner.parse_formats(args.formats)
+    notebook = args.notebook or _default_notebook(args.case)
     try:
         result = runner.run_report(
             args.case,
-            args.notebook,
+            notebook,
             parse_assignments(args.parameters),
             out=args.out,
             scenario=args.scenario,
             formats=formats,
             no_pdf=args.no_pdf,
+            pptx_template=args.pptx_template,
         )
     except OnderdakError as exc:
         if args.result_json:
@@ -226,9 +254,27 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 @_extra
 def _add_report(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "init", help="write a starter case for a municipality from public data (CBS, PDOK)"
+    )
+    p.add_argument("code", help="CBS municipality code, e.g. GM0797")
+    p.add_argument("--dir", help="folder for the case (default: ./<code>)")
+    p.add_argument(
+        "--from",
+        dest="source",
+        metavar="DIR",
+        help="offline: a folder with the exported CBS/PDOK files (as ../shared/data)",
+    )
+    p.add_argument("--force", action="store_true", help="replace a non-empty folder")
+    p.set_defaults(func=_cmd_init)
+
     p = sub.add_parser("report", help="run a report notebook for a case and export it")
     p.add_argument("case", nargs="?", help="case file (YAML)")
-    p.add_argument("--notebook", help="notebooks/<NAME>.ipynb or a path (default: advice)")
+    p.add_argument(
+        "--notebook",
+        help="notebooks/<NAME>.ipynb or a path (default: advice; scenarios while the case names "
+        "no location register)",
+    )
     p.add_argument(
         "-p",
         "--parameter",
@@ -247,6 +293,12 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         "(default: all for advice, html,xlsx otherwise)",
     )
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    p.add_argument(
+        "--pptx-template",
+        metavar="FILE",
+        help="PowerPoint template (.pptx/.potx) whose layouts the deck uses "
+        "(default: Onderdak's own)",
+    )
     p.add_argument("--list-parameters", action="store_true", help="print the notebook's parameters")
     p.add_argument("--result-json", help=argparse.SUPPRESS)
     p.set_defaults(func=_cmd_report)

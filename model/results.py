@@ -8,9 +8,10 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -91,10 +92,7 @@ def each_scenario(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
     (batch workers set 1: the runs are the parallelism) limits the threads as it does the solver's.
     """
     items = list(items)
-    try:
-        cores = max(int(os.environ.get("OMP_NUM_THREADS", "")), 1)
-    except ValueError:
-        cores = os.cpu_count() or 1
+    cores = _cores()
     if cores < 2 or len(items) < 2:
         return [fn(x) for x in items]
     with ThreadPoolExecutor(min(cores, len(items))) as pool:
@@ -232,30 +230,69 @@ def run_case(
     paths: int | None = None,
     seed: int | None = None,
     money: bool = True,
+    plans: bool = False,
+    language: str | None = None,
 ) -> Results:
     """Simulate every selected scenario of a case file and compute all result tables.
 
     ``paths`` and ``seed`` default to the case's; a negative seed also means the case's (notebook default).
     ``money=False`` skips the per-scenario portfolio and business-case tables (a report that analyses
-    one scenario itself, like the advice, does not need them for every scenario).
+    one scenario itself, like the advice, does not need them for every scenario). ``plans=True``
+    adds the recommended plan per scenario as :func:`add_plans` does, in the same run of work.
+
+    The work is a set of tasks per scenario (simulate; need tables; portfolio; business case; plan)
+    and one for the register, on as many threads as there are cores (:class:`_Work`): a scenario's
+    plan starts as soon as its portfolio is done, while other scenarios are still being simulated
+    or costed, so no core waits for the slowest scenario of a stage. The tables are put together in
+    scenario order afterwards, so they are the same as one task after the other.
     """
-    started = _clock()
+    work = _Work()
     seed = None if seed is None or seed < 0 else seed
     cases = select_cases(case_path, scenarios)
-    simulated = each_scenario(lambda c: simulate(c, paths=paths, seed=seed), cases.values())
-    runs = dict(zip(cases, simulated, strict=True))
-    results = Results(runs=runs)
-    started = results.timed("simulate", started)
-    tables = each_scenario(
-        lambda r: (need_table(r), drivers_table(r), taakstelling_table(r), scenario_summary(r)),
-        runs.values(),
-    )
+    base = next(iter(cases.values()))
+    with work:
+        sims = {
+            n: work.submit("simulate", simulate, c, paths=paths, seed=seed)
+            for n, c in cases.items()
+        }
+        reg = work.submit("register", _register_stage, base) if base.locations else None
+        ports, plan_jobs, bcs = {}, {}, {}
+        if reg is not None and money:
+            from model.business_case import business_case_tables
+
+            for n in cases:
+                ports[n] = work.submit("portfolio", _portfolio_stage, sims[n], reg)
+            if plans:
+                for n in cases:
+                    plan_jobs[n] = work.submit(
+                        "plans",
+                        lambda n=n: _plan_of(
+                            sims[n].result(), reg.result()[0], language, ports[n].result()
+                        ),
+                    )
+            for n in cases:
+                bcs[n] = work.submit(
+                    "business_case",
+                    lambda n=n: business_case_tables({n: sims[n].result()}, reg.result()[0]),
+                )
+        tabs = {
+            n: work.submit("tables", lambda n=n: _scenario_tables(sims[n].result())) for n in cases
+        }
+    runs = {n: f.result() for n, f in sims.items()}
+    results = Results(runs=runs, seconds=work.seconds)
+    tables = [f.result() for f in tabs.values()]
     for i, name in enumerate(("need", "drivers", "taakstelling")):
         results.tables[name] = pd.concat([t[i] for t in tables], ignore_index=True)
-    started = results.timed("tables", started)
-    _add_capabilities(results, money)
-    started = _clock()
-    base = next(iter(cases.values()))
+    if reg is not None:
+        results.register, results.place, own = reg.result()
+        results.tables.update(own)
+    if ports:
+        _collect(results, {n: f.result()["tables"] for n, f in ports.items()}, scenario_column=True)
+        _collect(results, {n: f.result() for n, f in bcs.items()})
+        for n, f in ports.items():  # kept for a later add_plans when the run makes no plans
+            runs[n].committed = f.result().pop("committed", None)
+    if plan_jobs:
+        _collect_plans(results, {n: f.result() for n, f in plan_jobs.items()})
     results.summary = {
         "case": base.name,
         "municipality": base.municipality.name,
@@ -267,58 +304,142 @@ def run_case(
         "onderdak_version": __version__,
         "calibration": calibration_for(base).describe(),
         "scenarios": {name: t[3] for name, t in zip(runs, tables, strict=True)},
+        **({"plan": results.summary["plan"]} if "plan" in results.summary else {}),
     }
-    results.timed("tables", started)
     return results
 
 
-def _add_capabilities(results: Results, money: bool = True) -> None:
-    """Tables of the later pipeline stages (portfolio, money, place, choice)."""
-    started = _clock()
-    base = next(iter(results.runs.values())).case
-    if not base.locations:
-        return
+def _scenario_tables(run: ScenarioRun) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+    return need_table(run), drivers_table(run), taakstelling_table(run), scenario_summary(run)
+
+
+def _portfolio_stage(sim: Future, reg: Future) -> dict[str, Any]:
+    """The portfolio tables of one scenario, and the committed portfolio's (allocation, budget)
+    that its plan's money reuses; the larger arrays of the portfolio with candidates are let go
+    here (a 10,000-path allocation and budget are some hundreds of MB per scenario)."""
+    from model.portfolio import analyse_portfolio
+
+    run = sim.result()
+    analysis = analyse_portfolio(run.case, run.need, reg.result()[0])
+    committed = analysis.runs["committed"]
+    return {"tables": analysis.tables, "committed": (committed.allocation, committed.budget)}
+
+
+def _register_stage(base: Case) -> tuple[Any, Any, dict[str, pd.DataFrame]]:
+    """The base case's register, its place in the wijken and the MCA: (register, place, tables)."""
     from model.locations import load_register
     from model.mca import mca_for_case
     from model.spread import place_for_case
 
     register = load_register(base)
-    results.register = register
     place = place_for_case(base, register.table)
-    results.place = place
+    tables = {}
     if place is not None:
-        results.tables["spread"] = place.spread
+        tables["spread"] = place.spread
         if place.distances is not None:
-            results.tables["distances"] = place.distances
-    results.tables["mca"] = mca_for_case(base, register.table, place)
-    started = results.timed("register", started)
-    if not money:
-        return
+            tables["distances"] = place.distances
+    tables["mca"] = mca_for_case(base, register.table, place)
+    return register, place, tables
 
-    from model.business_case import business_case_tables
-    from model.portfolio import analyse_portfolio
 
-    per_scenario: dict[str, list[pd.DataFrame]] = {}
-    portfolios = each_scenario(
-        lambda run: analyse_portfolio(run.case, run.need, register), results.runs.values()
-    )
-    for (name, run), analysis in zip(results.runs.items(), portfolios, strict=True):
-        committed = analysis.runs["committed"]
-        run.committed = (committed.allocation, committed.budget)  # the plan's money reuses it
-        for key, table in analysis.tables.items():
-            per_scenario.setdefault(key, []).append(table.assign(scenario=name))
-    for key, frames in per_scenario.items():
-        table = pd.concat(frames, ignore_index=True)
-        results.tables[key] = table[["scenario", *[c for c in table.columns if c != "scenario"]]]
-    started = results.timed("portfolio", started)
+def _collect(
+    results: Results, per_scenario: dict[str, dict[str, pd.DataFrame]], scenario_column=False
+) -> None:
+    """Stack each table over the scenarios (in scenario order) into ``results.tables``."""
     blocks: dict[str, list[pd.DataFrame]] = {}
-    for tables in each_scenario(
-        lambda item: business_case_tables(dict([item]), register), results.runs.items()
-    ):
+    for name, tables in per_scenario.items():
         for key, table in tables.items():
-            blocks.setdefault(key, []).append(table)
-    results.tables.update({k: pd.concat(v, ignore_index=True) for k, v in blocks.items()})
-    results.timed("business_case", started)
+            blocks.setdefault(key, []).append(
+                table.assign(scenario=name) if scenario_column else table
+            )
+    for key, frames in blocks.items():
+        table = pd.concat(frames, ignore_index=True)
+        if scenario_column:
+            table = table[["scenario", *[c for c in table.columns if c != "scenario"]]]
+        results.tables[key] = table
+
+
+class _Work:
+    """Tasks on as many threads as there are cores, with (wall, CPU) seconds per stage.
+
+    A task may wait for the result of a task submitted before it: the queue is first in, first out,
+    so what it waits for is already running on another thread (or done), never queued behind it.
+    OMP_NUM_THREADS (batch workers set 1: the runs are the parallelism) limits the threads as it
+    does the solver's; with one thread every task runs when it is submitted.
+    """
+
+    def __init__(self) -> None:
+        self.threads = _cores()
+        self.pool = ThreadPoolExecutor(self.threads) if self.threads > 1 else None
+        self.seconds: dict[str, tuple[float, float]] = {}
+        self._span: dict[str, list[float]] = {}
+        self._cpu: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> _Work:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
+        for stage, (first, last) in self._span.items():
+            self.seconds[stage] = (last - first, self._cpu[stage])
+
+    def submit(self, stage: str, fn: Callable[..., R], *args: Any, **kwargs: Any) -> Future[R]:
+        def timed() -> R:
+            wall0, cpu0 = time.perf_counter(), time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                wall1, cpu1 = time.perf_counter(), time.thread_time()
+                with self._lock:
+                    span = self._span.setdefault(stage, [wall0, wall1])
+                    span[0], span[1] = min(span[0], wall0), max(span[1], wall1)
+                    self._cpu[stage] = self._cpu.get(stage, 0.0) + cpu1 - cpu0
+
+        if self.pool is not None:
+            return self.pool.submit(timed)
+        future: Future[R] = Future()
+        try:
+            future.set_result(timed())
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
+            future.set_exception(exc)
+        return future
+
+
+def _cores() -> int:
+    try:
+        return max(int(os.environ.get("OMP_NUM_THREADS", "")), 1)
+    except ValueError:
+        return os.cpu_count() or 1
+
+
+def _plan_of(
+    run: ScenarioRun, register: Any, language: str | None = None, portfolio: Any = None
+) -> Any:
+    """The recommended plan of one scenario (or the InfeasibleError that says why there is none).
+
+    ``portfolio`` (the scenario's portfolio stage, :func:`_portfolio_stage`) gives the committed
+    allocation and budget the plan's money reuses for "without the plan", and lets go of them
+    once the plan has them; else ``run.committed``.
+    """
+    from model.errors import InfeasibleError
+    from model.plan_case import optimise_case
+
+    committed = run.committed if portfolio is None else portfolio.pop("committed")
+    try:
+        return optimise_case(
+            run.case,
+            run.need,
+            register,
+            levels=[],
+            regret=False,
+            language=language,
+            fallback=True,
+            committed=committed,
+        )
+    except InfeasibleError as exc:
+        return exc
 
 
 def add_plans(results: Results, language: str | None = None) -> None:
@@ -327,36 +448,29 @@ def add_plans(results: Results, language: str | None = None) -> None:
     One optimisation per scenario at the case's reliability (the most that can be reached when that
     is too much, said in the notes), without the trade-off and regret (``onderdak optimise`` and the
     plan report have those). A scenario without any feasible plan gets its reason in the summary.
+    ``run_case(..., plans=True)`` does the same inside its run of work.
     """
     if results.register is None:
         return
     started = _clock()
-    from model.errors import InfeasibleError
-    from model.plan_case import optimise_case
-    from model.plan_money import horizon_totals
-
-    def plan_of(run: ScenarioRun) -> Any:
-        try:
-            return optimise_case(
-                run.case,
-                run.need,
-                results.register,
-                levels=[],
-                regret=False,
-                language=language,
-                fallback=True,
-                committed=run.committed,
-            )
-        except InfeasibleError as exc:
-            return exc
-
     # each solve takes one core (model.optimise: the heuristic only after a full solve that stops
     # short), so the scenarios run side by side
-    plans = each_scenario(plan_of, results.runs.values())
+    plans = each_scenario(
+        lambda run: _plan_of(run, results.register, language), results.runs.values()
+    )
+    _collect_plans(results, dict(zip(results.runs, plans, strict=True)))
+    results.timed("plans", started)
+
+
+def _collect_plans(results: Results, plans: dict[str, Any]) -> None:
+    """The plan tables and summary of every scenario, in scenario order."""
+    from model.errors import InfeasibleError
+    from model.plan_money import horizon_totals
+
     for run in results.runs.values():
         run.committed = None  # its allocation arrays are large; the plans had their use of them
     frames, money, summary = [], [], {}
-    for name, plan in zip(results.runs, plans, strict=True):
+    for name, plan in plans.items():
         if isinstance(plan, InfeasibleError):
             summary[name] = {"error": str(plan)}
             continue
@@ -380,7 +494,6 @@ def add_plans(results: Results, language: str | None = None) -> None:
         results.tables["plan"] = table[["scenario", *[c for c in table.columns if c != "scenario"]]]
         results.tables["plan_money"] = pd.concat(money, ignore_index=True)
     results.summary["plan"] = summary
-    results.timed("plans", started)
 
 
 RESULTS_MARK = "summary.json"

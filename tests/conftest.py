@@ -1,4 +1,5 @@
-"""Shared fixtures: the demo case, a small-ensemble copy of it, and the shared real data folder."""
+"""Shared fixtures: the demo case, a tiny copy of it (small ensemble and optimiser), and the shared
+real data folder."""
 
 from __future__ import annotations
 
@@ -20,6 +21,23 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 @pytest.fixture(scope="session")
 def demo_case_path() -> Path:
     return DEMO
+
+
+@pytest.fixture(scope="session")
+def tiny_case(tmp_path_factory) -> Path:
+    """The demo case with a small optimiser (10 reduced scenarios, 5 s per solve) and 60 paths, for
+    end-to-end runs of the plan that test the pipeline, not the optimum (a copy of the demo folder)."""
+    import shutil
+
+    import yaml
+
+    folder = tmp_path_factory.mktemp("tiny") / "demo"
+    shutil.copytree(DEMO.parent, folder)
+    case = yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
+    case["paths"] = 60
+    case.setdefault("optimise", {}).update(reduced_scenarios=10, time_limit_seconds=5.0)
+    (folder / "case.yaml").write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    return folder / "case.yaml"
 
 
 @pytest.fixture(scope="session")

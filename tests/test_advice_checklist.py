@@ -17,57 +17,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from checklist import CODES, text_problems  # tests/checklist.py: the words and patterns
 
 from model.cli import main
 from model.reporting.style import MONTH_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 PEILDATUM = pd.Period("2026-01", freq="M")  # conftest pins ONDERDAK_PEILDATUM
-
-CODES = (
-    "ukraine",
-    "asylum",
-    "status_holders",
-    "places",
-    "dwellings",
-    "persons",
-    "nieuwe_crisis",
-    "einde_tijdelijke_bescherming",
-    "existing",
-    "planned",
-    "candidate",
-    "committed",
-    "with_candidates",
-)
-"""Code values of the model; in a table cell of either language, or anywhere in Dutch text."""
-
-ENGLISH_WORDS = (
-    "the", "and", "with", "without", "shortfall", "places", "homes", "municipality", "location",
-    "locations", "cost", "costs", "source", "assumption", "unless", "per year", "running",
-    "staff", "need", "reception", "budget basis", "row", "sheet", "check", "warning",
-)  # fmt: skip
-DUTCH_WORDS = (
-    "de", "het", "een", "en", "van", "voor", "zonder", "plaatsen", "kosten", "locatie",
-    "locaties", "gemeente", "tekort", "behoefte", "woningen", "bijlage", "aanname", "aannames",
-    "bron", "rij", "waarschuwing", "besluit", "uiterlijk", "kwartaal", "mediaan", "eigen",
-    "registratie", "landelijk", "halfjaarlijks", "jaarlijks", "zodra", "bekend", "per jaar",
-    "betrouwbaarheid", "onderwerp", "waarde", "eenheid", "toelichting", "fictief",
-)  # fmt: skip
-ALLOWED = (
-    # terms of art with a legal meaning, in both languages (each in the glossary)
-    "Spreidingswet", "Leegstandwet", "Omgevingswet", "normbedrag", "taakstelling", "COA", "GOO",
-    "MPP", "IBT", "Rijk",
-)  # fmt: skip
-
-SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-ISO_MONTH = re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])\b")
-QUARTER_CODE = re.compile(r"\b(?:19|20)\d\dQ[1-4]\b")
-PLURAL_S = re.compile(r"\w\((?:s|en|'s|e)\)")
-FILE_PATH = re.compile(
-    r"[\w.-]+\.(?:csv|xlsx|yaml|yml|json|py|ipynb|geojson)\b|\bdata/reference\b|\bresults/\w"
-)
-MACHINE = re.compile(r"\b(?:AANNAME|ASSUMPTION|NPV|MILP|HiGHS|k-medoids|p10|p50|p90)\b|`")
-SOFTWARE_ACTOR = re.compile(r"\bOnderdak (?:opent|rekent|books|opens|uses|gebruikt)\b")
 
 
 class _Visible(HTMLParser):
@@ -125,14 +81,6 @@ def visible(html: str) -> _Visible:
     return parser
 
 
-def _words(text: str, words: tuple[str, ...]) -> list[str]:
-    found = []
-    for w in words:
-        for m in re.finditer(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text):
-            found.append(text[max(0, m.start() - 40) : m.end() + 40].replace("\n", " "))
-    return found
-
-
 _MONTHS = {name.lower(): i + 1 for names in MONTH_NAMES.values() for i, name in enumerate(names)}
 _DATE = re.compile(
     r"\b(" + "|".join(_MONTHS) + r")\s+((?:19|20)\d\d)\b"
@@ -166,32 +114,9 @@ def problems(
     ``names`` are proper names of the case (municipality, locations, wijken): they may be Dutch in
     an English report and are left out of the language check.
     """
-    out: list[str] = []
-
-    def hits(kind: str, pattern: re.Pattern[str], where: str = text) -> None:
-        for m in pattern.finditer(where):
-            ctx = where[max(0, m.start() - 40) : m.end() + 40].replace("\n", " ")
-            out.append(f"{kind}: {m.group(0)!r} in …{ctx}…")
-
-    hits("snake_case", SNAKE)
-    hits("ISO month", ISO_MONTH)
-    hits("quarter code", QUARTER_CODE)
-    hits("'(s)' plural", PLURAL_S)
-    hits("file path", FILE_PATH)
-    hits("machine word", MACHINE)
-    hits("software as actor", SOFTWARE_ACTOR)
+    out = text_problems(text, language, names)
     words = ("places", "dwellings", "persons", "existing", "planned") if language == "en" else ()
     out += [f"code in a table cell: {c!r}" for c in cells if c in CODES and c not in words]
-    stripped = text
-    for name in sorted(names, key=len, reverse=True):
-        stripped = stripped.replace(name, " ")
-    for term in ALLOWED:
-        stripped = stripped.replace(term, " ")
-    if language == "en":
-        out += [f"Dutch word: …{c}…" for c in _words(stripped, DUTCH_WORDS)]
-    else:
-        out += [f"code word: …{c}…" for c in _words(stripped, CODES)]
-        out += [f"English word: …{c}…" for c in _words(stripped, ENGLISH_WORDS)]
     if not decisions:
         out.append("no besluitpunten")
     for i, item in enumerate(decisions, 1):
@@ -294,3 +219,130 @@ def test_the_deck_passes_the_readers_checklist(advice_run, demo_case_path):
         "\n".join(texts + cells), cells, page.decisions, language, _names(demo_case_path)
     )
     assert not found, f"{len(found)} problems in the {language} deck:\n" + "\n".join(found)
+
+
+# -- the collegevoorstel: sections in order, page 1 against its tables, the appendix, openbaar ------
+
+
+@pytest.mark.slow
+def test_the_sections_come_in_the_order_of_a_collegevoorstel(advice_run):
+    from model.reporting.i18n import text
+    from model.reporting.voorstel import SECTIONS
+
+    language, folder = advice_run
+    page = "".join(visible((folder / "advice.html").read_text(encoding="utf-8")).parts)
+    headings = [text(f"voorstel.heading.{key}", language) for key in SECTIONS]
+    where = [page.find("\n" + h) for h in headings]
+    assert all(w >= 0 for w in where), dict(zip(headings, where, strict=True))
+    assert where == sorted(where), dict(zip(headings, where, strict=True))
+
+
+def _euros(cell: str) -> float:
+    """'€ 10.245.000' or '€10,245,000' → 10245000.0."""
+    return float(re.sub(r"[^\d]", "", str(cell)))
+
+
+@pytest.mark.slow
+def test_page_one_figures_equal_their_tables(advice_run):
+    """The tiles on page 1: the shortfall chance per stream equals the plan's shortfall table; the
+    net cost and the investment equal the plan's money table (medians over the paths)."""
+    from model.reporting import i18n
+
+    language, folder = advice_run
+    lines = (folder / "artefacts.jsonl").read_text(encoding="utf-8").splitlines()
+    numbers = next(a for a in map(json.loads, lines) if a.get("kind") == "key_message")["numbers"]
+    short = pd.read_csv(folder / "results" / "plan_shortfall.csv")
+    for r in short.itertuples():
+        tile = numbers[i18n.text("advice.tile.stream", language, stream=r.stream)]
+        without = i18n.percent(r.shortfall_chance_without_plan_share, 0, language)
+        with_plan = i18n.percent(r.shortfall_chance_with_plan_share, 0, language)
+        assert tile == f"{without} → {with_plan}", (r.stream, tile)
+    money = pd.read_csv(folder / "results" / "plan_money.csv")
+    with_plan = money.columns[2]  # Post, without plan (median), with plan (median), band
+    capex, net = money[with_plan].iloc[0], money[with_plan].iloc[-2]  # investments; net cash
+    assert numbers[i18n.text("advice.tile.capex", language)] == i18n.millions(
+        _euros(capex), 1, language
+    )
+    net_tile = next(
+        v
+        for k, v in numbers.items()
+        if k.startswith(i18n.text("advice.tile.net", language, years="")[:12])
+    )
+    assert net_tile == i18n.millions(_euros(net), 1, language)
+
+
+@pytest.mark.slow
+def test_the_appendix_holds_at_most_two_pages(advice_run):
+    """From the appendix heading to the glossary heading: at most two PDF pages."""
+    import subprocess
+
+    from model.reporting.i18n import text
+
+    language, folder = advice_run
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(folder / "advice.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        pytest.skip("pdftotext is not available")
+    pages = out.stdout.split("\f")
+    heading = text("voorstel.heading.bijlage", language)
+    glossary = text("voorstel.heading.begrippen", language)
+    first = next(
+        i for i, p in enumerate(pages) if heading in p and "...." not in p.split(heading)[1][:10]
+    )
+    last = next(
+        i
+        for i, p in enumerate(pages)
+        if i >= first and glossary in p and "...." not in p.split(glossary)[1][:10]
+    )
+    assert last - first + 1 <= 2, f"appendix on pages {first + 1}–{last + 1}"
+
+
+def test_openbaar_hides_the_addresses_of_purchase_candidates(demo_case_path, tmp_path):
+    """The public variant: every purchase candidate without its address, and with a generic name
+    where its name gives the street away, in the register the whole report is computed on."""
+    from model.case import load_case
+    from model.locations import load_register
+    from model.reporting.openbaar import public_case, purchase_candidates
+
+    original = load_register(load_case(demo_case_path)).table
+    hidden = purchase_candidates(original)
+    assert hidden
+    with public_case(demo_case_path, "nl") as public:
+        register = load_register(load_case(public)).table
+    for i in hidden:
+        assert register.at[i, "address"] == "adres niet openbaar"
+        street = str(original.at[i, "address"]).split()[0]
+        assert street not in str(register.at[i, "name"])
+    others = [i for i in original.index if i not in hidden]
+    assert (register.loc[others, "address"] == original.loc[others, "address"]).all()
+
+
+@pytest.mark.slow
+def test_the_public_advice_names_no_address_of_a_purchase_candidate(demo_case_path, tmp_path):
+    from pptx import Presentation
+
+    from model.case import load_case
+    from model.locations import load_register
+    from model.reporting.openbaar import purchase_candidates
+
+    original = load_register(load_case(demo_case_path)).table
+    streets = [str(original.at[i, "address"]).split()[0] for i in purchase_candidates(original)]
+    args = ["report", str(demo_case_path), "--notebook", "advice", "-p", "paths=60"]
+    assert main([*args, "-p", "openbaar=true", "--out", str(tmp_path)]) == 0
+    folder = next(tmp_path.rglob("manifest.json")).parent
+    texts = [(folder / "advice.html").read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in (folder / "results").glob("*.csv")]
+    deck = Presentation(str(folder / "advice.pptx"))
+    texts += [s.text_frame.text for sl in deck.slides for s in sl.shapes if s.has_text_frame]
+    import openpyxl
+
+    book = openpyxl.load_workbook(folder / "tables.xlsx", read_only=True)
+    texts += [
+        str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row
+    ]
+    found = [s for s in streets for t in texts if s in t]
+    assert not found, f"addresses of purchase candidates in the public report: {sorted(set(found))}"

@@ -282,11 +282,9 @@ def test_cli_writes_the_three_tables_and_refuses_bad_input(tmp_path, demo_case_p
 
 
 @pytest.mark.slow
-def test_plan_report_runs_end_to_end(tmp_path, demo_case_path):
+def test_plan_report_runs_end_to_end(tmp_path, tiny_case):
     out = tmp_path / "reports"
-    code = main(
-        ["report", str(demo_case_path), "--notebook", "plan", "-p", "paths=60", "--out", str(out)]
-    )
+    code = main(["report", str(tiny_case), "--notebook", "plan", "--out", str(out)])
     assert code == 0
     html = next(out.rglob("plan.html")).read_text(encoding="utf-8")
     assert "Traceback" not in html and "Investeringsplan" in html

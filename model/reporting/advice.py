@@ -42,6 +42,7 @@ def prepare_advice(
     seed: int = -1,
     plan: bool = True,
     language: str | None = None,
+    openbaar: bool = False,
 ) -> Advice:
     """Run every stage of the pipeline for the advice (all scenarios; portfolio, plan and money for ``scenario``).
 
@@ -53,6 +54,11 @@ def prepare_advice(
     from model.errors import InfeasibleError
     from model.plan_case import optimise_case
 
+    if openbaar:  # the public variant: computed on a copy without candidates' addresses
+        from model.reporting.openbaar import public_copy
+
+        public = public_copy(case_path, language or "nl")
+        return prepare_advice(public, scenario, paths, seed, plan, language)
     case_path = resolve_case_path(case_path)
     results = run_case(
         case_path, paths=paths, seed=seed, money=False
@@ -170,8 +176,65 @@ def _locations(n: int, language: str) -> str:
     return f"{n} locatie" + ("" if n == 1 else "s")
 
 
+def plan_headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]:
+    """Page 1 with a plan: peildatum and report date, the need now, per stream the one shortfall
+    measure without → with the plan, the plan's investment and net cost (its money table) and
+    the GOO cost per place-day against the normbedrag; the tiles are the same figures."""
+    from model.reporting import voorstel_facts as vf
+    from model.reporting.i18n import millions, percent, text
+
+    s = advice.results.summary["scenarios"][advice.scenario]["streams"]
+    money = money_facts(advice)
+    f = plan_facts(advice)
+    years = f"{advice.portfolio.need.periods[0].year}–{advice.portfolio.need.periods[-1].year}"
+    chances = vf.stream_chances(advice)
+    parts = [
+        text("advice.key.dates", language, peil=vf.peildatum(advice), today=vf.report_date()),
+        text(
+            "advice.key.need",
+            language,
+            name=advice.case.municipality.name,
+            places=s["ukraine"]["start_p50"] + s["asylum"]["start_p50"],
+        ),
+        *(text("advice.key.stream", language, start=c["from"], **c) for c in chances),
+        text(
+            "advice.key.plan",
+            language,
+            n=len(f["opened"]),
+            places=f["places"],
+            capex=f["capex_eur"],
+            years=years,
+            net=money["p50"],
+            without=money["without_p50"],
+            without_p90=money["without_p90"],
+        ),
+    ]
+    goo = vf.goo_cost(advice)
+    if goo:
+        parts.append(
+            text(
+                "advice.key.goo",
+                language,
+                goo=goo["cost_eur_per_place_day"],
+                norm=goo["normbedrag_eur_per_place_day"],
+            )
+        )
+    numbers = {
+        text("advice.tile.stream", language, stream=c["stream"]): (
+            f"{percent(c['without'], 0, language)} → {percent(c['with_plan'], 0, language)}"
+        )
+        for c in chances
+    }
+    numbers[text("advice.tile.net", language, years=years)] = millions(money["p50"], 1, language)
+    numbers[text("advice.tile.capex", language)] = millions(f["capex_eur"], 1, language)
+    return " ".join(parts), numbers
+
+
 def headline(advice: Advice, language: str = "nl") -> tuple[str, dict[str, str]]:
-    """The key message of the advice and its three figures that matter."""
+    """The key message of the advice and its figures that matter."""
+    if advice.plan is not None and getattr(advice.plan, "money", None) is not None:
+        if money_facts(advice)["with_plan"]:
+            return plan_headline(advice, language)
     s = advice.results.summary["scenarios"][advice.scenario]["streams"]
     places_now = s["ukraine"]["start_p50"] + s["asylum"]["start_p50"]
     money = money_facts(advice)

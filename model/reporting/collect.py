@@ -33,9 +33,12 @@ environment variable ``ONDERDAK_OUTPUT_DIR`` (set by ``onderdak report`` for the
 (interactive use: display only). Keys are short identifiers (letters, digits, ``_``, ``-``); calling
 again with the same key replaces the earlier artefact.
 
-The deck (PPTX) is title, key message, decisions, then the figures in display order (``deck=False``
-leaves one out) and the tables shown with ``deck=True`` (keep those ≤ 12 rows), at most 10 slides:
-mark minor figures ``deck=False`` and give ``notes=`` the numbers a presenter should say.
+The deck (PPTX, :mod:`model.reporting.deck`) is title, key message, decisions, the plan's slides
+(made from the recorded ``plan_table``, ``plan_money``, ``plan_shortfall``, ``signposts`` and
+``key_assumptions``), then the figures in display order (``deck=False`` leaves one out) and the
+tables shown with ``deck=True`` (keep those ≤ 12 rows), at most 16 slides: mark minor figures
+``deck=False``, give ``notes=`` the numbers a presenter should say and ``message=`` the finding
+(the slide's title).
 Captions say "Figuur n"/"Tabel n" (``set_language("en")`` or the runner's ``ONDERDAK_LANGUAGE``
 switch to English). Units go in ``unit``/``units`` and appear in HTML and XLSX headers.
 """
@@ -150,6 +153,7 @@ def show_figure(
     source: str | None = None,
     notes: str | None = None,
     deck: bool = True,
+    message: str | None = None,
 ) -> None:
     """Display a matplotlib figure with a numbered caption and record it as ``figures/<key>.png``.
 
@@ -169,6 +173,9 @@ def show_figure(
         The numbers a presenter should say: the deck's speaker notes.
     deck : bool
         Whether the figure may appear in the PPTX deck.
+    message : str, optional
+        The finding the figure shows, in one sentence: its deck slide's title (default: one the
+        deck makes from the recorded tables, else ``title``).
     """
     import matplotlib.pyplot as plt
 
@@ -212,6 +219,7 @@ def show_figure(
             "notes": notes,
             "deck": deck,
             "file": f"figures/{key}.png",
+            **({"message": message} if message else {}),
         }
     )
 
@@ -243,6 +251,7 @@ def show_table(
     deck: bool = False,
     index: bool = False,
     max_rows: int = 60,
+    message: str | None = None,
     data: pd.DataFrame | None = None,
 ) -> None:
     """Display a table with a numbered caption and record it as ``results/<key>.csv`` and an XLSX sheet.
@@ -267,6 +276,8 @@ def show_table(
         Whether to keep the index as columns.
     max_rows : int
         Rows shown in the notebook and HTML; all rows go to the CSV and XLSX.
+    message : str, optional
+        The finding the table shows: the title of its deck slide (``deck=True``).
     data : pandas.DataFrame, optional
         The same table as numbers and codes for the workbook (a range "236 (228–248)" as columns
         ``p50``, ``p10``, ``p90``; money as euros, not text), recorded as ``results/<key>_data.csv``;
@@ -306,6 +317,7 @@ def show_table(
             "file": rel,
             "data_file": data_rel,
             "shown": True,
+            **({"message": message} if message else {}),
         }
     )
 

@@ -141,6 +141,13 @@ ENTRIES: tuple[Column, ...] = (
     _c("net_cost_p10_eur", "Netto kosten, P10 (€)", "Net cost, P10 (€)", "eur", "Netto kosten, 10%-waarde over de paden.", "Net cost, 10th percentile over the paths.", "eur"),
     _c("net_cost_p90_eur", "Netto kosten, P90 (€)", "Net cost, P90 (€)", "eur", "Netto kosten, 90%-waarde over de paden.", "Net cost, 90th percentile over the paths.", "eur"),
     _c("net_cost_capital_basis_eur", "Netto lasten, begrotingsbasis (€)", "Net charges, budget basis (€)", "eur", "Als netto kosten, met kapitaallasten in plaats van investeringen (zoals de begroting rekent).", "As net cost, with capital charges instead of investments (as the budget counts).", "eur"),
+    _c("budget_without_eur", "Zonder plan (€)", "Without plan (€)", "eur", "Netto lasten op de begroting zonder het plan (kapitaallasten in plaats van investeringen), mediaan.", "Net charges on the budget without the plan (capital charges instead of investments), median.", "eur"),
+    _c("budget_with_eur", "Met plan (€)", "With plan (€)", "eur", "Netto lasten op de begroting met het plan, mediaan.", "Net charges on the budget with the plan, median.", "eur"),
+    _c("budget_difference_eur", "Verschil (€)", "Difference (€)", "eur", "Met plan min zonder plan: de begrotingswijziging.", "With the plan less without: the budget amendment.", "eur"),
+    # -- risks -------------------------------------------------------------------------------------
+    _c("risk", "Risico", "Risk", "text", "Een risico of kanttekening bij het voorstel.", "A risk or caveat of the proposal.", "text"),
+    _c("risk_size", "Omvang", "Size", "text", "Hoe groot het risico is, in woorden en bedragen.", "How large the risk is, in words and amounts.", "text"),
+    _c("measure", "Maatregel", "Measure", "text", "De maatregel die het risico beantwoordt.", "The measure that answers the risk.", "text"),
     # -- the business case -----------------------------------------------------------------------
     _c("alternative", "Alternatief", "Alternative", "text", "Een manier om dezelfde behoefte op te vangen.", "A way to meet the same need.", "text", "alternatief"),
     _c("npv_cost_mean_eur_m", "Netto contante kosten, verwacht (€ mln)", "Net present cost, mean (€ m)", "eur_m", "Netto kosten over de horizon, contant gemaakt, gemiddeld over de paden.", "Net cost over the horizon, discounted, mean over the paths.", "eur_m", "net present cost, mean (€ m)"),

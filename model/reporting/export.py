@@ -85,6 +85,8 @@ class ReportMeta:
     language: str = "nl"
     fictional: bool = False
     notebook: str = ""
+    peildatum: str = ""
+    pptx_template: str = ""
 
     def words(self) -> dict[str, str]:
         """Fixed report words in the report language (a region's overview says "Regio")."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -30,6 +31,8 @@ WORDS = {
     "nl": {
         "committed": "bestaand + gepland",
         "with_candidates": "met kandidaten",
+        "with_plan": "met het plan",
+        "without_plan": "zonder plan",
         "risk": "kans op tekort",
         "places_per_day": "€ per bezette plaatsdag",
         "full": "bij volledige bezetting",
@@ -44,6 +47,8 @@ WORDS = {
     "en": {
         "committed": "existing + planned",
         "with_candidates": "with candidates",
+        "with_plan": "with the plan",
+        "without_plan": "without a plan",
         "risk": "probability of a shortfall",
         "places_per_day": "€ per occupied place-day",
         "full": "at full occupancy",
@@ -120,8 +125,23 @@ def _x(periods: pd.PeriodIndex) -> np.ndarray:
     return periods.to_timestamp().to_numpy()
 
 
-def capacity_need_figure(analysis: PortfolioAnalysis, language: str = "nl") -> Figure:
-    """Need per stream (median, 80% and 90% bands) against usable capacity, without and with candidates."""
+def plan_capacity(plan: Any, periods: pd.PeriodIndex) -> dict[str, np.ndarray]:
+    """The plan's capacity per stream and month (its quarterly capacity held through the quarter)."""
+    quarters = list(plan.need.quarters)
+    where = {q: k for k, q in enumerate(quarters)}
+    idx = np.array([where.get(p.asfreq("Q"), -1) for p in periods])
+    out = {}
+    for si, stream in enumerate(plan.need.streams):
+        cap = np.asarray(plan.plan.capacity_places[si], dtype=float)
+        out[stream] = np.where(idx >= 0, cap[np.clip(idx, 0, None)], np.nan)
+    return out
+
+
+def capacity_need_figure(
+    analysis: PortfolioAnalysis, language: str = "nl", plan: Any = None
+) -> Figure:
+    """Need per stream (median, 80% and 90% bands) against usable capacity: the committed
+    portfolio and, with ``plan`` (an OptimiseResult), the plan's capacity (else with candidates)."""
     need, periods = analysis.need, analysis.need.periods
     x = _x(periods)
     streams = [s for s in STREAMS if s in need.streams]
@@ -144,7 +164,8 @@ def capacity_need_figure(analysis: PortfolioAnalysis, language: str = "nl") -> F
             lw=2,
             label=f"{label('need', language)} ({label('median', language)})",
         )
-        for name, style in (("committed", "-"), ("with_candidates", "--")):
+        shown = ("committed",) if plan is not None else ("committed", "with_candidates")
+        for name, style in zip(shown, ("-", "--"), strict=False):
             cap = analysis.runs[name].capacity.by_stream(s)
             ax.step(
                 x,
@@ -154,6 +175,15 @@ def capacity_need_figure(analysis: PortfolioAnalysis, language: str = "nl") -> F
                 ls=style,
                 lw=1.6,
                 label=f"{label('capacity', language)}: {_w(language)[name]}",
+            )
+        if plan is not None and s in plan.need.streams:
+            ax.step(
+                x,
+                plan_capacity(plan, periods)[s],
+                where="post",
+                color="black",
+                lw=2.2,
+                label=f"{label('capacity', language)}: {_w(language)['with_plan']}",
             )
         ax.set_title(label(s, language))
         ax.set_ylabel(label(need.units.get(s, "places"), language))
@@ -165,9 +195,16 @@ def capacity_need_figure(analysis: PortfolioAnalysis, language: str = "nl") -> F
 
 
 def shortfall_strip_figure(
-    analysis: PortfolioAnalysis, portfolio: str = "committed", language: str = "nl"
+    analysis: PortfolioAnalysis,
+    portfolio: str = "committed",
+    language: str = "nl",
+    plan: Any = None,
 ) -> Figure:
-    """P(shortfall) per stream and month as a strip of colour (white 0% to red 100%)."""
+    """P(shortfall) per stream and month as a strip of colour (white 0% to red 100%); with
+    ``plan`` (an OptimiseResult) a row per stream of the plan beneath, the plan's capacity held
+    against every path's need (a month is short at :data:`model.shortfall.SHORT_PLACES`)."""
+    from model.shortfall import SHORT_PLACES
+
     gap = analysis.tables["gap"]
     gap = gap[gap["portfolio"] == portfolio]
     streams = [s for s in STREAMS if s in set(gap["stream"])]
@@ -175,10 +212,22 @@ def shortfall_strip_figure(
         [gap.loc[gap["stream"] == s, "shortfall_probability_share"].to_numpy() for s in streams]
     )
     periods = analysis.need.periods
+    names = [label(s, language).split(" (")[0] for s in streams]
+    if plan is not None:
+        w = _w(language)
+        names = [f"{n}, {w['without_plan']}" for n in names]
+        caps = plan_capacity(plan, periods)
+        rows = []
+        for s in [s for s in streams if s in caps]:
+            short = analysis.need.streams[s] - caps[s][None, :] >= SHORT_PLACES
+            rows.append(short.mean(axis=0))
+            names.append(f"{label(s, language).split(' (')[0]}, {w['with_plan']}")
+        prob = np.vstack([prob, *rows])
+        streams = [*streams, *[s for s in streams if s in caps]]
     fig, ax = plt.subplots(figsize=(9, 0.6 + 0.55 * len(streams)))
     cmap = LinearSegmentedColormap.from_list("risk", ["#ffffff", "#f2c6c6", ACCENT])
     image = ax.imshow(prob, aspect="auto", cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
-    ax.set_yticks(range(len(streams)), [label(s, language).split(" (")[0] for s in streams])
+    ax.set_yticks(range(len(streams)), names)
     ticks = [i for i, p in enumerate(periods) if p.month == 1]
     ax.set_xticks(ticks, [str(periods[i].year) for i in ticks])
     ax.grid(False)
@@ -188,7 +237,10 @@ def shortfall_strip_figure(
             ax.plot(risky[0], row, marker="v", color="black", ms=6)
     bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.01)
     bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_title(f"{_w(language)['risk'].capitalize()} ({_w(language)[portfolio]})")
+    ax.set_title(
+        _w(language)["risk"].capitalize()
+        + ("" if plan is not None else f" ({_w(language)[portfolio]})")
+    )
     fig.tight_layout()
     return fig
 

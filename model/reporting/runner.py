@@ -254,6 +254,7 @@ def run_report(
     timeout_s: int = 1800,
     from_text: bool = True,
     no_pdf: bool = False,
+    pptx_template: str | Path | None = None,
 ) -> RunResult:
     """Execute a report notebook for a case and export it; see the module docstring for the folders.
 
@@ -279,6 +280,9 @@ def run_report(
         Whether ``parameters`` are command-line text (``-p name=value``) to be parsed.
     no_pdf : bool
         Leave the PDF out of whatever formats apply.
+    pptx_template : str or Path, optional
+        A municipality's PowerPoint template (.pptx/.potx) whose layouts the deck uses; checked
+        before the notebook runs. Default: Onderdak's own (``model/reporting/templates/deck.pptx``).
 
     Returns
     -------
@@ -313,6 +317,10 @@ def run_report(
         raise InputError(
             f"unknown export format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}"
         )
+    if pptx_template not in (None, ""):
+        from model.reporting.deck import check_template
+
+        pptx_template = check_template(pptx_template).resolve()
     check_kernel(kernel_name)
 
     case_file = Path(case_path).resolve()
@@ -386,6 +394,8 @@ def run_report(
         language=language,
         fictional=case.fictional,
         notebook=name,
+        peildatum=str(case.peildatum or ""),
+        pptx_template=str(pptx_template or ""),
     )
     try:
         result.pdf_pages = export_all(executed, tmp, name, meta, formats, timings, result.outputs)

@@ -7,6 +7,8 @@ import matplotlib
 matplotlib.use("Agg")  # reports never need a screen
 import matplotlib.pyplot as plt  # noqa: E402
 
+from model.reporting import i18n  # noqa: E402
+
 STREAM_COLOURS = {"ukraine": "#1f5fa8", "asylum": "#d9822b", "status_holders": "#3a8f5c"}
 STATUS_COLOURS = {"existing": "#2f4b7c", "planned": "#7aa6c2", "candidate": "#bfbfbf"}
 ACCENT = "#b22d2d"  # shortfall, risk
@@ -105,12 +107,7 @@ def month_name(month: int, language: str = "nl") -> str:
 def period_name(period: str, language: str = "nl") -> str:
     """'2029-01' → 'januari 2029', '2029Q3' → '3e kwartaal 2029' ('January 2029', 'Q3 2029' in
     English); other text is returned as given."""
-    text = str(period)
-    if len(text) >= 7 and text[4] == "-" and text[:4].isdigit() and text[5:7].isdigit():
-        return f"{month_name(int(text[5:7]), language)} {text[:4]}"
-    if len(text) == 6 and text[4] == "Q" and text[:4].isdigit() and text[5] in "1234":
-        return f"Q{text[5]} {text[:4]}" if language == "en" else f"{text[5]}e kwartaal {text[:4]}"
-    return text
+    return i18n.period(str(period), language)
 
 
 def label(key: str, language: str = "nl") -> str:
@@ -140,24 +137,18 @@ def apply() -> None:
     )
 
 
-_NUMBERS = {"language": "nl"}
-
-
 def set_number_language(language: str | None) -> None:
     """Separators of every number formatted below: Dutch (12.345,6; default) or English (12,345.6).
 
     One report is in one language, so the kernel of a report run sets it once (through
-    :func:`model.reporting.collect.set_language`).
+    :func:`model.reporting.collect.set_language`); the formatter is :mod:`model.reporting.i18n`.
     """
-    _NUMBERS["language"] = "en" if language == "en" else "nl"
+    i18n.set_language(language)
 
 
 def number(x: float, decimals: int = 0) -> str:
     """12.345,6 in Dutch, 12,345.6 in English (the language set by :func:`set_number_language`)."""
-    s = f"{x:,.{decimals}f}"
-    if _NUMBERS["language"] == "en":
-        return s
-    return s.replace(",", "_").replace(".", ",").replace("_", ".")
+    return i18n.number(x, decimals)
 
 
 def thousands(x: float, _pos: object = None) -> str:
@@ -184,8 +175,7 @@ def percent(x: float) -> str:
 def euro(x: float, decimals: int = 0) -> str:
     """€ 1.234.567 (Dutch) or €1,234,567 (English); the Dutch space does not break (a line never
     ends in a bare €)."""
-    space = "" if _NUMBERS["language"] == "en" else "\u00a0"
-    return ("−€" if x < 0 else "€") + space + number(abs(x), decimals)
+    return i18n.euro(x, decimals)
 
 
 apply()

@@ -48,7 +48,9 @@ SHEETS: dict[str, tuple[str, str, tuple[str, str]]] = {
     "plan_decisions": ("Besluiten per locatie", "Decisions per location", _PLAN),
     "plan_money": ("Geld van het plan", "The plan's money", _MONEY),
     "plan_money_table": ("Geld per jaar en post", "Money per year and line", _MONEY),
-    "budget": ("Begroting per jaar", "Budget per year", _MONEY),
+    "budget_per_year": ("Begroting per jaar", "Budget per year", _MONEY),
+    "begrotingswijziging": ("Begrotingswijziging", "Budget amendment", _MONEY),
+    "risks": ("Risico's en maatregelen", "Risks and measures", ("Onderdak-ensemble en -begroting; maatregelen uit het voorstel", "Onderdak ensemble and budget; measures from the proposal")),
     "plan_tradeoff_table": ("Kosten en betrouwbaarheid", "Cost and reliability", _PLAN),
     "plan_table": ("Plan per locatie", "Plan per location", _PLAN),
     "plan_shortfall": ("Kans op tekort", "Shortfall chance", ("Onderdak-ensemble; aandeel paden met in ten minste één maand een tekort", "Onderdak ensemble; share of paths short in at least one month")),
@@ -63,7 +65,7 @@ SHEETS: dict[str, tuple[str, str, tuple[str, str]]] = {
 }  # fmt: skip
 
 _TITLES = {
-    "budget": ("Begroting per jaar: kosten, inkomsten en netto, zonder en met plan", "Budget per year: costs, income and net, without and with the plan"),
+    "budget_per_year": ("Begroting per jaar: kosten, inkomsten en netto, zonder en met plan", "Budget per year: costs, income and net, without and with the plan"),
     "mca": ("Multicriteria-analyse: waarden, scores en rang per locatie", "Multi-criteria analysis: values, scores and rank per location"),
     "mca_weights": ("Gewichten van de multicriteria-analyse", "Weights of the multi-criteria analysis"),
     "wijken": ("Plaatsen per 1.000 inwoners per wijk", "Places per 1,000 inhabitants per district"),

@@ -1,0 +1,375 @@
+"""The words of the deck and its message titles, made from the facts a run recorded.
+
+A slide's title says the finding ("Zonder nieuwe locaties is een tekort vrijwel zeker; met het
+plan is de kans 6% voor asielzoekers"), not the topic. The numbers come from the tables the
+notebook recorded (``plan_shortfall``, ``plan_table``, ``plan_money``, ``gap_summary``,
+``need_table``, ``signposts``, ``key_assumptions``); the words live here, in Dutch and English.
+A figure or table recorded with ``message=`` keeps that message as its title.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from model.reporting.artefacts import Artefacts
+from model.reporting.deck_words import WORDS
+from model.reporting.style import period_name, stream_name
+
+
+def words(language: str) -> dict[str, Any]:
+    """The deck's words in ``language`` (Dutch when unknown)."""
+    return WORDS["en" if language == "en" else "nl"]
+
+
+def number(x: float, language: str, decimals: int = 0) -> str:
+    """12.345,6 (Dutch) or 12,345.6 (English), whatever language the kernel last set."""
+    s = f"{x:,.{decimals}f}"
+    return s if language == "en" else s.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def percent(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def millions(x: float, language: str) -> str:
+    """€ 15,5 mln / €15.5 million (the Dutch space does not break)."""
+    space = "" if language == "en" else "\u00a0"
+    sign = "−" if x < 0 else ""
+    return f"{sign}€{space}{number(abs(x) / 1e6, language, 1)}\u00a0{words(language)['million']}"
+
+
+def count_word(n: int, language: str) -> str:
+    names = words(language)["numbers"]
+    return names[n] if 0 <= n < len(names) else number(n, language)
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def joined(items: list[str], language: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {words(language)['and']} " + items[-1]
+
+
+def table(artefacts: Artefacts, key: str) -> pd.DataFrame | None:
+    """A recorded table by key (None when the run did not record it or it is empty)."""
+    entry = next((e for e in artefacts.tables if e["key"] == key), None)
+    if entry is None:
+        return None
+    try:
+        frame = artefacts.table(entry)
+    except (OSError, ValueError):
+        return None
+    return frame if len(frame) else None
+
+
+def text_of(value: Any) -> str:
+    """A cell as text ('' for a missing value)."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def month_after(month: str, peildatum: str) -> str:
+    """The month a decision is due: ``month``, or the month after the peildatum when later."""
+    if not peildatum:
+        return month
+    from model.reporting.besluitpunten import due
+
+    return str(due(month, pd.Period(peildatum, freq="M"))[0])
+
+
+def plan_rows(artefacts: Artefacts) -> pd.DataFrame | None:
+    """The plan's locations (``plan_table``: codes and numbers), or None."""
+    frame = table(artefacts, "plan_table")
+    if frame is None or "action" not in frame:
+        return None
+    for col in ("decide_by", "quarter", "name", "streams"):
+        if col in frame:
+            frame[col] = frame[col].map(text_of)
+    return frame
+
+
+def streams_of(cell: str, language: str) -> str:
+    """'ukraine:40;asylum:20' → 'Oekraïners, asielzoekers'."""
+    names = []
+    for part in re.split(r"[;,]", cell or ""):
+        code = part.split(":")[0].strip()
+        if code and stream_name(code, language) not in names:
+            names.append(stream_name(code, language))
+    return capital(", ".join(names))
+
+
+def key_title(artefacts: Artefacts, language: str) -> str | None:
+    """The key message as one finding: the shortfall without new locations and with the plan."""
+    w = words(language)
+    frame = table(artefacts, "plan_shortfall")
+    if frame is None:
+        return None
+    rows = frame.sort_values("shortfall_chance_without_plan_share", ascending=False)
+    worst = float(rows["shortfall_chance_without_plan_share"].iloc[0])
+    order = frame.sort_values("shortfall_chance_with_plan_share")
+    with_ = joined(
+        [
+            w["chance_for"].format(
+                p=percent(r.shortfall_chance_with_plan_share),
+                stream=stream_name(r.stream, language),
+            )
+            for r in order.itertuples()
+        ],
+        language,
+    )
+    if worst >= 0.95 or worst >= 0.5:
+        how = w["certain"] if worst >= 0.95 else w["likely"]
+        return w["key_title"].format(how=how, with_=with_)
+    without = joined(
+        [
+            w["chance_for"].format(
+                p=percent(r.shortfall_chance_without_plan_share),
+                stream=stream_name(r.stream, language),
+            )
+            for r in rows.itertuples()
+        ],
+        language,
+    )
+    return w["key_title_chance"].format(without=without, with_=with_)
+
+
+def decision_rows(artefacts: Artefacts, peildatum: str) -> pd.DataFrame | None:
+    """The plan's decisions that change something (open, convert, close), by due month."""
+    rows = plan_rows(artefacts)
+    if rows is None:
+        return None
+    rows = rows[~rows["action"].isin(["keep", "reject"])].copy()
+    if rows.empty:
+        return None
+    rows["due"] = [
+        month_after(m, peildatum) if m else "" for m in rows.get("decide_by", [""] * len(rows))
+    ]
+    return rows
+
+
+def decisions_title(artefacts: Artefacts, n: int, language: str, peildatum: str) -> str:
+    w = words(language)
+    rows = decision_rows(artefacts, peildatum)
+    dated = [] if rows is None else sorted(d for d in rows["due"] if d)
+    if dated:
+        return w["decisions_title"].format(
+            n=capital(count_word(n, language)), month=period_name(dated[0], language)
+        )
+    return w["decisions_title_plain"].format(n=capital(count_word(n, language)))
+
+
+def plan_title(rows: pd.DataFrame, language: str) -> str:
+    w = words(language)
+    opened = rows[rows["action"] == "open"]
+    dated = sorted(d for d in rows["due"] if d)
+    title = w["plan_title"].format(
+        n=count_word(len(opened), language),
+        places=number(float(opened["places"].sum()), language),
+        month=period_name(dated[0], language) if dated else "–",
+    )
+    closed = len(rows) - len(opened)
+    if closed:
+        head, _, tail = title.partition(";")
+        title = head + w["plan_title_close"].format(k=count_word(closed, language)) + ";" + tail
+    return title
+
+
+def money_facts(artefacts: Artefacts, language: str) -> dict[str, float | str] | None:
+    """Net cost with and without the plan over the horizon (medians from ``plan_money``)."""
+    from model.reporting.plan import MONEY_ROWS
+
+    shown = table(artefacts, "plan_money")
+    detail = table(artefacts, "plan_money_table")
+    if shown is None:
+        return None
+    labels = {MONEY_ROWS[lang]["net_cost"] for lang in MONEY_ROWS}
+    first = shown.columns[0]
+    hit = shown[shown[first].astype(str).isin(labels)]
+    if hit.empty:
+        return None
+    row = hit.iloc[0]
+
+    def euros(cell: Any) -> float:
+        text = text_of(cell)
+        digits = re.sub(r"[^0-9]", "", text)
+        value = float(digits) if digits else float("nan")
+        return -value if text.strip().startswith(("−", "-")) else value
+
+    facts: dict[str, float | str] = {"without": euros(row.iloc[1]), "with": euros(row.iloc[2])}
+    if detail is not None and "year" in detail:
+        facts["span"] = f"{int(detail['year'].min())}–{int(detail['year'].max())}"
+    return facts
+
+
+def money_title(artefacts: Artefacts, language: str) -> str | None:
+    w = words(language)
+    facts = money_facts(artefacts, language)
+    if facts is None:
+        return None
+    net, without = float(facts["with"]), float(facts["without"])
+    span = str(facts.get("span", ""))
+    if without != without:
+        return w["money_title_plain"].format(net=millions(net, language), span=span)
+    diff = net - without
+    return w["money_title"].format(
+        net=millions(net, language),
+        span=span,
+        diff=millions(abs(diff), language),
+        more=w["more"] if diff >= 0 else w["less"],
+    )
+
+
+def risk_lines(artefacts: Artefacts, language: str) -> tuple[str, list[str]]:
+    """The risks slide: title and paragraphs (streams short of the reliability, key assumptions)."""
+    w = words(language)
+    lines: list[str] = []
+    short: list[str] = []
+    frame = table(artefacts, "plan_shortfall")
+    if frame is not None:
+        for r in frame.itertuples():
+            lines.append(
+                w["risk_stream"].format(
+                    Stream=capital(stream_name(r.stream, language)),
+                    with_=percent(r.shortfall_chance_with_plan_share),
+                    without=percent(r.shortfall_chance_without_plan_share),
+                    asked=percent(r.reliability_asked_share),
+                    reached=percent(r.reliability_share),
+                )
+            )
+            if r.reliability_share + 1e-9 < r.reliability_asked_share:
+                short.append(stream_name(r.stream, language))
+    assumptions = table(artefacts, "key_assumptions")
+    n = 0
+    if assumptions is not None and assumptions.shape[1] >= 4:
+        n = len(assumptions)
+        for row in assumptions.head(4).itertuples(index=False):
+            lines.append(
+                w["assumption"]
+                .format(name=text_of(row[0]), value=text_of(row[1]), why=text_of(row[3]))
+                .strip()
+            )
+    if short:
+        return w["risks_short"].format(streams=joined(short, language)), lines
+    return w["risks_ok"].format(n=count_word(n, language)), lines
+
+
+def planning_lines(rows: pd.DataFrame, language: str) -> tuple[str, list[str]]:
+    """The next steps: each location decision by the month it is due, then the closures."""
+    w = words(language)
+    lines = []
+    opened = rows[(rows["action"] == "open") & (rows["due"] != "")].sort_values(["due", "quarter"])
+    for due, group in opened.groupby("due", sort=True):
+        lines.append(
+            w["planning_item"].format(
+                month=capital(period_name(due, language)),
+                what=joined(
+                    [
+                        w["planning_place"].format(
+                            name=r.name,
+                            places=number(float(r.places), language),
+                            quarter=period_name(r.quarter, language),
+                        )
+                        for r in group.itertuples()
+                    ],
+                    language,
+                ),
+            )
+        )
+    for r in rows[rows["action"] != "open"].sort_values("quarter").itertuples():
+        lines.append(
+            capital(
+                w["planning_close"].format(
+                    quarter=period_name(r.quarter, language),
+                    name=r.name,
+                    action=w["action"].get(r.action, r.action),
+                )
+            )
+        )
+    lines.append(w["planning_mpp"])
+    dates = list(opened["due"])  # one per location: "eight more follow" counts decisions
+    if not dates:
+        return "", lines
+    if len(dates) == 1:
+        return w["planning_title_one"].format(month=period_name(dates[0], language)), lines
+    return (
+        w["planning_title"].format(
+            month=period_name(dates[0], language),
+            last=period_name(dates[-1], language),
+            rest=count_word(len(dates) - 1, language),
+        ),
+        lines,
+    )
+
+
+def figure_title(entry: dict[str, Any], artefacts: Artefacts, language: str) -> str:
+    """A figure's slide title: its recorded message, a finding from the tables, or its title."""
+    if entry.get("message"):
+        return str(entry["message"])
+    made = None
+    try:
+        made = _FIGURE_MESSAGES.get(entry["key"], lambda a, lang: None)(artefacts, language)
+    except (KeyError, ValueError, TypeError, IndexError):
+        made = None
+    return made or str(entry["title"])
+
+
+def _need(artefacts: Artefacts, language: str) -> str | None:
+    frame = table(artefacts, "need_table")
+    if frame is None:
+        return None
+    frame = frame[(frame["scenario"] == frame["scenario"].iloc[0]) & (frame["unit"] == "places")]
+    total = frame.groupby("period")["p50"].sum().sort_index()
+    if total.empty:
+        return None
+    peak = total.idxmax()
+    if peak == total.index[0]:
+        return words(language)["need_title_now"].format(now=number(float(total.iloc[0]), language))
+    return words(language)["need_title"].format(
+        now=number(float(total.iloc[0]), language),
+        peak=number(float(total.max()), language),
+        month=period_name(str(peak), language),
+    )
+
+
+def _gap(artefacts: Artefacts, language: str) -> str | None:
+    w = words(language)
+    frame = table(artefacts, "gap_summary")
+    if frame is None:
+        return None
+    now = frame[frame["portfolio"] == "committed"]
+    if now.empty:
+        return None
+    worst = now.sort_values("max_shortfall_probability_share", ascending=False).iloc[0]
+    p = float(worst["max_shortfall_probability_share"])
+    first = text_of(worst["first_month_risk_over_10pct"])
+    if p < 0.1 or not first:
+        return w["gap_title_low"].format(p=percent(0.1))
+    how = w["certain"] if p >= 0.95 else w["likely"] if p >= 0.5 else percent(p)
+    return w["gap_title"].format(
+        stream=stream_name(str(worst["stream"]), language),
+        how=how,
+        p=percent(p),
+        month=period_name(first, language),
+    )
+
+
+def _timeline(artefacts: Artefacts, language: str) -> str | None:
+    rows = plan_rows(artefacts)
+    if rows is None:
+        return None
+    opened = rows[(rows["action"] == "open") & (rows["quarter"] != "")].sort_values("quarter")
+    if opened.empty:
+        return None
+    return words(language)["timeline_title"].format(
+        n=count_word(len(opened), language),
+        first=period_name(opened["quarter"].iloc[0], language),
+        last=period_name(opened["quarter"].iloc[-1], language),
+    )
+
+
+_FIGURE_MESSAGES = {"need": _need, "shortfall_risk": _gap, "plan_timeline": _timeline}

@@ -1,0 +1,88 @@
+"""The one language mechanism (model.reporting.i18n): Babel formats numbers, money, percentages and
+dates per locale; the message catalogs of both languages hold the same keys, each in its own
+language, with no codes or machine words in the words around the facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+from checklist import text_problems
+from hypothesis import given
+from hypothesis import strategies as st
+
+from model.reporting import i18n
+
+_FACTS = re.compile(r"{{.*?}}|{%.*?%}", re.DOTALL)
+
+
+@pytest.fixture(autouse=True)
+def _dutch_afterwards():
+    yield
+    i18n.set_language("nl")
+
+
+def test_numbers_money_and_percentages_per_locale():
+    assert i18n.number(12345.678, 1, "nl") == "12.345,7"
+    assert i18n.number(12345.678, 1, "en") == "12,345.7"
+    assert i18n.euro(-1234567, language="nl") == "−€\u00a01.234.567"
+    assert i18n.euro(1234567, language="en") == "€1,234,567"
+    assert i18n.millions(15_500_000, language="nl") == "€\u00a015,5\u00a0mln"
+    assert i18n.millions(15_500_000, language="en") == "€15.5\u00a0million"
+    assert i18n.percent(0.06, language="nl") == "6%"
+    assert i18n.percent(float("nan")) == "–"
+
+
+def test_dates_and_periods_per_locale():
+    assert i18n.date(dt.date(2026, 12, 6), "nl") == "6 december 2026"
+    assert i18n.date(dt.date(2026, 12, 6), "en") == "6 December 2026"
+    assert i18n.period("2035-12", "nl") == "december 2035"
+    assert i18n.period("2029Q3", "nl") == "3e kwartaal 2029"
+    assert i18n.period("2029Q3", "en") == "Q3 2029"
+    assert i18n.period(pd.Period("2027-03", freq="M"), "en") == "March 2027"
+    assert i18n.period(pd.Period("2027Q2", freq="Q"), "nl") == "2e kwartaal 2027"
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), st.integers(0, 3))
+def test_a_number_reads_back_in_both_languages(x, decimals):
+    """Independent check: strip the locale's grouping and decimal marks and the value comes back."""
+    nl = i18n.number(x, decimals, "nl").replace(".", "").replace(",", ".")
+    en = i18n.number(x, decimals, "en").replace(",", "")
+    assert float(nl) == float(en)
+    assert abs(float(en) - x) <= 0.5 * 10**-decimals + 1e-9 * abs(x)
+
+
+def test_the_language_set_once_applies_to_every_formatter():
+    i18n.set_language("en")
+    assert i18n.current() == "en"
+    assert i18n.number(1234.5, 1) == "1,234.5"
+    i18n.set_language(None)
+    assert i18n.number(1234.5, 1) == "1.234,5"
+
+
+def test_both_catalogs_hold_the_same_keys():
+    assert set(i18n.catalog("nl")) == set(i18n.catalog("en"))
+    assert i18n.catalog("nl"), "the catalog is empty"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_message_is_in_its_own_language_without_codes(language):
+    """The words of each message (its facts taken out) pass the reader's checklist."""
+    failures = []
+    for key, template in i18n.catalog(language).items():
+        words = _FACTS.sub(" ", template)
+        failures += [f"{key}: {p}" for p in text_problems(words, language)]
+    assert not failures, "\n".join(failures)
+
+
+def test_a_message_renders_its_facts_and_refuses_a_missing_one():
+    nl = i18n.text("shortfall_chance", "nl", without=0.99, with_plan=0.06, stream="asylum")
+    en = i18n.text("shortfall_chance", "en", without=0.99, with_plan=0.06, stream="asylum")
+    assert "99% → 6%" in nl and "asielzoekers" in nl
+    assert "99% → 6%" in en and "asylum seekers" in en
+    with pytest.raises(Exception, match="with_plan"):
+        i18n.text("shortfall_chance", "nl", without=0.99, stream="asylum")
+    with pytest.raises(KeyError):
+        i18n.text("no_such_message", "nl")
