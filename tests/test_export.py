@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import re
 import shutil
@@ -151,20 +152,22 @@ def test_an_english_report_uses_english_separators():
 def test_workbook_has_every_table_with_units_in_headers(recorded, tmp_path):
     path = write_workbook(read_artefacts(recorded), tmp_path / "tables.xlsx", META)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Inhoud", "need", "long"]
-    ws = wb["need"]
+    assert wb.sheetnames == ["Inhoud", "Behoefte", "Lang", "Kolommen"]  # sheets named by title
+    ws = wb["Behoefte"]
     assert [c.value for c in ws[1]] == [
-        "stream",
+        "Doelgroep",  # a column of the dictionary: its label; others keep name and unit
         "need_places [plaatsen]",
         "cost_eur [EUR]",
         "covered_share",
     ]
+    assert ws["A2"].value == "Oekraïners" and ws["A3"].value == "Asielzoekers"
     assert ws["B2"].value == 120.5 and ws["C3"].value == 980_000
     assert ws["D2"].number_format == "0.0%" and ws["C2"].number_format == "#,##0"
     index_rows = [tuple(c.value for c in row[:3]) for row in wb["Inhoud"].iter_rows()]
-    assert ("need", "Behoefte", 2) in index_rows and ("long", "Lang", 1) in index_rows
+    assert ("Behoefte", "Behoefte", 2) in index_rows and ("Lang", "Lang", 1) in index_rows
     assert wb["Inhoud"]["A1"].value == "Testrapport"
-    assert wb["long"]["B1"].value == "mean_places"
+    assert wb["Lang"]["A1"].value == "Maand" and wb["Lang"]["B1"].value == "mean_places"
+    assert wb["Lang"]["A2"].value == dt.datetime(2026, 1, 1)
 
 
 def test_deck_has_title_key_message_decisions_figures_and_notes(recorded, tmp_path):
@@ -323,8 +326,8 @@ def test_every_deck_figure_is_in_the_html_and_xlsx_has_the_tables(full_run):
     assert len(in_deck) == 2
     assert set(in_deck) <= png_hashes_in_html(html)
     wb = openpyxl.load_workbook(full_run.folder / "tables.xlsx")
-    assert wb["need_table"]["B1"].value == "need_places [plaatsen]"
-    assert wb["need_table"].max_row == 25
+    assert wb["Behoefte per maand"]["B1"].value == "need_places [plaatsen]"
+    assert wb["Behoefte per maand"].max_row == 25
     frame = pd.read_csv(full_run.folder / "results" / "need_table.csv")
     assert frame["need_places"].iloc[-1] == 23.0
     executed = nbformat.read(str(full_run.folder / "tiny.ipynb"), 4)

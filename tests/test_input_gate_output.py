@@ -59,7 +59,7 @@ def hostile_folder(tmp_path, capsys) -> Path:
 
 def test_cells_that_look_like_formulas_are_written_as_text(hostile_folder, tmp_path):
     path = write_workbook(read_artefacts(hostile_folder), tmp_path / "tables.xlsx", META)
-    ws = openpyxl.load_workbook(path)["plan_table"]
+    ws = openpyxl.load_workbook(path)["Plan per locatie"]
     for row, text in enumerate(HOSTILE, start=2):
         cell = ws.cell(row, 1)
         assert cell.value == text and cell.data_type == "s" and cell.quotePrefix

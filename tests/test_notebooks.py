@@ -119,7 +119,7 @@ def test_report_runs_end_to_end_on_a_small_ensemble(tmp_path, demo_case_path, no
         for shape in slide.shapes
         if shape.has_text_frame
     )
-    chances = pd.read_excel(folder / "tables.xlsx", sheet_name="plan_shortfall")
+    chances = pd.read_csv(folder / "results" / "plan_shortfall.csv")
     plan_section = html[html.index("ond-toc") :]
     for r in chances.itertuples():
         figure = (

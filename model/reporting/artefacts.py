@@ -28,6 +28,11 @@ class Artefacts:
         """The recorded table of an entry, read back from its CSV."""
         return pd.read_csv(self.folder / entry["file"])
 
+    def data(self, entry: Mapping[str, Any]) -> pd.DataFrame:
+        """The table as numbers and codes for the workbook (``show_table(..., data=...)``), else
+        the recorded table."""
+        return pd.read_csv(self.folder / (entry.get("data_file") or entry["file"]))
+
 
 def read_artefacts(folder: str | Path) -> Artefacts:
     """The artefacts recorded in a run folder (empty when nothing was recorded)."""

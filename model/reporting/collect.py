@@ -21,7 +21,9 @@ records the artefact in it:
 
 - ``figures/<key>.png`` (the very bytes shown in the notebook, so every deck figure is in the HTML)
   and ``figures/<key>.svg``;
-- ``results/<key>.csv`` for tables (tidy, as given; ``record_table`` records without displaying);
+- ``results/<key>.csv`` for tables (tidy, as given; ``record_table`` records without displaying),
+  and ``results/<key>_data.csv`` when a table shown as text passes its numbers as ``data=`` (the
+  workbook writes those: see :mod:`model.reporting.workbook_tables`);
 - ``artefacts.jsonl``: one JSON line per call (kind, key, title, units, notes, …), read back by
   :func:`model.reporting.artefacts.read_artefacts` for the XLSX workbook and the PPTX deck.
 
@@ -222,9 +224,9 @@ def show_figure(
     )
 
 
-def _write_table(df: pd.DataFrame, key: str) -> str:
+def _write_table(df: pd.DataFrame, key: str, suffix: str = "") -> str:
     folder = output_dir()
-    rel = f"results/{key}.csv"
+    rel = f"results/{key}{suffix}.csv"
     if folder is not None:
         (folder / "results").mkdir(parents=True, exist_ok=True)
         df.to_csv(folder / rel, index=False, lineterminator="\n")
@@ -250,6 +252,7 @@ def show_table(
     index: bool = False,
     max_rows: int = 60,
     message: str | None = None,
+    data: pd.DataFrame | None = None,
 ) -> None:
     """Display a table with a numbered caption and record it as ``results/<key>.csv`` and an XLSX sheet.
 
@@ -275,11 +278,16 @@ def show_table(
         Rows shown in the notebook and HTML; all rows go to the CSV and XLSX.
     message : str, optional
         The finding the table shows: the title of its deck slide (``deck=True``).
+    data : pandas.DataFrame, optional
+        The same table as numbers and codes for the workbook (a range "236 (228–248)" as columns
+        ``p50``, ``p10``, ``p90``; money as euros, not text), recorded as ``results/<key>_data.csv``;
+        default: ``df`` itself. Its columns are documented in :mod:`model.reporting.columns`.
     """
     _check_key(key)
     frame = df.reset_index() if index else df.reset_index(drop=True)
     all_units = _units(frame, unit, units)
     rel = _write_table(frame, key)
+    data_rel = None if data is None else _write_table(data.reset_index(drop=True), key, "_data")
     n = _number("table", key)
     text = f"{_words()['table']} {n}. {title}"
     shown = frame.head(max_rows)
@@ -307,6 +315,7 @@ def show_table(
             "deck": deck,
             "units": all_units,
             "file": rel,
+            "data_file": data_rel,
             "shown": True,
             **({"message": message} if message else {}),
         }
