@@ -25,10 +25,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     cases, base, register = checked.cases, checked.base, checked.register
     if register is not None:
         from model.reporting.assumptions import register_notes_text
+        from model.reporting.register_text import warnings_text
 
         print(f"{args.case}: register {base.locations}: {len(register.table)} locations")
-        for w in register.warnings:
-            print(f"  waarschuwing: {w}")
+        for text in warnings_text(register.warnings, base.language):
+            print(f"  waarschuwing: {text}")
         for text in register_notes_text(register, base.language):
             print(f"  waarschuwing: {text}")
     if base.geo.wijken:

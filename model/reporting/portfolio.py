@@ -378,9 +378,11 @@ def budget_overview(
 def warnings_table(analysis: PortfolioAnalysis, language: str = "nl") -> pd.DataFrame:
     """Register warnings, then its cost notes, as a one-column table (one row saying there are none when empty)."""
     from model.reporting.assumptions import register_notes_text
+    from model.reporting.register_text import warnings_text
 
     w = _w(language)
-    items = list(analysis.register.warnings) + register_notes_text(analysis.register, language)
+    items = warnings_text(analysis.register.warnings, language)
+    items += register_notes_text(analysis.register, language)
     items = items or [w["no_warnings"]]
     return pd.DataFrame({w["warning"]: items})
 
