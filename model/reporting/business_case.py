@@ -86,8 +86,15 @@ def metric_value(bc: BusinessCase, alternative: str, metric: str, column: str = 
     return float(row[column].iloc[0]) if len(row) else math.nan
 
 
-def alternative_labels(bc: BusinessCase) -> dict[str, str]:
-    return {a.name: a.label for a in bc.alternatives}
+def alternative_labels(bc: BusinessCase, language: str | None = None) -> dict[str, str]:
+    """Alternative id → its name in the report language: the user's own name for an alternative of
+    the case file, else the catalog's ``alternative.<id>`` with the alternative's label facts."""
+    from model.reporting import i18n
+
+    return {
+        a.name: a.label or i18n.text(f"alternative.{a.name}", language, **a.label_facts)
+        for a in bc.alternatives
+    }
 
 
 def ranking(bc: BusinessCase) -> list[str]:
@@ -122,7 +129,7 @@ def alternatives_table(bc: BusinessCase, language: str = "nl") -> pd.DataFrame:
     )
     rows = [
         (
-            alternative_labels(bc)[n],
+            alternative_labels(bc, language)[n],
             -metric_value(bc, n, "npv_eur") / MILLION,
             metric_value(bc, n, "net_present_cost_eur", "p10") / MILLION,
             metric_value(bc, n, "net_present_cost_eur", "p90") / MILLION,
@@ -158,7 +165,7 @@ def npv_distributions(bc: BusinessCase, language: str = "nl") -> Figure:
         label="verwachting" if language != "en" else "mean",
     )
     ax.set_yticks(
-        np.arange(1, len(names) + 1), [alternative_labels(bc)[n] for n in names], fontsize=8
+        np.arange(1, len(names) + 1), [alternative_labels(bc, language)[n] for n in names], fontsize=8
     )
     ax.xaxis.set_major_formatter(FuncFormatter(_m))
     ax.axvline(0, color=NEUTRAL, lw=0.8)
@@ -206,7 +213,7 @@ def cash_flow_chart(
     ax.axhline(0, color=NEUTRAL, lw=0.8)
     ax.yaxis.set_major_formatter(FuncFormatter(_m))
     ax.set_ylabel("per jaar (€ mln, verwachting)" if idx == 0 else "per year (€ m, expected)")
-    ax.set_title(alternative_labels(bc)[name], fontsize=10)
+    ax.set_title(alternative_labels(bc, language)[name], fontsize=10)
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     fig.legend(h1 + h2, l1 + l2, loc="lower center", ncol=4, fontsize=8)
@@ -355,7 +362,7 @@ def break_even_table(bc: BusinessCase, language: str = "nl") -> pd.DataFrame:
         f = metric_value(bc, name, "break_even_occupancy_factor")
         rows.append(
             {
-                ("tegen" if nl else "against"): alternative_labels(bc)[name],
+                ("tegen" if nl else "against"): alternative_labels(bc, language)[name],
                 (
                     "bezettingsfactor waarbij kopen even duur is"
                     if nl
@@ -374,6 +381,10 @@ def break_even_table(bc: BusinessCase, language: str = "nl") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def assumptions_table(bc: BusinessCase) -> pd.DataFrame:
-    """Every assumption and sourced figure the business case used, one per row."""
-    return pd.DataFrame({"aanname of bron": bc.assumptions})
+def assumptions_table(bc: BusinessCase, language: str | None = None) -> pd.DataFrame:
+    """Every assumption and sourced figure the business case used, one per row, in words."""
+    from model.reporting import i18n
+    from model.reporting.notes_text import notes_text
+
+    header = i18n.text("business_case.col_assumption", language)
+    return pd.DataFrame({header: notes_text(bc.assumptions, language)})

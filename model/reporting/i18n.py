@@ -94,6 +94,17 @@ def percent(x: float, decimals: int = 0, language: str | None = None) -> str:
     return number(100 * x, decimals, language) + "%"
 
 
+def figure(x: Any, language: str | None = None) -> str:
+    """A parameter's value as given: a whole number without decimals, else up to two; text as it
+    is (``figure(4000.0)`` → 4.000, ``figure(2.5)`` → 2,5 in Dutch)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return str(x)
+    if _missing(x):
+        return DASH
+    decimals = 0 if float(x).is_integer() else (1 if round(x, 1) == round(x, 2) else 2)
+    return number(x, decimals, language)
+
+
 def date(day: dt.date, language: str | None = None) -> str:
     """6 december 2026 (Dutch) or 6 December 2026 (English)."""
     return format_date(day, format="long", locale=LOCALES[_lang(language)])
@@ -154,6 +165,7 @@ def _filters(lang: str) -> dict[str, Any]:
         "euro": lambda x, d=0: euro(x, d, lang),
         "mln": lambda x, d=1: millions(x, d, lang),
         "pct": lambda x, d=0: percent(x, d, lang),
+        "figure": lambda x: figure(x, lang),
         "period": lambda x: period(x, lang),
         "date": lambda x: date(x, lang),
         "stream": lambda x: stream_name(x, lang),
