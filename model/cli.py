@@ -371,7 +371,9 @@ def _cmd_optimise(args: argparse.Namespace) -> int:
             f"{v['shortfall_chance_share']:.1%} with plan; planned for reliability "
             f"{v['reliability_share']:.0%}{asked}; new places up to {v['places_added']:,.0f}"
         )
-    for note in result.notes:
+    from model.reporting.notes_text import notes_text
+
+    for note in notes_text(result.notes, case.language):
         print(f"note: {note}")
     print(f"wrote {', '.join(names)} to {out}")
     return 0

@@ -29,3 +29,12 @@ class Note:
     def of(cls, code: str, **facts: Any) -> Note:
         """A note with its facts as keywords."""
         return cls(code, dict(facts))
+
+
+def note_record(note: Note) -> dict[str, Any]:
+    """A note as a JSON-ready record: ``{"code": …, **facts}`` (dates as ISO text)."""
+    return {"code": note.code, **{k: _plain(v) for k, v in note.facts.items()}}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -18,6 +18,7 @@ from model.plan_inputs import (
     portfolio_from_register,
     recourse_cost_eur_per_place_month,
 )
+from model.reporting.notes_text import note_text
 from model.reporting.plan import narrative
 from model.scenario_reduction import quarterly_need
 
@@ -257,9 +258,13 @@ def test_unreachable_reliability_raises_or_falls_back_with_a_note():
         assert v["reliability_asked_share"] == 1.0
         # the plan keeps at least the reliability it is made for (the one measure, every path)
         assert v["shortfall_chance_share"] <= 1.0 - v["reliability_share"] + 1e-9
-    assert len([n for n in result.notes if "niet haalbaar" in n]) == len(lowered)
-    assert result.notes[0].startswith("Voor ")
-    assert "betrouwbaarheid van 100%" in result.notes[0]
+    said = [n for n in result.notes if n.code == "plan_reliability_lowered"]
+    assert sorted(n.facts["stream"] for n in said) == sorted(lowered)
+    assert all(n.facts["asked"] == 1.0 and n.facts["reached"] < 1.0 for n in said)
+    assert result.notes[0].code == "plan_reliability_lowered"
+    text = note_text(result.notes[0], "nl")
+    assert text.startswith("Voor ") and "betrouwbaarheid van 100%" in text and "niet haalbaar" in text
+    assert "a reliability of 100% cannot be reached" in note_text(result.notes[0], "en")
 
 
 def test_cli_writes_the_three_tables_and_refuses_bad_input(tmp_path, demo_case_path, capsys):

@@ -11,6 +11,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from model.plan_case import OptimiseResult
+from model.reporting.notes_text import notes_text
 from model.reporting.portfolio import short_name
 from model.reporting.style import (
     ACCENT,
@@ -465,13 +466,6 @@ def _recourse_sentence(s: dict, language: str) -> str:
     return " ".join(out)
 
 
-def _note_text(note: str) -> str:
-    """A note of the optimiser for the reader: 'AANNAME: het …' → 'Aanname: het …'."""
-    for code, word in (("AANNAME", "Aanname"), ("ASSUMPTION", "Assumption")):
-        note = note.replace(f"{code}:", f"{word}:").replace(code, word.lower())
-    return note
-
-
 def narrative(result: OptimiseResult, language: str = "nl") -> str:
     """The plan in a few paragraphs (Markdown), every number taken from the result."""
     s = result.summary
@@ -480,7 +474,7 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
     parts = []
     if language == "en":
         parts.append(headline(result, "en")[0])
-        parts.extend(_note_text(n) for n in result.notes)
+        parts.extend(notes_text(result.notes, "en"))
         parts.append(stream_sentences(result, "en") + " " + _recourse_sentence(s, "en"))
         parts.append(money_sentence(result, "en"))
         parts.append(tradeoff_sentence(result, "en"))
@@ -500,7 +494,7 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
         )
     else:
         parts.append(headline(result, "nl")[0])
-        parts.extend(_note_text(n) for n in result.notes)
+        parts.extend(notes_text(result.notes, "nl"))
         parts.append(stream_sentences(result, "nl") + " " + _recourse_sentence(s, "nl"))
         parts.append(money_sentence(result, "nl"))
         parts.append(tradeoff_sentence(result, "nl"))
