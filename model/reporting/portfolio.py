@@ -387,17 +387,22 @@ def warnings_table(analysis: PortfolioAnalysis, language: str = "nl") -> pd.Data
     return pd.DataFrame({w["warning"]: items})
 
 
-def assumptions(analysis: PortfolioAnalysis) -> list[str]:
-    """The ASSUMPTION notes behind the budget (distinct, in order)."""
-    notes = analysis.tables["budget"]["assumption"]
+def assumptions(analysis: PortfolioAnalysis, language: str | None = None) -> list[str]:
+    """The assumptions behind the budgets of both portfolios, in words (distinct, in order)."""
+    from model.reporting.notes_text import note_text
+
     out: list[str] = []
-    for text in notes[notes != ""]:
-        for part in str(text).split("; "):
-            if part and part not in out:
-                out.append(part)
+    for run in analysis.runs.values():
+        for notes in run.budget.assumptions.values():
+            for note in notes:
+                text = note_text(note, language)
+                if text not in out:
+                    out.append(text)
     return out
 
 
 def assumptions_table(analysis: PortfolioAnalysis, language: str = "nl") -> pd.DataFrame:
-    """The budget's ASSUMPTION notes as a one-column table."""
-    return pd.DataFrame({"aanname" if language != "en" else "assumption": assumptions(analysis)})
+    """The assumptions behind the budget as a one-column table."""
+    from model.reporting import i18n
+
+    return pd.DataFrame({i18n.text("portfolio.col_assumption", language): assumptions(analysis, language)})
