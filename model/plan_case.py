@@ -84,7 +84,8 @@ def optimise_case(
     regret : bool
         Compute regret per scenario (one MILP per reduced scenario).
     language : str, optional
-        Language of the ``why`` column (default: the case's).
+        Not used any more: the plan returns codes and figures (the ``why`` and ``why_facts``
+        columns, ``notes``) and the report words them; kept so that callers need not change.
     committed : tuple, optional
         The portfolio analysis's (allocation, budget) of the committed locations, reused as the
         money without the plan.
@@ -163,7 +164,7 @@ def optimise_case(
     full = evaluate(plan, need_q.places)
     current = evaluate(current_portfolio_plan(portfolio), need_q.places)
     reduced = evaluate(plan, scenarios.need_places, scenarios.weights)
-    decisions = decision_table(plan, scenarios, settings, language or case.language)
+    decisions = decision_table(plan, scenarios, settings)
     extra = table.reindex(decisions["location_id"])
     for col in ("status", "kind", "wijk_code"):
         if col in extra:

@@ -330,3 +330,18 @@ def test_demo_plan_sizes_each_stream_to_its_need_and_earns_nothing_on_empty_plac
     assert (rate.sum(axis=(1, 2)) <= top_rate * task_place_days + 1.0).all()
     with_plan = money.with_plan.portfolio_total("net_cost").sum(axis=1)
     assert np.median(with_plan) > 0  # the plan costs the municipality money; no paper surplus
+
+
+def test_the_reasons_are_codes_worded_in_the_report_language():
+    from model.reporting.plan import why_text
+
+    facts = {"quarter": "2028Q3", "opex_eur": 12000.0, "reuse": "sale"}
+    assert why_text("close;convert", facts, "nl") == (
+        "vanaf 3e kwartaal 2028 niet meer nodig bij de gekozen betrouwbaarheid; bespaart "
+        "€\u00a012.000 per jaar; daarna verkoop"
+    )
+    assert why_text("close;convert", facts, "en").endswith("saves €12,000 per year; then sale")
+    keep = '{"until": "2036Q4", "with_plan": 0.01, "without": 0.4}'
+    assert why_text("keep_needed", keep, "en") == (
+        "needed until Q4 2036; without it the chance of a shortfall is 40% instead of 1%"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
@@ -245,13 +247,26 @@ def decisions_display(
         "cost_pv_eur": "kosten (€, contante waarde)" if nl else "cost (€, present value)",
         "why": "waarom" if nl else "why",
     }
-    if brief:  # the advice: locations by name, months and quarters in words
+    if brief:  # the advice: locations by name
         columns.pop("location_id")
         columns.pop("cost_pv_eur")
         columns.pop("why")
-        for col in ("quarter", "decide_by"):
-            t[col] = t[col].map(lambda v: period_name(str(v), language) if v and v == v else "")
+    else:
+        t["why"] = [why_text(c, f, language) for c, f in zip(t["why"], t["why_facts"], strict=True)]
+    for col in ("quarter", "decide_by"):  # months and quarters in words
+        t[col] = t[col].map(lambda v: period_name(str(v), language) if v and v == v else "")
     return t[list(columns)].rename(columns=columns)
+
+
+def why_text(codes: str, facts: str | dict, language: str | None = None) -> str:
+    """The decision table's reason in words: each code of ``why`` (``;``-separated) through
+    ``why.<code>`` of the catalog, with the figures of ``why_facts`` (JSON)."""
+    from model.reporting import i18n
+
+    values = json.loads(facts) if isinstance(facts, str) else dict(facts)
+    return "; ".join(
+        i18n.text(f"why.{code}", language, **values) for code in str(codes).split(";") if code
+    )
 
 
 def uniform_level(result: OptimiseResult) -> float | None:
