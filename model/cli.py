@@ -24,13 +24,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     checked = check_case(args.case)  # every check `run` makes before it simulates
     cases, base, register = checked.cases, checked.base, checked.register
     if register is not None:
-        from model.reporting.assumptions import register_notes_text
-        from model.reporting.register_text import warnings_text
+        from model.reporting.register_text import notes_text, warnings_text
 
         print(f"{args.case}: register {base.locations}: {len(register.table)} locations")
-        for text in warnings_text(register.warnings, base.language):
+        for text in warnings_text(register.warnings, base.language, with_file=True):
             print(f"  waarschuwing: {text}")
-        for text in register_notes_text(register, base.language):
+        for text in notes_text(register, base.language, with_file=True):
             print(f"  waarschuwing: {text}")
     if base.geo.wijken:
         from model.spread import case_geography

@@ -137,6 +137,26 @@ def period(value: Any, language: str | None = None) -> str:
     return text_
 
 
+_CITED_DATE = re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])(?:-(\d\d))?\b")
+
+
+def cite(source: str, language: str | None = None) -> str:
+    """A source citation with its dates in words: 'nhnieuws 2025-03' → 'nhnieuws maart 2025',
+    'hbpmedia 2025-11-27' → 'hbpmedia 27 november 2025'."""
+    lang = _lang(language)
+
+    def words(m: re.Match[str]) -> str:
+        year, month_number = int(m.group(1)), int(m.group(2))
+        if m.group(3):
+            try:
+                return date(dt.date(year, month_number, int(m.group(3))), lang)
+            except ValueError:
+                return m.group(0)
+        return month(year, month_number, lang)
+
+    return _CITED_DATE.sub(words, str(source))
+
+
 # --- message catalogs -----------------------------------------------------------------------------
 
 
@@ -166,6 +186,7 @@ def _filters(lang: str) -> dict[str, Any]:
         "mln": lambda x, d=1: millions(x, d, lang),
         "pct": lambda x, d=0: percent(x, d, lang),
         "figure": lambda x: figure(x, lang),
+        "cite": lambda x: cite(x, lang),
         "period": lambda x: period(x, lang),
         "date": lambda x: date(x, lang),
         "stream": lambda x: stream_name(x, lang),

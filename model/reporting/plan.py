@@ -291,6 +291,39 @@ def _step_up(result: OptimiseResult) -> tuple[pd.Series, pd.Series] | None:
     return (below.iloc[-1], here.iloc[0]) if len(below) else (here.iloc[0], above.iloc[0])
 
 
+def tradeoff_display(result: OptimiseResult, language: str | None = None) -> pd.DataFrame:
+    """The cost–reliability table for the reader: per reliability asked, whether a plan meets it,
+    its expected cost, investment, places opened and chance of a shortfall per target group."""
+    from model.reporting import i18n
+
+    t = result.tables["tradeoff"]
+
+    def col(key: str, **facts: object) -> str:
+        return i18n.text(f"plan.col_{key}", language, **facts)
+
+    def status(row: pd.Series) -> str:
+        if not bool(row["feasible"]):
+            return col("infeasible")
+        return col("optimal" if str(row.get("note", "")).startswith("optimal") else "time_limit")
+
+    out = pd.DataFrame(
+        {
+            col("reliability"): [i18n.percent(v, 0, language) for v in t["reliability_share"]],
+            col("solution"): [status(r) for _, r in t.iterrows()],
+            col("expected_cost"): t["expected_cost_eur"],
+            col("capex"): t["capex_eur"],
+            col("places_opened"): t["places_opened"],
+        }
+    )
+    for c in t.columns:
+        if c.startswith("shortfall_chance_") and c.endswith("_share"):
+            stream = c.removeprefix("shortfall_chance_").removesuffix("_share")
+            out[col("shortfall_chance", stream=stream)] = [
+                i18n.percent(v, 1, language) for v in t[c]
+            ]
+    return out
+
+
 def tradeoff_sentence(result: OptimiseResult, language: str = "nl") -> str:
     """'Met een extra investering van € … stijgt de betrouwbaarheid van …% naar …%.'"""
     pair = _step_up(result)

@@ -334,28 +334,26 @@ def budget_figure(
 
 def gap_overview(analysis: PortfolioAnalysis, language: str = "nl") -> pd.DataFrame:
     """The gap per portfolio and stream over the horizon, with Dutch (or English) headers."""
+    from model.reporting import i18n
+
     s = analysis.tables["gap_summary"].copy()
     w = _w(language)
-    nl = language != "en"
+
+    def col(key: str) -> str:
+        return i18n.text(f"portfolio.col_{key}", language)
+
+    first = s["first_month_risk_over_10pct"]
     return pd.DataFrame(
         {
-            ("portefeuille" if nl else "portfolio"): [w[p] for p in s["portfolio"]],
-            ("doelgroep" if nl else "stream"): [label(x, language) for x in s["stream"]],
-            ("eerste maand kans op tekort > 10%" if nl else "first month P(shortfall) > 10%"): s[
-                "first_month_risk_over_10pct"
-            ].replace("", "—"),
-            ("maanden met kans > 10%" if nl else "months with P > 10%"): s[
-                "months_with_risk_over_10pct"
+            col("portfolio"): [w[p] for p in s["portfolio"]],
+            col("stream"): [label(x, language) for x in s["stream"]],
+            col("first_month_risk"): [
+                i18n.period(m, language) if m else i18n.DASH for m in first.fillna("")
             ],
-            ("tekort, plaatsmaanden (gemiddeld)" if nl else "place-months short (mean)"): s[
-                "shortfall_unit_months_mean"
-            ].round(0),
-            ("tekort, plaatsmaanden (p90)" if nl else "place-months short (p90)"): s[
-                "shortfall_unit_months_p90"
-            ].round(0),
-            ("leegstand, plaatsmaanden" if nl else "empty place-months"): s[
-                "empty_unit_months_mean"
-            ].round(0),
+            col("months_risk"): s["months_with_risk_over_10pct"],
+            col("short_mean"): s["shortfall_unit_months_mean"].round(0),
+            col("short_p90"): s["shortfall_unit_months_p90"].round(0),
+            col("empty"): s["empty_unit_months_mean"].round(0),
         }
     )
 
@@ -377,12 +375,11 @@ def budget_overview(
 
 def warnings_table(analysis: PortfolioAnalysis, language: str = "nl") -> pd.DataFrame:
     """Register warnings, then its cost notes, as a one-column table (one row saying there are none when empty)."""
-    from model.reporting.assumptions import register_notes_text
-    from model.reporting.register_text import warnings_text
+    from model.reporting.register_text import notes_text, warnings_text
 
     w = _w(language)
     items = warnings_text(analysis.register.warnings, language)
-    items += register_notes_text(analysis.register, language)
+    items += notes_text(analysis.register, language)
     items = items or [w["no_warnings"]]
     return pd.DataFrame({w["warning"]: items})
 
