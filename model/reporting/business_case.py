@@ -12,6 +12,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from model.business_case import BusinessCase
+from model.reporting import i18n
 from model.reporting.style import ACCENT, NEUTRAL, number
 
 MILLION = 1e6
@@ -66,18 +67,18 @@ def _m(x: float, _pos: object = None) -> str:
 
 
 def eur_millions(x: float) -> str:
-    """€ 1,2 mln (Dutch)."""
-    if not np.isfinite(x):
-        return "n.v.t."
-    return ("−" if x < 0 else "") + f"€ {_m(abs(x))} mln"
+    """€ 1,2 mln (Dutch) or €1.2 million (English), in the report language; "–" if not finite."""
+    return i18n.millions(x) if np.isfinite(x) else i18n.DASH
 
 
 def rate_text(x: float) -> str:
-    return f"{x * 100:.1f}%".replace(".", ",")
+    """A rate as a percentage with one decimal (2,5% in Dutch)."""
+    return i18n.percent(x, 1)
 
 
 def percent(x: float) -> str:
-    return "n.v.t." if not np.isfinite(x) else f"{x * 100:.0f}%"
+    """A share as a whole percentage; "–" if not finite."""
+    return i18n.percent(x) if np.isfinite(x) else i18n.DASH
 
 
 def metric_value(bc: BusinessCase, alternative: str, metric: str, column: str = "mean") -> float:
@@ -345,10 +346,10 @@ def _fmt_input(value: float, unit: str) -> str:
     if unit == "eur":
         return eur_millions(value)
     if unit == "share":
-        return f"{value * 100:.1f}%".replace(".", ",")
+        return i18n.percent(value, 1)
     if unit == "months":
-        return f"{value:.0f} mnd"
-    return f"×{value:.2f}".replace(".", ",")
+        return i18n.text("business_case.months", None, n=value)
+    return "×" + i18n.number(value, 2)
 
 
 def break_even_table(bc: BusinessCase, language: str = "nl") -> pd.DataFrame:

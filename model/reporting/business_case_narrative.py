@@ -18,7 +18,7 @@ from model.reporting.business_case import (
     ranking,
     rate_text,
 )
-from model.reporting.style import euro, thousands
+from model.reporting.style import euro, number, thousands
 
 RISK_PHRASES = {
     "capex": "hogere aankoop- en verbouwkosten",
@@ -304,7 +304,7 @@ def _narrative_en(bc: BusinessCase) -> str:
     return "\n".join(
         [
             f"We compare {len(order)} ways to meet the same need as {'keeping' if owned(bc) else 'buying'} "
-            f"**{bc.location_name}**, over {bc.inputs.years} years on {bc.inputs.paths:,} paths; what an "
+            f"**{bc.location_name}**, over {bc.inputs.years} years on {number(bc.inputs.paths)} paths; what an "
             f"alternative cannot hold {shortfall_text(bc, 'en')}.",
             "",
             f"Cheapest in expectation: *{labels[best]}*, net present cost {eur_millions(-metric_value(bc, best, 'npv_eur'))}; "

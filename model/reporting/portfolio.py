@@ -15,6 +15,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from model import STREAMS
 from model.budget import INCOME_LINES
 from model.portfolio import PortfolioAnalysis
+from model.reporting import i18n
 from model.reporting.style import (
     ACCENT,
     BAND_ALPHA,
@@ -324,7 +325,7 @@ def budget_figure(
         label=_w(language)["net_cost"],
     )
     ax.axhline(0, color=NEUTRAL, lw=0.8)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: euro(v / 1e6, 1) + " mln"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: i18n.millions(v)))
     ax.set_xticks(years)
     ax.set_title(f"{_w(language)['eur_year'].capitalize()} ({_w(language)[portfolio]})")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
