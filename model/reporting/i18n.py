@@ -6,8 +6,9 @@ A report is in one language (Dutch by default, or English), set once per kernel 
 catalogs ``messages/nl/*.yaml`` and ``messages/en/*.yaml`` beside this module (one file per topic): each key holds a Jinja2
 template over the facts the model returns (numbers, codes, dates), never the other way round.
 :func:`text` renders a key in the report language; the filters below (``number``, ``euro``,
-``mln``, ``pct``, ``period``, ``stream``, ``label``, ``date``) format the facts inside a template,
-so a number is written the same way in a sentence, a table and a slide.
+``mln``, ``pct``, ``figure``, ``period``, ``stream``, ``label``, ``date``, ``cite``) format the facts
+inside a template, so a number is written the same way in a sentence, a table and a slide; ``t``
+renders another message (a term of the catalog inside a sentence).
 
 The two catalogs hold the same keys (a test checks it, and that no Dutch word is in the English
 catalog and no English word in the Dutch one).
