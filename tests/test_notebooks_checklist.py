@@ -31,7 +31,8 @@ def _region_names() -> tuple[str, ...]:
     names: list[str] = [region["title"]]
     for member in region["municipalities"]:
         case_path = (REGION.parent / member["case"]).resolve()
-        names += _names(case_path)
+        case = yaml.safe_load(case_path.read_text(encoding="utf-8"))
+        names += [case["title"], case["municipality"]["name"]]
     return tuple(names)
 
 
@@ -54,8 +55,9 @@ def test_the_report_passes_the_readers_checklist(notebook, language, tmp_path, d
     page = visible(html.read_text(encoding="utf-8"))
     names = _region_names() if notebook == "region" else _names(demo_case_path)
     run_id = json.loads((html.parent / "manifest.json").read_text(encoding="utf-8"))["run_id"]
-    names += (*SOURCE_NAMES, content_id(run_id))  # the run's id in the footer is an identifier
-    found = text_problems("".join(page.parts), language, names)
+    names += SOURCE_NAMES
+    text = "".join(page.parts).replace(content_id(run_id), " ")  # an identifier in the footer
+    found = text_problems(text, language, names)
     words = ("places", "dwellings", "persons", "existing", "planned") if language == "en" else ()
     found += [f"code in a table cell: {c!r}" for c in page.cells if c in CODES and c not in words]
     assert not found, f"{len(found)} problems in the {language} {notebook} report:\n" + "\n".join(
