@@ -11,12 +11,15 @@ Cash flows are monthly, summed to 12-month years, and discounted at the case's r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from model.finance import MONTHS_PER_YEAR, days_in_months, npv, yearly
+from model.notes import Note
 from model.reuse import (
     ReuseSpec,
     active_months_per_year,
@@ -64,8 +67,9 @@ class Alternative:
     Attributes
     ----------
     name, label, kind
-        Id in tables, name in the report, and kind (buy_convert, lease, hotel, flex_units,
-        leegstandwet, custom).
+        Id in tables; the user's own name of an alternative of the case file ('' for the built-in
+        ones, which the report names from the catalog by ``name`` and ``label_facts``); and kind
+        (buy_convert, lease, hotel, flex_units, leegstandwet, custom).
     capacity_places
         Places it holds once open.
     capex_eur
@@ -91,6 +95,9 @@ class Alternative:
     earns_income
         Whether the Rijk's income per place-day is paid for the places it serves (False for a hotel
         since 2025: hotels fell out of the normbedrag); without effect when ``recourse_reimbursed``.
+    label_facts
+        What the report's name of a built-in alternative needs: ``owned`` (buy_rule, buy_fixed),
+        ``units`` (flex_units), ``years`` (leegstandwet), ``coa_only`` (no_places).
     proceeds_eur, proceeds_month
         A one-off received at ``proceeds_month`` (from the start), € — selling a building the
         municipality already owns when this alternative holds the need instead.
@@ -115,6 +122,7 @@ class Alternative:
     earns_income: bool = True
     proceeds_eur: float = 0.0
     proceeds_month: int = 0
+    label_facts: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.plan not in ("rule", "fixed", "none"):
@@ -153,7 +161,7 @@ class BusinessCaseInputs:
         What the decision rule watches, (paths, months): need minus the rest of the portfolio's
         capacity as planned ahead; ≤ 0 is a low month. None: ``need_places``.
     notes
-        Assumptions made building the inputs (for the report).
+        Assumptions made building the inputs, as notes (the report words them).
     """
 
     need_places: np.ndarray
@@ -165,7 +173,7 @@ class BusinessCaseInputs:
     recourse_reimbursed: bool = False
     rule_signal_places: np.ndarray | None = None
     municipal_recourse_share: float | np.ndarray = 1.0
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
     def __post_init__(self) -> None:
         if self.need_places.ndim != 2 or self.need_places.shape[1] != len(self.periods):

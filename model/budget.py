@@ -34,6 +34,7 @@ from model.income import (
     status_holder_incentives,
 )
 from model.locations import Register, closing_month
+from model.notes import Note
 
 COST_LINES = ("capex", "fixed_opex", "variable_opex", "closing_cost", "staff_locations")
 INCOME_LINES = (
@@ -47,10 +48,8 @@ CENTRAL_LINES = ("staff_central",)
 TOTAL_LINES = ("costs_total", "income_total", "net_cost")
 BAND_QUANTILES = (0.10, 0.50, 0.90)
 
-COA_RENT_NOTE = (
-    "COA rent is paid per asylum place within the municipality's Spreidingswet number (the asylum "
-    "need): places beyond it earn nothing"
-)
+COA_RENT_NOTE = Note.of("budget_coa_rent_within_task")
+"""COA rent is paid per asylum place within the municipality's Spreidingswet number."""
 
 RECEPTION_STREAMS = frozenset({"ukraine", "asylum"})
 """Streams whose residents need reception staff (status holders live in ordinary dwellings)."""
@@ -72,7 +71,8 @@ class Budget:
     central : dict
         Portfolio-only line -> array (paths or 1, years) in EUR.
     assumptions : dict
-        Line -> text flagging an ASSUMPTION behind it (empty when none).
+        Line -> the notes (codes and figures) of the assumptions behind it; the report words them,
+        the budget table lists their codes (:func:`assumption_codes`).
     notes : tuple of RateNote
         Structured notes on rates that are not published for some days (carried forward).
     """
@@ -81,7 +81,7 @@ class Budget:
     ids: tuple[str, ...]
     lines: dict[str, np.ndarray]
     central: dict[str, np.ndarray]
-    assumptions: dict[str, str] = field(default_factory=dict)
+    assumptions: dict[str, tuple[Note, ...]] = field(default_factory=dict)
     notes: tuple[RateNote, ...] = ()
     _totals: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     """The totals computed so far (the lines are not changed after the budget is made)."""
@@ -113,6 +113,12 @@ class Budget:
         return total
 
 
+def assumption_codes(b: Budget, line: str) -> str:
+    """The codes of the assumptions behind a line, ``;``-separated ('' when none): the budget
+    table's ``assumption`` column (the report words them from ``Budget.assumptions``)."""
+    return ";".join(n.code for n in b.assumptions.get(line, ()))
+
+
 def _add(*arrays: np.ndarray) -> np.ndarray:
     out = arrays[0]
     for a in arrays[1:]:
@@ -120,13 +126,10 @@ def _add(*arrays: np.ndarray) -> np.ndarray:
     return out
 
 
-REALISED_PLACES_NOTE = (
-    "ASSUMPTION: the normbedrag is paid per realised GOO place per day, occupied or not "
-    "(TK 2024D43796, 2024-11-13), at the rate in force on each day (data/reference/normbedrag.csv); "
-    "every open place of a municipal location serving Ukrainians counts as realised (capacity_places, "
-    "less the places other streams occupy in a shared location), up to the municipality's GOO task "
-    "(the ukraine need of each path): places beyond the task are not counted (no source found)"
-)
+REALISED_PLACES_NOTE = Note.of("budget_realised_places")
+"""ASSUMPTION: the normbedrag is paid per realised GOO place per day, occupied or not (TK 2024D43796,
+2024-11-13), at the rate in force on each day; every open place of a municipal location serving
+Ukrainians counts as realised, up to the municipality's GOO task: places beyond it are not counted."""
 
 
 def realised_goo_places(
@@ -192,15 +195,12 @@ def yearly(monthly: np.ndarray, year_of: np.ndarray) -> np.ndarray:
     return np.add.reduceat(monthly, starts, axis=0).transpose(2, 1, 0)
 
 
-def spreidingswet_rates() -> tuple[float, float, float, float, str]:
+def spreidingswet_rates() -> tuple[float, float, float, float, Note]:
     """(durable EUR per place, not-durable EUR per place, durable minimum places, minimum years, note)."""
     from model.reference import scalar, table
 
     t = table("spreidingswet_incentives").set_index("case")["eur_per_place"]
-    note = (
-        "ASSUMPTION: new asylum places are offered in the first 3 months of the cycle "
-        "(durable rate) and without compulsion (data/reference/spreidingswet_incentives.csv)"
-    )
+    note = Note.of("budget_spreidingswet_first_months")
     return (
         float(t["durable_first_3_months"]),
         float(t["not_durable"]),
@@ -320,7 +320,7 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     )
 
     # income: the normbedrag per realised GOO place-day (TK 2024D43796), POO per person-month
-    assumptions: dict[str, str] = {}
+    assumptions: dict[str, tuple[Note, ...]] = {}
     goo_month, goo_notes, after_tpd = goo_rate_per_month(
         periods,
         case.ukraine.financing_after_tpd_eur_per_place_day,
@@ -349,10 +349,10 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
         income[:, uk[at_hosts], :] += yearly(occupied * poo_month[:, None, None], year_of)
     lines["income_normbedrag"] = income
     notes = tuple(goo_notes + poo_notes)
-    assumptions["income_normbedrag"] = "; ".join(
+    assumptions["income_normbedrag"] = tuple(
         [REALISED_PLACES_NOTE] * bool(goo_sites.any())
-        + [n.text() for n in notes]
-        + [after_tpd] * bool(after_tpd)
+        + [n.note() for n in notes]
+        + ([after_tpd] if after_tpd is not None else [])
     )
     serves_asylum = np.array(["asylum" in s for s in cap.streams], dtype=bool)
     # the COA pays for the places it contracts, at most the municipality's Spreidingswet number:
@@ -362,7 +362,7 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
         col["coa_rent_eur_per_place_year"] / DAYS_PER_YEAR, ("asylum",)
     )
     if serves_asylum.any():
-        assumptions["income_coa_rent"] = COA_RENT_NOTE
+        assumptions["income_coa_rent"] = (COA_RENT_NOTE,)
     durable_eur, other_eur, min_places, min_years, note_sw = spreidingswet_rates()
     incentive = np.zeros((1, n_loc, n_year))
     for i in range(n_loc):
@@ -378,7 +378,7 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
             )
     lines["income_spreidingswet"] = incentive
     if incentive.any():
-        assumptions["income_spreidingswet"] = note_sw
+        assumptions["income_spreidingswet"] = (note_sw,)
     sh = alloc.locations.get("status_holders", np.zeros(0, dtype=np.intp))
     paid_outflow = case.status_holders.outflow_incentives and sh.size > 0
     housed, flex, note_sh = status_holder_incentives(case, t, alloc, housed_too=not paid_outflow)
@@ -391,8 +391,8 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
     else:
         lines["income_outflow_incentive"] = yearly(housed, year_of)
     lines["income_flex_subsidy"] = per_year(flex)
-    if note_sh:
-        assumptions["income_outflow_incentive"] = assumptions["income_flex_subsidy"] = note_sh
+    if note_sh is not None:
+        assumptions["income_outflow_incentive"] = assumptions["income_flex_subsidy"] = (note_sh,)
 
     months_per_year = per_year(np.ones(len(periods)))
     central = {
@@ -403,9 +403,7 @@ def budget(case: Case, register: Register, alloc: Allocation) -> Budget:
             / 12.0
         )[None]
     }
-    assumptions["staff_central"] = (
-        "ASSUMPTION: organisation FTE and cost per FTE from the case (`organisation`)"
-    )
+    assumptions["staff_central"] = (Note.of("budget_staff_from_case"),)
     return Budget(
         years=years,
         ids=tuple(cap.ids),
@@ -444,7 +442,7 @@ def budget_table(b: Budget, *, per_location: bool = True, **labels: str) -> pd.D
         frame = pd.DataFrame(
             {"scope": "portfolio", "location_id": "", "year": b.years, "line": line, **bands}
         )
-        frame["assumption"] = b.assumptions.get(line, "")
+        frame["assumption"] = assumption_codes(b, line)
         frames.append(frame)
     if per_location:
         for line in COST_LINES + INCOME_LINES + TOTAL_LINES:
@@ -458,7 +456,7 @@ def budget_table(b: Budget, *, per_location: bool = True, **labels: str) -> pd.D
                     **{k: v.ravel() for k, v in bands.items()},
                 }
             )
-            frame["assumption"] = b.assumptions.get(line, "")
+            frame["assumption"] = assumption_codes(b, line)
             frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     for k, v in reversed(labels.items()):

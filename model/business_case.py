@@ -29,6 +29,7 @@ from model.alternatives import (
 from model.business_case_inputs import build_alternatives, business_case_inputs
 from model.errors import InputError
 from model.finance import equivalent_annual_eur, irr
+from model.notes import Note
 from model.reuse import FlexibilityValue, flexibility_value
 from model.sensitivity import (
     OccupancyCurve,
@@ -70,7 +71,7 @@ class BusinessCase:
     table
         The tidy result table (business_case.csv).
     assumptions
-        Every assumption made (Dutch or English as written; the report lists them).
+        Every assumption made, as notes (a code and its figures; the report words them).
     last_normbedrag_eur_per_place_day
         The normbedrag in the last month of the horizon (break-even factors are expressed in it).
     case, location
@@ -87,7 +88,7 @@ class BusinessCase:
     flexibility: FlexibilityValue
     tornado: pd.DataFrame
     table: pd.DataFrame
-    assumptions: list[str]
+    assumptions: list[Note]
     last_normbedrag_eur_per_place_day: float
     case: Any = None
     location: pd.Series | None = None

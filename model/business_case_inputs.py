@@ -12,6 +12,7 @@ import pandas as pd
 from model.alternatives import Alternative, BusinessCaseInputs
 from model.errors import InputError
 from model.finance import MONTHS_PER_YEAR, months_in_horizon, normbedrag_per_month
+from model.notes import Note
 from model.reference import citation, municipal_recourse, recourse_eur_per_place_day, scalar
 from model.reuse import REUSE_OPTIONS, reuse_spec
 
@@ -122,7 +123,7 @@ def need_over_horizon(
     streams: list[str],
     months: int,
     ensemble: Ensemble | None,
-) -> tuple[dict[str, np.ndarray], list[str]]:
+) -> tuple[dict[str, np.ndarray], list[Note]]:
     """Each stream's need over the business case's ``months``, with the notes on what follows the simulation.
 
     ``business_case.need_beyond_horizon``: ``scenario`` (default) continues each stream by the scenario's
@@ -133,7 +134,7 @@ def need_over_horizon(
     """
     how = case.business_case.need_beyond_horizon
     sim = len(case.periods)
-    notes: list[str] = []
+    notes: list[Note] = []
     out = {}
     for s in streams:
         values = np.asarray(need.streams[s], dtype=float)
@@ -144,31 +145,16 @@ def need_over_horizon(
     if months > sim:
         end = case.periods[-1]
         if how == "zero":
-            notes.append(
-                f"AANNAME: geen behoefte na {end} (einde van de simulatie; business_case.need_beyond_horizon = zero)."
-            )
+            notes.append(Note.of("bc_need_beyond_zero", end=str(end)))
         elif how == "last":
-            notes.append(
-                f"AANNAME: behoefte na {end} (einde van de simulatie) = de laatste maand per pad, "
-                "constant tot het einde van de businesscase (business_case.need_beyond_horizon = last)."
-            )
+            notes.append(Note.of("bc_need_beyond_last", end=str(end)))
         else:
             if "ukraine" in streams and ensemble is not None:
-                notes.append(
-                    f"AANNAME: GOO-behoefte na {end} volgt per pad de eigen instroom en uitstroom van het scenario "
-                    "(de laatste waarden van het scenario, die daarna vlak blijven): de voorraad beweegt naar "
-                    "instroom ÷ uitstroomkans (business_case.need_beyond_horizon = scenario)."
-                )
+                notes.append(Note.of("bc_need_beyond_scenario_goo", end=str(end)))
             elif "ukraine" in streams:
-                notes.append(
-                    f"AANNAME: GOO-behoefte na {end} = de laatste maand per pad (geen ensemble beschikbaar)."
-                )
+                notes.append(Note.of("bc_need_beyond_last_goo", end=str(end)))
             if any(s != "ukraine" for s in streams):
-                notes.append(
-                    f"AANNAME: behoefte van asielzoekers en statushouders na {end} = het laatste getal per pad "
-                    "(de laatste Spreidingswet-cyclus of taakstelling; het scenario houdt zijn aannames na het "
-                    "laatste ijkjaar vlak)."
-                )
+                notes.append(Note.of("bc_need_beyond_last_coa", end=str(end)))
     return out, notes
 
 
@@ -197,11 +183,7 @@ def business_case_inputs(
     per_stream, notes = need_over_horizon(case, need, streams, months, ensemble)
     total = sum(per_stream.values())
     if months > len(case.periods):
-        notes.append(
-            f"AANNAME: na {case.periods[-1]} blijft de rest van de portefeuille zoals in die maand; wat daarna "
-            "afloopt wordt vervangen (het portefeuilleplan dekt de horizon van de case, niet de 30 jaar van "
-            "dit pand)."
-        )
+        notes.append(Note.of("bc_rest_of_portfolio_constant", end=str(case.periods[-1])))
     # beyond the simulation the rest of the portfolio stays as in its last month (what expires later is
     # assumed replaced: the portfolio plan covers the case's horizon, not this building's 30 years)
     rest = extend_months(
@@ -215,24 +197,23 @@ def business_case_inputs(
         later = [y for y in norm.assumed_years if y > (norm.last_known_year or 0)]
         if later:
             notes.append(
-                f"AANNAME: normbedrag voor {later[0]}–{later[-1]} niet gepubliceerd; de waarde van "
-                f"{norm.last_known_year} (€ {norm.eur_per_place_day[-1]:.0f} per plaats-dag) is doorgetrokken "
-                "(data/reference/normbedrag.csv)."
+                Note.of(
+                    "normbedrag_carried_forward",
+                    first_year=int(later[0]),
+                    last_year=int(later[-1]),
+                    known_year=int(norm.last_known_year or 0),
+                    value_eur=float(norm.eur_per_place_day[-1]),
+                )
             )
-        notes.append(
-            "AANNAME: normbedrag in euro's van het jaar zelf, niet geïndexeerd naar het prijsjaar; betaald "
-            "per gerealiseerde plaats tot de taak (TK 2024D43796): de plaatsen die een alternatief bezet."
-        )
+        notes.append(Note.of("bc_normbedrag_nominal"))
     if "asylum" in streams:
         income_by_stream["asylum"] = np.full(
             months, _num(row, "coa_rent_eur_per_place_year") / 365.25
         )
-        notes.append(
-            "AANNAME: COA-huur per plaats-jaar uit het register, toegerekend per bezette plaats-dag."
-        )
+        notes.append(Note.of("bc_coa_rent"))
     if "status_holders" in streams:
         income_by_stream["status_holders"] = np.zeros(months)
-        notes.append("Geen rijksvergoeding voor statushouders meegenomen (huur niet meegenomen).")
+        notes.append(Note.of("bc_no_income_status_holders"))
     bears = {s: municipal_recourse(s) for s in streams}
     if len(streams) == 1:
         (only,) = streams
@@ -245,37 +226,26 @@ def business_case_inputs(
             }
         income = sum(weights[s] * income_by_stream[s] for s in streams)
         share = sum(weights[s] for s in streams if bears[s]) if any(bears.values()) else 0.0
-        notes.append(
-            "De locatie dient meerdere doelgroepen: inkomsten en de kosten van een tekort zijn per pad en "
-            "maand verdeeld naar het aandeel van elke doelgroep in de behoefte."
-        )
+        notes.append(Note.of("bc_several_streams"))
     recourse = settings.recourse_eur_per_place_day
     if recourse is None:
         recourse, key = recourse_eur_per_place_day("hotel")
-        source = f"wat een COA-hotelplaats het Rijk kostte ({citation(key)}; onzeker)"
+        source = citation(key)
     else:
-        source = "instelling business_case.recourse_eur_per_place_day (AANNAME)"
+        source = ""  # set in the case file: an assumption
     municipal = [s for s in streams if bears[s]]
     coa = [s for s in streams if not bears[s]]
     if municipal:
+        notes.append(Note.of("bc_recourse", value_eur=float(recourse), source=source))
         notes.append(
-            f"Opvang van Oekraïners die een alternatief niet kan bieden gaat naar een noodoptie van de gemeente "
-            f"(hotelplaatsen) à € {recourse:.0f} per plaats-dag: {source}."
-        )
-        notes.append(
-            "Het normbedrag dekt hotelplaatsen niet: sinds 2025 vallen hotels, schepen en catering buiten "
-            "het normbedrag (facts §1.3; data/reference/normbedrag.csv, 2025) "
-            f"(business_case.recourse_reimbursed = {'true' if settings.recourse_reimbursed else 'false'})."
+            Note.of("bc_hotels_outside_normbedrag", reimbursed=bool(settings.recourse_reimbursed))
         )
     if coa:
-        notes.append(
-            "Een tekort aan plaatsen voor asielzoekers of statushouders kost de gemeente geen hotelrekening: "
-            "het COA vangt hen op (data/reference/stream_accounts.csv); het telt als plaats-dagen tekort "
-            "tegenover de taak."
-        )
+        notes.append(Note.of("bc_coa_shortfall"))
     notes.append(
-        f"Discontovoet {case.discount_rate_real_share * 100:.2f}".replace(".", ",")
-        + f"% reëel per jaar; bedragen in prijzen van {case.price_year}."
+        Note.of(
+            "bc_discount_rate", rate=case.discount_rate_real_share, price_year=case.price_year
+        )
     )
     signal = None
     if settings.decision_rule_lookahead_months > 0:
@@ -312,7 +282,7 @@ def location_opening_month(case: Case, row: pd.Series) -> int:
 
 def build_alternatives(
     case: Case, row: pd.Series, inputs: BusinessCaseInputs
-) -> tuple[list[Alternative], list[str]]:
+) -> tuple[list[Alternative], list[Note]]:
     """The alternatives for the same need: the location bought or kept (rule and fixed plan) and the standard ones.
 
     The location: its usable places (capacity × occupancy norm; need beyond them and beyond the
@@ -327,7 +297,7 @@ def build_alternatives(
     alternative to the building is having no places of one's own.
     """
     s: BusinessCaseSettings = case.business_case
-    notes: list[str] = []
+    notes: list[Note] = []
     if row["kind"] not in BUY_KINDS:
         raise InputError(
             f"location `{row.name}` is of kind `{row['kind']}`: a business case is made for a building or units "
@@ -349,9 +319,7 @@ def build_alternatives(
     market = _num(row, "market_value_eur")
     if market <= 0:
         market = purchase
-        notes.append(
-            "AANNAME: geen marktwaarde in het register; de aankoopprijs geldt als waarde van het pand."
-        )
+        notes.append(Note.of("bc_no_market_value"))
     registered = [o for o in str(row.get("reuse_options") or "").split(";") if o in REUSE_OPTIONS]
     option = s.reuse_option or (
         registered[0]
@@ -359,9 +327,7 @@ def build_alternatives(
         else ("relocate_units" if row["kind"] == "flex_units" else "sale")
     )
     if option not in s.reuse:
-        notes.append(
-            f"AANNAME: geen parameters voor hergebruik `{option}` in de case; standaardwaarden (nul) gebruikt."
-        )
+        notes.append(Note.of("bc_reuse_defaults", option=option))
     units = purchase if row["kind"] == "flex_units" else 0.0
     reuse = reuse_spec(
         option, s.reuse.get(option), market_value_eur=market, units_investment_eur=units
@@ -371,12 +337,7 @@ def build_alternatives(
     owned = str(row.get("status")) == "existing"
     if owned:
         capex = 0.0
-        notes.append(
-            "Het pand is al van de gemeente (status `existing` in het register): aankoop, verbouwing en "
-            "inrichting zijn gedane uitgaven en tellen niet mee, zoals in de begroting; de keuze is vanaf nu: "
-            "behouden, hergebruiken of verkopen. Houdt een ander alternatief de behoefte, dan wordt het pand "
-            "verkocht (opbrengst in dat alternatief)."
-        )
+        notes.append(Note.of("bc_owned"))
     sale = reuse_spec("sale", s.reuse.get("sale"), market_value_eur=market)
     common = dict(
         kind="buy_convert",
@@ -391,26 +352,17 @@ def build_alternatives(
         fixed_month=fixed_month,
         reuse=reuse,
     )
-    verb = "Behouden" if owned else "Kopen"
     alts = [
+        Alternative(name="buy_rule", label="", plan="rule", label_facts={"owned": owned}, **common),
         Alternative(
-            name="buy_rule",
-            label=f"{verb}, hergebruik via beslisregel",
-            plan="rule",
-            **common,
-        ),
-        Alternative(
-            name="buy_fixed",
-            label=f"{verb}, hergebruik op vaste datum",
-            plan="fixed",
-            **common,
+            name="buy_fixed", label="", plan="fixed", label_facts={"owned": owned}, **common
         ),
     ]
     if owned:
         alts.append(
             Alternative(
                 name="sell_now",
-                label="Nu verkopen",
+                label="",
                 plan="fixed",
                 **{**common, "fixed_month": 0, "reuse": sale},
             )
@@ -420,7 +372,7 @@ def build_alternatives(
         alts.append(
             Alternative(
                 name="hotel",
-                label="Hotel",
+                label="",
                 kind="hotel",
                 capacity_places=target,
                 # one price for a hotel place: the same all-in figure as the recourse
@@ -433,9 +385,8 @@ def build_alternatives(
         alts.append(
             Alternative(
                 name="no_places",
-                label="Geen eigen plaatsen (het tekort blijft bij het COA)"
-                if np.all(share == 0)
-                else "Geen eigen plaatsen (noodoptie voor Oekraïners, COA voor de rest)",
+                label="",
+                label_facts={"coa_only": bool(np.all(share == 0))},
                 kind="none",
                 capacity_places=0.0,
             )
@@ -444,7 +395,7 @@ def build_alternatives(
         alts.append(
             Alternative(
                 name="lease",
-                label="Lange huur",
+                label="",
                 kind="lease",
                 capacity_places=target,
                 capex_eur=s.lease_capex_eur,
@@ -455,16 +406,15 @@ def build_alternatives(
             )
         )
     else:
-        notes.append(
-            "Geen huuralternatief: business_case.lease_rent_eur_per_place_year is niet ingevuld."
-        )
+        notes.append(Note.of("bc_no_lease"))
     if s.flex_places_per_unit is not None:
         n_units = math.ceil(target / s.flex_places_per_unit)
         invest = n_units * scalar("flex_unit_cost_eur_2022")
         alts.append(
             Alternative(
                 name="flex_units",
-                label=f"Flexwoningen ({n_units} units)",
+                label="",
+                label_facts={"units": n_units},
                 kind="flex_units",
                 capacity_places=target,
                 capex_eur=invest + s.flex_site_capex_eur,
@@ -481,17 +431,24 @@ def build_alternatives(
             )
         )
         notes.append(
-            f"Flexwoningen: € {_fmt(scalar('flex_unit_cost_eur_2022'))} per unit (prijspeil 2022, niet geïndexeerd; "
-            f"{citation('flex_unit_cost_eur_2022')}); verplaatsen kost {scalar('flex_relocation_cost_share'):.0%} "
-            f"({citation('flex_relocation_cost_share')}), restwaarde {scalar('flex_residual_value_share'):.0%} "
-            f"({citation('flex_residual_value_share')}); standtijd max {scalar('flex_standing_years_max'):.0f} jaar."
+            Note.of(
+                "bc_flex",
+                unit_eur=scalar("flex_unit_cost_eur_2022"),
+                unit_source=citation("flex_unit_cost_eur_2022"),
+                relocation_share=scalar("flex_relocation_cost_share"),
+                relocation_source=citation("flex_relocation_cost_share"),
+                residual_share=scalar("flex_residual_value_share"),
+                residual_source=citation("flex_residual_value_share"),
+                years=scalar("flex_standing_years_max"),
+            )
         )
     if s.leegstandwet_rent_eur_per_year is not None:
         years = scalar("leegstandwet_max_years_non_residential")
         alts.append(
             Alternative(
                 name="leegstandwet",
-                label=f"Leegstandwet (max {years:.0f} jaar)",
+                label="",
+                label_facts={"years": years},
                 kind="leegstandwet",
                 capacity_places=target,
                 capex_eur=s.leegstandwet_capex_eur,
@@ -502,8 +459,11 @@ def build_alternatives(
             )
         )
         notes.append(
-            f"Leegstandwet: ten hoogste {years:.0f} jaar voor een gebouw zonder woonbestemming "
-            f"({citation('leegstandwet_max_years_non_residential')}); daarna hotelplaatsen."
+            Note.of(
+                "bc_leegstandwet",
+                years=years,
+                source=citation("leegstandwet_max_years_non_residential"),
+            )
         )
     for u in s.alternatives:
         reuse_u = (
@@ -551,29 +511,21 @@ def build_alternatives(
     return alts, notes
 
 
-def settings_assumptions(settings: BusinessCaseSettings, reuse_options: list[str]) -> list[str]:
-    """The user parameters of the business case that are assumptions, with the values used (Dutch)."""
+def settings_assumptions(settings: BusinessCaseSettings, reuse_options: list[str]) -> list[Note]:
+    """The user parameters of the business case that are assumptions, with the values used: a
+    ``bc_setting`` note per setting (``setting``, ``value``) and a ``bc_reuse_setting`` note per
+    reuse option (``option``, ``values``: parameter → value)."""
     out = []
     for name, info in type(settings).model_fields.items():
         value = getattr(settings, name)
         if value is not None and "ASSUMPTION" in (info.description or ""):
-            out.append(f"AANNAME business_case.{name} = {_fmt(value)}")
+            out.append(Note.of("bc_setting", setting=name, value=value))
     for option in reuse_options:
         params = settings.reuse.get(option)
         if params is not None:
-            values = ", ".join(
-                f"{k} = {_fmt(v)}" for k, v in params.model_dump().items() if v is not None
-            )
-            out.append(f"AANNAME business_case.reuse.{option}: {values}")
+            values = {k: v for k, v in params.model_dump().items() if v is not None}
+            out.append(Note.of("bc_reuse_setting", option=option, values=values))
     return out
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}".replace(",", ".")
-    return str(value)
 
 
 def _closing_term(case: Case, row: pd.Series, opening: int) -> int | None:

@@ -24,12 +24,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     checked = check_case(args.case)  # every check `run` makes before it simulates
     cases, base, register = checked.cases, checked.base, checked.register
     if register is not None:
-        from model.reporting.assumptions import register_notes_text
+        from model.reporting.register_text import notes_text, warnings_text
 
         print(f"{args.case}: register {base.locations}: {len(register.table)} locations")
-        for w in register.warnings:
-            print(f"  waarschuwing: {w}")
-        for text in register_notes_text(register, base.language):
+        for text in warnings_text(register.warnings, base.language, with_file=True):
+            print(f"  waarschuwing: {text}")
+        for text in notes_text(register, base.language, with_file=True):
             print(f"  waarschuwing: {text}")
     if base.geo.wijken:
         from model.spread import case_geography
@@ -422,7 +422,9 @@ def _cmd_optimise(args: argparse.Namespace) -> int:
             f"{v['shortfall_chance_share']:.1%} with plan; planned for reliability "
             f"{v['reliability_share']:.0%}{asked}; new places up to {v['places_added']:,.0f}"
         )
-    for note in result.notes:
+    from model.reporting.notes_text import notes_text
+
+    for note in notes_text(result.notes, case.language):
         print(f"note: {note}")
     print(f"wrote {', '.join(names)} to {out}")
     return 0

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from model.notes import Note
+
 MONTHS_PER_YEAR = 12
 
 
@@ -214,8 +216,7 @@ class Normbedrag:
     eur_per_place_day: np.ndarray
     assumed_years: tuple[int, ...] = ()
     last_known_year: int | None = None
-    notes: list[str] = field(default_factory=list)
-    notes_nl: list[str] = field(default_factory=list)  # the same notes in Dutch, for reports
+    notes: list[Note] = field(default_factory=list)  # codes and figures; the report words them
 
 
 def normbedrag_per_month(periods: pd.PeriodIndex, table: pd.DataFrame | None = None) -> Normbedrag:
@@ -248,26 +249,20 @@ def normbedrag_per_month(periods: pd.PeriodIndex, table: pd.DataFrame | None = N
     last_year = int(t["year"].iloc[-1])
     years = np.asarray(periods.year, dtype=int)
     assumed = tuple(sorted({int(y) for y in years if y not in known_years or y < min(known_years)}))
-    notes, notes_nl = [], []
+    notes: list[Note] = []
     if assumed:
         later = [y for y in assumed if y > last_year]
         if later:
-            value = f"€ {t['goo_eur_per_place_day'].iloc[-1]:.0f}"
             notes.append(
-                f"ASSUMPTION: normbedrag for {_span(later)} not published; the value of {last_year} "
-                f"({value} per place-day) is used."
-            )
-            notes_nl.append(
-                f"AANNAME: het normbedrag voor {_span(later)} is niet gepubliceerd; het bedrag van "
-                f"{last_year} ({value} per plaats per dag) is aangehouden."
+                Note.of(
+                    "normbedrag_carried_forward",
+                    first_year=later[0],
+                    last_year=later[-1],
+                    known_year=last_year,
+                    value_eur=float(t["goo_eur_per_place_day"].iloc[-1]),
+                )
             )
         if before.any():
-            notes.append(f"ASSUMPTION: months before {t['from'].iloc[0]} use the first normbedrag.")
-            notes_nl.append(
-                f"AANNAME: maanden vóór {t['from'].iloc[0]} krijgen het eerste bekende normbedrag."
-            )
-    return Normbedrag(values.astype(float), assumed, last_year, notes, notes_nl)
-
-
-def _span(years: list[int]) -> str:
-    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+            first = pd.Timestamp(t["from"].iloc[0]).date()
+            notes.append(Note.of("normbedrag_first_used", first=first))
+    return Normbedrag(values.astype(float), assumed, last_year, notes)

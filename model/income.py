@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from model.notes import Note
 from model.reference import table
 
 if TYPE_CHECKING:
@@ -50,18 +51,16 @@ class RateNote:
     value: float
     value_from: str
 
-    def text(self) -> str:
-        """An English ASSUMPTION line for the budget's assumption column."""
-        span = str(self.years[0]) if len(self.years) == 1 else f"{self.years[0]}–{self.years[-1]}"
-        if self.code == "carried_forward":
-            return (
-                f"ASSUMPTION: {self.column} for {span} is not published, so the last published value "
-                f"({self.value:g}, in force from {self.value_from}) is carried forward "
-                f"(data/reference/{self.table}.csv)"
-            )
-        return (
-            f"ASSUMPTION: {self.column} before the first row of data/reference/{self.table}.csv "
-            f"({span}) takes the first value ({self.value:g})"
+    def note(self) -> Note:
+        """The assumption as a note for the report (``rate_carried_forward`` or
+        ``rate_before_first``: the rate column, the years, the value and the date it is from)."""
+        return Note.of(
+            f"rate_{self.code}",
+            column=self.column,
+            first_year=self.years[0],
+            last_year=self.years[-1],
+            value=self.value,
+            value_from=pd.Timestamp(self.value_from).date(),
         )
 
 
@@ -171,26 +170,27 @@ def eur_per_unit_month(
 
 def goo_rate_per_month(
     periods: pd.PeriodIndex, after_tpd_eur_per_place_day: float | None, tpd_end: str
-) -> tuple[np.ndarray, list[RateNote], str]:
+) -> tuple[np.ndarray, list[RateNote], Note | None]:
     """The GOO normbedrag per realised place summed over each month, with the regime after protection ends.
 
     Until ``tpd_end`` (ISO date, 4 March 2027) the dated normbedrag; from it, when
     ``after_tpd_eur_per_place_day`` is given (the case's assumption for the financing once residents hold
     a 3-year permit), that rate on every day. Returns the monthly sums (EUR per place per month), the
-    notes on unpublished days before ``tpd_end`` and an ASSUMPTION line for the new regime ('' if none).
+    notes on unpublished days before ``tpd_end`` and the note on the new regime (``budget_after_tpd``,
+    None if none).
     """
     values, notes = eur_per_unit_month("normbedrag", "goo_eur_per_place_day", periods)
     if after_tpd_eur_per_place_day is None:
-        return values, notes, ""
+        return values, notes, None
     days, month_of = _days(periods)
     rates, _ = daily_rates(table("normbedrag"), "goo_eur_per_place_day", days)
     after = days >= pd.Timestamp(tpd_end)
     rates[after] = after_tpd_eur_per_place_day
     notes = [n for n in notes if min(n.years) < pd.Timestamp(tpd_end).year or not after.any()]
-    line = (
-        f"ASSUMPTION: from {tpd_end} (the end of temporary protection; residents hold a 3-year permit) "
-        f"the Rijk pays {after_tpd_eur_per_place_day:g} EUR per realised GOO place per day "
-        "(case: ukraine.financing_after_tpd_eur_per_place_day; the new scheme is not yet published)"
+    line = Note.of(
+        "budget_after_tpd",
+        tpd_end=pd.Timestamp(tpd_end).date(),
+        value_eur=float(after_tpd_eur_per_place_day),
     )
     return np.bincount(month_of, weights=rates, minlength=len(periods)), notes, line
 
@@ -288,7 +288,7 @@ def outflow_incentive_eur(case: Case, alloc: Allocation, months: slice = slice(N
 
 def status_holder_incentives(
     case: Case, rows: pd.DataFrame, alloc: Allocation, *, housed_too: bool = True
-) -> tuple[np.ndarray, np.ndarray, str]:
+) -> tuple[np.ndarray, np.ndarray, Note | None]:
     """The outflow incentive and the SFT flex subsidy per location and month (EUR), and their note.
 
     Parameters
@@ -310,7 +310,7 @@ def status_holder_incentives(
         (or without end date), committed (opening month − lead time, not before the start) while the
         scheme runs, booked in the opening month. Dwellings: ``capacity_places`` for status holders,
         else places / ``business_case.flex_places_per_unit`` (none when that is not set).
-        The note is an English ASSUMPTION line (empty when switched off).
+        The note is a ``budget_status_holder_incentives`` note (None when switched off).
         ``housed_too=False`` leaves ``housed`` zero (a caller that sums
         :func:`outflow_incentive_eur` a year at a time).
     """
@@ -322,7 +322,7 @@ def status_holder_incentives(
     housed = np.zeros((months, n, 1))
     flex = np.zeros((1, n, months))
     if not case.status_holders.outflow_incentives:
-        return housed, flex, ""
+        return housed, flex, None
     person = incentive("housed_from_coa")
     idx = alloc.locations.get("status_holders", np.zeros(0, dtype=np.intp))
     if idx.size and housed_too:
@@ -349,22 +349,16 @@ def status_holder_incentives(
         ):
             flex[0, i, periods.get_loc(opening)] = sft.eur * dwellings
     shelter, doorstroom = incentive("temporary_shelter_year"), incentive("doorstroom_day")
-    end = (
-        "no end date published"
-        if person.valid_until is None
-        else f"until {person.valid_until:%Y-%m-%d}"
-    )
-    note = (
-        f"ASSUMPTION (uncertain; switch: status_holders.outflow_incentives): EUR {person.eur:,.0f} per "
-        f"status holder moving into a status-holder location of the register, from "
-        f"{person.valid_from:%Y-%m-%d} ({end}, so carried to the end of the horizon); status holders "
-        f"housed in regular social rent are not counted; SFT EUR {sft.eur:,.0f} per flex dwelling for "
-        f"new flex units serving Ukrainians or status holders for at least {sft.min_years:g} years, "
-        f"committed (opening less lead time) by {sft.valid_until:%Y-%m-%d}; the EUR {shelter.eur:,.0f} per "
-        f"year of temporary shelter and EUR {doorstroom.eur:,.0f} per person-day in a doorstroomlocatie "
-        f"are not booked (no such "
-        f"location kind in the register); whether these measures continue under the 2026 coalition is "
-        f"not known (data/reference/status_holder_incentives.csv)"
+    note = Note.of(
+        "budget_status_holder_incentives",
+        person_eur=float(person.eur),
+        valid_from=person.valid_from.date(),
+        valid_until=None if person.valid_until is None else person.valid_until.date(),
+        sft_eur=float(sft.eur),
+        sft_min_years=sft.min_years,
+        sft_valid_until=None if sft.valid_until is None else sft.valid_until.date(),
+        shelter_eur=float(shelter.eur),
+        doorstroom_eur=float(doorstroom.eur),
     )
     return housed, flex, note
 

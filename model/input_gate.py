@@ -17,6 +17,7 @@ from typing import Any
 
 from model.case import Case
 from model.errors import InputError
+from model.register_warnings import RegisterWarning
 
 BASE_BYTES = 400 * 2**20
 """Memory of a run before its ensembles: the interpreter, pandas, the reference data."""
@@ -34,7 +35,7 @@ class Checked:
     seed: int | None = None
     register: Any = None  # model.locations.Register
     place: Any = None  # model.spread.Place
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[RegisterWarning | str] = field(default_factory=list)  # register: facts; place: text
 
     @property
     def base(self) -> Case:

@@ -22,6 +22,7 @@ from model.errors import InputError
 from model.register_cells import read_cells
 from model.register_costs import RegisterNote, fill_running_costs, plausibility_notes
 from model.register_rows import COLUMN_ORDER, header_score, map_headers, validate_rows
+from model.register_warnings import RegisterWarning, closed_warnings, register_warnings
 
 if TYPE_CHECKING:
     from model.case import Case, OrganisationSettings
@@ -35,20 +36,6 @@ __all__ = [
     "register_warnings",
 ]
 
-LEGAL_TERM_KEYS = {
-    "leegstandwet": (
-        "leegstandwet_max_years_non_residential",
-        "de Leegstandwet (gebouw zonder woonbestemming)",
-    ),
-    "flex_units": ("flex_standing_years_max", "de gebruikelijke standtijd van flexwoningen"),
-    "holiday_park": (
-        "kruimelgeval_max_years",
-        "een tijdelijke afwijking van het bestemmingsplan (kruimelgeval)",
-    ),
-}
-"""Kinds whose use is limited in time by law or practice -> (key in data/reference/sources.csv, what limits it)."""
-
-
 @dataclass(frozen=True)
 class Register:
     """A validated location register.
@@ -59,8 +46,9 @@ class Register:
         One row a location, indexed by ``id``, with the English columns of the register contract
         (``streams`` and ``reuse_options`` as ``;``-separated canonical names, dates as datetime64,
         empty optional numbers NaN, empty money 0, blank running costs from the reference).
-    warnings : list of str
-        Points to check (Dutch; shown by ``onderdak validate`` and in the report).
+    warnings : list of RegisterWarning
+        Points to check, as codes and facts (worded by ``model.reporting.register_text`` for
+        ``onderdak validate`` and the report).
     notes : list of RegisterNote
         Structured remarks on costs: running costs taken from the reference (or without one) and
         running costs per place-day outside the sourced band (:mod:`model.register_costs`); the
@@ -77,7 +65,7 @@ class Register:
     """
 
     table: pd.DataFrame
-    warnings: list[str]
+    warnings: list[RegisterWarning]
     source: Path
     sheet: str | None = None
     rows: dict[str, int] = field(default_factory=dict)
@@ -140,16 +128,7 @@ def read_register(
     rows = {r["id"]: n for n, r in records}
     table = _typed(pd.DataFrame([r for _, r in records], columns=list(COLUMN_ORDER)))
     closed = closed_before(table, start)
-    closed_warnings = [
-        f"{i} {table.at[i, 'name']}: beschikbaar tot {_fmt_date(table.at[i, 'available_until'])} ligt "
-        f"vóór de start ({pd.Period(start, freq='M').strftime('%m-%Y')}); gesloten, telt nergens mee"
-        + (
-            " (staat in het register nog als bestaand: pas de status of de einddatum aan)"
-            if table.at[i, "status"] == "existing"
-            else ""
-        )
-        for i in closed
-    ]
+    closed_said = closed_warnings(table, closed, start)
     table, notes = fill_running_costs(table.drop(index=list(closed)), rows)
     notes += plausibility_notes(table, rows, organisation)
     register = Register(
@@ -163,11 +142,13 @@ def read_register(
     )
     register.warnings.extend(cells.notes)
     if cells.header_row != 1:
-        register.warnings.append(f"{where}: kopregel gevonden in rij {cells.header_row}")
+        register.warnings.append(
+            RegisterWarning("header_row", facts={"where": where, "row": cells.header_row})
+        )
     register.warnings.extend(
-        f"{where}: kolom `{h}` is onbekend en wordt genegeerd" for h in ignored
+        RegisterWarning("unknown_column", facts={"where": where, "column": h}) for h in ignored
     )
-    register.warnings.extend(closed_warnings)
+    register.warnings.extend(closed_said)
     register.warnings.extend(register_warnings(register, start))
     if not len(table):
         raise InputError(
@@ -242,83 +223,6 @@ def load_register(case: Case) -> Register:
         organisation=case.organisation,
         header_row=case.locations_header_row,
     )
-
-
-def _fmt_date(value: pd.Timestamp) -> str:
-    return value.strftime("%d-%m-%Y")
-
-
-def _dutch(x: float) -> str:
-    return f"{x:.1f}".replace(".", ",")
-
-
-def register_warnings(register: Register, start: str | pd.Period | None = None) -> list[str]:
-    """Dutch warnings about a valid register: legal terms exceeded, lead times ignored, closed locations.
-
-    Parameters
-    ----------
-    register : Register
-    start : str or pandas.Period, optional
-        First month of the case; without it the lead-time and closed-location checks are skipped.
-        A *planned* location whose ``available_from`` lies before ``start + lead_time_months`` is
-        reported (it opens later than the register says). For a candidate, ``available_from`` is when
-        the building can be had, so opening at ``start + lead_time_months`` is the rule, not a warning.
-
-    Returns
-    -------
-    list of str
-        The limits come from data/reference (keys in ``LEGAL_TERM_KEYS``).
-    """
-    from model.reference import citation, scalar
-
-    out: list[str] = []
-    t = register.table
-    first = None if start is None else pd.Period(start, freq="M")
-    for loc_id, row in t.iterrows():
-        label = f"{loc_id} {row['name']}"
-        if row["kind"] in LEGAL_TERM_KEYS:
-            key, what = LEGAL_TERM_KEYS[row["kind"]]
-            max_years = scalar(key)
-            begin = row["available_from"]
-            if pd.isna(begin) and first is not None:
-                begin = first.start_time
-            if pd.isna(row["available_until"]):
-                out.append(
-                    f"{label}: geen einddatum, terwijl {what} het gebruik beperkt tot {max_years:g} jaar"
-                )
-            elif not pd.isna(begin):
-                years = (row["available_until"] - begin).days / 365.25
-                if years > max_years + 1e-9:
-                    out.append(
-                        f"{label}: beschikbaar tot {_fmt_date(row['available_until'])} is {_dutch(years)} jaar "
-                        f"na {_fmt_date(begin)}; {what} staat ten hoogste {max_years:g} jaar toe "
-                        f"(bron: {citation(key)})"
-                    )
-        if row["kind"] == "coa_location" and "asylum" not in row["streams"].split(";"):
-            out.append(f"{label}: een COA-locatie zonder doelgroep asiel")
-        if first is None:
-            continue
-        if (
-            row["status"] == "planned"
-        ):  # a candidate's available_from is when the building can be had
-            earliest = first + int(row["lead_time_months"])
-            if (
-                not pd.isna(row["available_from"])
-                and pd.Period(row["available_from"], freq="M") < earliest
-            ):
-                out.append(
-                    f"{label}: beschikbaar vanaf {_fmt_date(row['available_from'])} negeert de doorlooptijd van "
-                    f"{int(row['lead_time_months'])} maanden vanaf de start ({first.strftime('%m-%Y')}); "
-                    f"Onderdak opent de locatie in {earliest.strftime('%m-%Y')}"
-                )
-        if (
-            not pd.isna(row["available_until"])
-            and pd.Period(row["available_until"], freq="M") <= first
-        ):
-            out.append(
-                f"{label}: beschikbaar tot {_fmt_date(row['available_until'])} ligt vóór de start; telt niet mee"
-            )
-    return out
 
 
 @dataclass(frozen=True)

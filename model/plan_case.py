@@ -16,6 +16,7 @@ import pandas as pd
 from model.case import Case, OptimiseSettings
 from model.ensemble import Need
 from model.errors import InfeasibleError, InputError
+from model.notes import Note, note_record
 from model.optimise import optimise
 from model.optimise_model import reliability_targets
 from model.plan_inputs import (
@@ -48,7 +49,7 @@ class OptimiseResult:
     reduced: Evaluation
     tables: dict[str, pd.DataFrame]
     summary: dict[str, Any]
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # codes and figures; the report words them
     current: Evaluation | None = None  # the locations there are, as they are, on the same paths
     money: Any = None  # model.plan_money.PlanMoney: the budget with and without the plan
 
@@ -83,7 +84,8 @@ def optimise_case(
     regret : bool
         Compute regret per scenario (one MILP per reduced scenario).
     language : str, optional
-        Language of the ``why`` column (default: the case's).
+        Not used any more: the plan returns codes and figures (the ``why`` and ``why_facts``
+        columns, ``notes``) and the report words them; kept so that callers need not change.
     committed : tuple, optional
         The portfolio analysis's (allocation, budget) of the committed locations, reused as the
         money without the plan.
@@ -115,10 +117,9 @@ def optimise_case(
     need_q = quarterly_need(need.streams, need.periods, streams)
     scenarios, reduction = reduced_scenarios(need_q, settings.reduced_scenarios, case.seed)
     income: dict[str, np.ndarray] = {}
-    notes: list[str] = []
-    lang = language or case.language
+    notes: list[Note] = []
     if "ukraine" in streams:
-        income["ukraine"], notes = ukraine_income_eur_per_place_month(need.periods, need_q, lang)
+        income["ukraine"], notes = ukraine_income_eur_per_place_month(need.periods, need_q)
     portfolio = portfolio_from_register(
         table,
         need_q,
@@ -134,7 +135,7 @@ def optimise_case(
     # a stream no new location can serve: the plan cannot change its chance of a shortfall
     new_for = (portfolio.serves & ~portfolio.existing[:, None]).any(axis=0)
     for si in np.flatnonzero(~new_for):
-        notes.insert(0, _no_candidates_note(portfolio.streams[si], lang))
+        notes.insert(0, Note.of("plan_no_candidates", stream=portfolio.streams[si]))
     from model.optimise_diagnosis import reachable_reliability, surely_unreachable
 
     try:
@@ -153,13 +154,17 @@ def optimise_case(
             plan = optimise(portfolio, scenarios, settings, targets, budget)
             for si in np.flatnonzero(targets < requested - 1e-9):
                 if new_for[si]:
-                    notes.insert(
-                        0, _fallback_note(portfolio.streams[si], requested[si], targets[si], lang)
+                    note = Note.of(
+                        "plan_reliability_lowered",
+                        stream=portfolio.streams[si],
+                        asked=float(requested[si]),
+                        reached=float(targets[si]),
                     )
+                    notes.insert(0, note)
     full = evaluate(plan, need_q.places)
     current = evaluate(current_portfolio_plan(portfolio), need_q.places)
     reduced = evaluate(plan, scenarios.need_places, scenarios.weights)
-    decisions = decision_table(plan, scenarios, settings, language or case.language)
+    decisions = decision_table(plan, scenarios, settings)
     extra = table.reindex(decisions["location_id"])
     for col in ("status", "kind", "wijk_code"):
         if col in extra:
@@ -261,43 +266,6 @@ def _check_named_locations(settings: Any, table: Any, closed: tuple[str, ...]) -
         raise InputError("the plan's named locations do not fit the register", problems)
 
 
-def _fallback_note(stream: str, requested: float, reached: float, language: str) -> str:
-    """Why a stream is planned for a lower reliability than asked."""
-    from model.reporting.style import percent, stream_name
-
-    name = stream_name(stream, language)
-    if language == "en":
-        return (
-            f"For {name} a reliability of {percent(requested)} cannot be reached with the locations "
-            f"in the register under the constraints set; the plan is made for the most that can: "
-            f"{percent(reached)}. More candidates (or fewer constraints) are needed for more."
-        )
-    return (
-        f"Voor {name} is een betrouwbaarheid van {percent(requested)} met de locaties in het "
-        f"register en de gestelde randvoorwaarden niet haalbaar; het plan gaat uit van het hoogst "
-        f"haalbare: {percent(reached)}. Voor meer zijn extra kandidaat-locaties (of ruimere "
-        "randvoorwaarden) nodig."
-    )
-
-
-def _no_candidates_note(stream: str, language: str) -> str:
-    """The register has nothing new for a stream: the plan cannot act there."""
-    from model.reporting.style import stream_name
-
-    name = stream_name(stream, language)
-    if language == "en":
-        return (
-            f"The location register holds no planned or candidate location for {name}, so no plan "
-            "can lower its chance of a shortfall. The register is probably incomplete: add the "
-            "locations the municipality is considering (status candidate) and run again."
-        )
-    return (
-        f"Het locatieregister bevat geen geplande of kandidaat-locatie voor {name}; geen plan kan "
-        "de kans op een tekort daar verlagen. Het register is waarschijnlijk onvolledig: vul de "
-        "locaties in die de gemeente overweegt (status kandidaat) en reken opnieuw."
-    )
-
-
 def current_portfolio_plan(p: Portfolio) -> Plan:
     """The locations there are, as they are: existing ones to their end, nothing new ('without plan')."""
     L, _, Q = p.size
@@ -340,7 +308,7 @@ def write_plan_tables(result: OptimiseResult, out: Path) -> list[str]:
         for name, table in result.tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
             names.append(f"{name}.csv")
-        summary = {**result.summary, "notes": result.notes}
+        summary = {**result.summary, "notes": [note_record(n) for n in result.notes]}
         text = json.dumps(summary, indent=2, ensure_ascii=False, sort_keys=True, default=float)
         (tmp / "optimise.json").write_text(text + "\n", encoding="utf-8")
         names.append("optimise.json")

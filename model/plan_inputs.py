@@ -10,6 +10,7 @@ import pandas as pd
 from model.budget import RECEPTION_STREAMS, staff_fte
 from model.case import OptimiseSettings, OrganisationSettings
 from model.errors import InputError
+from model.notes import Note
 from model.portfolio_plan import Portfolio, Scenarios
 from model.reference import municipal_recourse
 from model.scenario_reduction import QuarterlyNeed, Reduction, reduce_scenarios
@@ -36,17 +37,17 @@ def recourse_cost_eur_per_place_month(settings: OptimiseSettings) -> float:
 
 
 def ukraine_income_eur_per_place_month(
-    periods: pd.PeriodIndex, need_q: QuarterlyNeed, language: str = "en"
-) -> tuple[np.ndarray, list[str]]:
+    periods: pd.PeriodIndex, need_q: QuarterlyNeed
+) -> tuple[np.ndarray, list[Note]]:
     """(Q,) the GOO normbedrag per occupied place-month, averaged over each quarter's months, and
-    the notes on assumed years (Dutch unless ``language`` is "en")."""
+    the notes on assumed years."""
     from model.finance import normbedrag_per_month
 
     norm = normbedrag_per_month(periods)
     per_day = (
         np.add.reduceat(norm.eur_per_place_day, need_q.first_month) / need_q.months_per_quarter
     )
-    return per_day * DAYS_PER_MONTH, list(norm.notes if language == "en" else norm.notes_nl)
+    return per_day * DAYS_PER_MONTH, list(norm.notes)
 
 
 def _number(table: pd.DataFrame, column: str, default: float = 0.0) -> np.ndarray:

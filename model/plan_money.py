@@ -20,12 +20,13 @@ import numpy as np
 import pandas as pd
 
 from model import reference
-from model.budget import Budget, _bands, budget, budget_table
+from model.budget import Budget, _bands, assumption_codes, budget, budget_table
 from model.case import Case
 from model.ensemble import Need
 from model.finance import annuity_factor
 from model.gap import allocate, fill_order
 from model.locations import Register, capacity
+from model.notes import Note
 from model.plan_inputs import recourse_cost_eur_per_place_month
 from model.reference import municipal_recourse
 
@@ -125,9 +126,11 @@ def _budget(
         assumptions={
             **b.assumptions,
             "emergency_recourse": (
-                f"need beyond the municipality's own places for a stream whose shortfall it bears "
-                f"(data/reference/stream_accounts.csv) at {per_day:,.0f} EUR per place-day "
-                f"({case.optimise.recourse})"
+                Note.of(
+                    "budget_emergency_recourse",
+                    eur_per_place_day=float(per_day),
+                    recourse=case.optimise.recourse,
+                ),
             ),
         },
     )
@@ -180,10 +183,12 @@ def plan_money(
             assumptions={
                 **b.assumptions,
                 "capital_charges": (
-                    f"annuity at {case.discount_rate_real_share:.1%} real over "
-                    f"{case.optimise.capital_charge_years} years (flex units "
-                    f"{int(reference.scalar('flex_depreciation_years'))}, sources.csv); "
-                    "ASSUMPTION: the depreciation period of buildings"
+                    Note.of(
+                        "budget_capital_charges",
+                        rate=case.discount_rate_real_share,
+                        years=case.optimise.capital_charge_years,
+                        flex_years=int(reference.scalar("flex_depreciation_years")),
+                    ),
                 ),
             },
         )
@@ -215,8 +220,8 @@ def _bands_of(b: Budget, name: str) -> pd.DataFrame:
                 **_bands(_yearly(b, line)),
             }
         )
-        frame["assumption"] = b.assumptions.get(
-            "emergency_recourse" if line == "emergency_recourse" else "capital_charges", ""
+        frame["assumption"] = assumption_codes(
+            b, "emergency_recourse" if line == "emergency_recourse" else "capital_charges"
         )
         frame.insert(0, "portfolio", name)
         rows.append(frame)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -11,45 +12,15 @@ from model.case import OptimiseSettings
 from model.errors import InfeasibleError
 from model.optimise import optimise
 from model.portfolio_plan import Plan, Portfolio, Scenarios, evaluate
-from model.reporting.style import euro, percent
 from model.shortfall import shortfall_chance
 
-WHY = {
-    "nl": {
-        "open_needed": "zonder deze locatie kans op een tekort {without} in plaats van {with_}",
-        "open_cost": "verlaagt de verwachte kosten (goedkoper dan {recourse})",
-        "open_income": "verlaagt de verwachte netto kosten: wat het COA voor de bezette plaatsen betaalt, is meer dan de plaatsen kosten",
-        "keep_needed": "nodig tot {until}; zonder: kans op een tekort {without} in plaats van {with_}",
-        "keep": "blijft in gebruik tot {until}",
-        "must": "moet blijven of open (must_keep)",
-        "close": "vanaf {quarter} niet meer nodig bij de gekozen betrouwbaarheid; bespaart {opex} per jaar",
-        "convert": "; daarna {reuse}",
-        "forbidden": "uitgesloten (forbidden)",
-        "quality": "kwaliteitsscore {score:g} onder het minimum {minimum:g}",
-        "unavailable": "niet beschikbaar binnen de horizon",
-        "not_needed": "niet nodig: andere locaties dekken de behoefte goedkoper ({cost} per plaats per jaar)",
-        "per_place": "; {cost} per plaats per jaar",
-        "hotel": "hotel",
-        "emergency": "noodopvang",
-    },
-    "en": {
-        "open_needed": "without it the chance of a shortfall is {without} instead of {with_}",
-        "open_cost": "lowers the expected cost (cheaper than {recourse})",
-        "open_income": "lowers the expected net cost: what the COA pays for the occupied places exceeds what they cost",
-        "keep_needed": "needed until {until}; without it the chance of a shortfall is {without} instead of {with_}",
-        "keep": "stays in use until {until}",
-        "must": "must stay or open (must_keep)",
-        "close": "from {quarter} no longer needed at the chosen reliability; saves {opex} per year",
-        "convert": "; then {reuse}",
-        "forbidden": "excluded (forbidden)",
-        "quality": "quality score {score:g} below the minimum {minimum:g}",
-        "unavailable": "not available within the horizon",
-        "not_needed": "not needed: other locations cover the need more cheaply ({cost} per place per year)",
-        "per_place": "; {cost} per place per year",
-        "hotel": "hotel",
-        "emergency": "emergency places",
-    },
-}
+WHY_CODES = (
+    "open_needed", "open_cost", "open_income", "keep_needed", "keep", "must", "close", "convert",
+    "forbidden", "quality", "unavailable", "not_needed", "per_place",
+)  # fmt: skip
+"""Why the plan does what it does with a location: the codes of the decision table's ``why`` column
+(``;``-separated), with their figures in ``why_facts`` (JSON); the report words them
+(``why.<code>`` in the message catalog)."""
 
 
 def shortfall_chances(p: Portfolio, s: Scenarios, capacity: np.ndarray) -> np.ndarray:
@@ -62,17 +33,18 @@ def shortfall_chances(p: Portfolio, s: Scenarios, capacity: np.ndarray) -> np.nd
 
 
 def decision_table(
-    plan: Plan, scenarios: Scenarios, settings: OptimiseSettings, language: str = "nl"
+    plan: Plan, scenarios: Scenarios, settings: OptimiseSettings
 ) -> pd.DataFrame:
     """One row per location: action (open, keep, close, convert, reject), when, places, cost, why.
 
     Columns: location_id, name, action, quarter (in service from / leaving in), decide_by (YYYY-MM,
     opening quarter minus lead time), until (last quarter in service), places, usable_places,
     streams (places per stream, ``ukraine:40;asylum:20``), capex_eur, cost_pv_eur (present
-    value of capex, fixed opex, closing cost minus residual value), why.
+    value of capex, fixed opex, closing cost minus residual value), why (codes of
+    :data:`WHY_CODES`, ``;``-separated), why_facts (their figures as JSON: chances of a shortfall
+    ``without``/``with`` as shares, quarters, € amounts; the report words them).
     """
     p = plan.portfolio
-    text = WHY.get(language, WHY["nl"])
     quarters = [str(q) for q in p.quarters]
     with_ = shortfall_chances(p, scenarios, plan.capacity_places)
     opened, closed = plan.opened_quarter(), plan.closed_quarter()
@@ -96,45 +68,41 @@ def decision_table(
             if closed[i] >= 0:
                 action = "convert" if p.reuse[i] else "close"
                 quarter = quarters[closed[i]]
-                why = text["close"].format(
-                    quarter=quarter, opex=euro(12 * p.fixed_opex_eur_per_month[i])
-                )
-                why += text["convert"].format(reuse=p.reuse[i]) if p.reuse[i] else ""
+                why = ["close"] + (["convert"] if p.reuse[i] else [])
+                facts = {"quarter": quarter, "opex_eur": 12 * float(p.fixed_opex_eur_per_month[i])}
+                if p.reuse[i]:
+                    facts["reuse"] = p.reuse[i]
             else:
                 action = "keep"
                 quarter = quarters[0] if service.any() else ""
-                why = (
-                    text["must"]
-                    if must
-                    else (
-                        text["keep_needed"].format(
-                            until=until, without=percent(without), with_=percent(with_i)
-                        )
-                        if without > with_i + 1e-9
-                        else text["keep"].format(until=until)
-                    )
-                )
+                why = [
+                    "must" if must else ("keep_needed" if without > with_i + 1e-9 else "keep")
+                ]
+                facts = {"until": until, "without": without, "with_plan": with_i}
         elif opened[i] >= 0:
             action, quarter = "open", quarters[opened[i]]
             start = pd.Period(p.quarters[opened[i]].start_time, freq="M")
             decide_by = str(start - int(p.lead_time_months[i]))
-            why = (
-                text["must"]
+            pays = any(p.recourse_rates(si)[0] > 0 for si in np.flatnonzero(p.serves[i]))
+            why = [
+                "must"
                 if must
                 else (
-                    text["open_needed"].format(without=percent(without), with_=percent(with_i))
+                    "open_needed"
                     if without > with_i + 1e-9
-                    else (
-                        text["open_cost"].format(recourse=text[settings.recourse])
-                        if any(p.recourse_rates(si)[0] > 0 for si in np.flatnonzero(p.serves[i]))
-                        else text["open_income"]
-                    )
-                )
-            )
-            why += text["per_place"].format(cost=euro(per_year))
+                    else ("open_cost" if pays else "open_income")
+                ),
+                "per_place",
+            ]
+            facts = {
+                "without": without,
+                "with_plan": with_i,
+                "recourse": settings.recourse,
+                "cost_eur": float(per_year),
+            }
         else:
             action = "reject"
-            why = _reject_reason(p, i, settings, text, plan)
+            why, facts = _reject_reason(p, i, settings, plan)
         rows.append(
             {
                 "location_id": loc,
@@ -148,7 +116,8 @@ def decision_table(
                 "streams": streams,
                 "capex_eur": round(float(p.capex_eur[i]) if action == "open" else 0.0, 0),
                 "cost_pv_eur": round(float(plan.location_cost_eur[i]), 0),
-                "why": why,
+                "why": ";".join(why),
+                "why_facts": json.dumps(facts, sort_keys=True),
             }
         )
     order = {"keep": 0, "open": 1, "close": 2, "convert": 2, "reject": 3}
@@ -161,20 +130,20 @@ def decision_table(
     )
 
 
-def _reject_reason(p: Portfolio, i: int, settings: OptimiseSettings, text: dict, plan: Plan) -> str:
+def _reject_reason(
+    p: Portfolio, i: int, settings: OptimiseSettings, plan: Plan
+) -> tuple[list[str], dict[str, Any]]:
     if p.ids[i] in settings.forbidden:
-        return text["forbidden"]
+        return ["forbidden"], {}
     score, minimum = p.quality_score[i], settings.min_quality_score
     if minimum is not None and np.isfinite(score) and score < minimum:
-        return text["quality"].format(score=score, minimum=minimum)
+        return ["quality"], {"score": float(score), "minimum": float(minimum)}
     if p.earliest_quarter[i] >= p.end_quarter[i]:
-        return text["unavailable"]
+        return ["unavailable"], {}
     q0 = int(p.earliest_quarter[i])
     cost = p.open_cost_eur()[i, q0]
     months = float(p.months_per_quarter[q0 : p.end_quarter[i]].sum())
-    return text["not_needed"].format(
-        cost=euro(cost / max(p.capacity_places[i] * months / 12.0, 1e-9))
-    )
+    return ["not_needed"], {"cost_eur": float(cost / max(p.capacity_places[i] * months / 12.0, 1e-9))}
 
 
 def tradeoff_table(

@@ -110,7 +110,13 @@ def analyse_portfolio(
     }
     for frame in tables.values():  # so that scenarios can be stacked in one CSV
         frame.insert(0, "scenario", need.scenario)
-    tables["register_warnings"] = pd.DataFrame({"warning": register.warnings}, dtype=object)
+    tables["register_warnings"] = pd.DataFrame(
+        {
+            "code": [w.code for w in register.warnings],
+            "location_id": [w.location_id for w in register.warnings],
+        },
+        dtype=object,
+    )
     return PortfolioAnalysis(case=case, need=need, register=register, runs=runs, tables=tables)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from model.errors import InputError
 from model.register_terms import is_empty, normalise
+from model.register_warnings import RegisterWarning
 
 SHEET_NAMES = ("locaties", "locations", "register", "locatieregister", "locatie_register")
 """Sheets read by default (normalised names)."""
@@ -38,7 +39,7 @@ class Cells:
     rows: list[tuple[int, list[object]]]
     sheet: str | None
     header_row: int = 1
-    notes: list[str] = field(default_factory=list)
+    notes: list[RegisterWarning] = field(default_factory=list)
 
 
 def read_cells(
@@ -79,7 +80,7 @@ def read_cells(
     raise InputError(f"{path.name}: a location register must be a .csv or .xlsx file")
 
 
-def decode(path: Path) -> tuple[str, list[str]]:
+def decode(path: Path) -> tuple[str, list[RegisterWarning]]:
     """The text of a CSV file: UTF-8 (with or without BOM), UTF-16 (BOM or not) or Windows-1252."""
     raw = path.read_bytes()
     for bom, codec in (
@@ -214,7 +215,7 @@ def _excel_cells(
         raise InputError(
             f"{path.name}: cannot read the Excel file ({type(exc).__name__}: {exc})"
         ) from None
-    notes: list[str] = []
+    notes: list[RegisterWarning] = []
     try:
         sheets = {ws.title: ws for ws in book.worksheets}  # chart sheets hold no cells
         names = list(sheets)
@@ -230,17 +231,15 @@ def _excel_cells(
                 raise InputError(f"{path.name}: no sheet '{sheet}'; the file has: {listing}")
             if sheet in hidden:
                 notes.append(
-                    f"{path.name}: blad '{sheet}' is verborgen; gelezen omdat de case het noemt"
+                    RegisterWarning("hidden_sheet_read", facts={"file": path.name, "sheet": sheet})
                 )
         else:
             heads = {n: grid(n, 3 * HEADER_SEARCH_ROWS) for n in names if n not in hidden}
             sheet = _choose_sheet(path, names, hidden, heads, listing, score)
             if hidden:
-                notes.append(
-                    f"{path.name}: verborgen blad(en) "
-                    f"{', '.join(repr(n) for n in names if n in hidden)} niet gelezen; "
-                    f"gelezen: '{sheet}'"
-                )
+                skipped = [n for n in names if n in hidden]
+                facts = {"file": path.name, "hidden": skipped, "sheet": sheet}
+                notes.append(RegisterWarning("hidden_sheets_skipped", facts=facts))
         numbered = grid(sheet)
     except InputError:
         raise

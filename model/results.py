@@ -25,6 +25,7 @@ from model.demand import asylum_sources, municipal_need, population_share
 from model.ensemble import Ensemble, Need, quantile_table
 from model.errors import InputError
 from model.inflow import calibration_for, half_year_index, half_year_label, simulate_inflow
+from model.notes import note_record
 
 DRIVERS = {
     "first_applications_persons": "persons_per_month",
@@ -475,7 +476,7 @@ def _collect_plans(results: Results, plans: dict[str, Any]) -> None:
         totals = horizon_totals(pm).set_index(["portfolio", "line"])
         summary[name] = {
             **plan.summary,
-            "notes": plan.notes,
+            "notes": [note_record(n) for n in plan.notes],
             "money": {
                 f"{portfolio}_{line}_{k}": round(float(v), 0)
                 for (portfolio, line), row in totals.iterrows()

@@ -13,6 +13,7 @@ from model.budget import COST_LINES, INCOME_LINES, budget, budget_table
 from model.case import load_case
 from model.gap import allocate, fill_order
 from model.locations import capacity, read_register
+from model.reporting.notes_text import note_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo" / "case.yaml"
@@ -66,7 +67,9 @@ def test_two_locations_hand_computed(tmp_path):
     # paid per realised place up to the task (the need, 15): Jul-Dec 20 places are realised for a
     # task of 15, all 15 occupied, so B's 5 empty places are not paid
     np.testing.assert_allclose(b.lines["income_normbedrag"][0, :, 0], [44 * 3650, 44 * 920])
-    assert "ASSUMPTION" in b.assumptions["income_normbedrag"]
+    codes = [n.code for n in b.assumptions["income_normbedrag"]]
+    assert codes[0] == "budget_realised_places" and set(codes[1:]) == {"rate_carried_forward"}
+    assert "niet gepubliceerd" in note_text(b.assumptions["income_normbedrag"][1], "nl")
     assert [(n.code, n.years, n.value) for n in b.notes if n.column == "goo_eur_per_place_day"] == [
         ("carried_forward", (2026,), 44.0)
     ]
@@ -76,7 +79,8 @@ def test_two_locations_hand_computed(tmp_path):
     np.testing.assert_allclose(alloc.shortfall["ukraine"][0], [5] * 6 + [0] * 6)
     table = budget_table(b, portfolio="test")
     row = table[(table["scope"] == "portfolio") & (table["line"] == "income_normbedrag")].iloc[0]
-    assert row["mean_eur"] == pytest.approx(44 * 4570) and "ASSUMPTION" in row["assumption"]
+    assert row["mean_eur"] == pytest.approx(44 * 4570)
+    assert row["assumption"].startswith("budget_realised_places;rate_carried_forward")
     assert row["p10_eur"] == row["p90_eur"] == row["mean_eur"]
 
 
@@ -113,7 +117,9 @@ def test_asylum_income_coa_rent_and_spreidingswet(tmp_path):
     rent = b.lines["income_coa_rent"][:, :, 0].sum(axis=1)
     assert (rent > 500 * occupied_days / 365.25 - 1e-6).all()
     assert (rent < 1000 * occupied_days / 365.25 + 1e-6).all()
-    assert "ASSUMPTION" in b.assumptions["income_spreidingswet"]
+    (note,) = b.assumptions["income_spreidingswet"]
+    assert note.code == "budget_spreidingswet_first_months"
+    assert note_text(note, "nl").startswith("Aanname: nieuwe asielplaatsen")
 
 
 def test_coa_rent_is_paid_only_for_places_within_the_task(tmp_path):
@@ -121,7 +127,9 @@ def test_coa_rent_is_paid_only_for_places_within_the_task(tmp_path):
     _, _, _, b = run(tmp_path, body, {"asylum": np.full((1, 12), 100.0)})
     # 300 places, a task of 100: 100 places × 365 days × 500 / 365.25 per place-year
     assert b.lines["income_coa_rent"][0, 0, 0] == pytest.approx(100 * 365 * 500 / 365.25)
-    assert "beyond it earn nothing" in b.assumptions["income_coa_rent"]
+    (note,) = b.assumptions["income_coa_rent"]
+    assert "beyond it earn nothing" in note_text(note, "en")
+    assert "plaatsen daarboven leveren niets op" in note_text(note, "nl")
 
 
 def test_private_hosts_earn_the_poo_amount_per_person_month(tmp_path):

@@ -37,6 +37,7 @@ from model.errors import InputError
 from model.finance import npv
 from model.locations import load_register
 from model.reporting import runner
+from model.reporting.notes_text import notes_text
 from model.reuse import ReuseSpec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -237,7 +238,10 @@ def test_demo_business_case_evaluates_every_alternative(demo_business_case):
     cheapest = t[t.metric == "probability_cheapest_share"]["mean"]
     assert cheapest.sum() == pytest.approx(1.0)
     assert bc.flexibility.best_eur >= 0
-    assert any("AANNAME" in a for a in bc.assumptions)
+    codes = {n.code for n in bc.assumptions}
+    assert {"bc_need_beyond_scenario_goo", "bc_setting", "bc_discount_rate"} <= codes
+    nl, en = notes_text(bc.assumptions, "nl"), notes_text(bc.assumptions, "en")
+    assert any(t.startswith("Aanname") for t in nl) and any(t.startswith("Assumption") for t in en)
     assert {"purchase_price", "normbedrag", "occupancy", "discount_rate", "timing"} <= set(
         bc.tornado.parameter
     )
@@ -515,6 +519,10 @@ def test_demo_business_case_names_the_account_and_keeps_the_flexibility_bounded(
     bc = demo_business_case
     f = bc.flexibility
     assert 0 <= f.best_eur <= f.bound_eur
-    assert any("hotels, schepen en catering buiten het normbedrag" in a for a in bc.assumptions)
-    assert any("instroom en uitstroom van het scenario" in a for a in bc.assumptions)
+    hotels = next(n for n in bc.assumptions if n.code == "bc_hotels_outside_normbedrag")
+    assert hotels.facts == {"reimbursed": False}
+    nl = notes_text(bc.assumptions, "nl")
+    assert any("hotels, schepen en catering erbuiten" in t for t in nl)
+    assert any("instroom en uitstroom" in t for t in nl)
+    assert any("hotels, ships and catering" in t for t in notes_text(bc.assumptions, "en"))
     assert not bc.results["hotel"].alternative.earns_income

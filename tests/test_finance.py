@@ -25,6 +25,7 @@ from model.finance import (
     sign_changes,
     yearly,
 )
+from model.reporting.notes_text import note_text
 
 amounts = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 rates = st.floats(min_value=0.0, max_value=0.2)
@@ -157,7 +158,11 @@ def test_normbedrag_per_month_from_reference_with_assumption_flagged():
     assert values["2024-06"] == 61 and values["2025-12"] == 44
     assert values["2026-05"] == 44 and values["2027-01"] == 44  # last known value
     assert n.assumed_years == (2026, 2027)
-    assert any("ASSUMPTION" in note and "2026" in note for note in n.notes)
+    (note,) = n.notes
+    assert note.code == "normbedrag_carried_forward"
+    assert (note.facts["first_year"], note.facts["known_year"]) == (2026, 2025)
+    assert note_text(note, "nl").startswith("Aanname: het normbedrag voor 2026–2027")
+    assert "€44 per place per day" in note_text(note, "en")
 
 
 def test_normbedrag_from_a_given_table():

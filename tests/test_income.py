@@ -16,6 +16,7 @@ from model.case import load_case
 from model.gap import allocate, fill_order
 from model.income import daily_rates, eur_per_unit_month, incentive
 from model.locations import capacity, read_register
+from model.reporting.notes_text import note_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo" / "case.yaml"
@@ -78,7 +79,8 @@ def test_a_year_without_a_published_rate_is_carried_forward_and_noted():
     assert [(n.code, n.years, n.value, n.value_from) for n in notes] == [
         ("carried_forward", (2026, 2027), 44.0, "2025-01-01")
     ]
-    assert "2026–2027 is not published" in notes[0].text()
+    assert "2026–2027 is not published" in note_text(notes[0].note(), "en")
+    assert "2026–2027 is niet gepubliceerd" in note_text(notes[0].note(), "nl")
 
 
 def test_poo_is_paid_per_person_month_whatever_the_month_length():
@@ -150,7 +152,9 @@ def test_outflow_incentive_per_status_holder_moving_in_and_the_flex_subsidy(tmp_
     # 4 move in in July, 6 more in October
     assert b.lines["income_outflow_incentive"][0, 0, 0] == pytest.approx(10 * person.eur)
     assert b.lines["income_flex_subsidy"][0, 0, 0] == pytest.approx(10 * sft.eur)
-    assert "uncertain" in b.assumptions["income_outflow_incentive"]
+    (note,) = b.assumptions["income_outflow_incentive"]
+    assert note.code == "budget_status_holder_incentives" and note.facts["person_eur"] == person.eur
+    assert "uncertain" in note_text(note, "en") and "onzeker" in note_text(note, "nl")
     off = case_at("2026-01", 12, single_household_share=1.0, outflow_incentives=False)
     _, b_off = run(tmp_path, FLEX, need, off)
     assert not b_off.lines["income_outflow_incentive"].any()
@@ -193,4 +197,6 @@ def test_financing_after_the_end_of_protection_is_the_case_assumption_from_4_mar
     march = 100 * (3 * 44 + 28 * 30)
     assert after.lines["income_normbedrag"][0, 0, 0] == pytest.approx(march + 100 * 30 * 275)
     assert base.lines["income_normbedrag"][0, 0, 0] == pytest.approx(100 * 44 * 306)
-    assert "ukraine.financing_after_tpd_eur_per_place_day" in after.assumptions["income_normbedrag"]
+    regime_note = after.assumptions["income_normbedrag"][-1]
+    assert regime_note.code == "budget_after_tpd" and regime_note.facts["value_eur"] == 30
+    assert "4 maart 2027" in note_text(regime_note, "nl")

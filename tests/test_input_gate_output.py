@@ -212,7 +212,7 @@ def test_validate_refuses_a_missing_quality_score_as_run_does(tmp_path, capsys):
 
 def test_validate_shows_lead_time_warnings(capsys, demo_case_path):
     assert main(["validate", str(demo_case_path)]) == 0
-    assert "negeert de doorlooptijd" in capsys.readouterr().out
+    assert "houdt geen rekening met de doorlooptijd" in capsys.readouterr().out
 
 
 # -- batch and interrupts ----------------------------------------------------------------------------

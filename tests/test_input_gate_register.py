@@ -13,6 +13,7 @@ import pytest
 from model.cli import main
 from model.errors import InputError
 from model.locations import read_register
+from model.reporting.register_text import warning_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo"
@@ -66,7 +67,9 @@ def test_a_hidden_stale_sheet_is_never_read_silently(tmp_path):
     assert reg.sheet == "Opvanglocaties 2026"
     assert len(reg.table) == len(demo_rows()) - 1
     assert 999 not in reg.table["capacity_places"].tolist()
-    assert any("verborgen" in w and "Locaties" in w for w in reg.warnings)
+    said = [w for w in reg.warnings if w.code == "hidden_sheets_skipped"]
+    assert len(said) == 1 and said[0].facts["hidden"] == ["Locaties"]
+    assert "verborgen blad Locaties niet gelezen" in warning_text(said[0], "nl")
 
 
 def test_a_hidden_sheet_is_read_only_when_the_case_names_it(tmp_path):
@@ -112,7 +115,9 @@ def test_title_rows_above_the_header_are_skipped(tmp_path, suffix):
     reg = read_register(path)
     assert len(reg.table) == len(demo_rows()) - 1
     assert reg.rows["L01"] == 4  # the spreadsheet row the user sees
-    assert any("rij 3" in w for w in reg.warnings)
+    said = [w for w in reg.warnings if w.code == "header_row"]
+    assert len(said) == 1 and said[0].facts["row"] == 3
+    assert "kopregel gevonden in rij 3" in warning_text(said[0], "nl")
 
 
 def test_no_header_row_lists_the_first_rows_seen(tmp_path):
@@ -153,7 +158,7 @@ def test_a_unit_in_a_header_keeps_the_column(tmp_path, english, dutch):
     renamed = read_register(write_csv(tmp_path / "reg.csv", rows))
     original = read_register(DEMO / "locations.csv")
     assert renamed.table[english].equals(original.table[english])
-    assert not any("onbekend" in w for w in renamed.warnings)
+    assert not any(w.code == "unknown_column" for w in renamed.warnings)
 
 
 def test_an_unreadable_unit_is_refused_not_ignored(tmp_path):
@@ -267,7 +272,8 @@ def test_organisations_in_an_unknown_column_are_not_persons(tmp_path):
         ["Stichting Opvang Voorbeeld", "Heijmans Vastgoed", "Woonstichting Thuis"],
     )
     reg = read_register(path)
-    assert any("`Beheerder` is onbekend" in w for w in reg.warnings)
+    said = [warning_text(w, "nl") for w in reg.warnings if w.code == "unknown_column"]
+    assert any("‘Beheerder’ is onbekend" in text for text in said)
 
 
 def test_persons_in_an_unknown_column_are_refused_by_their_shape(tmp_path):

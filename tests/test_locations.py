@@ -15,6 +15,7 @@ from model.cli import main
 from model.errors import InputError
 from model.locations import capacity, read_register
 from model.register_terms import is_personal_data_header, looks_like_bsn, parse_date, parse_number
+from model.reporting.register_text import warning_text, warnings_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo"
@@ -150,8 +151,9 @@ def test_demo_register_is_realistic():
     assert (cand["reuse_options"] != "").sum() >= 4
     assert cand["quality_score"].notna().all() and cand["risk_score"].notna().all()
     # the demo shows both kinds of warning
-    assert any("Leegstandwet" in w for w in reg.warnings)
-    assert any("doorlooptijd" in w for w in reg.warnings)
+    codes = {w.code for w in reg.warnings}
+    assert {"legal_term_exceeded", "lead_time_ignored"} <= codes
+    assert any("Leegstandwet" in text for text in warnings_text(reg.warnings, "nl"))
 
 
 @pytest.mark.parametrize("twin", [DEMO / "locations.xlsx", DATA / "locaties_nl.csv"])
@@ -244,7 +246,10 @@ def test_unknown_columns_are_ignored_with_a_warning(tmp_path):
         HEADER.strip() + ",kleur\n",
     )
     reg = read_register(path)
-    assert any("`kleur` is onbekend" in w for w in reg.warnings)
+    said = [w for w in reg.warnings if w.code == "unknown_column"]
+    assert [w.facts["column"] for w in said] == ["kleur"]
+    assert "kolom ‘kleur’ is onbekend" in warning_text(said[0], "nl")
+    assert "column ‘kleur’ is not known" in warning_text(said[0], "en")
 
 
 def test_semicolon_csv_with_comment_lines_and_empty_optional_cells(tmp_path):
@@ -270,15 +275,23 @@ def test_warnings_for_legal_terms_lead_times_and_closed_locations(tmp_path):
         "F,Leegstand zonder eind (fictief),planned,leegstandwet,ukraine,10,1,01-01-2026,0,\n"
     )
     reg = read_register(write(tmp_path, body), start="2026-01")
-    by_id = {w.split(" ")[0]: w for w in reg.warnings}
-    assert "ten hoogste 10 jaar" in by_id["A"] and "Leegstandwet" in by_id["A"]
-    assert "ten hoogste 15 jaar" in by_id["B"]
+    by_id = {w.location_id: w for w in reg.warnings}
+    assert by_id["A"].code == "legal_term_exceeded" and by_id["A"].facts["max_years"] == 10
+    assert by_id["B"].code == "legal_term_exceeded" and by_id["B"].facts["max_years"] == 15
     assert "C" not in by_id
-    assert "doorlooptijd van 6 maanden" in by_id["D"] and "07-2026" in by_id["D"]
-    assert "vóór de start" in by_id["E"]
-    assert "geen einddatum" in by_id["F"]
+    assert by_id["D"].code == "lead_time_ignored" and by_id["D"].facts["opens"] == "2026-07"
+    assert by_id["E"].code == "closed_before_start"
+    assert by_id["F"].code == "no_end_date"
+    nl = {k: warning_text(w, "nl") for k, w in by_id.items()}
+    en = {k: warning_text(w, "en") for k, w in by_id.items()}
+    assert "ten hoogste 10 jaar" in nl["A"] and "Leegstandwet" in nl["A"]
+    assert "at most 10 years" in en["A"] and "Leegstandwet" in en["A"]
+    assert "doorlooptijd van 6 maanden" in nl["D"] and "juli 2026" in nl["D"]
+    assert "lead time of 6 months" in en["D"] and "July 2026" in en["D"]
+    assert "vóór de start" in nl["E"] and "before the start" in en["E"]
+    assert "geen einddatum" in nl["F"] and "no end date" in en["F"]
     # without a start, only the start-independent warnings remain
-    assert {w.split(" ")[0] for w in read_register(write(tmp_path, body)).warnings} == {
+    assert {w.location_id for w in read_register(write(tmp_path, body)).warnings} == {
         "A",
         "B",
         "F",
@@ -343,8 +356,11 @@ def test_a_location_closed_before_the_start_counts_nowhere(tmp_path):
     reg = read_register(write(tmp_path, body), start="2026-12")
     # L3's last open month is November 2026 (15 December is not a month's end): closed as well
     assert reg.closed == ("L1", "L3") and list(reg.table.index) == ["L2"]
-    said = [w for w in reg.warnings if "gesloten, telt nergens mee" in w]
-    assert len(said) == 2 and "nog als bestaand" in said[0] and "nog als bestaand" not in said[1]
+    said = [w for w in reg.warnings if w.code == "closed_before_start"]
+    assert [w.facts["still_existing"] for w in said] == [True, False]
+    text = [warning_text(w, "nl") for w in said]
+    assert "gesloten, telt nergens mee" in text[0] and "nog als bestaande" in text[0]
+    assert "nog als bestaande" not in text[1]
     cap = capacity(reg, pd.period_range("2026-12", periods=12, freq="M"), start="2026-12")
     assert cap.ids == ("L2",)
     # read without a start (as a file check) the register keeps every row

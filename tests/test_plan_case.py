@@ -18,6 +18,7 @@ from model.plan_inputs import (
     portfolio_from_register,
     recourse_cost_eur_per_place_month,
 )
+from model.reporting.notes_text import note_text
 from model.reporting.plan import narrative
 from model.scenario_reduction import quarterly_need
 
@@ -257,9 +258,13 @@ def test_unreachable_reliability_raises_or_falls_back_with_a_note():
         assert v["reliability_asked_share"] == 1.0
         # the plan keeps at least the reliability it is made for (the one measure, every path)
         assert v["shortfall_chance_share"] <= 1.0 - v["reliability_share"] + 1e-9
-    assert len([n for n in result.notes if "niet haalbaar" in n]) == len(lowered)
-    assert result.notes[0].startswith("Voor ")
-    assert "betrouwbaarheid van 100%" in result.notes[0]
+    said = [n for n in result.notes if n.code == "plan_reliability_lowered"]
+    assert sorted(n.facts["stream"] for n in said) == sorted(lowered)
+    assert all(n.facts["asked"] == 1.0 and n.facts["reached"] < 1.0 for n in said)
+    assert result.notes[0].code == "plan_reliability_lowered"
+    text = note_text(result.notes[0], "nl")
+    assert text.startswith("Voor ") and "betrouwbaarheid van 100%" in text and "niet haalbaar" in text
+    assert "a reliability of 100% cannot be reached" in note_text(result.notes[0], "en")
 
 
 def test_cli_writes_the_three_tables_and_refuses_bad_input(tmp_path, demo_case_path, capsys):
@@ -323,3 +328,18 @@ def test_demo_plan_sizes_each_stream_to_its_need_and_earns_nothing_on_empty_plac
     assert (rate.sum(axis=(1, 2)) <= top_rate * task_place_days + 1.0).all()
     with_plan = money.with_plan.portfolio_total("net_cost").sum(axis=1)
     assert np.median(with_plan) > 0  # the plan costs the municipality money; no paper surplus
+
+
+def test_the_reasons_are_codes_worded_in_the_report_language():
+    from model.reporting.plan import why_text
+
+    facts = {"quarter": "2028Q3", "opex_eur": 12000.0, "reuse": "sale"}
+    assert why_text("close;convert", facts, "nl") == (
+        "vanaf 3e kwartaal 2028 niet meer nodig bij de gekozen betrouwbaarheid; bespaart "
+        "€\u00a012.000 per jaar; daarna verkoop"
+    )
+    assert why_text("close;convert", facts, "en").endswith("saves €12,000 per year; then sale")
+    keep = '{"until": "2036Q4", "with_plan": 0.01, "without": 0.4}'
+    assert why_text("keep_needed", keep, "en") == (
+        "needed until Q4 2036; without it the chance of a shortfall is 40% instead of 1%"
+    )

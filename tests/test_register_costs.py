@@ -135,12 +135,12 @@ def test_validate_prints_the_warnings_with_file_row_field_value_band_and_source(
     (tmp_path / "case.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     assert main(["validate", str(tmp_path / "case.yaml")]) == 0
     out = capsys.readouterr().out
-    filled = next(ln for ln in out.splitlines() if "locatie A:" in ln)
-    assert "locaties.csv, rij 2" in filled and "`fixed_opex_eur_per_year` = € 1.679.000" in filled
-    assert "€ 57,50" in filled and "€ 55,00–€ 60,00" in filled and "G4" in filled
-    low = next(ln for ln in out.splitlines() if "locatie LO:" in ln)
-    assert "rij 3" in low and "€ 30,00" in low and "onder de band" in low
-    assert "`variable_opex_eur_per_place_day`" in low
+    filled = next(ln for ln in out.splitlines() if ", A School" in ln)
+    assert "locaties.csv, rij 2" in filled and "vaste lasten per jaar €\u00a01.679.000" in filled
+    assert "€\u00a057,50" in filled and "€\u00a055,00–€\u00a060,00" in filled and "G4" in filled
+    low = next(ln for ln in out.splitlines() if ", LO Laag" in ln)
+    assert "rij 3" in low and "€\u00a030,00" in low and "onder de band" in low
+    assert "variabele kosten" in low
 
 
 def test_notes_in_english_and_in_the_assumptions_appendix(tmp_path):
@@ -187,4 +187,8 @@ def test_recourse_defaults_read_the_dated_hotel_place_cost():
     )
     inputs = business_case_inputs(case, load_register(case), "L08", need)
     assert inputs.recourse_eur_per_place_day == pytest.approx(per_day)
-    assert any("COA-hotelplaats" in n for n in inputs.notes)
+    (note,) = [n for n in inputs.notes if n.code == "bc_recourse"]
+    assert note.facts["source"] == citation(key)
+    from model.reporting.notes_text import note_text
+
+    assert "hotelplaats van het COA" in note_text(note, "nl") and "juli 2025" in note_text(note, "nl")

@@ -47,11 +47,11 @@ def test_tail_table_and_reading():
     history = pd.Series(np.linspace(10, 95, 30), index=range(1990, 2020))
     tail = tail_against_history(yearly, history)
     table = rep_bt.tail_table(tail, "nl")
-    assert list(table["percentiel"]) == ["p50", "p80", "p90", "p95", "p99"]
+    assert list(table["percentiel"]) == [f"{p}e percentiel" for p in (50, 80, 90, 95, 99)]
     above = int(np.sum(history.to_numpy() > np.percentile(np.arange(1.0, 101.0), 90)))
     assert table.loc[2, "jaren in de geschiedenis erboven"] == f"{above} van 30 (verwacht 3,0)"
     text = rep_bt.tail_reading(tail, "basis", "nl")
-    assert f"in {above} van de 30 jaren boven het p90" in text and "21 vensters" in text
+    assert f"in {above} van de 30 jaren boven het 90e percentiel" in text and "21 vensters" in text
     assert rep_bt.tail_reading(tail, "basis", "en").startswith("In scenario")
 
 

@@ -74,6 +74,8 @@ def test_an_owned_building_is_kept_not_bought(demo_case_path):
     assert (
         "heeft **" in text
         and "gedane uitgave" in text
-        and "Nu verkopen" in [a.label for a in bc.alternatives]
+        and "sell_now" in [a.name for a in bc.alternatives]
     )
+    assert rep.alternative_labels(bc, "nl")["sell_now"] == "Nu verkopen"
+    assert rep.alternative_labels(bc, "en")["buy_rule"] == "Keep, reuse by decision rule"
     assert bc.results["buy_rule"].component_npv_eur["capex"].max() == 0

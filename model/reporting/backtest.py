@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from model.reporting import i18n
 from model.reporting.style import label, number, percent, thousands
 
 HORIZONS = {
@@ -59,9 +60,9 @@ def titles(history: pd.Series, parts: tuple[str, ...] = (), language: str = "nl"
     long = int(history.dropna().index.min()) < 2013
     if language == "en":
         source = (
-            "CBS 83102NED 1975–2018 spliced with data/reference 2013–2025"
+            "CBS 83102NED 1975–2018 spliced with the published series 2013–2025"
             if long
-            else "data/reference 2013–2025 (CBS 83102NED not available offline)"
+            else "the published series 2013–2025 (CBS 83102NED not available offline)"
         )
         return {
             "horizons": f"Backtest of yearly asylum inflow by horizon, {span}",
@@ -78,7 +79,7 @@ def titles(history: pd.Series, parts: tuple[str, ...] = (), language: str = "nl"
                 "more than the MPP; 80% and 95% intervals of Onderdak."
             ),
             "chain": "Backtest of COA occupancy and the national housing target",
-            "chain_source": "data/reference: coa_occupancy.csv, taakstelling.csv",
+            "chain_source": "COA occupancy and the housing target as published",
             "tail": "How often history sat above the ensemble's percentiles",
             "tail_caption": (
                 "A year's total inflow (every 12 months from the horizon's start, all paths) and the "
@@ -94,9 +95,9 @@ def titles(history: pd.Series, parts: tuple[str, ...] = (), language: str = "nl"
             "source": source,
         }
     source = (
-        "CBS 83102NED 1975–2018 gekoppeld aan data/reference 2013–2025"
+        "CBS 83102NED 1975–2018 gekoppeld aan de gepubliceerde reeks 2013–2025"
         if long
-        else "data/reference 2013–2025 (CBS 83102NED offline niet beschikbaar)"
+        else "de gepubliceerde reeks 2013–2025 (CBS 83102NED offline niet beschikbaar)"
     )
     return {
         "horizons": f"Terugtoets jaarlijkse asielinstroom per horizon, {span}",
@@ -113,7 +114,7 @@ def titles(history: pd.Series, parts: tuple[str, ...] = (), language: str = "nl"
             "meer wist dan de MPP; 80%- en 95%-intervallen van Onderdak."
         ),
         "chain": "Terugtoets COA-bezetting en landelijke taakstelling",
-        "chain_source": "data/reference: coa_occupancy.csv, taakstelling.csv",
+        "chain_source": "COA-bezetting en taakstelling zoals gepubliceerd",
         "tail": "Hoe vaak de geschiedenis boven de percentielen van het ensemble lag",
         "tail_caption": (
             "Jaarinstroom (elke 12 maanden vanaf de start van de horizon, alle paden) en het "
@@ -136,11 +137,11 @@ def horizon_table(scores: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
     names = HORIZONS["en" if en else "nl"]
     cols = (
         ("horizon", "forecasts (independent)", "inside 80% interval", "inside 95% interval",
-         "below p10 / above p90", "interval score 80% (persons)", "skill vs last year",
+         "below 10th / above 90th percentile", "interval score 80% (persons)", "skill vs last year",
          "skill vs mean so far")
         if en
         else ("horizon", "voorspellingen (onafhankelijk)", "binnen 80%-interval",
-              "binnen 95%-interval", "onder p10 / boven p90", "intervalscore 80% (personen)",
+              "binnen 95%-interval", "onder 10e / boven 90e percentiel", "intervalscore 80% (personen)",
               "vaardigheid t.o.v. vorig jaar", "vaardigheid t.o.v. gemiddelde")
     )  # fmt: skip
     rows = []
@@ -179,14 +180,14 @@ def horizon_reading(scores: pd.DataFrame, history: pd.Series, language: str = "n
         return (
             f"Over {history_span(history)}, the outcome fell inside the 80% interval in {c1} of the "
             f"forecasts one year ahead (consistent with {ci1}: {v1}) and in {c5} five years ahead "
-            f"({int(five['effective_forecasts'])} independent windows, {ci5}: {v5}); below p10 / above "
-            f"p90: {side1} one year ahead, {side5} five years ahead (10% / 10% when calibrated)."
+            f"({int(five['effective_forecasts'])} independent windows, {ci5}: {v5}); below the 10th / above "
+            f"the 90th percentile: {side1} one year ahead, {side5} five years ahead (10% / 10% when calibrated)."
         )
     return (
         f"Over {history_span(history)} viel de werkelijke instroom 1 jaar vooruit in {c1} van de "
         f"voorspellingen binnen het 80%-interval (verenigbaar met {ci1}: {v1}) en 5 jaar vooruit in "
-        f"{c5} ({int(five['effective_forecasts'])} onafhankelijke vensters, {ci5}: {v5}); onder p10 / "
-        f"boven p90: {side1} na 1 jaar, {side5} na 5 jaar (bij een goede ijking 10% / 10%)."
+        f"{c5} ({int(five['effective_forecasts'])} onafhankelijke vensters, {ci5}: {v5}); onder het 10e / "
+        f"boven het 90e percentiel: {side1} na 1 jaar, {side5} na 5 jaar (bij een goede ijking 10% / 10%)."
     )
 
 
@@ -271,7 +272,7 @@ def tail_table(tail: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
     for p in year.index:
         y, m = year.loc[p], mean.loc[p]
         values = (
-            f"p{p:g}",
+            i18n.text("backtest.percentile", language, p=float(p)),
             thousands(y["ensemble_persons"]),
             f"{y['history_above']} {of} {y['history_count']} ({exp} "
             f"{number(y['expected_share'] * y['history_count'], 1)})",
@@ -314,10 +315,10 @@ def tail_reading(
     }["en" if language == "en" else "nl"]
     if language == "en":
         return (
-            f"In scenario {name}, history ({span}) sat above the p90 of a year's "
+            f"In scenario {name}, history ({span}) sat above the 90th percentile of a year's "
             f"inflow ({thousands(y['ensemble_persons'])}) in {y['history_above']} of "
             f"{y['history_count']} years (about {number(0.1 * y['history_count'], 0)} for a "
-            f"calibrated tail; {verdict[y['verdict']]}), and above the p90 of the {w}-year mean "
+            f"calibrated tail; {verdict[y['verdict']]}), and above the 90th percentile of the {w}-year mean "
             f"({thousands(m['ensemble_persons'])}) in {m['history_above']} of "
             f"{m['history_count']} windows ({m['effective_count']} independent; "
             f"{verdict[m['verdict']]}); {percent(m['ensemble_above_history_max_share'])} of the paths "
@@ -325,10 +326,10 @@ def tail_reading(
         )
     return (
         f"In het scenario {name} lag de geschiedenis ({span}) in {y['history_above']} van "
-        f"de {y['history_count']} jaren boven het p90 van de jaarinstroom "
+        f"de {y['history_count']} jaren boven het 90e percentiel van de jaarinstroom "
         f"({thousands(y['ensemble_persons'])}; bij een geijkte staart ongeveer "
         f"{number(0.1 * y['history_count'], 0)}: {verdict[y['verdict']]}) en in {m['history_above']} "
-        f"van de {m['history_count']} vensters boven het p90 van het {w}-jaarsgemiddelde "
+        f"van de {m['history_count']} vensters boven het 90e percentiel van het {w}-jaarsgemiddelde "
         f"({thousands(m['ensemble_persons'])}; {m['effective_count']} onafhankelijke vensters: "
         f"{verdict[m['verdict']]}); {percent(m['ensemble_above_history_max_share'])} van de paden "
         f"heeft een {w}-jaarsgemiddelde boven het hoogste ooit ({thousands(m['history_max_persons'])})."

@@ -12,6 +12,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from model.business_case import BusinessCase
+from model.reporting import i18n
 from model.reporting.style import ACCENT, NEUTRAL, number
 
 MILLION = 1e6
@@ -66,18 +67,18 @@ def _m(x: float, _pos: object = None) -> str:
 
 
 def eur_millions(x: float) -> str:
-    """€ 1,2 mln (Dutch)."""
-    if not np.isfinite(x):
-        return "n.v.t."
-    return ("−" if x < 0 else "") + f"€ {_m(abs(x))} mln"
+    """€ 1,2 mln (Dutch) or €1.2 million (English), in the report language; "–" if not finite."""
+    return i18n.millions(x) if np.isfinite(x) else i18n.DASH
 
 
 def rate_text(x: float) -> str:
-    return f"{x * 100:.1f}%".replace(".", ",")
+    """A rate as a percentage with one decimal (2,5% in Dutch)."""
+    return i18n.percent(x, 1)
 
 
 def percent(x: float) -> str:
-    return "n.v.t." if not np.isfinite(x) else f"{x * 100:.0f}%"
+    """A share as a whole percentage; "–" if not finite."""
+    return i18n.percent(x) if np.isfinite(x) else i18n.DASH
 
 
 def metric_value(bc: BusinessCase, alternative: str, metric: str, column: str = "mean") -> float:
@@ -86,8 +87,15 @@ def metric_value(bc: BusinessCase, alternative: str, metric: str, column: str = 
     return float(row[column].iloc[0]) if len(row) else math.nan
 
 
-def alternative_labels(bc: BusinessCase) -> dict[str, str]:
-    return {a.name: a.label for a in bc.alternatives}
+def alternative_labels(bc: BusinessCase, language: str | None = None) -> dict[str, str]:
+    """Alternative id → its name in the report language: the user's own name for an alternative of
+    the case file, else the catalog's ``alternative.<id>`` with the alternative's label facts."""
+    from model.reporting import i18n
+
+    return {
+        a.name: a.label or i18n.text(f"alternative.{a.name}", language, **a.label_facts)
+        for a in bc.alternatives
+    }
 
 
 def ranking(bc: BusinessCase) -> list[str]:
@@ -122,7 +130,7 @@ def alternatives_table(bc: BusinessCase, language: str = "nl") -> pd.DataFrame:
     )
     rows = [
         (
-            alternative_labels(bc)[n],
+            alternative_labels(bc, language)[n],
             -metric_value(bc, n, "npv_eur") / MILLION,
             metric_value(bc, n, "net_present_cost_eur", "p10") / MILLION,
             metric_value(bc, n, "net_present_cost_eur", "p90") / MILLION,
@@ -158,7 +166,7 @@ def npv_distributions(bc: BusinessCase, language: str = "nl") -> Figure:
         label="verwachting" if language != "en" else "mean",
     )
     ax.set_yticks(
-        np.arange(1, len(names) + 1), [alternative_labels(bc)[n] for n in names], fontsize=8
+        np.arange(1, len(names) + 1), [alternative_labels(bc, language)[n] for n in names], fontsize=8
     )
     ax.xaxis.set_major_formatter(FuncFormatter(_m))
     ax.axvline(0, color=NEUTRAL, lw=0.8)
@@ -206,7 +214,7 @@ def cash_flow_chart(
     ax.axhline(0, color=NEUTRAL, lw=0.8)
     ax.yaxis.set_major_formatter(FuncFormatter(_m))
     ax.set_ylabel("per jaar (€ mln, verwachting)" if idx == 0 else "per year (€ m, expected)")
-    ax.set_title(alternative_labels(bc)[name], fontsize=10)
+    ax.set_title(alternative_labels(bc, language)[name], fontsize=10)
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     fig.legend(h1 + h2, l1 + l2, loc="lower center", ncol=4, fontsize=8)
@@ -338,10 +346,10 @@ def _fmt_input(value: float, unit: str) -> str:
     if unit == "eur":
         return eur_millions(value)
     if unit == "share":
-        return f"{value * 100:.1f}%".replace(".", ",")
+        return i18n.percent(value, 1)
     if unit == "months":
-        return f"{value:.0f} mnd"
-    return f"×{value:.2f}".replace(".", ",")
+        return i18n.text("business_case.months", None, n=value)
+    return "×" + i18n.number(value, 2)
 
 
 def break_even_table(bc: BusinessCase, language: str = "nl") -> pd.DataFrame:
@@ -355,7 +363,7 @@ def break_even_table(bc: BusinessCase, language: str = "nl") -> pd.DataFrame:
         f = metric_value(bc, name, "break_even_occupancy_factor")
         rows.append(
             {
-                ("tegen" if nl else "against"): alternative_labels(bc)[name],
+                ("tegen" if nl else "against"): alternative_labels(bc, language)[name],
                 (
                     "bezettingsfactor waarbij kopen even duur is"
                     if nl
@@ -374,6 +382,10 @@ def break_even_table(bc: BusinessCase, language: str = "nl") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def assumptions_table(bc: BusinessCase) -> pd.DataFrame:
-    """Every assumption and sourced figure the business case used, one per row."""
-    return pd.DataFrame({"aanname of bron": bc.assumptions})
+def assumptions_table(bc: BusinessCase, language: str | None = None) -> pd.DataFrame:
+    """Every assumption and sourced figure the business case used, one per row, in words."""
+    from model.reporting import i18n
+    from model.reporting.notes_text import notes_text
+
+    header = i18n.text("business_case.col_assumption", language)
+    return pd.DataFrame({header: notes_text(bc.assumptions, language)})

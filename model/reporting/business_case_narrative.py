@@ -18,7 +18,7 @@ from model.reporting.business_case import (
     ranking,
     rate_text,
 )
-from model.reporting.style import euro, thousands
+from model.reporting.style import euro, number, thousands
 
 RISK_PHRASES = {
     "capex": "hogere aankoop- en verbouwkosten",
@@ -97,7 +97,7 @@ def headline(bc: BusinessCase, language: str = "nl") -> tuple[str, dict[str, str
     buy_cost = -metric_value(bc, rule, "npv_eur")
     if language == "en":
         text = (
-            f"Cheapest in expectation: {alternative_labels(bc)[best]} (cheapest on {percent(metric_value(bc, best, 'probability_cheapest_share'))} of paths). "
+            f"Cheapest in expectation: {alternative_labels(bc, 'en')[best]} (cheapest on {percent(metric_value(bc, best, 'probability_cheapest_share'))} of paths). "
             f"{'Keeping' if owned(bc) else 'Buying'} with the decision rule costs {eur_millions(buy_cost)} net present over {bc.inputs.years} years."
         )
         keys = (
@@ -108,7 +108,7 @@ def headline(bc: BusinessCase, language: str = "nl") -> tuple[str, dict[str, str
         )
     else:
         text = (
-            f"In verwachting het goedkoopst: {alternative_labels(bc)[best]} (goedkoopst op {percent(metric_value(bc, best, 'probability_cheapest_share'))} van de paden). "
+            f"In verwachting het goedkoopst: {alternative_labels(bc, 'nl')[best]} (goedkoopst op {percent(metric_value(bc, best, 'probability_cheapest_share'))} van de paden). "
             f"{'Behouden' if owned(bc) else 'Kopen'} met de beslisregel kost netto contant {eur_millions(buy_cost)} over {bc.inputs.years} jaar."
         )
         keys = (
@@ -155,7 +155,7 @@ def narrative(bc: BusinessCase, language: str = "nl") -> str:
     rule, fixed = bc.location_alternative, bc.fixed_alternative
     order = ranking(bc)
     best = order[0]
-    labels = alternative_labels(bc)
+    labels = alternative_labels(bc, language)
     reuse = bc.results[rule].alternative.reuse
     reuse_name = (
         REUSE_LABELS.get(reuse.option, reuse.option) if reuse is not None else "geen hergebruik"
@@ -234,7 +234,7 @@ def _recommendation(
     bc: BusinessCase, order: list[str], cost: dict[str, float], reuse_name: str
 ) -> str:
     rule, fixed = bc.location_alternative, bc.fixed_alternative
-    labels = alternative_labels(bc)
+    labels = alternative_labels(bc, "nl")
     best = order[0]
     f = bc.flexibility
     chance_buy = metric_value(bc, rule, "probability_cheapest_share") + metric_value(
@@ -299,12 +299,12 @@ def _caveats(bc: BusinessCase) -> list[str]:
 def _narrative_en(bc: BusinessCase) -> str:
     order = ranking(bc)
     best, rule = order[0], bc.location_alternative
-    labels = alternative_labels(bc)
+    labels = alternative_labels(bc, "en")
     f = bc.flexibility
     return "\n".join(
         [
             f"We compare {len(order)} ways to meet the same need as {'keeping' if owned(bc) else 'buying'} "
-            f"**{bc.location_name}**, over {bc.inputs.years} years on {bc.inputs.paths:,} paths; what an "
+            f"**{bc.location_name}**, over {bc.inputs.years} years on {number(bc.inputs.paths)} paths; what an "
             f"alternative cannot hold {shortfall_text(bc, 'en')}.",
             "",
             f"Cheapest in expectation: *{labels[best]}*, net present cost {eur_millions(-metric_value(bc, best, 'npv_eur'))}; "

@@ -389,6 +389,18 @@ def key_message(
     )
 
 
+def show_text(key: str, level: int = 0, **facts: Any) -> None:
+    """Display the message ``key`` of the catalog (:func:`model.reporting.i18n.text`) in the report
+    language: a heading of ``level`` 1–3, or a paragraph (``level=0``). Notebooks keep their words
+    in the catalog this way, so one template reads in Dutch and in English."""
+    from IPython.display import Markdown, display
+
+    from model.reporting import i18n
+
+    words = i18n.text(key, None, **facts)
+    display(Markdown(("#" * level + " " if level else "") + words))
+
+
 def decisions(items: Sequence[str], title: str | None = None, notes: str | None = None) -> None:
     """Display the decisions asked of the college (besluitpunten), numbered; the deck's decisions slide."""
     items = [str(i) for i in items]
@@ -417,4 +429,5 @@ __all__ = [
     "set_output_dir",
     "show_figure",
     "show_table",
+    "show_text",
 ]

@@ -6,8 +6,9 @@ A report is in one language (Dutch by default, or English), set once per kernel 
 catalogs ``messages/nl/*.yaml`` and ``messages/en/*.yaml`` beside this module (one file per topic): each key holds a Jinja2
 template over the facts the model returns (numbers, codes, dates), never the other way round.
 :func:`text` renders a key in the report language; the filters below (``number``, ``euro``,
-``mln``, ``pct``, ``period``, ``stream``, ``label``, ``date``) format the facts inside a template,
-so a number is written the same way in a sentence, a table and a slide.
+``mln``, ``pct``, ``figure``, ``period``, ``stream``, ``label``, ``date``, ``cite``) format the facts
+inside a template, so a number is written the same way in a sentence, a table and a slide; ``t``
+renders another message (a term of the catalog inside a sentence).
 
 The two catalogs hold the same keys (a test checks it, and that no Dutch word is in the English
 catalog and no English word in the Dutch one).
@@ -94,6 +95,17 @@ def percent(x: float, decimals: int = 0, language: str | None = None) -> str:
     return number(100 * x, decimals, language) + "%"
 
 
+def figure(x: Any, language: str | None = None) -> str:
+    """A parameter's value as given: a whole number without decimals, else up to two; text as it
+    is (``figure(4000.0)`` → 4.000, ``figure(2.5)`` → 2,5 in Dutch)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return str(x)
+    if _missing(x):
+        return DASH
+    decimals = 0 if float(x).is_integer() else (1 if round(x, 1) == round(x, 2) else 2)
+    return number(x, decimals, language)
+
+
 def date(day: dt.date, language: str | None = None) -> str:
     """6 december 2026 (Dutch) or 6 December 2026 (English)."""
     return format_date(day, format="long", locale=LOCALES[_lang(language)])
@@ -126,6 +138,26 @@ def period(value: Any, language: str | None = None) -> str:
     return text_
 
 
+_CITED_DATE = re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])(?:-(\d\d))?\b")
+
+
+def cite(source: str, language: str | None = None) -> str:
+    """A source citation with its dates in words: 'nhnieuws 2025-03' → 'nhnieuws maart 2025',
+    'hbpmedia 2025-11-27' → 'hbpmedia 27 november 2025'."""
+    lang = _lang(language)
+
+    def words(m: re.Match[str]) -> str:
+        year, month_number = int(m.group(1)), int(m.group(2))
+        if m.group(3):
+            try:
+                return date(dt.date(year, month_number, int(m.group(3))), lang)
+            except ValueError:
+                return m.group(0)
+        return month(year, month_number, lang)
+
+    return _CITED_DATE.sub(words, str(source))
+
+
 # --- message catalogs -----------------------------------------------------------------------------
 
 
@@ -154,6 +186,8 @@ def _filters(lang: str) -> dict[str, Any]:
         "euro": lambda x, d=0: euro(x, d, lang),
         "mln": lambda x, d=1: millions(x, d, lang),
         "pct": lambda x, d=0: percent(x, d, lang),
+        "figure": lambda x: figure(x, lang),
+        "cite": lambda x: cite(x, lang),
         "period": lambda x: period(x, lang),
         "date": lambda x: date(x, lang),
         "stream": lambda x: stream_name(x, lang),

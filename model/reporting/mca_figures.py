@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from model.mca import CRITERIA
+from model.reporting import i18n
 from model.reporting.style import ACCENT, NEUTRAL
 
 CRITERION_COLOURS = {
@@ -112,7 +113,7 @@ def mca_rank_figure(mca: pd.DataFrame, language: str = "nl") -> Figure:
     ax.grid(False)
     ax.set_title(text["ranks"])
     if sens.draws:
-        draws = f"{sens.draws:,}".replace(",", "." if language == "nl" else ",")
+        draws = i18n.number(sens.draws, 0, language)
         note = text["changed"].format(
             changed=sens.ranking_changed_share, draws=draws, top=sens.top_changed_share
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,6 +13,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from model.plan_case import OptimiseResult
+from model.reporting.notes_text import notes_text
 from model.reporting.portfolio import short_name
 from model.reporting.style import (
     ACCENT,
@@ -244,13 +247,26 @@ def decisions_display(
         "cost_pv_eur": "kosten (€, contante waarde)" if nl else "cost (€, present value)",
         "why": "waarom" if nl else "why",
     }
-    if brief:  # the advice: locations by name, months and quarters in words
+    if brief:  # the advice: locations by name
         columns.pop("location_id")
         columns.pop("cost_pv_eur")
         columns.pop("why")
-        for col in ("quarter", "decide_by"):
-            t[col] = t[col].map(lambda v: period_name(str(v), language) if v and v == v else "")
+    else:
+        t["why"] = [why_text(c, f, language) for c, f in zip(t["why"], t["why_facts"], strict=True)]
+    for col in ("quarter", "decide_by"):  # months and quarters in words
+        t[col] = t[col].map(lambda v: period_name(str(v), language) if v and v == v else "")
     return t[list(columns)].rename(columns=columns)
+
+
+def why_text(codes: str, facts: str | dict, language: str | None = None) -> str:
+    """The decision table's reason in words: each code of ``why`` (``;``-separated) through
+    ``why.<code>`` of the catalog, with the figures of ``why_facts`` (JSON)."""
+    from model.reporting import i18n
+
+    values = json.loads(facts) if isinstance(facts, str) else dict(facts)
+    return "; ".join(
+        i18n.text(f"why.{code}", language, **values) for code in str(codes).split(";") if code
+    )
 
 
 def uniform_level(result: OptimiseResult) -> float | None:
@@ -273,6 +289,39 @@ def _step_up(result: OptimiseResult) -> tuple[pd.Series, pd.Series] | None:
     if here.empty or (below.empty and above.empty):
         return None
     return (below.iloc[-1], here.iloc[0]) if len(below) else (here.iloc[0], above.iloc[0])
+
+
+def tradeoff_display(result: OptimiseResult, language: str | None = None) -> pd.DataFrame:
+    """The cost–reliability table for the reader: per reliability asked, whether a plan meets it,
+    its expected cost, investment, places opened and chance of a shortfall per target group."""
+    from model.reporting import i18n
+
+    t = result.tables["tradeoff"]
+
+    def col(key: str, **facts: object) -> str:
+        return i18n.text(f"plan.col_{key}", language, **facts)
+
+    def status(row: pd.Series) -> str:
+        if not bool(row["feasible"]):
+            return col("infeasible")
+        return col("optimal" if str(row.get("note", "")).startswith("optimal") else "time_limit")
+
+    out = pd.DataFrame(
+        {
+            col("reliability"): [i18n.percent(v, 0, language) for v in t["reliability_share"]],
+            col("solution"): [status(r) for _, r in t.iterrows()],
+            col("expected_cost"): t["expected_cost_eur"],
+            col("capex"): t["capex_eur"],
+            col("places_opened"): t["places_opened"],
+        }
+    )
+    for c in t.columns:
+        if c.startswith("shortfall_chance_") and c.endswith("_share"):
+            stream = c.removeprefix("shortfall_chance_").removesuffix("_share")
+            out[col("shortfall_chance", stream=stream)] = [
+                i18n.percent(v, 1, language) for v in t[c]
+            ]
+    return out
 
 
 def tradeoff_sentence(result: OptimiseResult, language: str = "nl") -> str:
@@ -465,13 +514,6 @@ def _recourse_sentence(s: dict, language: str) -> str:
     return " ".join(out)
 
 
-def _note_text(note: str) -> str:
-    """A note of the optimiser for the reader: 'AANNAME: het …' → 'Aanname: het …'."""
-    for code, word in (("AANNAME", "Aanname"), ("ASSUMPTION", "Assumption")):
-        note = note.replace(f"{code}:", f"{word}:").replace(code, word.lower())
-    return note
-
-
 def narrative(result: OptimiseResult, language: str = "nl") -> str:
     """The plan in a few paragraphs (Markdown), every number taken from the result."""
     s = result.summary
@@ -480,7 +522,7 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
     parts = []
     if language == "en":
         parts.append(headline(result, "en")[0])
-        parts.extend(_note_text(n) for n in result.notes)
+        parts.extend(notes_text(result.notes, "en"))
         parts.append(stream_sentences(result, "en") + " " + _recourse_sentence(s, "en"))
         parts.append(money_sentence(result, "en"))
         parts.append(tradeoff_sentence(result, "en"))
@@ -500,7 +542,7 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
         )
     else:
         parts.append(headline(result, "nl")[0])
-        parts.extend(_note_text(n) for n in result.notes)
+        parts.extend(notes_text(result.notes, "nl"))
         parts.append(stream_sentences(result, "nl") + " " + _recourse_sentence(s, "nl"))
         parts.append(money_sentence(result, "nl"))
         parts.append(tradeoff_sentence(result, "nl"))

@@ -16,6 +16,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from model import STREAMS
 from model.budget import INCOME_LINES
 from model.portfolio import PortfolioAnalysis
+from model.reporting import i18n
 from model.reporting.style import (
     ACCENT,
     BAND_ALPHA,
@@ -376,7 +377,7 @@ def budget_figure(
         label=_w(language)["net_cost"],
     )
     ax.axhline(0, color=NEUTRAL, lw=0.8)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: euro(v / 1e6, 1) + " mln"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: i18n.millions(v)))
     ax.set_xticks(years)
     ax.set_title(f"{_w(language)['eur_year'].capitalize()} ({_w(language)[portfolio]})")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
@@ -386,28 +387,26 @@ def budget_figure(
 
 def gap_overview(analysis: PortfolioAnalysis, language: str = "nl") -> pd.DataFrame:
     """The gap per portfolio and stream over the horizon, with Dutch (or English) headers."""
+    from model.reporting import i18n
+
     s = analysis.tables["gap_summary"].copy()
     w = _w(language)
-    nl = language != "en"
+
+    def col(key: str) -> str:
+        return i18n.text(f"portfolio.col_{key}", language)
+
+    first = s["first_month_risk_over_10pct"]
     return pd.DataFrame(
         {
-            ("portefeuille" if nl else "portfolio"): [w[p] for p in s["portfolio"]],
-            ("doelgroep" if nl else "stream"): [label(x, language) for x in s["stream"]],
-            ("eerste maand kans op tekort > 10%" if nl else "first month P(shortfall) > 10%"): s[
-                "first_month_risk_over_10pct"
-            ].replace("", "—"),
-            ("maanden met kans > 10%" if nl else "months with P > 10%"): s[
-                "months_with_risk_over_10pct"
+            col("portfolio"): [w[p] for p in s["portfolio"]],
+            col("stream"): [label(x, language) for x in s["stream"]],
+            col("first_month_risk"): [
+                i18n.period(m, language) if m else i18n.DASH for m in first.fillna("")
             ],
-            ("tekort, plaatsmaanden (gemiddeld)" if nl else "place-months short (mean)"): s[
-                "shortfall_unit_months_mean"
-            ].round(0),
-            ("tekort, plaatsmaanden (p90)" if nl else "place-months short (p90)"): s[
-                "shortfall_unit_months_p90"
-            ].round(0),
-            ("leegstand, plaatsmaanden" if nl else "empty place-months"): s[
-                "empty_unit_months_mean"
-            ].round(0),
+            col("months_risk"): s["months_with_risk_over_10pct"],
+            col("short_mean"): s["shortfall_unit_months_mean"].round(0),
+            col("short_p90"): s["shortfall_unit_months_p90"].round(0),
+            col("empty"): s["empty_unit_months_mean"].round(0),
         }
     )
 
@@ -429,25 +428,31 @@ def budget_overview(
 
 def warnings_table(analysis: PortfolioAnalysis, language: str = "nl") -> pd.DataFrame:
     """Register warnings, then its cost notes, as a one-column table (one row saying there are none when empty)."""
-    from model.reporting.assumptions import register_notes_text
+    from model.reporting.register_text import notes_text, warnings_text
 
     w = _w(language)
-    items = list(analysis.register.warnings) + register_notes_text(analysis.register, language)
+    items = warnings_text(analysis.register.warnings, language)
+    items += notes_text(analysis.register, language)
     items = items or [w["no_warnings"]]
     return pd.DataFrame({w["warning"]: items})
 
 
-def assumptions(analysis: PortfolioAnalysis) -> list[str]:
-    """The ASSUMPTION notes behind the budget (distinct, in order)."""
-    notes = analysis.tables["budget"]["assumption"]
+def assumptions(analysis: PortfolioAnalysis, language: str | None = None) -> list[str]:
+    """The assumptions behind the budgets of both portfolios, in words (distinct, in order)."""
+    from model.reporting.notes_text import note_text
+
     out: list[str] = []
-    for text in notes[notes != ""]:
-        for part in str(text).split("; "):
-            if part and part not in out:
-                out.append(part)
+    for run in analysis.runs.values():
+        for notes in run.budget.assumptions.values():
+            for note in notes:
+                text = note_text(note, language)
+                if text not in out:
+                    out.append(text)
     return out
 
 
 def assumptions_table(analysis: PortfolioAnalysis, language: str = "nl") -> pd.DataFrame:
-    """The budget's ASSUMPTION notes as a one-column table."""
-    return pd.DataFrame({"aanname" if language != "en" else "assumption": assumptions(analysis)})
+    """The assumptions behind the budget as a one-column table."""
+    from model.reporting import i18n
+
+    return pd.DataFrame({i18n.text("portfolio.col_assumption", language): assumptions(analysis, language)})

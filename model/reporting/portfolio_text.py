@@ -6,6 +6,7 @@ import numpy as np
 
 from model import STREAMS
 from model.portfolio import PortfolioAnalysis
+from model.reporting.i18n import millions
 from model.reporting.portfolio import assumptions
 from model.reporting.style import euro, label, percent, period_name, stream_name, thousands
 
@@ -55,7 +56,7 @@ def headline(analysis: PortfolioAnalysis, language: str = "nl") -> tuple[str, di
     text += (
         f" Net cost to the municipality {years}: {euro(money['net_cost_p50'] / 1e6, 1)} million (80% band {euro(money['net_cost_p10'] / 1e6, 1)}–{euro(money['net_cost_p90'] / 1e6, 1)} million)."
         if en
-        else f" Netto kosten voor de gemeente {years}: {euro(money['net_cost_p50'] / 1e6, 1)} mln (80%-band {euro(money['net_cost_p10'] / 1e6, 1)}–{euro(money['net_cost_p90'] / 1e6, 1)} mln)."
+        else f" Netto kosten voor de gemeente {years}: {millions(money['net_cost_p50'])} (80%-band {euro(money['net_cost_p10'] / 1e6, 1)}–{millions(money['net_cost_p90'])})."
     )
     numbers: dict[str, str] = {}
     for stream in [x for x in STREAMS if x in s.loc["committed"].index][:3]:
@@ -66,7 +67,7 @@ def headline(analysis: PortfolioAnalysis, language: str = "nl") -> tuple[str, di
         )
         numbers[key] = percent(s.loc[("committed", stream), "max_shortfall_probability_share"])
     numbers["Netto kosten (mediaan)" if not en else "Net cost (median)"] = (
-        f"{euro(money['net_cost_p50'] / 1e6, 1)} mln"
+        f"{millions(money['net_cost_p50'])}"
     )
     return text, numbers
 
@@ -143,9 +144,9 @@ def narrative(analysis: PortfolioAnalysis, language: str = "nl") -> str:
         )
     else:
         paras.append(
-            f"**Geld ({years}, bestaande en geplande locaties).** Kosten {euro(money['costs_total_mean'] / 1e6, 1)} mln, "
-            f"inkomsten van Rijk en COA {euro(money['income_total_mean'] / 1e6, 1)} mln, netto kosten "
-            f"{euro(money['net_cost_p50'] / 1e6, 1)} mln (80%-band {euro(money['net_cost_p10'] / 1e6, 1)}–{euro(money['net_cost_p90'] / 1e6, 1)} mln)."
+            f"**Geld ({years}, bestaande en geplande locaties).** Kosten {millions(money['costs_total_mean'])}, "
+            f"inkomsten van Rijk en COA {millions(money['income_total_mean'])}, netto kosten "
+            f"{millions(money['net_cost_p50'])} (80%-band {euro(money['net_cost_p10'] / 1e6, 1)}–{millions(money['net_cost_p90'])})."
             + (
                 f" De gemeentelijke opvang van Oekraïners kost {euro(goo_cost)} per bezette plaatsdag, tegen een normbedrag van {euro(norm)}."
                 if goo_days > 0

@@ -289,7 +289,7 @@ def method(ov: RegionOverview, language: str = "nl") -> str:
             "region's need by inhabitants. The shortfall probability is the share of paths with a "
             f"shortfall in some month of {ov.year}. Housed persons are a model result (the regular "
             "allocation in the case file); the last column of the taakstelling table gives the latest "
-            "realised half-year as the municipality reported it (status_holders.realised in its case file)."
+            "realised half-year as the municipality reported it (the housed status holders in its case file)."
         )
     return (
         f"De behoefte is per gesimuleerd pad het gemiddelde over de maanden van {ov.year}; de tabellen "
@@ -299,7 +299,7 @@ def method(ov: RegionOverview, language: str = "nl") -> str:
         "verdeelt de behoefte van de regio naar inwonertal. De kans op een tekort is het aandeel paden "
         f"met in enige maand van {ov.year} een tekort. Gehuisvest is een modeluitkomst (de reguliere "
         "toewijzing uit het casusbestand); de laatste kolom van de taakstellingstabel geeft het laatst "
-        "gerealiseerde halfjaar zoals de gemeente dat opgaf (status_holders.realised in het casusbestand)."
+        "gerealiseerde halfjaar zoals de gemeente dat opgaf (de gehuisveste statushouders in het casusbestand)."
     )
 
 

@@ -132,6 +132,35 @@ def taakstelling_table(results: Results, scenario: str) -> pd.DataFrame:
     return out.round(1).reset_index(drop=True)
 
 
+def taakstelling_display(results: Results, scenario: str, language: str = "nl") -> pd.DataFrame:
+    """:func:`taakstelling_table` for the reader: half-years and column headers in words."""
+    from model.reporting import i18n
+
+    t = taakstelling_table(results, scenario)
+    columns = {
+        "halfjaar": "half_year",
+        "taakstelling_nl_personen_p50": "national_p50",
+        "taakstelling_gemeente_personen_p10": "municipal_p10",
+        "taakstelling_gemeente_personen_p50": "municipal_p50",
+        "taakstelling_gemeente_personen_p90": "municipal_p90",
+        "achterstand_eind_personen_p50": "backlog_p50",
+    }
+    t["halfjaar"] = t["halfjaar"].map(lambda h: half_year_name(h, language))
+    return t.rename(
+        columns={c: i18n.text(f"scenarios.col_{k}", language) for c, k in columns.items()}
+    )
+
+
+def half_year_name(half_year: str, language: str = "nl") -> str:
+    """'2027-I' → '1e halfjaar 2027' ('first half of 2027' in English); other text as given."""
+    from model.reporting import i18n
+
+    year, _, half = str(half_year).partition("-")
+    if not year.isdigit() or half not in ("I", "II"):
+        return str(half_year)
+    return i18n.text("scenarios.half_year", language, year=int(year), half=len(half))
+
+
 def taakstelling_bars(results: Results, scenario: str, language: str = "nl") -> Figure:
     """Municipal taakstelling per half-year (median with 80% band) and the backlog at its end."""
     t = taakstelling_table(results, scenario)

@@ -68,35 +68,10 @@ GLOSSARY = {
 
 
 MONTH_NAMES = {
-    "nl": (
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
+    language: tuple(i18n.month(2000, m, language).split(" ")[0] for m in range(1, 13))
+    for language in i18n.LANGUAGES
 }
+"""Month names per report language, from the one formatter (Babel): 'januari' …, 'January' …."""
 
 
 def month_name(month: int, language: str = "nl") -> str:
@@ -169,7 +144,7 @@ def stream_name(stream: str, language: str = "nl") -> str:
 
 def percent(x: float) -> str:
     """A share as a whole percentage: 0.125 → 12% (and "–" for a missing value)."""
-    return "–" if x != x else f"{100 * x:.0f}%"  # x != x: NaN
+    return i18n.percent(x)
 
 
 def euro(x: float, decimals: int = 0) -> str:
