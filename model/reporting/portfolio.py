@@ -28,75 +28,39 @@ from model.reporting.style import (
     thousands,
 )
 
-WORDS = {
-    "nl": {
-        "committed": "bestaand + gepland",
-        "with_candidates": "met kandidaten",
-        "with_plan": "met het plan",
-        "without_plan": "zonder plan",
-        "risk": "kans op tekort",
-        "places_per_day": "€ per bezette plaatsdag",
-        "full": "bij volledige bezetting",
-        "realised": "gerealiseerd (gemiddelde bezetting)",
-        "eur_year": "€ per jaar",
-        "net_cost": "netto kosten gemeente (mediaan, 80%-band)",
-        "today": "start",
-        "months": "maand",
-        "no_warnings": "Geen waarschuwingen bij het register.",
-        "warning": "Waarschuwing",
-    },
-    "en": {
-        "committed": "existing + planned",
-        "with_candidates": "with candidates",
-        "with_plan": "with the plan",
-        "without_plan": "without a plan",
-        "risk": "probability of a shortfall",
-        "places_per_day": "€ per occupied place-day",
-        "full": "at full occupancy",
-        "realised": "realised (mean occupancy)",
-        "eur_year": "€ per year",
-        "net_cost": "municipal net cost (median, 80% band)",
-        "today": "start",
-        "months": "month",
-        "no_warnings": "No warnings about the register.",
-        "warning": "Warning",
-    },
-}
+WORD_KEYS = (
+    "committed",
+    "with_candidates",
+    "with_plan",
+    "without_plan",
+    "risk",
+    "places_per_day",
+    "full",
+    "realised",
+    "eur_year",
+    "net_cost",
+    "no_warnings",
+    "warning",
+)
+"""The words of the figures and tables (``portfolio.w_<key>`` in the message catalogs)."""
 
-LINE_LABELS = {
-    "nl": {
-        "capex": "investeringen",
-        "fixed_opex": "vaste lasten",
-        "variable_opex": "variabele kosten",
-        "closing_cost": "sluitingskosten",
-        "staff_locations": "personeel locaties",
-        "staff_central": "projectorganisatie",
-        "income_normbedrag": "normbedrag Rijk (GOO/POO)",
-        "income_coa_rent": "huur van COA",
-        "income_spreidingswet": "Spreidingswet-bijdrage",
-        "income_outflow_incentive": "uitstroombijdrage statushouders (Rijk)",
-        "income_flex_subsidy": "SFT-subsidie flexwoningen",
-        "costs_total": "kosten totaal",
-        "income_total": "inkomsten totaal",
-        "net_cost": "netto kosten",
-    },
-    "en": {
-        "capex": "capital expenditure",
-        "fixed_opex": "fixed costs",
-        "variable_opex": "variable costs",
-        "closing_cost": "closing costs",
-        "staff_locations": "location staff",
-        "staff_central": "project organisation",
-        "income_normbedrag": "normbedrag (GOO/POO)",
-        "income_coa_rent": "rent from COA",
-        "income_spreidingswet": "Spreidingswet incentive",
-        "income_outflow_incentive": "status-holder outflow incentive (Rijk)",
-        "income_flex_subsidy": "SFT flex-housing subsidy",
-        "costs_total": "total costs",
-        "income_total": "total income",
-        "net_cost": "net cost",
-    },
-}
+LINES = (
+    "capex",
+    "fixed_opex",
+    "variable_opex",
+    "closing_cost",
+    "staff_locations",
+    "staff_central",
+    "income_normbedrag",
+    "income_coa_rent",
+    "income_spreidingswet",
+    "income_outflow_incentive",
+    "income_flex_subsidy",
+    "costs_total",
+    "income_total",
+    "net_cost",
+)
+"""The budget lines in the order of the budget table (``portfolio.line_<line>`` names them)."""
 COST_COLOURS = {
     "capex": "#2f4b7c",
     "fixed_opex": "#7aa6c2",
@@ -112,7 +76,12 @@ COST_COLOURS = {
 
 
 def _w(language: str) -> dict[str, str]:
-    return WORDS.get(language, WORDS["nl"])
+    return {k: i18n.text(f"portfolio.w_{k}", language) for k in WORD_KEYS}
+
+
+def line_labels(language: str) -> dict[str, str]:
+    """The budget lines' names in the report language, in the order of :data:`LINES`."""
+    return {k: i18n.text(f"portfolio.line_{k}", language) for k in LINES}
 
 
 def short_name(name: str, width: int = 40) -> str:
@@ -345,7 +314,7 @@ def budget_figure(
     mean = b.pivot(index="year", columns="line", values="mean_eur")
     mean["staff"] = mean["staff_locations"] + mean["staff_central"]
     years = mean.index.to_numpy()
-    lab = LINE_LABELS.get(language, LINE_LABELS["nl"])
+    lab = line_labels(language)
     fig, ax = plt.subplots(figsize=(9, 4.4))
     bottom = np.zeros(len(years))
     for line in ("capex", "fixed_opex", "variable_opex", "staff", "closing_cost"):
@@ -355,7 +324,7 @@ def budget_figure(
             bottom=bottom,
             color=COST_COLOURS[line],
             width=0.7,
-            label=lab.get(line, "personeel" if language == "nl" else "staff"),
+            label=lab.get(line) or i18n.text("portfolio.line_staff", language),
         )
         bottom += mean[line].to_numpy()
     bottom = np.zeros(len(years))
@@ -418,10 +387,10 @@ def budget_overview(
     b = analysis.tables["budget"]
     b = b[(b["portfolio"] == portfolio) & (b["scope"] == "portfolio")]
     wide = b.pivot(index="line", columns="year", values="mean_eur").round(-3)
-    lab = LINE_LABELS.get(language, LINE_LABELS["nl"])
+    lab = line_labels(language)
     order = [k for k in lab if k in wide.index]
     wide = wide.loc[order]
-    wide.index = pd.Index([lab[k] for k in order], name="post" if language != "en" else "line")
+    wide.index = pd.Index([lab[k] for k in order], name=i18n.text("portfolio.line", language))
     wide.columns = [str(c) for c in wide.columns]
     return wide
 
@@ -455,4 +424,6 @@ def assumptions_table(analysis: PortfolioAnalysis, language: str = "nl") -> pd.D
     """The assumptions behind the budget as a one-column table."""
     from model.reporting import i18n
 
-    return pd.DataFrame({i18n.text("portfolio.col_assumption", language): assumptions(analysis, language)})
+    return pd.DataFrame(
+        {i18n.text("portfolio.col_assumption", language): assumptions(analysis, language)}
+    )
