@@ -16,14 +16,16 @@ from model.reporting import i18n
 from model.reporting.style import ACCENT, NEUTRAL, number
 
 MILLION = 1e6
-GROUPS = {
-    "capex": ("Aankoop en verbouwing", "Purchase and conversion", "#2f4b7c"),
-    "opex": ("Exploitatie", "Running costs", "#7aa6c2"),
-    "recourse": ("Hotelplaatsen (opvang elders)", "Hotel places (elsewhere)", ACCENT),
-    "reimbursement": ("Rijksvergoeding", "Reimbursement by the Rijk", "#3a8f5c"),
-    "end": ("Einde opvang en restwaarde", "End of reception and residual value", "#bfbfbf"),
-    "reuse": ("Hergebruik", "Reuse", "#d9822b"),
+GROUP_COLOURS = {
+    "capex": "#2f4b7c",
+    "opex": "#7aa6c2",
+    "recourse": ACCENT,
+    "reimbursement": "#3a8f5c",
+    "end": "#bfbfbf",
+    "reuse": "#d9822b",
 }
+"""The cost groups of the cash-flow chart (named by ``business_case.group_<group>``)."""
+GROUPS = tuple(GROUP_COLOURS)
 COMPONENT_GROUP = {
     "capex": "capex",
     "fixed_opex": "opex",
@@ -38,28 +40,22 @@ COMPONENT_GROUP = {
     "reuse_value": "reuse",
     "reuse_residual": "reuse",
 }
-TORNADO_LABELS = {
-    "nl": {
-        "purchase_price": "Aankoopprijs",
-        "conversion_cost": "Verbouwing en inrichting",
-        "normbedrag": "Normbedrag",
-        "occupancy": "Bezetting",
-        "discount_rate": "Discontovoet",
-        "reuse_value": "Opbrengst hergebruik",
-        "timing": "Openingsmoment",
-        "decision_rule_months": "Beslisregel (maanden)",
-    },
-    "en": {
-        "purchase_price": "Purchase price",
-        "conversion_cost": "Conversion and furnishing",
-        "normbedrag": "Normbedrag",
-        "occupancy": "Occupancy",
-        "discount_rate": "Discount rate",
-        "reuse_value": "Reuse proceeds",
-        "timing": "Opening date",
-        "decision_rule_months": "Decision rule (months)",
-    },
-}
+
+
+def group_name(group: str, language: str | None = None) -> str:
+    """A cost group's name in the report language."""
+    return i18n.text(f"business_case.group_{group}", language)
+
+
+def input_name(parameter: str, language: str | None = None) -> str:
+    """A sensitivity input's name in the report language (the code itself if the catalog has none)."""
+    key = f"business_case.input_{parameter}"
+    return i18n.text(key, language) if key in i18n.catalog(i18n._lang(language)) else parameter
+
+
+def words(key: str, language: str | None = None) -> str:
+    """A word of the business-case figures and tables (``business_case.w_<key>``)."""
+    return i18n.text(f"business_case.w_{key}", language)
 
 
 def _m(x: float, _pos: object = None) -> str:
@@ -106,28 +102,18 @@ def ranking(bc: BusinessCase) -> list[str]:
 def alternatives_table(bc: BusinessCase, language: str = "nl") -> pd.DataFrame:
     """One row per alternative (cheapest first): net present cost (€ mln) with its 80% band, chance of being
     cheapest, median cost per place-day and the equivalent annual net cost."""
-    nl = language != "en"
-    cols = (
-        [
-            "alternatief",
-            "netto contante kosten, verwacht (€ mln)",
-            "10%-waarde (€ mln)",
-            "90%-waarde (€ mln)",
-            "kans goedkoopst",
-            "kosten per plaats-dag, mediaan (€)",
-            "netto kosten per jaar, annuïteit (€ mln)",
-        ]
-        if nl
-        else [
+    cols = [
+        words(k, language)
+        for k in (
             "alternative",
-            "net present cost, mean (€ m)",
-            "10th percentile (€ m)",
-            "90th percentile (€ m)",
-            "chance cheapest",
-            "cost per place-day, median (€)",
-            "net cost per year, annuity (€ m)",
-        ]
-    )
+            "npv_mean",
+            "p10",
+            "p90",
+            "chance_cheapest",
+            "cost_per_place_day",
+            "annuity",
+        )
+    ]
     rows = [
         (
             alternative_labels(bc, language)[n],
@@ -163,18 +149,16 @@ def npv_distributions(bc: BusinessCase, language: str = "nl") -> Figure:
         np.arange(1, len(names) + 1),
         color=ACCENT,
         zorder=3,
-        label="verwachting" if language != "en" else "mean",
+        label=words("mean", language),
     )
     ax.set_yticks(
-        np.arange(1, len(names) + 1), [alternative_labels(bc, language)[n] for n in names], fontsize=8
+        np.arange(1, len(names) + 1),
+        [alternative_labels(bc, language)[n] for n in names],
+        fontsize=8,
     )
     ax.xaxis.set_major_formatter(FuncFormatter(_m))
     ax.axvline(0, color=NEUTRAL, lw=0.8)
-    ax.set_xlabel(
-        "netto contante kosten (€ mln; rechts = duurder)"
-        if language != "en"
-        else "net present cost (€ m; right = dearer)"
-    )
+    ax.set_xlabel(words("npv_axis", language))
     ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
     return fig
@@ -192,13 +176,14 @@ def cash_flow_chart(
         grouped[COMPONENT_GROUP[comp]] += values
     fig, ax = plt.subplots(figsize=(10, 4.2))
     pos, neg = np.zeros(len(years)), np.zeros(len(years))
-    idx = 0 if language != "en" else 1
     for g, values in grouped.items():
         if not np.any(np.abs(values) > 0):
             continue
         up, down = np.clip(values, 0, None), np.clip(values, None, 0)
-        ax.bar(years, up, bottom=pos, color=GROUPS[g][2], width=0.8, label=GROUPS[g][idx])
-        ax.bar(years, down, bottom=neg, color=GROUPS[g][2], width=0.8)
+        ax.bar(
+            years, up, bottom=pos, color=GROUP_COLOURS[g], width=0.8, label=group_name(g, language)
+        )
+        ax.bar(years, down, bottom=neg, color=GROUP_COLOURS[g], width=0.8)
         pos, neg = pos + up, neg + down
     ax2 = ax.twinx()
     ax2.plot(
@@ -206,14 +191,14 @@ def cash_flow_chart(
         np.cumsum(sum(grouped.values())),
         color="black",
         lw=1.8,
-        label="cumulatief netto" if idx == 0 else "cumulative net",
+        label=words("cumulative_net", language),
     )
     ax2.yaxis.set_major_formatter(FuncFormatter(_m))
-    ax2.set_ylabel("cumulatief (€ mln)" if idx == 0 else "cumulative (€ m)")
+    ax2.set_ylabel(words("cumulative_axis", language))
     ax2.grid(False)
     ax.axhline(0, color=NEUTRAL, lw=0.8)
     ax.yaxis.set_major_formatter(FuncFormatter(_m))
-    ax.set_ylabel("per jaar (€ mln, verwachting)" if idx == 0 else "per year (€ m, expected)")
+    ax.set_ylabel(words("per_year_axis", language))
     ax.set_title(alternative_labels(bc, language)[name], fontsize=10)
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
@@ -235,24 +220,18 @@ def typical_paths(bc: BusinessCase) -> dict[str, int]:
 
 def reuse_timeline(bc: BusinessCase, language: str = "nl") -> Figure:
     """The building's life on typical paths: hotel places before opening, reception, conversion, reuse."""
-    nl = language != "en"
     rule, fixed = bc.results[bc.location_alternative], bc.results[bc.fixed_alternative]
     reuse = rule.alternative.reuse
     lead = reuse.lead_time_months if reuse is not None else 0
     months = bc.inputs.months
     start_year = bc.inputs.year_labels[0]
     rows = [
-        (f"{'beslisregel' if nl else 'rule'}, {'pad' if nl else 'path'} {q}", rule, p)
+        (i18n.text("business_case.w_rule_path", language, path=q), rule, p)
         for q, p in typical_paths(bc).items()
     ]
-    rows.append(("vast plan" if nl else "fixed plan", fixed, 0))
+    rows.append((words("fixed_plan", language), fixed, 0))
     colours = {"wait": ACCENT, "reception": "#2f4b7c", "conversion": "#bfbfbf", "reuse": "#d9822b"}
-    names = {
-        "wait": "hotelplaatsen tot opening" if nl else "hotel places until opening",
-        "reception": "opvang" if nl else "reception",
-        "conversion": "verbouwing naar hergebruik" if nl else "conversion to reuse",
-        "reuse": "hergebruik" if nl else "reuse",
-    }
+    names = {k: words(f"phase_{k}", language) for k in colours}
     fig, ax = plt.subplots(figsize=(10, 0.55 * len(rows) + 1.6))
     for i, (_, result, path) in enumerate(rows):
         open_m, end = result.opening_month, int(result.end_month[path])
@@ -288,17 +267,12 @@ def flexibility_figure(bc: BusinessCase, language: str = "nl") -> Figure:
         f.mean_eur,
         color=ACCENT,
         lw=2,
-        label=("verwachte waarde " if language != "en" else "expected value ")
-        + eur_millions(f.mean_eur),
+        label=words("expected_value", language) + " " + eur_millions(f.mean_eur),
     )
     ax.axvline(0, color=NEUTRAL, lw=0.8)
     ax.xaxis.set_major_formatter(FuncFormatter(_m))
-    ax.set_xlabel(
-        "waarde van flexibiliteit per pad (€ mln)"
-        if language != "en"
-        else "value of flexibility per path (€ m)"
-    )
-    ax.set_ylabel("paden" if language != "en" else "paths")
+    ax.set_xlabel(words("flexibility_axis", language))
+    ax.set_ylabel(words("paths", language))
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
@@ -307,7 +281,6 @@ def flexibility_figure(bc: BusinessCase, language: str = "nl") -> Figure:
 def tornado_figure(bc: BusinessCase, language: str = "nl") -> Figure:
     """E[NPV] of buying (decision rule) with each input at its low and high value; widest bar on top."""
     t = bc.tornado.iloc[::-1]
-    names = TORNADO_LABELS["en" if language == "en" else "nl"]
     base = float(t["npv_base_eur"].iloc[0])
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(t) + 1.4))
     y = np.arange(len(t))
@@ -316,27 +289,25 @@ def tornado_figure(bc: BusinessCase, language: str = "nl") -> Figure:
         t["npv_low_eur"] - base,
         left=base,
         color="#7aa6c2",
-        label="laag" if language != "en" else "low",
+        label=words("low", language),
     )
     ax.barh(
         y,
         t["npv_high_eur"] - base,
         left=base,
         color="#2f4b7c",
-        label="hoog" if language != "en" else "high",
+        label=words("high", language),
     )
     ax.axvline(base, color="black", lw=1)
     ticks = [
-        f"{names.get(p, p)} ({_fmt_input(lo, u)} – {_fmt_input(hi, u)})"
+        f"{input_name(p, language)} ({_fmt_input(lo, u)} – {_fmt_input(hi, u)})"
         for p, lo, hi, u in zip(
             t["parameter"], t["input_low"], t["input_high"], t["input_unit"], strict=True
         )
     ]
     ax.set_yticks(y, ticks, fontsize=8)
     ax.xaxis.set_major_formatter(FuncFormatter(_m))
-    ax.set_xlabel(
-        "verwachte NPV van kopen (€ mln)" if language != "en" else "expected NPV of buying (€ m)"
-    )
+    ax.set_xlabel(words("tornado_axis", language))
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     return fig
@@ -354,7 +325,6 @@ def _fmt_input(value: float, unit: str) -> str:
 
 def break_even_table(bc: BusinessCase, language: str = "nl") -> pd.DataFrame:
     """Break-even values of buying (decision rule) against each other alternative, and the cost-covering normbedrag."""
-    nl = language != "en"
     rows = []
     rule = bc.location_alternative
     for name in bc.results:
@@ -363,18 +333,12 @@ def break_even_table(bc: BusinessCase, language: str = "nl") -> pd.DataFrame:
         f = metric_value(bc, name, "break_even_occupancy_factor")
         rows.append(
             {
-                ("tegen" if nl else "against"): alternative_labels(bc, language)[name],
-                (
-                    "bezettingsfactor waarbij kopen even duur is"
-                    if nl
-                    else "occupancy factor at equal cost"
-                ): f,
-                (
-                    "normbedrag waarbij kopen even duur is (€/plaats-dag)"
-                    if nl
-                    else "normbedrag at equal cost (€/place-day)"
-                ): metric_value(bc, name, "break_even_normbedrag_eur_per_place_day"),
-                ("kopen nu goedkoper?" if nl else "buying cheaper now?"): bool(
+                words("against", language): alternative_labels(bc, language)[name],
+                words("break_even_occupancy", language): f,
+                words("break_even_normbedrag", language): metric_value(
+                    bc, name, "break_even_normbedrag_eur_per_place_day"
+                ),
+                words("buying_cheaper", language): bool(
                     metric_value(bc, rule, "npv_eur") > metric_value(bc, name, "npv_eur")
                 ),
             }
