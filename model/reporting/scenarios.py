@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from model import STREAMS
+from model.reporting import i18n
 from model.reporting.style import (
     ACCENT,
     BAND_ALPHA,
@@ -29,20 +30,13 @@ SCENARIO_COLOURS = {
     "einde_tijdelijke_bescherming": "#7b5ea7",
 }
 
-DRIVER_TITLES = {
-    "nl": {
-        "first_applications_persons": "Eerste asielaanvragen per maand",
-        "coa_required_places": "Benodigde COA-capaciteit (plaatsen)",
-        "ukraine_goo_persons": "Oekraïners in gemeentelijke opvang",
-        "taakstelling_persons": "Taakstelling statushouders per maand",
-    },
-    "en": {
-        "first_applications_persons": "First asylum applications per month",
-        "coa_required_places": "Required COA capacity (places)",
-        "ukraine_goo_persons": "Ukrainians in municipal reception",
-        "taakstelling_persons": "Status-holder housing target per month",
-    },
-}
+DRIVERS = (
+    "first_applications_persons",
+    "coa_required_places",
+    "ukraine_goo_persons",
+    "taakstelling_persons",
+)
+"""The national drivers of the driver fans, titled by ``scenarios.driver_<driver>``."""
 
 
 def _fan(ax, x, values: np.ndarray, colour: str, language: str, bands: bool = True) -> None:
@@ -66,7 +60,8 @@ def driver_fans(results: Results, scenario: str, language: str = "nl") -> Figure
     run = results.runs[scenario]
     fig, axes = plt.subplots(2, 2, figsize=(10, 6.4), sharex=True)
     x = _x(run.ensemble.periods)
-    for ax, (driver, title) in zip(axes.flat, DRIVER_TITLES[language].items(), strict=True):
+    titles = {d: i18n.text(f"scenarios.driver_{d}", language) for d in DRIVERS}
+    for ax, (driver, title) in zip(axes.flat, titles.items(), strict=True):
         _fan(ax, x, run.ensemble[driver], SCENARIO_COLOURS.get(scenario, NEUTRAL), language)
         for name, other in results.runs.items():
             if name != scenario:
@@ -178,9 +173,7 @@ def taakstelling_bars(results: Results, scenario: str, language: str = "nl") -> 
         yerr=err,
         capsize=3,
         ecolor=NEUTRAL,
-        label="taakstelling (mediaan, 80%-band)"
-        if language == "nl"
-        else "target (median, 80% band)",
+        label=i18n.text("scenarios.w_taakstelling", language),
     )
     ax.plot(
         pos,
@@ -188,9 +181,7 @@ def taakstelling_bars(results: Results, scenario: str, language: str = "nl") -> 
         color=ACCENT,
         marker="o",
         lw=1.5,
-        label="achterstand aan het eind (mediaan)"
-        if language == "nl"
-        else "backlog at end (median)",
+        label=i18n.text("scenarios.w_backlog", language),
     )
     ax.set_xticks(pos, t["halfjaar"], rotation=45)
     ax.set_ylabel(label("persons", language))
@@ -222,14 +213,13 @@ def scenario_table(results: Results) -> pd.DataFrame:
 def scenario_display(results: Results, language: str = "nl") -> pd.DataFrame:
     """:func:`scenario_table` for the reader: scenario, target group and unit in words, months named."""
     t = scenario_table(results)
-    en = language == "en"
     t["scenario"] = t["scenario"].map(lambda v: label(v, language))
     t["doelgroep"] = t["doelgroep"].map(lambda v: label(v, language).split(" (")[0])
     t["eenheid"] = t["eenheid"].map(lambda v: label(v, language))
     names = {
-        "scenario": "scenario",
-        "doelgroep": "target group" if en else "doelgroep",
-        "eenheid": "unit" if en else "eenheid",
+        "scenario": i18n.text("scenarios.col_scenario", language),
+        "doelgroep": i18n.text("scenarios.col_target_group", language),
+        "eenheid": i18n.text("scenarios.col_unit", language),
     }
     names.update({c: period_name(c, language) for c in t.columns if c not in names})
     return t.rename(columns=names)
@@ -246,24 +236,30 @@ def backtest_figure(table: pd.DataFrame, mpp: pd.DataFrame, language: str = "nl"
         color=NEUTRAL,
         alpha=0.15,
         lw=0,
-        label="95%-interval Onderdak",
+        label=i18n.text("scenarios.w_interval", language, pct=95),
     )
     ax.fill_between(
-        x, table["p10"], table["p90"], color=NEUTRAL, alpha=0.3, lw=0, label="80%-interval Onderdak"
+        x,
+        table["p10"],
+        table["p90"],
+        color=NEUTRAL,
+        alpha=0.3,
+        lw=0,
+        label=i18n.text("scenarios.w_interval", language, pct=80),
     )
     ax.plot(
         x,
         table["observed_persons"],
         "o-",
         color="black",
-        label="werkelijke instroom" if language == "nl" else "outcome",
+        label=i18n.text("scenarios.w_outcome", language),
     )
     ax.plot(
         x,
         table["naive_persons"],
         ":",
         color=NEUTRAL,
-        label="naïef (vorig jaar)" if language == "nl" else "naive",
+        label=i18n.text("scenarios.w_naive", language),
     )
     ranged = mpp.dropna(subset=["high_persons"])
     for i, (_, r) in enumerate(ranged.iterrows()):
@@ -275,15 +271,11 @@ def backtest_figure(table: pd.DataFrame, mpp: pd.DataFrame, language: str = "nl"
             color=ACCENT,
             lw=3,
             alpha=0.7,
-            label="MPP-bandbreedte" if i == 0 else None,
+            label=i18n.text("scenarios.w_mpp_range", language) if i == 0 else None,
         )
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(FuncFormatter(thousands))
-    ax.set_ylabel(
-        "asielinstroom per jaar (personen)"
-        if language == "nl"
-        else "asylum inflow per year (persons)"
-    )
+    ax.set_ylabel(i18n.text("scenarios.w_inflow_axis", language))
     ax.legend(fontsize=8, ncol=2)
     fig.tight_layout()
     return fig
@@ -306,41 +298,29 @@ def narrative(
     skill = backtest_scores["skill_share"]
     # a verdict on the width only when the coverage differs significantly from 80% (binomial test)
     significant = backtest_scores.get("coverage_80_p_value", 1.0) < 0.05
-    verdict = ("te breed" if cov80 > 80 else "te smal") if significant else ""
-    verdict_en = ("too wide" if cov80 > 80 else "too narrow") if significant else ""
-    if language == "en":
-        return (
-            f"In scenario **{label(scenario, 'en')}** (national scenario {label(results.summary['scenarios'][scenario]['national_scenario'], 'en')}), "
-            f"{case.municipality.name} needs a median of **{thousands(ua['start_p50'])} places** for Ukrainians now, "
-            f"{thousands(ua['end_p50'])} by {end} (80% band {thousands(ua['end_p10'])}–{thousands(ua['end_p90'])}). "
-            f"The Spreidingswet share is **{thousands(asy['start_p50'])} places**, rising to at most "
-            f"{thousands(asy['max_p90'])} in the 90th percentile. Status holders need {thousands(sh['end_p50'])} extra dwellings "
-            f"by {end} beyond regular allocation (80% band {thousands(sh['end_p10'])}–{thousands(sh['end_p90'])}).\n\n"
-            f"Backtest: {inside} of {n} outcomes fell inside the 80% intervals ({cov80:.0f}%; with {n} years "
-            f"consistent with {lo:.0f}–{hi:.0f}%){' — ' + verdict_en if verdict_en else ''}; skill against a naive "
-            f"forecast is {skill:+.2f} (positive is better than naive)."
-        )
-    skill_text = (
-        "beter dan"
-        if skill > 0.05
-        else ("ongeveer even goed als" if skill > -0.05 else "slechter dan")
+    verdict = ("wide" if cov80 > 80 else "narrow") if significant else ""
+    facts = {
+        "scenario": scenario,
+        "national": results.summary["scenarios"][scenario]["national_scenario"],
+        "municipality": case.municipality.name,
+        "end": end,
+        "ua": ua,
+        "asy": asy,
+        "sh": sh,
+    }
+    need = i18n.text("scenarios.narrative_need", language, **facts)
+    backtest = i18n.text(
+        "scenarios.narrative_backtest",
+        language,
+        inside=inside,
+        n=n,
+        cov80=cov80,
+        lo=lo,
+        hi=hi,
+        verdict=verdict,
+        skill=skill,
     )
-    return (
-        f"In het scenario **{label(scenario)}** (landelijk scenario "
-        f"*{label(results.summary['scenarios'][scenario]['national_scenario'])}*) heeft "
-        f"{case.municipality.name} nu naar verwachting **{thousands(ua['start_p50'])} opvangplaatsen voor Oekraïners** nodig; "
-        f"in {end} zijn dat er {thousands(ua['end_p50'])} (80%-band {thousands(ua['end_p10'])}–{thousands(ua['end_p90'])}). "
-        f"Het aandeel in de Spreidingswet is **{thousands(asy['start_p50'])} asielplaatsen**; in een ongunstig verloop "
-        f"(90e percentiel) loopt dat op tot {thousands(asy['max_p90'])}. "
-        f"Voor statushouders zijn in {end} bovenop de reguliere toewijzing **{thousands(sh['end_p50'])} extra woningen** "
-        f"nodig (80%-band {thousands(sh['end_p10'])}–{thousands(sh['end_p90'])}).\n\n"
-        f"**Hoe betrouwbaar is dit?** In de terugtoets vielen {inside} van de {n} werkelijke jaarcijfers binnen de "
-        f"80%-intervallen ({cov80:.0f}%; met {n} jaren verenigbaar met {lo:.0f}–{hi:.0f}%)"
-        + (f": de intervallen zijn {verdict}" if verdict else "")
-        + f". De voorspelling is {skill_text} de naïeve "
-        f"voorspelling 'volgend jaar zoals dit jaar' (vaardigheidsscore {f'{skill:+.2f}'.replace('.', ',')}). De landelijke MPP-bandbreedtes "
-        f"misten in 2023 en 2024 de werkelijke instroom; beide soorten prognoses zijn dus met marge te lezen."
-    )
+    return need + "\n\n" + backtest
 
 
 def headline(results: Results, scenario: str, language: str = "nl") -> tuple[str, dict[str, str]]:
@@ -348,23 +328,24 @@ def headline(results: Results, scenario: str, language: str = "nl") -> tuple[str
     s = results.summary["scenarios"][scenario]["streams"]
     name = results.runs[scenario].case.municipality.name
     end = str(results.runs[scenario].need.periods[-1])[:4]
-    if language == "en":
-        text = (
-            f"{name} needs about {thousands(s['ukraine']['start_p50'] + s['asylum']['start_p50'])} reception places now "
-            f"and {thousands(s['status_holders']['end_p50'])} extra dwellings for status holders by {end}."
-        )
-        keys = ("Ukrainians now", "Asylum (Spreidingswet)", f"Extra dwellings {end}")
-    else:
-        text = (
-            f"{name} heeft nu ongeveer {thousands(s['ukraine']['start_p50'] + s['asylum']['start_p50'])} opvangplaatsen "
-            f"nodig en in {end} {thousands(s['status_holders']['end_p50'])} extra woningen voor statushouders."
-        )
-        keys = ("Oekraïners nu", "Asiel (Spreidingswet)", f"Extra woningen {end}")
+    facts = {
+        "name": name,
+        "end": end,
+        "ua": s["ukraine"],
+        "asy": s["asylum"],
+        "sh": s["status_holders"],
+    }
+    text = i18n.text("scenarios.headline", language, **facts)
+    keys = [i18n.text(f"scenarios.key_{k}", language, end=end) for k in ("ua", "asy", "sh")]
     numbers = {
-        keys[0]: f"{thousands(s['ukraine']['start_p50'])} {label('places', language)}",
-        keys[1]: f"{thousands(s['asylum']['start_p50'])} {label('places', language)}",
-        keys[
-            2
-        ]: f"{thousands(s['status_holders']['end_p50'])} ({thousands(s['status_holders']['end_p10'])}–{thousands(s['status_holders']['end_p90'])})",
+        keys[0]: i18n.text("scenarios.number_places", language, n=s["ukraine"]["start_p50"]),
+        keys[1]: i18n.text("scenarios.number_places", language, n=s["asylum"]["start_p50"]),
+        keys[2]: i18n.text(
+            "scenarios.number_range",
+            language,
+            p10=s["status_holders"]["end_p10"],
+            p50=s["status_holders"]["end_p50"],
+            p90=s["status_holders"]["end_p90"],
+        ),
     }
     return text, numbers
