@@ -8,148 +8,77 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from model.region import RISK_SHARE, RegionOverview
+from model.reporting import i18n
 from model.reporting.style import (
     ACCENT,
     NEUTRAL,
     STATUS_COLOURS,
     STREAM_COLOURS,
     label,
-    month_name,
     percent,
     thousands,
 )
 
-WORDS = {
-    "nl": {
-        "municipality": "Gemeente",
-        "total": "Regio",
-        "population": "Inwoners",
-        "pop_share": "Aandeel in de regio",
-        "agreed": "GOO afgesproken",
-        "goo_need": "GOO-behoefte",
-        "spreidingswet": "Spreidingswet",
-        "reception_band": "Opvang totaal (80%-band)",
-        "region_share": "Aandeel regionale behoefte",
-        "own_need": "Eigen behoefte",
-        "available": "Beschikbaar",
-        "surplus": "Overschot (+) / tekort (−)",
-        "risk": "Kans op tekort",
-        "task": "Taakstelling",
-        "housed": "Gehuisvest (model)",
-        "realised": "Laatst gerealiseerd",
-        "realisation": "Realisatie",
-        "backlog_start": "Achterstand begin",
-        "backlog_end": "Achterstand eind",
-        "places": "plaatsen",
-        "persons": "personen",
-        "h_need": "Behoefte en taak per gemeente",
-        "h_places": "Plaatsen tegenover het aandeel",
-        "h_taak": "Taakstelling statushouders",
-        "h_method": "Werkwijze",
-        "need_band": "behoefte opvang (80%-band)",
-        "need_median": "behoefte (mediaan)",
-        "capacity": "beschikbaar (bestaand en gepland)",
-        "share_marker": "aandeel regionale behoefte (naar inwoners)",
-        "risk_axis": "kans op een tekort in {year}",
-        "places_axis": "opvangplaatsen (gemiddeld in {year})",
-        "task_bar": "taakstelling {half} (mediaan)",
-        "housed_bar": "gehuisvest in {half} (model, mediaan)",
-        "backlog_marker": "achterstand eind {half} (mediaan)",
-    },
-    "en": {
-        "municipality": "Municipality",
-        "total": "Region",
-        "population": "Inhabitants",
-        "pop_share": "Share of the region",
-        "agreed": "GOO agreed",
-        "goo_need": "GOO need",
-        "spreidingswet": "Dispersal act",
-        "reception_band": "Reception total (80% band)",
-        "region_share": "Share of regional need",
-        "own_need": "Own need",
-        "available": "Available",
-        "surplus": "Surplus (+) / shortfall (−)",
-        "risk": "Shortfall probability",
-        "task": "Housing target",
-        "housed": "Housed (model)",
-        "realised": "Last realised",
-        "realisation": "Realised",
-        "backlog_start": "Backlog at start",
-        "backlog_end": "Backlog at end",
-        "places": "places",
-        "persons": "persons",
-        "h_need": "Need and task per municipality",
-        "h_places": "Places against the share",
-        "h_taak": "Housing status holders (taakstelling)",
-        "h_method": "Method",
-        "need_band": "reception need (80% band)",
-        "need_median": "need (median)",
-        "capacity": "available (existing and planned)",
-        "share_marker": "share of regional need (by inhabitants)",
-        "risk_axis": "probability of a shortfall in {year}",
-        "places_axis": "reception places (mean over {year})",
-        "task_bar": "target {half} (median)",
-        "housed_bar": "housed in {half} (model, median)",
-        "backlog_marker": "backlog at end of {half} (median)",
-    },
-}
+WORD_KEYS = (
+    "municipality",
+    "total",
+    "population",
+    "pop_share",
+    "agreed",
+    "goo_need",
+    "spreidingswet",
+    "reception_band",
+    "region_share",
+    "own_need",
+    "available",
+    "surplus",
+    "risk",
+    "task",
+    "housed",
+    "realised",
+    "realisation",
+    "backlog_start",
+    "backlog_end",
+    "places",
+    "persons",
+    "need_band",
+    "need_median",
+    "capacity",
+    "share_marker",
+)
+"""The words of the tables and figures (``region.w_<key>`` in the message catalogs)."""
+
+
+def _t(key: str, language: str | None, **facts: object) -> str:
+    return i18n.text(f"region.{key}", language, **facts)
 
 
 def _w(language: str) -> dict[str, str]:
-    return WORDS.get(language, WORDS["nl"])
+    return {k: _t(f"w_{k}", language) for k in WORD_KEYS}
 
 
 def _n(x: float) -> str:
     return "–" if pd.isna(x) else thousands(x)
 
 
-def _month(period: str, language: str) -> str:
-    p = pd.Period(period, freq="M")
-    return f"{month_name(p.month, language)} {p.year}"
-
-
 def heading(key: str, ov: RegionOverview, language: str = "nl") -> str:
     """A section heading (Markdown ``##``) in the report language, with the year or half-year."""
-    w = _w(language)
-    suffix = {
-        "h_need": f" in {ov.year}",
-        "h_places": f" in {ov.year}",
-        "h_taak": f" {ov.half_year}",
-    }
-    return f"## {w[key]}{suffix.get(key, '')}"
+    return "## " + _t(key, language, year=ov.year, half=ov.half_year)
 
 
 def titles(ov: RegionOverview, language: str = "nl") -> dict[str, str]:
     """Captions of the overview's figures and tables, and their source line."""
     y, h = ov.year, ov.half_year
-    if language == "en":
-        return {
-            "need": f"Need and task per municipality, {y}",
-            "places": f"Places against the share, {y}",
-            "taakstelling": f"Housing status holders, {h}",
-            "places_figure": f"Reception places against need and share, {y}",
-            "taakstelling_figure": f"Housing target and progress, {h}",
-            "tidy": "Regional overview, all figures",
-            "places_caption": (
-                f"Need: mean over {y}, median and 80% band; shortfall probability: a shortfall in GOO or "
-                f"asylum in some month of {y} (places are not interchangeable between the groups)."
-            ),
-            "taakstelling_caption": "Percentages: persons housed as a share of the target (model result).",
-            "source": "Onderdak ensemble per municipality; location registers of the case files",
-        }
     return {
-        "need": f"Behoefte en taak per gemeente, {y}",
-        "places": f"Plaatsen tegenover het aandeel, {y}",
-        "taakstelling": f"Taakstelling statushouders, {h}",
-        "places_figure": f"Opvangplaatsen tegenover behoefte en aandeel, {y}",
-        "taakstelling_figure": f"Taakstelling en voortgang, {h}",
-        "tidy": "Regionaal overzicht, alle cijfers",
-        "places_caption": (
-            f"Behoefte: gemiddelde over {y}, mediaan en 80%-band; kans op een tekort: een tekort voor GOO "
-            f"of asiel in enige maand van {y} (plaatsen zijn niet uitwisselbaar tussen de doelgroepen)."
-        ),
-        "taakstelling_caption": "Percentages: gehuisveste personen als deel van de taakstelling (modeluitkomst).",
-        "source": "Onderdak-ensemble per gemeente; locatieregisters uit de casusbestanden",
+        "need": _t("title_need", language, year=y),
+        "places": _t("title_places", language, year=y),
+        "taakstelling": _t("title_taakstelling", language, half=h),
+        "places_figure": _t("title_places_figure", language, year=y),
+        "taakstelling_figure": _t("title_taakstelling_figure", language, half=h),
+        "tidy": _t("title_tidy", language),
+        "places_caption": _t("caption_places", language, year=y),
+        "taakstelling_caption": _t("caption_taakstelling", language),
+        "source": _t("source", language),
     }
 
 
@@ -169,43 +98,27 @@ def headline(ov: RegionOverview, language: str = "nl") -> tuple[str, dict[str, s
     missing, unregistered = _missing_names(ov), _without_register(ov)
     need, cap = _n(t["reception_need_places_p50"]), _n(t["reception_capacity_places"])
     band = f"{_n(t['reception_need_places_p10'])}–{_n(t['reception_need_places_p90'])}"
-    if language == "en":
-        text = (
-            f"In {ov.year} {ov.name} is expected to need {need} reception places (80% band {band})"
-        )
-        text += (
-            f" and has {cap} available; {k} of {n} municipalities run a probability above "
-            f"{RISK_SHARE:.0%} of a shortfall."
-            if n
-            else "; without location registers, places available and shortfall risk are not computed."
-        )
-        if n and unregistered:
-            text += f" Without a location register: {', '.join(unregistered)}."
-        if missing:
-            text += f" Missing from this overview (run failed): {', '.join(missing)}."
-        numbers = {
-            f"Need {ov.year} (median)": f"{need} places",
-            f"Available {ov.year}": f"{cap} places",
-            f"Municipalities with shortfall risk > {RISK_SHARE:.0%}": f"{k} of {n}",
-            f"Backlog end of {ov.half_year}": f"{_n(t['backlog_end_persons'])} persons",
-        }
-        return text, numbers
-    text = f"{ov.name} heeft in {ov.year} naar verwachting {need} opvangplaatsen nodig (80%-band {band})"
-    text += (
-        f" en heeft er {cap} beschikbaar; {k} van {n} gemeenten lopen een kans van meer dan "
-        f"{100 * RISK_SHARE:.0f}% op een tekort."
-        if n
-        else "; zonder locatieregisters zijn de beschikbare plaatsen en de kans op een tekort niet berekend."
+    text = _t(
+        "headline",
+        language,
+        name=ov.name,
+        year=ov.year,
+        need=need,
+        band=band,
+        n=n,
+        cap=cap,
+        k=k,
+        risk=RISK_SHARE,
+        unregistered=unregistered,
+        missing=missing,
     )
-    if n and unregistered:
-        text += f" Zonder locatieregister: {', '.join(unregistered)}."
-    if missing:
-        text += f" Niet in dit overzicht (run mislukt): {', '.join(missing)}."
     numbers = {
-        f"Behoefte {ov.year} (mediaan)": f"{need} plaatsen",
-        f"Beschikbaar {ov.year}": f"{cap} plaatsen",
-        f"Gemeenten met kans op tekort > {100 * RISK_SHARE:.0f}%": f"{k} van {n}",
-        f"Achterstand eind {ov.half_year}": f"{_n(t['backlog_end_persons'])} personen",
+        _t("key_need", language, year=ov.year): _t("number_places", language, n=need),
+        _t("key_available", language, year=ov.year): _t("number_places", language, n=cap),
+        _t("key_at_risk", language, risk=RISK_SHARE): _t("number_of", language, k=k, n=n),
+        _t("key_backlog", language, half=ov.half_year): _t(
+            "number_persons", language, n=_n(t["backlog_end_persons"])
+        ),
     }
     return text, numbers
 
@@ -217,90 +130,52 @@ def _risk_sentence(ov: RegionOverview, language: str) -> str:
     risky = m.sort_values("shortfall_probability_share", ascending=False).iloc[0]
     short = m.sort_values("reception_surplus_places").iloc[0]
     gap = -short["reception_surplus_places"]
-    if language == "en":
-        return (
-            f"The highest shortfall probability is in {risky['municipality']} "
-            f"({percent(risky['shortfall_probability_share'])}). "
-            + (
-                f"The largest shortfall of places against its own need is in {short['municipality']} "
-                f"({_n(gap)} places too few)."
-                if gap > 0
-                else "Every municipality has at least as many places as its median need."
-            )
-            + " Places for GOO and for asylum seekers are not interchangeable, so a municipality "
-            "with enough places in total can still fall short for one group."
-        )
-    return (
-        f"De grootste kans op een tekort heeft {risky['municipality']} "
-        f"({percent(risky['shortfall_probability_share'])}). "
-        + (
-            f"Het grootste tekort aan plaatsen ten opzichte van de eigen behoefte heeft "
-            f"{short['municipality']} ({_n(gap)} plaatsen te weinig)."
-            if gap > 0
-            else "Elke gemeente heeft minstens zoveel plaatsen als haar mediane behoefte."
-        )
-        + " Plaatsen voor Oekraïners (GOO) en voor asielzoekers zijn niet uitwisselbaar: een gemeente "
-        "met genoeg plaatsen in totaal kan voor één doelgroep toch tekortkomen."
+    return _t(
+        "risk_sentence",
+        language,
+        risky=risky["municipality"],
+        risky_share=risky["shortfall_probability_share"],
+        gap=gap,
+        short=short["municipality"],
+        gap_places=_n(gap),
     )
 
 
 def narrative(ov: RegionOverview, language: str = "nl") -> str:
     """A short Markdown summary: what is compared, where the risk is, the taakstelling, who is missing."""
     m, t, missing = ov.municipalities, ov.total, ov.missing
-    if language == "en":
-        parts = [
-            f"This overview compares **{len(m)} municipalities** of {ov.name}, together "
-            f"{_n(t['population_persons'])} inhabitants, in **{ov.year}**; the taakstelling is shown "
-            f"for **{ov.half_year}** (reference month {_month(ov.reference_month, 'en')}).",
-            _risk_sentence(ov, language),
-            f"In {ov.half_year} the municipalities must house {_n(t['taakstelling_persons'])} status "
-            f"holders; in the model {_n(t['housed_persons'])} are housed in regular social rent "
-            f"({percent(t['realisation_share'])}), and the backlog moves from "
-            f"{_n(t['backlog_start_persons'])} to {_n(t['backlog_end_persons'])} persons.",
-        ]
-        if len(missing):
-            names = "; ".join(f"{r.label} ({r.status}: {r.message})" for r in missing.itertuples())
-            parts.append(f"**Missing** (their run failed, see the batch summary): {names}.")
-        return "\n\n".join(p for p in parts if p)
     parts = [
-        f"Dit overzicht vergelijkt **{len(m)} gemeenten** van {ov.name}, samen "
-        f"{_n(t['population_persons'])} inwoners, in **{ov.year}**; de taakstelling staat er voor "
-        f"**{ov.half_year}** (peilmaand {_month(ov.reference_month, 'nl')}).",
+        _t(
+            "narrative_compare",
+            language,
+            count=len(m),
+            name=ov.name,
+            population=_n(t["population_persons"]),
+            year=ov.year,
+            half=ov.half_year,
+            month=pd.Period(ov.reference_month, freq="M"),
+        ),
         _risk_sentence(ov, language),
-        f"In {ov.half_year} moeten de gemeenten samen {_n(t['taakstelling_persons'])} statushouders "
-        f"huisvesten; in het model krijgen er {_n(t['housed_persons'])} een reguliere sociale "
-        f"huurwoning ({percent(t['realisation_share'])}) en loopt de achterstand van "
-        f"{_n(t['backlog_start_persons'])} naar {_n(t['backlog_end_persons'])} personen.",
+        _t(
+            "narrative_taakstelling",
+            language,
+            half=ov.half_year,
+            task=_n(t["taakstelling_persons"]),
+            housed=_n(t["housed_persons"]),
+            share=t["realisation_share"],
+            backlog_start=_n(t["backlog_start_persons"]),
+            backlog_end=_n(t["backlog_end_persons"]),
+        ),
     ]
     if len(missing):
         names = "; ".join(f"{r.label} ({r.status}: {r.message})" for r in missing.itertuples())
-        parts.append(f"**Ontbreekt** (run mislukt, zie het batchoverzicht): {names}.")
+        parts.append(_t("narrative_missing", language, names=names))
     return "\n\n".join(p for p in parts if p)
 
 
 def method(ov: RegionOverview, language: str = "nl") -> str:
     """How the figures are defined (Markdown)."""
-    if language == "en":
-        return (
-            f"Need is the mean over the months of {ov.year} per simulated path; tables show the median "
-            "and the 80% band. The region's figures are the sums of the municipalities' (one seed: the "
-            "municipalities share the national paths). Available places are the existing and planned "
-            "locations open to GOO or asylum, each counted once. The share of regional need divides the "
-            "region's need by inhabitants. The shortfall probability is the share of paths with a "
-            f"shortfall in some month of {ov.year}. Housed persons are a model result (the regular "
-            "allocation in the case file); the last column of the taakstelling table gives the latest "
-            "realised half-year as the municipality reported it (the housed status holders in its case file)."
-        )
-    return (
-        f"De behoefte is per gesimuleerd pad het gemiddelde over de maanden van {ov.year}; de tabellen "
-        "tonen de mediaan en de 80%-band. De cijfers van de regio zijn de sommen van die van de "
-        "gemeenten (één seed: de gemeenten delen de landelijke paden). Beschikbaar zijn de bestaande en "
-        "geplande locaties voor GOO of asiel, elk één keer geteld. Het aandeel in de regionale behoefte "
-        "verdeelt de behoefte van de regio naar inwonertal. De kans op een tekort is het aandeel paden "
-        f"met in enige maand van {ov.year} een tekort. Gehuisvest is een modeluitkomst (de reguliere "
-        "toewijzing uit het casusbestand); de laatste kolom van de taakstellingstabel geeft het laatst "
-        "gerealiseerde halfjaar zoals de gemeente dat opgaf (de gehuisveste statushouders in het casusbestand)."
-    )
+    return _t("method", language, year=ov.year)
 
 
 # -- tables -------------------------------------------------------------------------------------
@@ -401,10 +276,13 @@ def _realised_text(row, language: str) -> str:
     half = getattr(row, "realised_half_year", "") or ""
     if not isinstance(half, str) or not half:
         return "–"
-    of = "of" if language == "en" else "van"
-    return (
-        f"{half}: {_n(row.realised_housed_persons)} {of} {_n(row.realised_taakstelling_persons)} "
-        f"({percent(row.realised_share)})"
+    return _t(
+        "realised",
+        language,
+        half=half,
+        housed=_n(row.realised_housed_persons),
+        task=_n(row.realised_taakstelling_persons),
+        share=row.realised_share,
     )
 
 
@@ -471,7 +349,7 @@ def places_figure(ov: RegionOverview, language: str = "nl") -> Figure:
     ax.set_yticks(y, [short_name(n) for n in m["municipality"]])
     ax.set_xlim(left=0)
     ax.xaxis.set_major_formatter(FuncFormatter(thousands))
-    ax.set_xlabel(w["places_axis"].format(year=ov.year))
+    ax.set_xlabel(_t("w_places_axis", language, year=ov.year))
     ax.grid(axis="y", visible=False)
     risk = m["shortfall_probability_share"].fillna(0)
     axr.barh(y, risk, height=0.45, color=[ACCENT if r > RISK_SHARE else NEUTRAL for r in risk])
@@ -479,7 +357,7 @@ def places_figure(ov: RegionOverview, language: str = "nl") -> Figure:
     axr.set_xlim(0, 1)
     axr.set_xticks([0, RISK_SHARE, 1])
     axr.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    axr.set_xlabel(w["risk_axis"].format(year=ov.year))
+    axr.set_xlabel(_t("w_risk_axis", language, year=ov.year))
     axr.grid(axis="y", visible=False)
     for yi, r in zip(y, risk, strict=True):
         inside = r > 0.75
@@ -502,7 +380,6 @@ def taakstelling_figure(ov: RegionOverview, language: str = "nl") -> Figure:
     """Per municipality: taakstelling of the half-year, persons housed (model) and the backlog at its end."""
     import matplotlib.pyplot as plt
 
-    w = _w(language)
     m = ov.municipalities.sort_values("population_persons").reset_index(drop=True)
     x = np.arange(len(m))
     fig, ax = plt.subplots(figsize=(10, 4.0))
@@ -512,7 +389,7 @@ def taakstelling_figure(ov: RegionOverview, language: str = "nl") -> Figure:
         m["taakstelling_persons"],
         width=0.38,
         color=colour,
-        label=w["task_bar"].format(half=ov.half_year),
+        label=_t("w_task_bar", language, half=ov.half_year),
     )
     ax.bar(
         x + 0.2,
@@ -520,7 +397,7 @@ def taakstelling_figure(ov: RegionOverview, language: str = "nl") -> Figure:
         width=0.38,
         color=colour,
         alpha=0.45,
-        label=w["housed_bar"].format(half=ov.half_year),
+        label=_t("w_housed_bar", language, half=ov.half_year),
     )
     ax.scatter(
         x,
@@ -529,7 +406,7 @@ def taakstelling_figure(ov: RegionOverview, language: str = "nl") -> Figure:
         marker="o",
         s=45,
         zorder=3,
-        label=w["backlog_marker"].format(half=ov.half_year),
+        label=_t("w_backlog_marker", language, half=ov.half_year),
     )
     for xi, housed, share in zip(x, m["housed_persons"], m["realisation_share"], strict=True):
         ax.text(xi + 0.2, housed, percent(share), ha="center", va="bottom", fontsize=9)
