@@ -65,25 +65,6 @@ ENV_OUTPUT_DIR = "ONDERDAK_OUTPUT_DIR"
 ENV_LANGUAGE = "ONDERDAK_LANGUAGE"
 PNG_DPI = 150
 _KEY = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
-_WORDS = {
-    "nl": {
-        "figure": "Figuur",
-        "table": "Tabel",
-        "source": "Bron",
-        "decisions": "Besluitpunten",
-        "key": "Kernboodschap",
-        "unit": "eenheid",
-    },
-    "en": {
-        "figure": "Figure",
-        "table": "Table",
-        "source": "Source",
-        "decisions": "Decisions",
-        "key": "Key message",
-        "unit": "unit",
-    },
-}
-
 _state: dict[str, Any] = {"dir": None, "numbers": {}, "language": None}
 
 
@@ -109,8 +90,14 @@ def output_dir() -> Path | None:
 
 
 def _words() -> dict[str, str]:
+    """The caption words (``collect.<word>`` in the message catalogs) in the report language."""
+    from model.reporting import i18n
+
     lang = _state["language"] or os.environ.get(ENV_LANGUAGE) or "nl"
-    return _WORDS.get(lang, _WORDS["nl"])
+    return {
+        k: i18n.text(f"collect.{k}", lang)
+        for k in ("figure", "table", "source", "decisions", "key")
+    }
 
 
 def _number(kind: str, key: str) -> int:
