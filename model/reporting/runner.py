@@ -37,7 +37,6 @@ from model.reporting.runfolder import (
     remove_partial,
     utc_now,
 )
-from model.reporting.style import month_name
 
 NOTEBOOK_DIR = resources.notebook_dir()
 NOTEBOOKS = ("scenarios", "portfolio", "business_case", "plan", "advice", "region")
@@ -220,9 +219,10 @@ def _inputs_digest(
 
 
 def _report_date(now: dt.datetime, language: str) -> str:
-    if language == "en":
-        return now.strftime("%d %B %Y").lstrip("0")
-    return f"{now.day} {month_name(now.month)} {now.year}"
+    """6 december 2026 (Dutch) or 6 December 2026 (English)."""
+    from model.reporting import i18n
+
+    return i18n.date(now.date(), language)
 
 
 def _first_heading(nb: nbformat.NotebookNode) -> str | None:
@@ -520,8 +520,11 @@ def _scenario_label(case: Any, language: str) -> str:
 
     national = label(case.inflow.national_scenario, language)
     own = label(case.scenario, language)
-    word = "national scenario" if language == "en" else "landelijk scenario"
-    return own if own == national else f"{own} ({word}: {national})"
+    if own == national:
+        return own
+    from model.reporting import i18n
+
+    return i18n.text("runner.scenario_label", language, own=own, national=national)
 
 
 def parse_formats(text: str | None) -> tuple[str, ...] | None:
