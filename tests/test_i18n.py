@@ -86,3 +86,42 @@ def test_a_message_renders_its_facts_and_refuses_a_missing_one():
         i18n.text("shortfall_chance", "nl", without=0.99, stream="asylum")
     with pytest.raises(KeyError):
         i18n.text("no_such_message", "nl")
+
+
+CATALOGUED = (
+    "backtest",
+    "business_case",
+    "business_case_narrative",
+    "collect",
+    "portfolio",
+    "portfolio_text",
+    "record_text",
+    "region",
+    "runner",
+    "scenarios",
+)
+"""Reporting modules whose words all live in the message catalogs."""
+
+_LANGUAGE_BRANCH = re.compile(
+    r"""\blang(?:uage)?\s*[!=]=\s*["'](?:en|nl)["']|["'](?:en|nl)["']\s*:\s*\{"""
+)
+
+
+@pytest.mark.parametrize("module", CATALOGUED)
+def test_a_catalogued_module_has_no_language_branches(module):
+    """No ``if language == "en"`` and no per-language dict: the words come from the catalogs, so a
+    third language or a changed sentence is an edit of the catalog only."""
+    from pathlib import Path
+
+    source = (Path(i18n.__file__).parent / f"{module}.py").read_text(encoding="utf-8")
+    hits = [
+        f"{module}.py:{source.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
+        for m in _LANGUAGE_BRANCH.finditer(source)
+    ]
+    assert not hits, "\n".join(hits)
+
+
+@pytest.mark.parametrize("module", CATALOGUED)
+def test_a_catalogued_module_has_its_topic_in_both_catalogs(module):
+    for language in i18n.LANGUAGES:
+        assert (i18n.CATALOG_DIR / language / f"{module}.yaml").is_file(), (module, language)
