@@ -217,13 +217,13 @@ def optimise(
         if not explain:
             raise InfeasibleError(
                 f"no plan meets need at reliability {_levels(portfolio, rel)} "
-                f"(solver status {res.status})"
+                f"(solver status {res.status})",
+                "no_plan",
+                {"levels": level_facts(portfolio, rel)},
             )
-        from model.optimise_diagnosis import explain_infeasible
+        from model.optimise_diagnosis import infeasible_error
 
-        raise InfeasibleError(
-            explain_infeasible(portfolio, scenarios, settings, rel, budget, res.status)
-        )
+        raise infeasible_error(portfolio, scenarios, settings, rel, budget, res.status)
     plan = _plan_from(built, res.x, portfolio, rel)
     gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
     status = "optimal" if res.status == 0 else f"stopped at the time limit (gap {gap:.1%})"
@@ -234,6 +234,11 @@ def optimise(
         solve_seconds=time.perf_counter() - started,
         status=status,
     )
+
+
+def level_facts(p: Portfolio, targets: np.ndarray) -> dict[str, float]:
+    """Per stream the reliability asked (share): the facts of an :class:`InfeasibleError`."""
+    return {s: float(t) for s, t in zip(p.streams, np.asarray(targets), strict=True)}
 
 
 def _levels(p: Portfolio, targets: np.ndarray) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from model.case import OptimiseSettings
-from model.optimise import Portfolio, Scenarios, _levels, _solve
+from model.errors import InfeasibleError
+from model.optimise import Portfolio, Scenarios, _levels, _solve, level_facts
 from model.optimise_model import CONSTRAINT_GROUPS, OBJECTIVE_SCALE, _depth_cached, build
 from model.reporting.style import euro
 from model.shortfall import band
@@ -104,15 +105,32 @@ def explain_infeasible(
     budget: float | None,
     status: int,
 ) -> str:
-    """A message naming the constraint(s) that make the problem infeasible.
+    """A message naming the constraint(s) that make the problem infeasible (English, for the
+    command line; :func:`infeasible_error` also gives the code and facts a report words)."""
+    return str(infeasible_error(p, s, settings, reliability, budget, status))
+
+
+def infeasible_error(
+    p: Portfolio,
+    s: Scenarios,
+    settings: OptimiseSettings,
+    reliability: np.ndarray,
+    budget: float | None,
+    status: int,
+) -> InfeasibleError:
+    """The error of an infeasible problem: a message naming the constraint(s) that bind, and the
+    same as a code with its facts (:class:`model.errors.InfeasibleError`).
 
     Each active constraint group is relaxed on its own; a group whose relaxation gives a plan binds.
     """
+    levels = level_facts(p, np.asarray(reliability))
     if status == 1:
-        return (
+        return InfeasibleError(
             f"no plan found within the time limit of {settings.time_limit_seconds:.0f} s; "
             "reduce the number of scenarios (optimise.reduced_scenarios) or candidates, "
-            "or raise optimise.time_limit_seconds"
+            "or raise optimise.time_limit_seconds",
+            "time_limit",
+            {"seconds": float(settings.time_limit_seconds), "levels": levels},
         )
     groups = active_groups(settings, reliability, budget)
     binding = [
@@ -125,13 +143,18 @@ def explain_infeasible(
     if not binding:
         if groups and _feasible(p, s, settings, reliability, budget, set(groups))[0].x is not None:
             names = ", ".join(_NAMES[g] for g in groups)
-            return (
-                f"{head}: the constraints bind only together ({names}); relax one or more of them"
+            return InfeasibleError(
+                f"{head}: the constraints bind only together ({names}); relax one or more of them",
+                "together",
+                {"groups": list(groups), "levels": levels},
             )
-        return f"{head}: the portfolio itself cannot provide it"
-    parts = [_detail(g, p, s, settings, reliability, budget) for g in binding]
+        return InfeasibleError(
+            f"{head}: the portfolio itself cannot provide it", "portfolio", {"levels": levels}
+        )
+    facts: dict = {"groups": list(binding), "levels": levels}
+    parts = [_detail(g, p, s, settings, reliability, budget, facts) for g in binding]
     lead = "the binding constraint is" if len(parts) == 1 else "relaxing any one of these helps:"
-    return f"{head}; {lead} " + "; ".join(parts)
+    return InfeasibleError(f"{head}; {lead} " + "; ".join(parts), "binding", facts)
 
 
 _NAMES = {
@@ -144,12 +167,18 @@ _NAMES = {
 }
 
 
-def _detail(group, p, s, settings, reliability, budget) -> str:
+def _detail(group, p, s, settings, reliability, budget, facts: dict) -> str:
+    """The English detail of a binding group; its figures go into ``facts``."""
     if group == "reliability":
         best = reachable_reliability(p, s, settings, reliability, budget)
         if best is None:
             reach = "it cannot be reached"
         else:
+            facts["reachable"] = {
+                name: float(b)
+                for name, b, r in zip(p.streams, best, reliability, strict=True)
+                if b < r - 1e-9
+            }
             short = [
                 f"{name} at most {b:.0%} (asked {r:.0%})"
                 for name, b, r in zip(p.streams, best, reliability, strict=True)
@@ -164,6 +193,9 @@ def _detail(group, p, s, settings, reliability, budget) -> str:
         return f"reliability: {reach} ({why})"
     if group == "budget":
         need = min_capex_eur(p, s, settings, reliability)
+        facts["budget_eur"] = float(budget or 0.0)
+        if need is not None:
+            facts["min_capex_eur"] = need
         more = (
             f"; meeting the other constraints needs at least {euro(need)} capex"
             if need is not None
@@ -171,8 +203,10 @@ def _detail(group, p, s, settings, reliability, budget) -> str:
         )
         return f"the capex budget of {euro(budget or 0.0)} is too small{more}"
     if group == "wijk":
+        facts["max_places_per_wijk"] = settings.max_places_per_wijk
         return f"the maximum of {settings.max_places_per_wijk} places per wijk is too tight"
     if group == "must_keep":
+        facts["must_keep"] = list(settings.must_keep)
         ids = ", ".join(settings.must_keep)
         return f"the locations that must stay or open ({ids}) do not fit the other constraints"
     if group == "min_quality":
@@ -181,8 +215,11 @@ def _detail(group, p, s, settings, reliability, budget) -> str:
             for i, q, e in zip(p.ids, p.quality_score, p.existing, strict=True)
             if not e and np.isfinite(q) and q < (settings.min_quality_score or 0)
         ]
+        facts["min_quality"] = settings.min_quality_score
+        facts["excluded"] = list(low)
         return (
             f"the minimum quality score {settings.min_quality_score:g} excludes locations "
             f"that are needed ({', '.join(low)})"
         )
+    facts["forbidden"] = list(settings.forbidden)
     return f"the forbidden locations ({', '.join(settings.forbidden)}) are needed"

@@ -140,7 +140,11 @@ def optimise_case(
 
     try:
         if fallback and surely_unreachable(portfolio, scenarios, targets):
-            raise InfeasibleError("a stream's band exceeds every place that could serve it")
+            raise InfeasibleError(
+                "a stream's band exceeds every place that could serve it",
+                "unreachable",
+                {"levels": {s: float(t) for s, t in zip(portfolio.streams, targets, strict=True)}},
+            )
         # a caller that falls back learns what binds from the reachable reliability, not a diagnosis
         plan = optimise(portfolio, scenarios, settings, targets, budget, explain=not fallback)
     except InfeasibleError:

@@ -5,7 +5,7 @@ default running cost per place-day, the sourced band around it, whether it is ch
 place-day (booked as ``fixed_opex_eur_per_year``) or per occupied place-day (booked as
 ``variable_opex_eur_per_place_day``), and whether it includes staff. Every default used and every
 row outside its band becomes a :class:`RegisterNote` (a code and the figures; the reporting layer
-words it, see :func:`model.reporting.assumptions.register_note_text`).
+words it, see :func:`model.reporting.register_text.note_text`).
 """
 
 from __future__ import annotations

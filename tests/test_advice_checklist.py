@@ -392,3 +392,58 @@ def test_the_alternatives_stand_beside_the_plan_and_doing_nothing(advice_run):
         if c.startswith(text("voorstel.alt.column.chance", language, stream="x")[:10])
     ]
     assert len(chances) == 2 and table[chances].notna().all().all()
+
+
+def test_the_decisions_table_dates_a_late_decision_as_the_besluitpunten_do():
+    """A decide-by month before the month after the peildatum is shown in that month, by the rule
+    of the besluitpunten and the deck (besluitpunten.due), in the table and in its workbook data."""
+    from types import SimpleNamespace
+
+    from model.reporting.plan import decide_by_after, decisions_display
+    from model.reporting.workbook_tables import decisions_data
+
+    months = pd.Series(["2026-12", "2026-11", "2027-03", ""])
+    assert decide_by_after(months, "2026-12").tolist() == ["2027-01", "2027-01", "2027-03", ""]
+    plan = pd.DataFrame(
+        {
+            "location_id": ["L01", "L06"],
+            "name": ["Hotel De Poort", "Azc Noord"],
+            "action": ["open", "keep"],
+            "quarter": ["2027Q2", ""],
+            "decide_by": ["2026-12", ""],
+            "places": [120.0, 300.0],
+            "capex_eur": [0.0, 0.0],
+            "cost_pv_eur": [1.0, 2.0],
+            "why": ["open_cost", "keep"],
+            "why_facts": ['{"recourse": "hotel"}', '{"until": "2030Q4"}'],
+        }
+    )
+    result = SimpleNamespace(tables={"plan": plan})
+    nl = decisions_display(result, "nl", brief=True, peildatum="2026-12")
+    assert nl["besluit uiterlijk"].tolist() == ["januari 2027", ""]
+    en = decisions_display(result, "en", brief=True, peildatum="2026-12")
+    assert en["decide by"].tolist() == ["January 2027", ""]
+    data = decisions_data(result, brief=True, language="nl", peildatum="2026-12")
+    assert data["decide_by"].tolist() == ["2027-01", ""]
+    full = decisions_data(result, language="en")  # the plan report: the reasons in words
+    assert "why_facts" not in full and not full["why"].str.fullmatch(r"[a-z_;]+").any()
+
+
+@pytest.mark.slow
+def test_the_advice_decisions_table_has_no_decision_before_the_peildatum(advice_run):
+    """The advice's table of decisions names the month the besluitpunten name (issue 15: the
+    table said December 2026 where besluitpunt 2 said January 2027)."""
+    from model.reporting.besluitpunten import due
+
+    language, folder = advice_run
+    data = pd.read_csv(folder / "results" / "plan_decisions_data.csv", dtype=str)
+    plan = pd.read_csv(folder / "results" / "plan_table.csv", dtype=str)
+    opened = plan[plan["action"] == "open"].set_index("name")
+    assert len(opened)
+    for r in data[data["action"] == "open"].itertuples():
+        assert pd.Period(r.decide_by, freq="M") > PEILDATUM, r
+        assert r.decide_by == str(due(opened.at[r.name, "decide_by"], PEILDATUM)[0]), r
+    shown = pd.read_csv(folder / "results" / "plan_decisions.csv", dtype=str)
+    column = "besluit uiterlijk" if language == "nl" else "decide by"
+    for cell in shown[column].dropna():
+        assert all(d > PEILDATUM for d in dates_in(cell)), cell

@@ -339,3 +339,13 @@ def test_a_region_overview_names_its_area_a_region():
     assert region.words()["municipality"] == "Regio" and META.words()["municipality"] == "Gemeente"
     html = render_html(new_notebook(cells=[new_markdown_cell("# Overzicht")]), region)
     assert "<dt>Regio</dt>" in html and "<dt>Gemeente</dt>" not in html
+
+
+def test_a_heading_with_an_accent_has_an_ascii_id_its_contents_link_finds():
+    """'Financiën': nbconvert's id is percent-encoded while the link is decoded, so WeasyPrint found
+    no anchor for the table of contents; the id is now ASCII and the link the same string."""
+    from model.reporting.export import headings
+
+    found, body = headings("<h2>Financiën</h2><h2>Kanttekeningen en risico's</h2>")
+    assert [h.id for h in found] == ["Financien", "Kanttekeningen-en-risico-s"]
+    assert 'id="Financien"' in body

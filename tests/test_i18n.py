@@ -88,6 +88,79 @@ def test_a_message_renders_its_facts_and_refuses_a_missing_one():
         i18n.text("no_such_message", "nl")
 
 
+# -- why there is no plan: the optimiser's code and facts, not its English message -------------
+_NO_PLAN = {
+    "no_plan": {"levels": {"ukraine": 0.9, "asylum": 0.9}},
+    "unreachable": {"levels": {"ukraine": 0.9}},
+    "time_limit": {"seconds": 60.0, "levels": {"ukraine": 0.9}},
+    "portfolio": {"levels": {"ukraine": 0.9, "asylum": 0.8}},
+    "together": {"groups": ["budget", "wijk"], "levels": {"ukraine": 0.9}},
+    "binding": {
+        "groups": ["reliability", "budget", "wijk", "must_keep", "min_quality", "forbidden"],
+        "levels": {"ukraine": 0.9, "asylum": 0.9},
+        "reachable": {"ukraine": 0.5},
+        "budget_eur": 1_000_000.0,
+        "min_capex_eur": 4_250_000.0,
+        "max_places_per_wijk": 150,
+        "must_keep": ["L01"],
+        "min_quality": 0.5,
+        "excluded": ["L09"],
+        "forbidden": ["L08"],
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("code", list(_NO_PLAN))
+def test_the_advice_says_why_there_is_no_plan_in_its_own_language(code, language):
+    """The advice words an InfeasibleError's code and facts from the catalog (issue 15: the Dutch
+    advice showed the optimiser's English message)."""
+    from types import SimpleNamespace
+
+    from model.reporting.advice_text import no_plan
+
+    advice = SimpleNamespace(plan_error=code, plan_error_facts=_NO_PLAN[code])
+    words = no_plan(advice, language)
+    assert not text_problems(words, language, ("L01", "L08", "L09")), (words, text_problems(words, language))
+    for english in ("no plan meets", "binding constraint", "capex", "solver", "must_keep"):
+        assert english not in words, words
+    assert language == "nl" or "wijk" not in words, words
+    if code == "binding":
+        assert i18n.euro(4_250_000, 0, language) in words and i18n.percent(0.5, 0, language) in words
+        assert "L01" in words and "L08" in words and "L09" in words
+
+
+def test_an_infeasible_plan_carries_its_code_and_facts(monkeypatch):
+    """prepare_advice keeps the error's code and facts, not its English text."""
+    from model.errors import InfeasibleError
+    from model.reporting import advice as adv
+
+    error = InfeasibleError("no plan meets need at reliability 90%", "portfolio", {"levels": {"ukraine": 0.9}})
+    calls = []
+
+    def refuse(*args, **kwargs):
+        calls.append(1)
+        raise error
+
+    monkeypatch.setattr("model.plan_case.optimise_case", refuse)
+    monkeypatch.setattr(adv, "resolve_case_path", lambda p: p)
+    monkeypatch.setattr(adv, "run_case", lambda *a, **k: _FakeResults())
+    monkeypatch.setattr(adv, "analyse_portfolio", lambda *a, **k: None)
+    advice = adv.prepare_advice("case.yaml", "basis", 10)
+    assert calls and advice.plan is None
+    assert (advice.plan_error, advice.plan_error_facts) == ("portfolio", {"levels": {"ukraine": 0.9}})
+
+
+class _FakeResults:
+    """Just enough of model.results.Results for prepare_advice to reach the plan."""
+
+    def __init__(self):
+        from types import SimpleNamespace
+
+        case = SimpleNamespace(optimise=SimpleNamespace(reliability_share=0.9), business_case=None)
+        self.runs = {"basis": SimpleNamespace(case=case, need=None)}
+        self.register = object()
+
 CATALOGUED = (
     "backtest",
     "business_case",

@@ -445,13 +445,19 @@ def test_budget_too_small_names_the_budget():
     assert "capex budget of €\u00a0200.000 is too small" in message
     assert "at least €\u00a0300.000 capex" in message
     assert "status" not in message.lower()
+    # the same as a code and facts, which a report words in its own language
+    assert info.value.code == "binding" and "budget" in info.value.facts["groups"]
+    assert info.value.facts["budget_eur"] == 2e5
+    assert info.value.facts["min_capex_eur"] == pytest.approx(3e5)
 
 
 def test_unreachable_reliability_says_how_far_one_gets():
     p = make_portfolio()
     big = Scenarios(TWO.need_places * 2, TWO.weights, TWO.labels)
-    with pytest.raises(InfeasibleError, match=r"ukraine at most 50% \(asked 100%\)"):
+    with pytest.raises(InfeasibleError, match=r"ukraine at most 50% \(asked 100%\)") as info:
         optimise(p, big, OptimiseSettings(**EXACT), reliability=1.0)
+    assert info.value.facts["reachable"] == {"ukraine": pytest.approx(0.5)}
+    assert info.value.facts["levels"]["ukraine"] == 1.0
 
 
 def test_wijk_maximum_and_forbidden_bind_together():

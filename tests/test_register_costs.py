@@ -12,7 +12,7 @@ from model.cli import main
 from model.locations import read_register
 from model.reference import table
 from model.register_costs import cost_reference, running_cost_eur_per_place_day
-from model.reporting.assumptions import register_note_text
+from model.reporting.register_text import note_text
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = (
@@ -67,7 +67,7 @@ def test_no_reference_no_invented_figure_but_a_warning(tmp_path, kind, stream):
     assert reg.table.at["X", "variable_opex_eur_per_place_day"] == 0
     (note,) = reg.notes
     assert note.code == "running_cost_no_reference" and note.eur_per_place_day is None
-    assert "geen bronreferentie" in register_note_text(note, "nl", "locaties.csv")
+    assert "geen bronreferentie" in note_text(note, "nl", "Locatie (fictief)")
 
 
 def test_a_given_cost_is_kept_even_zero(tmp_path):
@@ -148,14 +148,22 @@ def test_notes_in_english_and_in_the_assumptions_appendix(tmp_path):
     from model.reporting.assumptions import assumptions_table
 
     reg = register(tmp_path, "A,School (fictief),existing,municipal_building,ukraine,80,,,\n")
-    en = register_note_text(reg.notes[0], "en", "locaties.csv")
-    assert en.startswith("locaties.csv, row 2, location A: running cost left blank")
+    en = note_text(reg.notes[0], "en", "School (fictief)")
+    assert en.startswith("A School (fictief): running cost left blank")
     assert "€57.50 per realised place per day, band €55.00–€60.00" in en
     case = load_case(ROOT / "data" / "cases" / "demo" / "case.yaml")
     table_ = assumptions_table(case, reg, language="en")
     first = table_.iloc[0]
-    assert first["onderwerp"] == "register: A fixed_opex_eur_per_year"
+    # the appendix words the note as the register's renderer does: the location by code and
+    # name, its field in words, no file, row or field name in backticks
+    assert first["onderwerp"] == "register: A School (fictief), fixed charges per year"
     assert first["toelichting"] == en
+    assert (first["eenheid"], first["betrouwbaarheid"]) == ("euro per year", "reference")
+    for cell in first.astype(str):
+        assert "locaties.csv" not in cell and "`" not in cell and "_eur_" not in cell, cell
+    nl = assumptions_table(case, reg, language="nl").iloc[0]
+    assert nl["onderwerp"] == "register: A School (fictief), vaste lasten per jaar"
+    assert nl["toelichting"].startswith("A School (fictief): lopende kosten niet ingevuld")
     assert (
         len(table_)
         == len(assumptions_table(case, reg.__class__(**{**reg.__dict__, "notes": []}))) + 1
@@ -191,4 +199,6 @@ def test_recourse_defaults_read_the_dated_hotel_place_cost():
     assert note.facts["source"] == citation(key)
     from model.reporting.notes_text import note_text
 
-    assert "hotelplaats van het COA" in note_text(note, "nl") and "juli 2025" in note_text(note, "nl")
+    assert "hotelplaats van het COA" in note_text(note, "nl") and "juli 2025" in note_text(
+        note, "nl"
+    )

@@ -30,6 +30,14 @@ CODES = {
     "einde_tijdelijke_bescherming", "existing", "planned", "candidate", "committed",
     "with_candidates", "with_plan", "without_plan", "keep", "open", "reject", "capex", "net_cost",
 }  # fmt: skip
+CODE_CELL = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:;[a-z][a-z0-9]*(?:_[a-z0-9]+)*)*")
+"""A cell that is a snake_case code, or codes joined by ';' (``budget_realised_places;rate_carried_forward``)."""
+SETTINGS_AS_SPELLED = {
+    ("Alle aannames en bronnen", "Onderwerp"), ("Alle aannames en bronnen", "Waarde"),
+    ("All assumptions and sources", "Topic"), ("All assumptions and sources", "Value"),
+}  # fmt: skip
+"""The full parameter table names each setting by its key and shows its value as the case file
+spells them (``discount_rate_real_share``, ``last_published``): a consultant looks them up there."""
 ISO_OR_QUARTER = re.compile(r"^(?:19|20)\d\d(?:-(?:0[1-9]|1[0-2])|Q[1-4])$")
 KINDS = {"text", "month", "quarter", "half_year", "date", "value", "local_value", "bool", *NUMBER_FORMATS}
 NEW_SHEETS = {
@@ -195,11 +203,16 @@ def test_every_column_is_documented_and_every_table_has_units_and_source(demo_bo
 def test_cells_are_numbers_dates_and_words_not_codes(demo_book):
     language, _, wb = demo_book
     for ws in _tables(wb, language):
+        headers = [c.value for c in ws[1]]
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 v = cell.value
                 if isinstance(v, bool) or v is None:
                     continue
+                if isinstance(v, str) and (ws.title, headers[cell.column - 1]) not in SETTINGS_AS_SPELLED:
+                    # a code (the plan's reasons, a money line's assumptions) or its JSON facts
+                    assert not CODE_CELL.fullmatch(v.strip()), (ws.title, cell.coordinate, v)
+                    assert not v.lstrip().startswith("{"), (ws.title, cell.coordinate, v)
                 if isinstance(v, int | float | dt.datetime):
                     assert cell.number_format != "General", (ws.title, cell.coordinate, v)
                 elif isinstance(v, str):

@@ -24,7 +24,8 @@ class Advice:
     portfolio: PortfolioAnalysis
     business_case: BusinessCase | None
     plan: Any = None  # model.plan_case.OptimiseResult
-    plan_error: str = ""
+    plan_error: str = ""  # the code of the InfeasibleError when no plan exists ('' when one does)
+    plan_error_facts: dict[str, Any] = field(default_factory=dict)  # its facts, for the words
     alternatives: dict[str, dict[str, Any]] = field(default_factory=dict)  # plan_alternatives
 
     @property
@@ -56,8 +57,8 @@ def prepare_advice(
     The plan is the optimisation of :func:`model.plan_case.optimise_case` for the advice's scenario,
     with the trade-off over a few reliability levels (no regret: the plan report has it). When the
     reliability asked cannot be reached, the plan is made for the most that can and says so; when no
-    plan is possible at all (e.g. a budget too small), ``plan_error`` says why.
-    """
+    plan is possible at all (e.g. a budget too small), ``plan_error`` and ``plan_error_facts`` say
+    why as a code and its facts (worded by :func:`model.reporting.advice_text.no_plan`)."""
     from model.errors import InfeasibleError
     from model.plan_case import optimise_case
 
@@ -90,7 +91,7 @@ def prepare_advice(
                 fallback=True,
             )
         except InfeasibleError as exc:
-            advice.plan_error = str(exc)
+            advice.plan_error, advice.plan_error_facts = exc.code, exc.facts
     if advice.plan is not None:
         advice.alternatives = plan_alternatives(run.case, run.need, results.register, language)
     return advice

@@ -8,6 +8,8 @@ captions and sources throughout. The section headings are the collegevoorstel's
 
 from __future__ import annotations
 
+from typing import Any
+
 from IPython.display import Markdown, display
 
 from model.reporting.i18n import catalog, text
@@ -30,9 +32,48 @@ def title(language: str = "nl") -> None:
     display(Markdown(f"# {text('advice.title', language)}"))
 
 
-def no_plan(reason: str, language: str = "nl") -> str:
-    """Why the advice has no plan."""
-    return text("advice.no_plan", language, reason=reason or "–")
+def plan_error_text(code: str, facts: dict | None = None, language: str = "nl") -> str:
+    """Why no plan exists, in words: the code of a :class:`model.errors.InfeasibleError` through
+    ``advice.plan_error.<code>``, with its facts (the reliability asked per stream, the
+    constraints that bind and their figures)."""
+    facts = dict(facts or {})
+
+    def levels(shares: dict) -> str:
+        return ", ".join(
+            text("advice.plan_error.level", language, stream=s, share=v) for s, v in shares.items()
+        )
+
+    words = {k: v for k, v in facts.items() if k not in ("levels", "groups", "reachable")}
+    words.setdefault("min_capex_eur", None)
+    if code == "binding":  # each group that binds, with its figures
+        groups = [
+            text(
+                f"advice.plan_error.group.{g}",
+                language,
+                **words,
+                reachable=levels(facts.get("reachable") or {}),
+            )
+            for g in facts.get("groups", [])
+        ]
+    else:  # groups that bind only together: their names
+        groups = [text(f"advice.plan_error.name.{g}", language) for g in facts.get("groups", [])]
+    return text(
+        f"advice.plan_error.{code or 'no_plan'}",
+        language,
+        **words,
+        levels=levels(facts.get("levels") or {}),
+        groups="; ".join(groups),
+        count=len(groups),
+    )
+
+
+def no_plan(advice: Any, language: str = "nl") -> str:
+    """Why the advice has no plan (its :class:`model.errors.InfeasibleError`'s code and facts)."""
+    return text(
+        "advice.no_plan",
+        language,
+        reason=plan_error_text(advice.plan_error, advice.plan_error_facts, language),
+    )
 
 
 def glossary_markdown(language: str = "nl") -> str:

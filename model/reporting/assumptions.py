@@ -1,8 +1,9 @@
 """The appendix of every advice: each figure the run relied on, with its source and date or marked as an assumption.
 
-It also words the structured notes about the register's running costs (:mod:`model.register_costs`):
-costs taken from the sourced reference, costs without a reference, and costs per place-day outside
-the sourced band. ``onderdak validate`` prints the same sentences.
+The register's notes about running costs (:mod:`model.register_costs`: costs taken from the sourced
+reference, costs without a reference, costs per place-day outside the sourced band) come first,
+worded by :mod:`model.reporting.register_text` as ``onderdak validate`` words them (there with the
+file and row).
 """
 
 from __future__ import annotations
@@ -23,145 +24,41 @@ if TYPE_CHECKING:
 
 ASSUMPTION = "ASSUMPTION"
 
-NOTE_TEXT = {
-    "nl": {
-        "at": "{where}rij {row}, locatie {id}",
-        "running_cost_from_reference": (
-            "{at}: lopende kosten niet ingevuld; Onderdak rekent met de referentie voor {kind} "
-            "({stream}): {ref} {per} per dag, band {low}–{high} (bron: {source}); "
-            "geboekt als `{field}` = {value}.{staff}"
-        ),
-        "running_cost_no_reference": (
-            "{at}: lopende kosten niet ingevuld en er is geen bronreferentie voor {kind} "
-            "({stream}); Onderdak rekent € 0 per jaar. Vul `fixed_opex_eur_per_year` of "
-            "`variable_opex_eur_per_place_day` in. ({source})"
-        ),
-        "running_cost_below_band": (
-            "{at}: lopende kosten {value} per plaats per dag ({how}) liggen onder de band "
-            "{low}–{high} voor {kind} ({stream}; bron: {source}). Controleer "
-            "`fixed_opex_eur_per_year` en `variable_opex_eur_per_place_day`."
-        ),
-        "running_cost_above_band": (
-            "{at}: lopende kosten {value} per plaats per dag ({how}) liggen boven de band "
-            "{low}–{high} voor {kind} ({stream}; bron: {source}). Controleer "
-            "`fixed_opex_eur_per_year` en `variable_opex_eur_per_place_day`."
-        ),
-        "per_realised": "per gerealiseerde plaats",
-        "per_occupied": "per bezette plaats",
-        "staff": " Personeel zit in dit bedrag: geen aparte personeelskosten voor deze locatie.",
-        "how_staff": "vaste lasten / (capaciteit × 365) + variabele kosten + personeel; zonder investeringen",
-        "how": "vaste lasten / (capaciteit × 365) + variabele kosten; zonder investeringen",
-        "subject": "register: {id} {field}",
-        "reference": "referentie",
-        "warning": "waarschuwing",
-        "eur_per_year": "EUR per jaar",
-        "eur_per_place_day": "EUR per plaats per dag",
-    },
-    "en": {
-        "at": "{where}row {row}, location {id}",
-        "running_cost_from_reference": (
-            "{at}: running cost left blank; Onderdak uses the reference for {kind} ({stream}): "
-            "{ref} {per} per day, band {low}–{high} (source: {source}); booked as "
-            "`{field}` = {value}.{staff}"
-        ),
-        "running_cost_no_reference": (
-            "{at}: running cost left blank and no sourced reference exists for {kind} ({stream}); "
-            "Onderdak books €0 a year. Fill in `fixed_opex_eur_per_year` or "
-            "`variable_opex_eur_per_place_day`. ({source})"
-        ),
-        "running_cost_below_band": (
-            "{at}: running cost {value} per place-day ({how}) is below the band {low}–{high} for "
-            "{kind} ({stream}; source: {source}). Check `fixed_opex_eur_per_year` and "
-            "`variable_opex_eur_per_place_day`."
-        ),
-        "running_cost_above_band": (
-            "{at}: running cost {value} per place-day ({how}) is above the band {low}–{high} for "
-            "{kind} ({stream}; source: {source}). Check `fixed_opex_eur_per_year` and "
-            "`variable_opex_eur_per_place_day`."
-        ),
-        "per_realised": "per realised place",
-        "per_occupied": "per occupied place",
-        "staff": " Staff is included in this figure: no separate staff cost for this location.",
-        "how_staff": "fixed opex / (capacity × 365) + variable opex + staff; capex excluded",
-        "how": "fixed opex / (capacity × 365) + variable opex; capex excluded",
-        "subject": "register: {id} {field}",
-        "reference": "reference",
-        "warning": "warning",
-        "eur_per_year": "EUR per year",
-        "eur_per_place_day": "EUR per place-day",
-    },
-}
-"""Sentences of the register's cost notes, per language; keys are the notes' codes."""
-
-
-def _eur(x: float | None, language: str, decimals: int = 2) -> str:
-    if x is None:
-        return "–"
-    s = f"{x:,.{decimals}f}"
-    if language == "en":
-        return "€" + s
-    return "€ " + s.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def register_note_text(note: RegisterNote, language: str = "nl", where: str = "") -> str:
-    """One register cost note as a sentence (Dutch by default, English with ``language="en"``).
-
-    Parameters
-    ----------
-    note : RegisterNote
-    language : {"nl", "en"}
-    where : str
-        File (and sheet) the row is in, e.g. ``"locations.csv"``; prefixed to the row.
-    """
-    from model.reporting.maps import kind_label
-    from model.reporting.style import label
-
-    w = NOTE_TEXT.get(language, NOTE_TEXT["nl"])
-    at = w["at"].format(where=f"{where}, " if where else "", row=note.row, id=note.location_id)
-    decimals = 0 if note.field == "fixed_opex_eur_per_year" else 2
-    per_realised = note.field == "fixed_opex_eur_per_year"
-    return w[note.code].format(
-        at=at,
-        kind=kind_label(note.kind, language),
-        stream=label(note.stream, language) if note.stream != "*" else note.stream,
-        ref=_eur(note.eur_per_place_day, language),
-        per=w["per_realised"] if per_realised else w["per_occupied"],
-        low=_eur(note.low_eur_per_place_day, language),
-        high=_eur(note.high_eur_per_place_day, language),
-        source=note.source,
-        field=note.field,
-        value=_eur(note.value, language, decimals if note.code.endswith("reference") else 2),
-        staff=w["staff"] if note.staff_included and note.code.endswith("reference") else "",
-        how=w["how_staff"] if note.staff_included else w["how"],
-    )
-
-
-def _where(register: Register) -> str:
-    return register.source.name + (f", sheet '{register.sheet}'" if register.sheet else "")
-
-
-def register_notes_text(register: Register, language: str = "nl") -> list[str]:
-    """Every cost note of a register as a sentence naming file, row and location."""
-    return [register_note_text(n, language, _where(register)) for n in register.notes]
-
 
 def register_notes_table(register: Register, language: str = "nl") -> pd.DataFrame:
-    """The register's cost notes as rows of the assumptions appendix (same columns)."""
-    w = NOTE_TEXT.get(language, NOTE_TEXT["nl"])
-    where = _where(register)
+    """The register's cost notes as rows of the assumptions appendix (same columns), each worded
+    by :func:`model.reporting.register_text.note_text`: the location by code and name, its fields
+    in words, no file or row (``onderdak validate`` names those)."""
+    from model.reporting.i18n import text
+    from model.reporting.register_text import note_text
+
+    names = register.table["name"].astype(str).to_dict()
+
+    def subject(n: RegisterNote) -> str:
+        fields = [text(f"register.field.{f.strip()}", language) for f in n.field.split("+")]
+        joined = f" {text('register.appendix.and', language)} ".join(fields)
+        at = f"{n.location_id} {names.get(n.location_id, '')}".strip()
+        return text("register.appendix.subject", language, at=at, fields=joined)
+
     rows = [
         {
-            "onderwerp": w["subject"].format(id=n.location_id, field=n.field),
+            "onderwerp": subject(n),
             "waarde": round(n.value, 2),
-            "eenheid": w["eur_per_year"]
-            if n.field == "fixed_opex_eur_per_year" and n.code.endswith("reference")
-            else w["eur_per_place_day"],
+            "eenheid": text(
+                "register.appendix.eur_per_year"
+                if n.field == "fixed_opex_eur_per_year" and n.code.endswith("reference")
+                else "register.appendix.eur_per_place_day",
+                language,
+            ),
             "bron": n.source,
             "datum": "",
-            "betrouwbaarheid": w["reference"]
-            if n.code.endswith("from_reference")
-            else w["warning"],
-            "toelichting": register_note_text(n, language, where),
+            "betrouwbaarheid": text(
+                "register.appendix.reference"
+                if n.code.endswith("from_reference")
+                else "register.appendix.warning",
+                language,
+            ),
+            "toelichting": note_text(n, language, names.get(n.location_id, "")),
         }
         for n in register.notes
     ]

@@ -316,11 +316,17 @@ def record_table(
     unit: str | None = None,
     units: Mapping[str, str] | None = None,
     source: str | None = None,
+    data: pd.DataFrame | None = None,
 ) -> None:
-    """Record a table for the CSVs and the XLSX without displaying it (e.g. a long tidy result)."""
+    """Record a table for the CSVs and the XLSX without displaying it (e.g. a long tidy result).
+
+    ``data``: the table as the workbook shows it (codes the reader cannot read put into words),
+    recorded as ``results/<key>_data.csv``; ``results/<key>.csv`` keeps ``df`` (codes, for
+    machines). Default: ``df`` itself."""
     _check_key(key)
     frame = df.reset_index(drop=True)
     rel = _write_table(frame, key)
+    data_rel = None if data is None else _write_table(data.reset_index(drop=True), key, "_data")
     _record(
         {
             "kind": "table",
@@ -333,6 +339,7 @@ def record_table(
             "deck": False,
             "units": _units(frame, unit, units),
             "file": rel,
+            "data_file": data_rel,
             "shown": False,
         }
     )

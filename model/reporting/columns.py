@@ -123,6 +123,8 @@ ENTRIES: tuple[Column, ...] = (
     _c("places_opened", "Geopende plaatsen", "Places opened", "places", "Plaatsen die het plan opent.", "Places the plan opens.", "num"),
     _c("shortfall_chance_ukraine_share", "Kans op tekort Oekraïners", "Shortfall chance Ukrainians", "share", "Aandeel paden met een tekort voor Oekraïners.", "Share of paths short for Ukrainians.", "share"),
     _c("shortfall_chance_asylum_share", "Kans op tekort asielzoekers", "Shortfall chance asylum seekers", "share", "Aandeel paden met een tekort voor asielzoekers.", "Share of paths short for asylum seekers.", "share"),
+    _c("shortfall_chance_status_holders_share", "Kans op tekort statushouders", "Shortfall chance status holders", "share", "Aandeel paden met een tekort voor statushouders.", "Share of paths short for status holders.", "share"),
+    _c("reliability_asked_reached", "Gevraagde betrouwbaarheid", "Reliability asked", "text", "Of het alternatief de gevraagde betrouwbaarheid haalt, en voor welke doelgroepen niet.", "Whether the alternative reaches the reliability asked, and for which target groups not.", "text"),
     _c("note", "Uitkomst berekening", "Solver outcome", "text", "Hoe de berekening eindigde (optimaal: bewezen beste plan).", "How the computation ended (optimal: proven best plan).", "code:note"),
     # -- money -----------------------------------------------------------------------------------
     _c("line", "Post", "Line", "text", "De begrotingspost.", "The budget line.", "code:line", "post"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -177,12 +178,10 @@ def headings(body: str) -> tuple[list[Heading], str]:
 
     def repl(m: re.Match[str]) -> str:
         level, attrs, inner = int(m.group(1)), m.group(2), m.group(3)
-        ident = _ID.search(attrs)
-        hid = (
-            ident.group(1)
-            if ident
-            else re.sub(r"[^\w-]+", "-", _text(inner)).strip("-") or "sectie"
-        )
+        # an ASCII id from the heading's text: nbconvert percent-encodes "Financiën" in its id
+        # while a link to it is decoded, so the PDF's table of contents could not find it
+        plain = unicodedata.normalize("NFKD", _text(inner)).encode("ascii", "ignore").decode()
+        hid = re.sub(r"[^A-Za-z0-9-]+", "-", plain).strip("-") or "sectie"
         base, k = hid, 1
         while hid in used:
             k += 1

@@ -222,16 +222,34 @@ def regret_figure(result: OptimiseResult, language: str = "nl") -> Figure:
     return fig
 
 
+def decide_by_after(months: pd.Series, peildatum: str) -> pd.Series:
+    """Each decide-by month ('YYYY-MM'), or the month after the peildatum when that is later:
+    the rule of the besluitpunten and the deck (:func:`model.reporting.besluitpunten.due`). An
+    empty month stays empty."""
+    from model.reporting.besluitpunten import due
+
+    peil = pd.Period(str(peildatum), freq="M")
+    return months.map(
+        lambda m: str(due(m, peil)[0]) if isinstance(m, str) and m and m != "nan" else m
+    )
+
+
 def decisions_display(
-    result: OptimiseResult, language: str = "nl", brief: bool = False
+    result: OptimiseResult,
+    language: str = "nl",
+    brief: bool = False,
+    peildatum: str | None = None,
 ) -> pd.DataFrame:
     """The decision table for the report: used locations first, columns in the report language.
 
     ``brief``: only the locations the plan uses, without cost and reasons (the advice; the plan
-    report has the whole table).
+    report has the whole table). ``peildatum`` ('YYYY-MM'): a decision due before the month
+    after it is shown in that month, as in the besluitpunten (:func:`decide_by_after`).
     """
     w = _w(language)
     t = result.tables["plan"].copy()
+    if peildatum:
+        t["decide_by"] = decide_by_after(t["decide_by"], peildatum)
     if brief:
         t = t[t["action"] != "reject"]
     t["action"] = t["action"].map(lambda a: w.get(a, a))

@@ -534,14 +534,10 @@ ALTERNATIVES = ("no_purchases", "extend_only")
 """The plan-level alternatives the advice computes (:func:`model.reporting.advice.plan_alternatives`)."""
 
 
-def alternatives_table(advice: Any, language: str = "nl") -> pd.DataFrame:
-    """The recommended plan, doing nothing and the plan-level alternatives side by side: expected
-    cost (present value, emergency places included), investment and per stream the chance of a
-    shortfall, and whether the reliability asked is reached."""
-    from model.reporting.i18n import millions, percent
-
-    if advice.plan is None:
-        return pd.DataFrame()
+def _alternative_rows(advice: Any, language: str) -> tuple[list[str], list[tuple]]:
+    """The streams, and per alternative (the plan, doing nothing, the plan-level alternatives):
+    its name, expected cost, investment (None: none), chance of a shortfall per stream and the
+    streams whose reliability asked it does not reach."""
     summary = advice.plan.summary
     streams = list(summary["streams"])
     chances = {c["stream"]: c for c in vf.stream_chances(advice)}
@@ -573,6 +569,18 @@ def alternatives_table(advice: Any, language: str = "nl") -> pd.DataFrame:
                 alt["short"],
             )
         )
+    return streams, rows
+
+
+def alternatives_table(advice: Any, language: str = "nl") -> pd.DataFrame:
+    """The recommended plan, doing nothing and the plan-level alternatives side by side: expected
+    cost (present value, emergency places included), investment and per stream the chance of a
+    shortfall, and whether the reliability asked is reached."""
+    from model.reporting.i18n import millions, percent
+
+    if advice.plan is None:
+        return pd.DataFrame()
+    streams, rows = _alternative_rows(advice, language)
     column = lambda c, **f: text(f"voorstel.alt.column.{c}", language, **f)  # noqa: E731
     return pd.DataFrame(
         [
@@ -582,6 +590,27 @@ def alternatives_table(advice: Any, language: str = "nl") -> pd.DataFrame:
                 column("capex"): "–" if capex is None else millions(capex, 1, language),
                 **{column("chance", stream=k): percent(ch.get(k), 0, language) for k in streams},
                 column("reached"): text(
+                    "voorstel.alt.reached", language, short=_streams(short, language)
+                ),
+            }
+            for name, cost, capex, ch, short in rows
+        ]
+    )
+
+
+def alternatives_data(advice: Any, language: str = "nl") -> pd.DataFrame:
+    """:func:`alternatives_table` for the workbook: the euros and shares as numbers."""
+    if advice.plan is None:
+        return pd.DataFrame()
+    streams, rows = _alternative_rows(advice, language)
+    return pd.DataFrame(
+        [
+            {
+                "alternative": name,
+                "expected_cost_eur": round(float(cost)),
+                "capex_eur": None if capex is None else round(float(capex)),
+                **{f"shortfall_chance_{k}_share": ch.get(k) for k in streams},
+                "reliability_asked_reached": text(
                     "voorstel.alt.reached", language, short=_streams(short, language)
                 ),
             }

@@ -15,7 +15,7 @@ import pandas as pd
 
 from model import STREAMS
 from model.mca import CRITERIA
-from model.reporting.plan import MONEY_ROWS, _money_total
+from model.reporting.plan import MONEY_ROWS, _money_total, decide_by_after
 from model.reporting.scenarios import CHECK_MONTHS
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ SHEETS: dict[str, tuple[str, str, tuple[str, str]]] = {
     "budget_per_year": ("Begroting per jaar", "Budget per year", _MONEY),
     "begrotingswijziging": ("Begrotingswijziging", "Budget amendment", _MONEY),
     "risks": ("Risico's en maatregelen", "Risks and measures", ("Onderdak-ensemble en -begroting; maatregelen uit het voorstel", "Onderdak ensemble and budget; measures from the proposal")),
+    "plan_alternatives": ("Plan en alternatieven", "Plan and alternatives", _PLAN),
     "plan_tradeoff_table": ("Kosten en betrouwbaarheid", "Cost and reliability", _PLAN),
     "plan_table": ("Plan per locatie", "Plan per location", _PLAN),
     "plan_shortfall": ("Kans op tekort", "Shortfall chance", ("Onderdak-ensemble; aandeel paden met in ten minste één maand een tekort", "Onderdak ensemble; share of paths short in at least one month")),
@@ -115,16 +116,79 @@ def scenario_data(results: Results) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def decisions_data(result: OptimiseResult, brief: bool = False) -> pd.DataFrame:
+def decisions_data(
+    result: OptimiseResult,
+    brief: bool = False,
+    language: str | None = None,
+    peildatum: str | None = None,
+) -> pd.DataFrame:
     """:func:`model.reporting.plan.decisions_display` as codes and numbers (``brief``: the
-    locations the plan uses, without code, present cost and reason, as in the advice)."""
-    t = result.tables["plan"]
+    locations the plan uses, without code, present cost and reason, as in the advice). The reason
+    in words (:func:`model.reporting.plan.why_text`), its facts left out; with a ``peildatum``
+    ('YYYY-MM') a decision due before it falls in the month after it, as in the besluitpunten."""
+    t = result.tables["plan"].copy()
     columns = ["location_id", "name", "action", "quarter", "decide_by", "places", "capex_eur"]
     columns += ["cost_pv_eur", "why"]
     if brief:
         t = t[t["action"] != "reject"]
         columns = [c for c in columns if c not in ("location_id", "cost_pv_eur", "why")]
+    else:
+        t["why"] = _why_words(t, language)
+    if peildatum:
+        t["decide_by"] = decide_by_after(t["decide_by"], peildatum)
     return t[columns].reset_index(drop=True)
+
+
+def _why_words(plan: pd.DataFrame, language: str | None) -> list[str]:
+    from model.reporting.plan import why_text
+
+    return [
+        why_text(c, f, language) if isinstance(c, str) and c else ""
+        for c, f in zip(plan["why"], plan["why_facts"], strict=True)
+    ]
+
+
+def plan_table_data(result: OptimiseResult, language: str | None = None) -> pd.DataFrame:
+    """The plan per location (``result.tables["plan"]``) for the workbook: the reasons in words
+    (:func:`model.reporting.plan.why_text`), without the JSON of their facts."""
+    t = result.tables["plan"].copy()
+    t["why"] = _why_words(t, language)
+    return t.drop(columns=["why_facts"]).reset_index(drop=True)
+
+
+def assumption_words(
+    table: pd.DataFrame, budgets: dict[str, object], language: str | None = None
+) -> list[str]:
+    """The ``assumption`` column of a budget or money table (codes, ``;``-separated) in words:
+    each code through :func:`model.reporting.notes_text.note_text` with the facts of its note in
+    the budget of the row's portfolio (``budgets``: portfolio → :class:`model.budget.Budget`)."""
+    from model.reporting.notes_text import note_text
+
+    notes = {
+        name: {n.code: n for ns in b.assumptions.values() for n in ns}  # type: ignore[attr-defined]
+        for name, b in budgets.items()
+    }
+    cache: dict[tuple[str, str], str] = {}
+    out = []
+    for portfolio, codes in zip(table["portfolio"], table["assumption"], strict=True):
+        codes = "" if not isinstance(codes, str) else codes
+        key = (str(portfolio), codes)
+        if key not in cache:
+            known = notes.get(str(portfolio), {})
+            cache[key] = " ".join(
+                note_text(known[c], language) if c in known else c for c in codes.split(";") if c
+            )
+        out.append(cache[key])
+    return out
+
+
+def money_table_data(result: OptimiseResult, language: str | None = None) -> pd.DataFrame:
+    """The plan's money per year and line (``result.money.table``) for the workbook: the
+    assumptions behind each line in words instead of their codes."""
+    t = result.money.table.copy()
+    budgets = {"without_plan": result.money.without, "with_plan": result.money.with_plan}
+    t["assumption"] = assumption_words(t, budgets, language)
+    return t
 
 
 def money_data(result: OptimiseResult) -> pd.DataFrame:
