@@ -74,11 +74,13 @@ def set_output_dir(path: str | Path | None) -> None:
 
 
 def set_language(language: str | None) -> None:
-    """Caption words and number separators in ``"nl"`` (default) or ``"en"``."""
-    from model.reporting.style import set_number_language
+    """Caption words and number separators in ``"nl"`` (default) or ``"en"``, and the house style
+    of the figures (a report's setup: importing the package leaves matplotlib as it was)."""
+    from model.reporting.style import apply, set_number_language
 
     _state["language"] = language
     set_number_language(language)
+    apply()
 
 
 def output_dir() -> Path | None:

@@ -117,8 +117,10 @@ def kernel_manager_class(kernel_name: str = KERNEL) -> type:
             if self._kernel_spec is None:
                 from ipykernel.kernelspec import RESOURCES, get_kernel_dict
 
+                spec = get_kernel_dict()  # figures render off screen (the kernel's own default
+                spec["env"] = {**spec.get("env", {}), "MPLBACKEND": "Agg"}  # would be inline)
                 self._kernel_spec = self.kernel_spec_manager.kernel_spec_class(
-                    resource_dir=RESOURCES, **get_kernel_dict()
+                    resource_dir=RESOURCES, **spec
                 )
             return self._kernel_spec
 

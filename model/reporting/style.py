@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")  # reports never need a screen
-import matplotlib.pyplot as plt  # noqa: E402
+from model.reporting import i18n
 
-from model.reporting import i18n  # noqa: E402
+# Importing this module changes nothing in matplotlib: a consultant's own notebook keeps its backend
+# and style. A report's setup (collect.set_language) applies the house style; the report runner
+# starts its kernels with the Agg backend (model.reporting.runner).
 
 STREAM_COLOURS = {"ukraine": "#1f5fa8", "asylum": "#d9822b", "status_holders": "#3a8f5c"}
 STATUS_COLOURS = {"existing": "#2f4b7c", "planned": "#7aa6c2", "candidate": "#bfbfbf"}
@@ -151,6 +152,3 @@ def euro(x: float, decimals: int = 0) -> str:
     """€ 1.234.567 (Dutch) or €1,234,567 (English); the Dutch space does not break (a line never
     ends in a bare €)."""
     return i18n.euro(x, decimals)
-
-
-apply()
