@@ -204,6 +204,26 @@ def _default_notebook(case: str) -> str:
     return "scenarios"
 
 
+def _cmd_rerun(args: argparse.Namespace) -> int:
+    from model.reporting.rerun import rerun
+
+    v = rerun(args.manifest, args.out)
+    print(f"{args.manifest}: rerun written to {v.folder}")
+    if v.inputs_changed:
+        print(f"  inputs changed since the first run: {', '.join(v.inputs_changed)}")
+    if v.code is not None:
+        print(f"  code changed: {v.code[0]} -> {v.code[1]}")
+    if not args.verify:
+        return 0
+    if v.same:
+        print(f"  verified: all {v.outputs_compared} result and figure files are byte-identical")
+        return 0
+    print(f"  NOT the same: {len(v.outputs_differ)} of {v.outputs_compared} files differ:")
+    for name in v.outputs_differ:
+        print(f"    {name}")
+    return 1
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from model.errors import InputError
     from model.reporting import runner
@@ -267,6 +287,18 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--force", action="store_true", help="replace a non-empty folder")
     p.set_defaults(func=_cmd_init)
+
+    p = sub.add_parser(
+        "rerun", help="run a report again from its manifest; --verify compares the results"
+    )
+    p.add_argument("manifest", help="a run's manifest.json (or its folder)")
+    p.add_argument("--out", help="report root for the rerun (default: the first run's)")
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="exit 1 unless every result CSV and figure is byte-identical to the first run's",
+    )
+    p.set_defaults(func=_cmd_rerun)
 
     p = sub.add_parser("report", help="run a report notebook for a case and export it")
     p.add_argument("case", nargs="?", help="case file (YAML)")

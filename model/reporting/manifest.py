@@ -6,7 +6,9 @@ import hashlib
 import json
 import os
 import platform
+import re
 import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -92,9 +94,42 @@ def git_commit() -> str | None:
             timeout=5,
             check=True,
         ).stdout.strip()
+        changes = subprocess.run(  # the code and data the run reads; reports are its output
+            ["git", "-C", str(root), "status", "--porcelain", "--", *TRACKED],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
-    return head or None
+    if not head:
+        return None
+    return f"{head}+dirty" if changes else head
+
+
+TRACKED = ("model", "notebooks", "data", "pyproject.toml", "requirements.lock")
+"""What a run depends on in a checkout: a change there makes its commit ``+dirty``."""
+
+
+def dependency_versions() -> dict[str, str]:
+    """The installed version of every package Onderdak depends on (its declared requirements)."""
+    from importlib.metadata import PackageNotFoundError, requires, version
+
+    out = {}
+    try:
+        declared = requires("onderdak") or []
+    except PackageNotFoundError:
+        return out
+    for req in declared:
+        if "extra ==" in req:
+            continue
+        name = re.split(r"[<>=!~;\[ ]", req, maxsplit=1)[0]
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "missing"
+    return dict(sorted(out.items()))
 
 
 def output_hashes(folder: str | Path) -> dict[str, str]:
@@ -112,6 +147,8 @@ def build_manifest(
     scenario: str | None,
     register: str | Path | None,
     parameters: Mapping[str, Any],
+    effective: Mapping[str, Any] | None = None,
+    rerun: Mapping[str, Any] | None = None,
     seed: int | None,
     timings_s: Mapping[str, float],
     peildatum: str | None = None,
@@ -132,6 +169,11 @@ def build_manifest(
         "case": str(Path(case_file).resolve()),
         "scenario": scenario,
         "parameters": dict(parameters),
+        # every parameter of the notebook as the run used it (its defaults included)
+        "parameters_effective": dict(effective if effective is not None else parameters),
+        "argv": list(sys.argv),
+        # what `onderdak rerun` passes to run the same report again
+        "rerun": dict(rerun or {}),
         "seed": seed,
         "peildatum": peildatum,  # reproduce with ONDERDAK_PEILDATUM=<this> when the case leaves it open
         "hashes": data_hashes(case_file, register),
@@ -140,6 +182,7 @@ def build_manifest(
             "python": platform.python_version(),
             "platform": platform.platform(),
             "kernel": kernel_name,
+            "packages": dependency_versions(),
         },
         "started_utc": started_utc,
         "finished_utc": finished_utc,

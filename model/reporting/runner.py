@@ -447,6 +447,18 @@ def run_report(
         scenario=scenario,
         register=register,
         parameters={k: v for k, v in injected.items() if k != "output_dir"},
+        effective={
+            **{k: p.default for k, p in declared.items() if k != "output_dir"},
+            **{k: v for k, v in injected.items() if k != "output_dir"},
+        },
+        rerun={
+            "case": str(case_file),
+            "notebook": str(nb_path) if name not in NOTEBOOKS else name,
+            "parameters": {k: v for k, v in values.items() if k not in ("output_dir", "case_path")},
+            "scenario": scenario,
+            "formats": list(formats),
+            "pptx_template": str(pptx_template) if pptx_template else None,
+        },
         seed=case.seed if values.get("seed") in (None, -1) else values["seed"],
         peildatum=case.peildatum,
         timings_s=timings,
