@@ -41,6 +41,27 @@ def tiny_case(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def demo_advice(tmp_path_factory):
+    """The demo advice at 60 paths with all exports, in a language: ``demo_advice("en")`` gives the
+    run folder. Run once per language and test session (per worker), shared by the notebook, the
+    reader's-checklist and the workbook tests, which read the same report."""
+    from model.cli import main
+
+    runs: dict[str, Path] = {}
+
+    def get(language: str) -> Path:
+        if language not in runs:
+            out = tmp_path_factory.mktemp(f"demo-advice-{language}")
+            args = ["report", str(DEMO), "--notebook", "advice", "-p", "paths=60"]
+            assert main([*args, "-p", f"language={language}", "--out", str(out)]) == 0
+            (manifest,) = out.rglob("manifest.json")
+            runs[language] = manifest.parent
+        return runs[language]
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(

@@ -183,12 +183,8 @@ def _names(case_path: Path) -> tuple[str, ...]:
 
 
 @pytest.fixture(scope="module", params=["nl", "en"])
-def advice_run(request, tmp_path_factory, demo_case_path):
-    out = tmp_path_factory.mktemp(f"advice-{request.param}")
-    args = ["report", str(demo_case_path), "--notebook", "advice", "-p", "paths=60"]
-    assert main([*args, "-p", f"language={request.param}", "--out", str(out)]) == 0
-    folder = next(out.rglob("manifest.json")).parent
-    return request.param, folder
+def advice_run(request, demo_advice):
+    return request.param, demo_advice(request.param)
 
 
 @pytest.mark.slow
