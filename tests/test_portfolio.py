@@ -137,6 +137,9 @@ def test_narrative_is_generated_from_the_numbers(demo_analysis):
     assert "Ukrainians" in narrative(demo_analysis, "en")
     assert "fictief" not in rep.short_name("AZC Ruwaard (COA; fictief)")
     assert rep.short_name("AZC Ruwaard (COA; fictief)") == "AZC Ruwaard (COA)"
+    # a long name is broken between words over two lines, never cut mid-word ('aankoop en tr…')
+    long = "Kantoorpand Stationsweg - aankoop en transformatie (fictief)"
+    assert rep.short_name(long, 34) == "Kantoorpand Stationsweg - aankoop\nen transformatie"
 
 
 def test_report_tables(demo_analysis):

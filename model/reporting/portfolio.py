@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -85,10 +86,14 @@ def line_labels(language: str) -> dict[str, str]:
 
 
 def short_name(name: str, width: int = 40) -> str:
-    """A location name for an axis label: without the '(fictief)' marker, cut at ``width`` characters."""
+    """A location name for an axis label: without the '(fictief)' marker, on two lines of at most
+    ``width`` characters (broken between words; cut with '…' only beyond two lines)."""
     name = re.sub(r"\s*\(fictief\)", "", name)
     name = re.sub(r";\s*fictief\)", ")", name).strip()
-    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+    lines = textwrap.wrap(name, width) or [name]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder=" …")]
+    return "\n".join(lines)
 
 
 def _x(periods: pd.PeriodIndex) -> np.ndarray:
@@ -221,7 +226,7 @@ def timeline_figure(analysis: PortfolioAnalysis, language: str = "nl") -> Figure
     locs = locs[locs["portfolio"] == "with_candidates"].iloc[::-1]
     periods = analysis.need.periods
     first, end = periods[0].to_timestamp(), (periods[-1] + 1).to_timestamp()
-    fig, ax = plt.subplots(figsize=(9, 0.9 + 0.32 * len(locs)))
+    fig, ax = plt.subplots(figsize=(9, 0.9 + 0.36 * len(locs)))
     for row, (_, loc) in enumerate(locs.iterrows()):
         if not loc["opening_period"]:
             continue
@@ -249,8 +254,8 @@ def timeline_figure(analysis: PortfolioAnalysis, language: str = "nl") -> Figure
         )
     ax.set_yticks(
         range(len(locs)),
-        [f"{i} {short_name(n)}" for i, n in zip(locs["location_id"], locs["name"], strict=True)],
-        fontsize=8,
+        [short_name(n, 34) for n in locs["name"]],  # names, not register codes
+        fontsize=7,
     )
     ax.set_xlim(first, end)
     ax.grid(axis="y", visible=False)
