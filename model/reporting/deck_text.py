@@ -181,13 +181,14 @@ def plan_title(rows: pd.DataFrame, language: str) -> str:
 
 def money_facts(artefacts: Artefacts, language: str) -> dict[str, float | str] | None:
     """Net cost with and without the plan over the horizon (medians from ``plan_money``)."""
-    from model.reporting.plan import MONEY_ROWS
+    from model.reporting.i18n import LANGUAGES
+    from model.reporting.plan import money_row
 
     shown = table(artefacts, "plan_money")
     detail = table(artefacts, "plan_money_table")
     if shown is None:
         return None
-    labels = {MONEY_ROWS[lang]["net_cost"] for lang in MONEY_ROWS}
+    labels = {money_row("net_cost", lang) for lang in LANGUAGES}
     first = shown.columns[0]
     hit = shown[shown[first].astype(str).isin(labels)]
     if hit.empty:

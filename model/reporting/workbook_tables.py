@@ -195,7 +195,7 @@ def money_data(result: OptimiseResult) -> pd.DataFrame:
     """:func:`model.reporting.plan.money_display` as numbers: per line, the total over the horizon
     without and with the plan (median) and the plan's 80% band (€)."""
     rows = []
-    for line in MONEY_ROWS["nl"]:
+    for line in MONEY_ROWS:
         without = _money_total(result, "without_plan", line)
         with_ = _money_total(result, "with_plan", line)
         if not (np.abs(without).max() > 0 or np.abs(with_).max() > 0):

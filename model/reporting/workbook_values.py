@@ -14,8 +14,7 @@ import pandas as pd
 
 from model.mca import CRITERIA
 from model.reporting.maps import kind_label
-from model.reporting.plan import MONEY_ROWS
-from model.reporting.plan import WORDS as PLAN_WORDS
+from model.reporting.plan import MONEY_ROWS, action_word, money_row
 from model.reporting.style import STREAM_NAMES, label
 
 NUMBER_FORMATS = {
@@ -80,7 +79,7 @@ def code_word(vocabulary: str, code: object, language: str = "nl") -> object:
     if vocabulary == "kind":
         return kind_label(code, lang)
     if vocabulary == "action":
-        return PLAN_WORDS[lang].get(code, code)
+        return action_word(code, lang)
     if vocabulary == "criterion":
         crit = CRITERIA.get(code)
         return code if crit is None else (crit.label_en if en else crit.label_nl)
@@ -89,8 +88,8 @@ def code_word(vocabulary: str, code: object, language: str = "nl") -> object:
 
         entry = column(code)
         return code if entry is None else (entry.en if en else entry.nl)
-    if vocabulary == "line" and code in MONEY_ROWS[lang]:
-        return MONEY_ROWS[lang][code]
+    if vocabulary == "line" and code in MONEY_ROWS:
+        return money_row(code, lang)
     if vocabulary == "streams":  # "ukraine:66.5;asylum:20" → "Oekraïners 66,5; asielzoekers 20"
         parts = [p.split(":", 1) for p in code.split(";") if p]
         return "; ".join(
