@@ -166,6 +166,7 @@ CATALOGUED = (
     "business_case",
     "business_case_narrative",
     "collect",
+    "maps",
     "plan",
     "portfolio",
     "portfolio_text",
