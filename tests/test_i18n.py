@@ -167,6 +167,7 @@ CATALOGUED = (
     "business_case_narrative",
     "collect",
     "maps",
+    "mca_figures",
     "plan",
     "portfolio",
     "portfolio_text",

@@ -14,6 +14,7 @@ import pandas as pd
 
 from model.mca import CRITERIA
 from model.reporting.maps import kind_label
+from model.reporting.mca_figures import criterion_label
 from model.reporting.plan import MONEY_ROWS, action_word, money_row
 from model.reporting.style import STREAM_NAMES, label
 
@@ -82,7 +83,7 @@ def code_word(vocabulary: str, code: object, language: str = "nl") -> object:
         return action_word(code, lang)
     if vocabulary == "criterion":
         crit = CRITERIA.get(code)
-        return code if crit is None else (crit.label_en if en else crit.label_nl)
+        return code if crit is None else criterion_label(code, lang)
     if vocabulary == "column":
         from model.reporting.columns import column
 
