@@ -177,6 +177,7 @@ CATALOGUED = (
     "region",
     "runner",
     "scenarios",
+    "style",
 )
 """Reporting modules whose words all live in the message catalogs."""
 TOPICS = {"deck_text": "deck"}

@@ -16,7 +16,7 @@ from model.mca import CRITERIA
 from model.reporting.maps import kind_label
 from model.reporting.mca_figures import criterion_label
 from model.reporting.plan import MONEY_ROWS, action_word, money_row
-from model.reporting.style import STREAM_NAMES, label
+from model.reporting.style import STREAM_NAMES, label, stream_name
 
 NUMBER_FORMATS = {
     "int": "#,##0",
@@ -73,8 +73,10 @@ def code_word(vocabulary: str, code: object, language: str = "nl") -> object:
     en = language == "en"
     lang = "en" if en else "nl"
     if vocabulary == "stream":
-        name = STREAM_NAMES[lang].get(code)
-        return code if name is None else name[:1].upper() + name[1:]
+        if code not in STREAM_NAMES:
+            return code
+        name = stream_name(code, lang)
+        return name[:1].upper() + name[1:]
     if vocabulary in ("scenario", "unit", "status"):
         return label(code, lang)
     if vocabulary == "kind":
