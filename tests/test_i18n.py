@@ -168,6 +168,7 @@ CATALOGUED = (
     "collect",
     "deck",
     "deck_text",
+    "export",
     "maps",
     "mca_figures",
     "plan",
