@@ -179,6 +179,7 @@ CATALOGUED = (
     "runner",
     "scenarios",
     "style",
+    "workbook",
 )
 """Reporting modules whose words all live in the message catalogs."""
 TOPICS = {"deck_text": "deck"}

@@ -90,7 +90,7 @@ def code_word(vocabulary: str, code: object, language: str = "nl") -> object:
         from model.reporting.columns import column
 
         entry = column(code)
-        return code if entry is None else (entry.en if en else entry.nl)
+        return code if entry is None else entry.label(lang)
     if vocabulary == "line" and code in MONEY_ROWS:
         return money_row(code, lang)
     if vocabulary == "streams":  # "ukraine:66.5;asylum:20" → "Oekraïners 66,5; asielzoekers 20"
