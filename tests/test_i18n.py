@@ -180,6 +180,7 @@ CATALOGUED = (
     "scenarios",
     "style",
     "workbook",
+    "workbook_tables",
 )
 """Reporting modules whose words all live in the message catalogs."""
 TOPICS = {"deck_text": "deck"}

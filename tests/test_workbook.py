@@ -20,7 +20,7 @@ from model.reporting.artefacts import read_artefacts
 from model.reporting.columns import ENTRIES, UNITS, column
 from model.reporting.export import ReportMeta
 from model.reporting.workbook import write_workbook
-from model.reporting.workbook_tables import SHEETS
+from model.reporting.workbook_tables import SHEETS, sheet_name, sheet_source
 from model.reporting.workbook_values import NUMBER_FORMATS, code_word, convert, date_format
 
 META = ReportMeta(title="Testrapport", scenario="basis", date="1 januari 2026", run_id="abc")
@@ -39,7 +39,17 @@ SETTINGS_AS_SPELLED = {
 """The full parameter table names each setting by its key and shows its value as the case file
 spells them (``discount_rate_real_share``, ``last_published``): a consultant looks them up there."""
 ISO_OR_QUARTER = re.compile(r"^(?:19|20)\d\d(?:-(?:0[1-9]|1[0-2])|Q[1-4])$")
-KINDS = {"text", "month", "quarter", "half_year", "date", "value", "local_value", "bool", *NUMBER_FORMATS}
+KINDS = {
+    "text",
+    "month",
+    "quarter",
+    "half_year",
+    "date",
+    "value",
+    "local_value",
+    "bool",
+    *NUMBER_FORMATS,
+}
 NEW_SHEETS = {
     "nl": ("Begroting per jaar", "Geld van het plan", "MCA per locatie", "MCA-gewichten", "Wijken",
            "Alle aannames en bronnen", "Behoefte per scenario", "Kolommen"),
@@ -59,11 +69,11 @@ def test_every_dictionary_entry_has_labels_unit_kind_and_meaning():
 
 
 def test_sheet_names_fit_excel_and_differ_per_language():
-    for language in (0, 1):
-        names = [v[language] for v in SHEETS.values()]
+    for language in ("nl", "en"):
+        names = [sheet_name(k, language) for k in SHEETS]
         assert len(set(names)) == len(names)
         assert all(len(n) <= 31 and not re.search(r"[\[\]*?/\\:]", n) for n in names)
-    assert all(v[2][0] and v[2][1] for v in SHEETS.values())  # a source in both languages
+        assert all(sheet_source(k, language) for k in SHEETS)  # a source in both languages
 
 
 def test_columns_are_found_by_code_or_by_either_label():
@@ -86,7 +96,11 @@ def test_cells_become_words_dates_and_numbers():
     assert convert(pd.Series(["2026Q4"]), "quarter") == [dt.datetime(2026, 10, 1)]
     assert convert(pd.Series(["2026-II"]), "half_year") == ["2e halfjaar 2026"]
     assert convert(pd.Series(["47.43", "12", "True", "file"]), "value") == [47.43, 12, True, "file"]
-    assert convert(pd.Series(["1,05", "1.250", "€ 44,00 per dag"]), "local_value") == [1.05, 1250, "€ 44,00 per dag"]
+    assert convert(pd.Series(["1,05", "1.250", "€ 44,00 per dag"]), "local_value") == [
+        1.05,
+        1250,
+        "€ 44,00 per dag",
+    ]
     assert convert(pd.Series(["1.05", "1,250"]), "local_value", "en") == [1.05, 1250]
     assert convert(pd.Series(["2024-11-13", "2025-03", "2025", "undated"]), "date") == [
         dt.datetime(2024, 11, 13),
@@ -190,7 +204,9 @@ def test_every_column_is_documented_and_every_table_has_units_and_source(demo_bo
     for ws in _tables(wb, language):
         for cell in ws[1]:
             entry = documented.get((ws.title, cell.value))
-            assert entry is not None, f"{ws.title}: column {cell.value!r} missing on the columns sheet"
+            assert entry is not None, (
+                f"{ws.title}: column {cell.value!r} missing on the columns sheet"
+            )
             assert entry[2] and entry[3], f"{ws.title}: {cell.value!r} without unit or meaning"
     index = wb.worksheets[0]
     rows = [r for r in index.iter_rows(min_row=7, values_only=True) if r[2] is not None]
@@ -209,7 +225,10 @@ def test_cells_are_numbers_dates_and_words_not_codes(demo_book):
                 v = cell.value
                 if isinstance(v, bool) or v is None:
                     continue
-                if isinstance(v, str) and (ws.title, headers[cell.column - 1]) not in SETTINGS_AS_SPELLED:
+                if (
+                    isinstance(v, str)
+                    and (ws.title, headers[cell.column - 1]) not in SETTINGS_AS_SPELLED
+                ):
                     # a code (the plan's reasons, a money line's assumptions) or its JSON facts
                     assert not CODE_CELL.fullmatch(v.strip()), (ws.title, cell.coordinate, v)
                     assert not v.lstrip().startswith("{"), (ws.title, cell.coordinate, v)
@@ -249,7 +268,9 @@ def test_the_sheets_hold_what_they_claim(demo_book):
     crit = dict(zip(weights["Value in column" if en else "Waarde in kolom"], weights["Weight" if en else "Gewicht"], strict=True))  # fmt: skip
     scores = [c for c in mca.columns if c.startswith("Score ")]
     assert len(scores) == len(crit)
-    total = sum(mca[s] * w for s, w in zip(scores, weights["Weight" if en else "Gewicht"], strict=True))
+    total = sum(
+        mca[s] * w for s, w in zip(scores, weights["Weight" if en else "Gewicht"], strict=True)
+    )
     assert (total - mca["Total score" if en else "Totaalscore"]).abs().max() < 1e-3
     assert mca["Rank" if en else "Rang"].iloc[0] == 1
 
@@ -266,7 +287,9 @@ def test_the_sheets_hold_what_they_claim(demo_book):
     assumptions = _frame(wb["All assumptions and sources" if en else "Alle aannames en bronnen"])
     assert len(assumptions) > 50
     value, source = ("Value", "Source") if en else ("Waarde", "Bron")
-    numbers = assumptions[value].map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+    numbers = assumptions[value].map(
+        lambda v: isinstance(v, int | float) and not isinstance(v, bool)
+    )
     assert numbers.mean() > 0.5  # values are numbers where they are numbers
     unit, date = ("Unit of the value", "Date") if en else ("Eenheid van de waarde", "Datum")
     assert assumptions[source].notna().all() and assumptions[date].notna().all()
