@@ -181,6 +181,7 @@ CATALOGUED = (
     "style",
     "workbook",
     "workbook_tables",
+    "workbook_values",
 )
 """Reporting modules whose words all live in the message catalogs."""
 TOPICS = {"deck_text": "deck"}
