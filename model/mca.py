@@ -26,23 +26,22 @@ if TYPE_CHECKING:
 
 
 class Criterion(NamedTuple):
-    """One criterion: the column holding its values, the default direction and labels."""
+    """One criterion: the column holding its values and the default direction (its label is
+    ``mca.criterion_<key>`` in the reports' message catalogs)."""
 
     column: str
     direction: str
-    label_nl: str
-    label_en: str
 
 
 CRITERIA: dict[str, Criterion] = {
-    "cost": Criterion("cost_eur_per_place_day", "min", "kosten per plaats per dag", "cost per place-day"),
-    "quality": Criterion("quality_score", "max", "kwaliteit", "quality"),
-    "scale": Criterion("capacity_places", "min", "schaal (kleinschalig beter)", "scale (small is better)"),
-    "speed": Criterion("months_until_available", "min", "snelheid (maanden tot beschikbaar)", "speed (months until available)"),
-    "reuse": Criterion("reuse_options_count", "max", "hergebruiksmogelijkheden", "reuse options"),
-    "load": Criterion("wijk_load_places_per_1000_persons", "min", "belasting van de wijk", "neighbourhood load"),
-    "risk": Criterion("risk_score", "min", "risico", "risk"),
-}  # fmt: skip
+    "cost": Criterion("cost_eur_per_place_day", "min"),
+    "quality": Criterion("quality_score", "max"),
+    "scale": Criterion("capacity_places", "min"),
+    "speed": Criterion("months_until_available", "min"),
+    "reuse": Criterion("reuse_options_count", "max"),
+    "load": Criterion("wijk_load_places_per_1000_persons", "min"),
+    "risk": Criterion("risk_score", "min"),
+}
 DAYS_PER_YEAR = 365.0
 
 

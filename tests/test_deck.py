@@ -103,9 +103,9 @@ def _plan() -> pd.DataFrame:
 
 
 def _money(language: str) -> pd.DataFrame:
-    from model.reporting.plan import MONEY_ROWS
+    from model.reporting.plan import money_row
 
-    rows = MONEY_ROWS["en" if language == "en" else "nl"]
+    rows = {row: money_row(row, language) for row in ("capex", "net_cost")}
     return pd.DataFrame(
         {
             "Post": [rows["capex"], rows["net_cost"]],

@@ -166,14 +166,26 @@ CATALOGUED = (
     "business_case",
     "business_case_narrative",
     "collect",
+    "deck",
+    "deck_text",
+    "export",
+    "maps",
+    "mca_figures",
+    "plan",
     "portfolio",
     "portfolio_text",
     "record_text",
     "region",
     "runner",
     "scenarios",
+    "style",
+    "workbook",
+    "workbook_tables",
+    "workbook_values",
 )
 """Reporting modules whose words all live in the message catalogs."""
+TOPICS = {"deck_text": "deck"}
+"""A catalogued module whose words share another module's topic file."""
 
 _LANGUAGE_BRANCH = re.compile(
     r"""\blang(?:uage)?\s*[!=]=\s*["'](?:en|nl)["']|["'](?:en|nl)["']\s*:\s*\{"""
@@ -197,4 +209,27 @@ def test_a_catalogued_module_has_no_language_branches(module):
 @pytest.mark.parametrize("module", CATALOGUED)
 def test_a_catalogued_module_has_its_topic_in_both_catalogs(module):
     for language in i18n.LANGUAGES:
-        assert (i18n.CATALOG_DIR / language / f"{module}.yaml").is_file(), (module, language)
+        topic = TOPICS.get(module, module)
+        assert (i18n.CATALOG_DIR / language / f"{topic}.yaml").is_file(), (module, language)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_code_that_has_words_has_its_message(language):
+    """The codes the converted modules word (glossary, streams, map kinds, plan actions and money
+    rows, criteria, deck words, notebook titles, sheets, code values) all render from the catalog."""
+    from model.mca import CRITERIA
+    from model.reporting import deck_text, export, maps, plan, style, workbook_tables
+    from model.reporting import workbook_values as wv
+    from model.reporting.mca_figures import criterion_label
+
+    words = [style.label(k, language) for k in style.GLOSSARY]
+    words += [style.stream_name(k, language) for k in style.STREAM_NAMES]
+    words += [maps.kind_label(k, language) for k in maps.KIND_LABELS]
+    words += [plan.action_word(k, language) for k in plan.ACTION_WORDS]
+    words += [plan.money_row(k, language) for k in plan.MONEY_ROWS]
+    words += [criterion_label(k, language) for k in CRITERIA]
+    words += [export.notebook_title(k, language) for k in export.NOTEBOOK_TITLES]
+    words += [str(w) for w in deck_text.words(language).values()]
+    words += [workbook_tables.sheet_name(k, language) or "" for k in workbook_tables.SHEETS]
+    words += [wv.code_word(v, c, language) for v, codes in wv._VOCABULARY.items() for c in codes]
+    assert all(w and "_" not in w for w in words), [w for w in words if not w or "_" in w]

@@ -19,7 +19,7 @@ from model.reporting.artefacts import read_artefacts
 from model.reporting.columns import ENTRIES, UNITS, column
 from model.reporting.export import ReportMeta
 from model.reporting.workbook import write_workbook
-from model.reporting.workbook_tables import SHEETS
+from model.reporting.workbook_tables import SHEETS, sheet_name, sheet_source
 from model.reporting.workbook_values import NUMBER_FORMATS, code_word, convert, date_format
 
 META = ReportMeta(title="Testrapport", scenario="basis", date="1 januari 2026", run_id="abc")
@@ -68,11 +68,11 @@ def test_every_dictionary_entry_has_labels_unit_kind_and_meaning():
 
 
 def test_sheet_names_fit_excel_and_differ_per_language():
-    for language in (0, 1):
-        names = [v[language] for v in SHEETS.values()]
+    for language in ("nl", "en"):
+        names = [sheet_name(k, language) for k in SHEETS]
         assert len(set(names)) == len(names)
         assert all(len(n) <= 31 and not re.search(r"[\[\]*?/\\:]", n) for n in names)
-    assert all(v[2][0] and v[2][1] for v in SHEETS.values())  # a source in both languages
+        assert all(sheet_source(k, language) for k in SHEETS)  # a source in both languages
 
 
 def test_columns_are_found_by_code_or_by_either_label():

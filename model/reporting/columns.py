@@ -57,6 +57,14 @@ class Column(NamedTuple):
     kind: str = "num"
     aliases: tuple[str, ...] = ()
 
+    def label(self, language: str | None = "nl") -> str:
+        """The column's header in the report language."""
+        return self.en if language == "en" else self.nl
+
+    def about(self, language: str | None = "nl") -> str:
+        """The column's meaning in the report language."""
+        return self.about_en if language == "en" else self.about_nl
+
 
 def _c(code, nl, en, unit, about_nl, about_en, kind="num", *aliases):
     return Column(code, nl, en, unit, about_nl, about_en, kind, tuple(aliases))

@@ -32,6 +32,7 @@ from model.reporting import deck_text as dtx
 from model.reporting.artefacts import Artefacts
 from model.reporting.deck_template import DEFAULT_TEMPLATE
 from model.reporting.export import ReportMeta, fix_zip_times
+from model.reporting.i18n import LANGUAGES
 from model.reporting.style import period_name
 from model.reporting.tablefmt import column_decimals, format_value
 
@@ -104,7 +105,7 @@ class _Deck:
     def __init__(self, prs, meta: ReportMeta, artefacts: Artefacts):
         self.prs, self.meta, self.artefacts = prs, meta, artefacts
         self.layouts = lay.Layouts.pick(prs)
-        self.language = "en" if meta.language == "en" else "nl"
+        self.language = meta.language if meta.language in LANGUAGES else "nl"
         self.w = dtx.words(self.language)
         left = meta.municipality or meta.title
         self.footer = left + (" · " + self.w["fictional"] if meta.fictional else "")
@@ -250,8 +251,10 @@ class _Deck:
             [dtx.text_of(r[0]), dtx.text_of(r[3]), dtx.text_of(r[4])]
             for r in frame.head(MAX_TABLE_ROWS).itertuples(index=False)
         ]
-        title = self.w["signposts_title"].format(
-            n=dtx.capital(dtx.count_word(len(frame), self.language))
+        title = dtx.say(
+            "signposts_title",
+            self.language,
+            n=dtx.capital(dtx.count_word(len(frame), self.language)),
         )
         notes = "\n".join(
             " | ".join(dtx.text_of(v) for v in r) for r in frame.itertuples(index=False)

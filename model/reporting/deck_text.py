@@ -3,7 +3,8 @@
 A slide's title says the finding ("Zonder nieuwe locaties is een tekort vrijwel zeker; met het
 plan is de kans 6% voor asielzoekers"), not the topic. The numbers come from the tables the
 notebook recorded (``plan_shortfall``, ``plan_table``, ``plan_money``, ``gap_summary``,
-``need_table``, ``signposts``, ``key_assumptions``); the words live here, in Dutch and English.
+``need_table``, ``signposts``, ``key_assumptions``); the words live in the message catalogs
+(``messages/<language>/deck.yaml``).
 A figure or table recorded with ``message=`` keeps that message as its title.
 """
 
@@ -14,36 +15,64 @@ from typing import Any
 
 import pandas as pd
 
+from model.reporting import i18n
 from model.reporting.artefacts import Artefacts
-from model.reporting.deck_words import WORDS
 from model.reporting.style import period_name, stream_name
+
+WORD_KEYS = (
+    "key",
+    "decisions",
+    "source",
+    "fictional",
+    "rows",
+    "peildatum",
+    "scenario",
+    "certain",
+    "likely",
+    "and",
+    "more",
+    "less",
+    "places",
+    "planning_mpp",
+    "million",
+)
+"""The deck's single words (``deck.<key>`` in the message catalogs)."""
+ACTIONS = ("open", "keep", "convert", "close", "extend", "reject")
+COLUMNS = ("location", "target_group", "decision", "places", "from", "decide_by")
+SIGNPOST_COLUMNS = ("signal", "threshold", "then")
+
+
+def say(key: str, language: str, **facts: Any) -> str:
+    """The deck's message ``key`` (``deck.<key>`` in the catalogs) with ``facts`` filled in."""
+    return i18n.text(f"deck.{key}", language, **facts)
 
 
 def words(language: str) -> dict[str, Any]:
-    """The deck's words in ``language`` (Dutch when unknown)."""
-    return WORDS["en" if language == "en" else "nl"]
+    """The deck's words in ``language``: the single words, the actions, the column heads."""
+    out: dict[str, Any] = {k: say(k, language) for k in WORD_KEYS}
+    out["action"] = {a: say(f"action_{a}", language) for a in ACTIONS}
+    out["columns"] = tuple(say(f"col_{c}", language) for c in COLUMNS)
+    out["signpost_columns"] = tuple(say(f"sig_{c}", language) for c in SIGNPOST_COLUMNS)
+    return out
 
 
 def number(x: float, language: str, decimals: int = 0) -> str:
-    """12.345,6 (Dutch) or 12,345.6 (English), whatever language the kernel last set."""
-    s = f"{x:,.{decimals}f}"
-    return s if language == "en" else s.replace(",", "_").replace(".", ",").replace("_", ".")
+    """12.345,6 (Dutch) or 12,345.6 (English), through the one formatter."""
+    return i18n.number(x, decimals, language)
 
 
 def percent(x: float) -> str:
-    return f"{100 * x:.0f}%"
+    return i18n.percent(x)
 
 
 def millions(x: float, language: str) -> str:
     """€ 15,5 mln / €15.5 million (the Dutch space does not break)."""
-    space = "" if language == "en" else "\u00a0"
-    sign = "−" if x < 0 else ""
-    return f"{sign}€{space}{number(abs(x) / 1e6, language, 1)}\u00a0{words(language)['million']}"
+    return i18n.millions(x, 1, language)
 
 
 def count_word(n: int, language: str) -> str:
-    names = words(language)["numbers"]
-    return names[n] if 0 <= n < len(names) else number(n, language)
+    """A count in words up to twelve ('drie', 'three'), else in figures."""
+    return say("count", language, n=int(n))
 
 
 def capital(text: str) -> str:
@@ -53,7 +82,7 @@ def capital(text: str) -> str:
 def joined(items: list[str], language: str) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + f" {words(language)['and']} " + items[-1]
+    return ", ".join(items[:-1]) + f" {say('and', language)} " + items[-1]
 
 
 def table(artefacts: Artefacts, key: str) -> pd.DataFrame | None:
@@ -105,7 +134,6 @@ def streams_of(cell: str, language: str) -> str:
 
 def key_title(artefacts: Artefacts, language: str) -> str | None:
     """The key message as one finding: the shortfall without new locations and with the plan."""
-    w = words(language)
     frame = table(artefacts, "plan_shortfall")
     if frame is None:
         return None
@@ -114,7 +142,9 @@ def key_title(artefacts: Artefacts, language: str) -> str | None:
     order = frame.sort_values("shortfall_chance_with_plan_share")
     with_ = joined(
         [
-            w["chance_for"].format(
+            say(
+                "chance_for",
+                language,
                 p=percent(r.shortfall_chance_with_plan_share),
                 stream=stream_name(r.stream, language),
             )
@@ -123,11 +153,13 @@ def key_title(artefacts: Artefacts, language: str) -> str | None:
         language,
     )
     if worst >= 0.95 or worst >= 0.5:
-        how = w["certain"] if worst >= 0.95 else w["likely"]
-        return w["key_title"].format(how=how, with_=with_)
+        how = say("certain" if worst >= 0.95 else "likely", language)
+        return say("key_title", language, how=how, with_=with_)
     without = joined(
         [
-            w["chance_for"].format(
+            say(
+                "chance_for",
+                language,
                 p=percent(r.shortfall_chance_without_plan_share),
                 stream=stream_name(r.stream, language),
             )
@@ -135,7 +167,7 @@ def key_title(artefacts: Artefacts, language: str) -> str | None:
         ],
         language,
     )
-    return w["key_title_chance"].format(without=without, with_=with_)
+    return say("key_title_chance", language, without=without, with_=with_)
 
 
 def decision_rows(artefacts: Artefacts, peildatum: str) -> pd.DataFrame | None:
@@ -153,21 +185,24 @@ def decision_rows(artefacts: Artefacts, peildatum: str) -> pd.DataFrame | None:
 
 
 def decisions_title(artefacts: Artefacts, n: int, language: str, peildatum: str) -> str:
-    w = words(language)
     rows = decision_rows(artefacts, peildatum)
     dated = [] if rows is None else sorted(d for d in rows["due"] if d)
     if dated:
-        return w["decisions_title"].format(
-            n=capital(count_word(n, language)), month=period_name(dated[0], language)
+        return say(
+            "decisions_title",
+            language,
+            n=capital(count_word(n, language)),
+            month=period_name(dated[0], language),
         )
-    return w["decisions_title_plain"].format(n=capital(count_word(n, language)))
+    return say("decisions_title_plain", language, n=capital(count_word(n, language)))
 
 
 def plan_title(rows: pd.DataFrame, language: str) -> str:
-    w = words(language)
     opened = rows[rows["action"] == "open"]
     dated = sorted(d for d in rows["due"] if d)
-    title = w["plan_title"].format(
+    title = say(
+        "plan_title",
+        language,
         n=count_word(len(opened), language),
         places=number(float(opened["places"].sum()), language),
         month=period_name(dated[0], language) if dated else "–",
@@ -175,19 +210,26 @@ def plan_title(rows: pd.DataFrame, language: str) -> str:
     closed = len(rows) - len(opened)
     if closed:
         head, _, tail = title.partition(";")
-        title = head + w["plan_title_close"].format(k=count_word(closed, language)) + ";" + tail
+        title = (
+            head
+            + " "
+            + say("plan_title_close", language, k=count_word(closed, language))
+            + ";"
+            + tail
+        )
     return title
 
 
 def money_facts(artefacts: Artefacts, language: str) -> dict[str, float | str] | None:
     """Net cost with and without the plan over the horizon (medians from ``plan_money``)."""
-    from model.reporting.plan import MONEY_ROWS
+    from model.reporting.i18n import LANGUAGES
+    from model.reporting.plan import money_row
 
     shown = table(artefacts, "plan_money")
     detail = table(artefacts, "plan_money_table")
     if shown is None:
         return None
-    labels = {MONEY_ROWS[lang]["net_cost"] for lang in MONEY_ROWS}
+    labels = {money_row("net_cost", lang) for lang in LANGUAGES}
     first = shown.columns[0]
     hit = shown[shown[first].astype(str).isin(labels)]
     if hit.empty:
@@ -207,33 +249,35 @@ def money_facts(artefacts: Artefacts, language: str) -> dict[str, float | str] |
 
 
 def money_title(artefacts: Artefacts, language: str) -> str | None:
-    w = words(language)
     facts = money_facts(artefacts, language)
     if facts is None:
         return None
     net, without = float(facts["with"]), float(facts["without"])
     span = str(facts.get("span", ""))
     if without != without:
-        return w["money_title_plain"].format(net=millions(net, language), span=span)
+        return say("money_title_plain", language, net=millions(net, language), span=span)
     diff = net - without
-    return w["money_title"].format(
+    return say(
+        "money_title",
+        language,
         net=millions(net, language),
         span=span,
         diff=millions(abs(diff), language),
-        more=w["more"] if diff >= 0 else w["less"],
+        more=say("more" if diff >= 0 else "less", language),
     )
 
 
 def risk_lines(artefacts: Artefacts, language: str) -> tuple[str, list[str]]:
     """The risks slide: title and paragraphs (streams short of the reliability, key assumptions)."""
-    w = words(language)
     lines: list[str] = []
     short: list[str] = []
     frame = table(artefacts, "plan_shortfall")
     if frame is not None:
         for r in frame.itertuples():
             lines.append(
-                w["risk_stream"].format(
+                say(
+                    "risk_stream",
+                    language,
                     Stream=capital(stream_name(r.stream, language)),
                     with_=percent(r.shortfall_chance_with_plan_share),
                     without=percent(r.shortfall_chance_without_plan_share),
@@ -249,27 +293,34 @@ def risk_lines(artefacts: Artefacts, language: str) -> tuple[str, list[str]]:
         n = len(assumptions)
         for row in assumptions.head(4).itertuples(index=False):
             lines.append(
-                w["assumption"]
-                .format(name=text_of(row[0]), value=text_of(row[1]), why=text_of(row[3]))
-                .strip()
+                say(
+                    "assumption",
+                    language,
+                    name=text_of(row[0]),
+                    value=text_of(row[1]),
+                    why=text_of(row[3]),
+                ).strip()
             )
     if short:
-        return w["risks_short"].format(streams=joined(short, language)), lines
-    return w["risks_ok"].format(n=count_word(n, language)), lines
+        return say("risks_short", language, streams=joined(short, language)), lines
+    return say("risks_ok", language, n=count_word(n, language)), lines
 
 
 def planning_lines(rows: pd.DataFrame, language: str) -> tuple[str, list[str]]:
     """The next steps: each location decision by the month it is due, then the closures."""
-    w = words(language)
     lines = []
     opened = rows[(rows["action"] == "open") & (rows["due"] != "")].sort_values(["due", "quarter"])
     for due, group in opened.groupby("due", sort=True):
         lines.append(
-            w["planning_item"].format(
+            say(
+                "planning_item",
+                language,
                 month=capital(period_name(due, language)),
                 what=joined(
                     [
-                        w["planning_place"].format(
+                        say(
+                            "planning_place",
+                            language,
                             name=r.name,
                             places=number(float(r.places), language),
                             quarter=period_name(r.quarter, language),
@@ -283,21 +334,25 @@ def planning_lines(rows: pd.DataFrame, language: str) -> tuple[str, list[str]]:
     for r in rows[rows["action"] != "open"].sort_values("quarter").itertuples():
         lines.append(
             capital(
-                w["planning_close"].format(
+                say(
+                    "planning_close",
+                    language,
                     quarter=period_name(r.quarter, language),
                     name=r.name,
-                    action=w["action"].get(r.action, r.action),
+                    action=say(f"action_{r.action}", language) if r.action in ACTIONS else r.action,
                 )
             )
         )
-    lines.append(w["planning_mpp"])
+    lines.append(say("planning_mpp", language))
     dates = list(opened["due"])  # one per location: "eight more follow" counts decisions
     if not dates:
         return "", lines
     if len(dates) == 1:
-        return w["planning_title_one"].format(month=period_name(dates[0], language)), lines
+        return say("planning_title_one", language, month=period_name(dates[0], language)), lines
     return (
-        w["planning_title"].format(
+        say(
+            "planning_title",
+            language,
             month=period_name(dates[0], language),
             last=period_name(dates[-1], language),
             rest=count_word(len(dates) - 1, language),
@@ -328,8 +383,10 @@ def _need(artefacts: Artefacts, language: str) -> str | None:
         return None
     peak = total.idxmax()
     if peak == total.index[0]:
-        return words(language)["need_title_now"].format(now=number(float(total.iloc[0]), language))
-    return words(language)["need_title"].format(
+        return say("need_title_now", language, now=number(float(total.iloc[0]), language))
+    return say(
+        "need_title",
+        language,
         now=number(float(total.iloc[0]), language),
         peak=number(float(total.max()), language),
         month=period_name(str(peak), language),
@@ -337,7 +394,6 @@ def _need(artefacts: Artefacts, language: str) -> str | None:
 
 
 def _gap(artefacts: Artefacts, language: str) -> str | None:
-    w = words(language)
     frame = table(artefacts, "gap_summary")
     if frame is None:
         return None
@@ -348,9 +404,17 @@ def _gap(artefacts: Artefacts, language: str) -> str | None:
     p = float(worst["max_shortfall_probability_share"])
     first = text_of(worst["first_month_risk_over_10pct"])
     if p < 0.1 or not first:
-        return w["gap_title_low"].format(p=percent(0.1))
-    how = w["certain"] if p >= 0.95 else w["likely"] if p >= 0.5 else percent(p)
-    return w["gap_title"].format(
+        return say("gap_title_low", language, p=percent(0.1))
+    how = (
+        say("certain", language)
+        if p >= 0.95
+        else say("likely", language)
+        if p >= 0.5
+        else percent(p)
+    )
+    return say(
+        "gap_title",
+        language,
         stream=stream_name(str(worst["stream"]), language),
         how=how,
         p=percent(p),
@@ -365,7 +429,9 @@ def _timeline(artefacts: Artefacts, language: str) -> str | None:
     opened = rows[(rows["action"] == "open") & (rows["quarter"] != "")].sort_values("quarter")
     if opened.empty:
         return None
-    return words(language)["timeline_title"].format(
+    return say(
+        "timeline_title",
+        language,
         n=count_word(len(opened), language),
         first=period_name(opened["quarter"].iloc[0], language),
         last=period_name(opened["quarter"].iloc[-1], language),

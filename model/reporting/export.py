@@ -20,56 +20,32 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
+from model.reporting import i18n
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STYLESHEETS = Path(__file__).resolve().parent
 
-NOTEBOOK_TITLES = {
-    "nl": {
-        "advice": "Bestuurlijk advies",
-        "scenarios": "Scenario's voor instroom en behoefte",
-        "portfolio": "Portefeuille van opvanglocaties",
-        "business_case": "Businesscase aankopen en hergebruik",
-        "plan": "Plan: welke locaties, wanneer",
-        "region": "Regionaal overzicht",
-    },
-    "en": {
-        "advice": "Advice to the executive board",
-        "scenarios": "Inflow and need scenarios",
-        "portfolio": "Portfolio of reception locations",
-        "business_case": "Business case of purchases and reuse",
-        "plan": "Plan: which locations, when",
-        "region": "Regional overview",
-    },
-}
+NOTEBOOK_TITLES = ("advice", "scenarios", "portfolio", "business_case", "plan", "region")
+"""The notebooks with a title (``export.title_<notebook>`` in the message catalogs)."""
+WORD_KEYS = (
+    "contents",
+    "page",
+    "of",
+    "municipality",
+    "region",
+    "scenario",
+    "date",
+    "run",
+    "version",
+    "fictional",
+    "made_with",
+)
+"""The fixed words of the title page and footer (``export.<key>`` in the message catalogs)."""
 
-WORDS = {
-    "nl": {
-        "contents": "Inhoud",
-        "page": "Pagina",
-        "of": "van",
-        "municipality": "Gemeente",
-        "region": "Regio",
-        "scenario": "Scenario",
-        "date": "Datum",
-        "run": "Run",
-        "version": "Onderdak-versie",
-        "fictional": "Fictieve gegevens — uitsluitend ter demonstratie",
-        "made_with": "Gemaakt met Onderdak",
-    },
-    "en": {
-        "contents": "Contents",
-        "page": "Page",
-        "of": "of",
-        "municipality": "Municipality",
-        "region": "Region",
-        "scenario": "Scenario",
-        "date": "Date",
-        "run": "Run",
-        "version": "Onderdak version",
-        "fictional": "Fictional data — for demonstration only",
-        "made_with": "Made with Onderdak",
-    },
-}
+
+def notebook_title(name: str, language: str | None = None) -> str:
+    """The title of a notebook's report in the report language (its name when it has none)."""
+    return i18n.text(f"export.title_{name}", language) if name in NOTEBOOK_TITLES else name
 
 
 @dataclass(frozen=True)
@@ -91,7 +67,7 @@ class ReportMeta:
 
     def words(self) -> dict[str, str]:
         """Fixed report words in the report language (a region's overview says "Regio")."""
-        words = dict(WORDS.get(self.language, WORDS["nl"]))
+        words = {k: i18n.text(f"export.{k}", self.language) for k in WORD_KEYS}
         if self.notebook == "region":
             words["municipality"] = words["region"]
         return words

@@ -15,6 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from shapely.geometry.base import BaseGeometry
 
+from model.reporting import i18n
 from model.reporting.style import ACCENT, NEUTRAL, STATUS_COLOURS, label
 
 if TYPE_CHECKING:
@@ -32,58 +33,22 @@ KIND_MARKERS = {
     "private_hosts": "*",
     "coa_location": "o",
 }
-KIND_LABELS = {
-    "nl": {
-        "municipal_building": "gemeentelijk gebouw",
-        "purchase": "aankoop",
-        "lease": "huur",
-        "hotel": "hotel",
-        "holiday_park": "vakantiepark",
-        "flex_units": "flexwoningen",
-        "office_conversion": "kantoortransformatie",
-        "leegstandwet": "tijdelijk (Leegstandwet)",
-        "private_hosts": "particuliere opvang",
-        "coa_location": "COA-locatie",
-    },
-    "en": {
-        "municipal_building": "municipal building",
-        "purchase": "purchase",
-        "lease": "lease",
-        "hotel": "hotel",
-        "holiday_park": "holiday park",
-        "flex_units": "flex units",
-        "office_conversion": "office conversion",
-        "leegstandwet": "temporary (vacancy act)",
-        "private_hosts": "private hosts",
-        "coa_location": "COA location",
-    },
-}
-TEXT = {
-    "nl": {
-        "per_1000": "plaatsen per 1.000 inwoners",
-        "threshold": "drempel",
-        "above": "boven de drempel",
-        "status": "Status",
-        "kind": "Soort",
-        "km": "km",
-        "title": "Opvangplaatsen per wijk",
-    },
-    "en": {
-        "per_1000": "places per 1,000 inhabitants",
-        "threshold": "threshold",
-        "above": "above the threshold",
-        "status": "Status",
-        "kind": "Kind",
-        "km": "km",
-        "title": "Reception places per wijk",
-    },
-}
+KIND_LABELS = tuple(KIND_MARKERS)
+"""The location kinds with a label (``maps.kind_<kind>`` in the message catalogs)."""
+TEXT_KEYS = ("per_1000", "threshold", "above", "status", "kind", "km", "title")
+"""The words of the map (``maps.<key>`` in the message catalogs)."""
 SHADES = "YlOrBr"  # sequential, distinct from the blue status colours of the markers
 
 
 def kind_label(kind: str, language: str = "nl") -> str:
     """The report label of a location kind."""
-    return KIND_LABELS.get(language, KIND_LABELS["nl"]).get(kind, kind.replace("_", " "))
+    if kind in KIND_LABELS:
+        return i18n.text(f"maps.kind_{kind}", language)
+    return kind.replace("_", " ")
+
+
+def _text(language: str) -> dict[str, str]:
+    return {k: i18n.text(f"maps.{k}", language) for k in TEXT_KEYS}
 
 
 def wijk_map(
@@ -120,7 +85,7 @@ def wijk_map(
     labels
         Write wijk names at a point inside each wijk.
     """
-    text = TEXT.get(language, TEXT["nl"])
+    text = _text(language)
     wijken = wijken[wijken["level"] == "wijk"] if "level" in wijken.columns else wijken
     fig, ax = plt.subplots(figsize=(9.5, 6.4))
     ax.set_aspect("equal")
@@ -201,7 +166,7 @@ def _locations(ax: plt.Axes, locations: pd.DataFrame, language: str) -> list:
     for (kind, status), group in pts.groupby(["kind", "status"], sort=True):
         ax.scatter(group["x_rd_m"], group["y_rd_m"], s=size[group.index], marker=KIND_MARKERS.get(kind, "o"),
                    color=STATUS_COLOURS.get(status, NEUTRAL), edgecolor="black", linewidth=0.6, zorder=5)  # fmt: skip
-    text = TEXT.get(language, TEXT["nl"])
+    text = _text(language)
     handles: list = [Patch(color="none", label=text["status"])]
     for status in STATUS_COLOURS:
         if (pts["status"] == status).any():
@@ -241,7 +206,7 @@ def place_map(
     """
     if note is None:
         source = place.geography.wijken.attrs.get("source", "")
-        note = ("Grenzen: " if language == "nl" else "Boundaries: ") + str(source)
+        note = i18n.text("maps.boundaries", language, source=str(source))
     pts = register_table[["kind", "status", "capacity_places"]].join(
         place.assignment.table[["x_rd_m", "y_rd_m"]]
     )

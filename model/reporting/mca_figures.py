@@ -20,24 +20,12 @@ CRITERION_COLOURS = {
     "load": "#c9a227",
     "risk": "#b22d2d",
 }
-TEXT = {
-    "nl": {
-        "scores": "Multicriteria-analyse: gewogen score per optie",
-        "score": "gewogen score (0–1, hoger is beter)",
-        "first": "kans op plaats 1",
-        "ranks": "Rangorde bij variërende gewichten",
-        "rank": "plaats in de rangorde",
-        "changed": "rangorde anders in {changed:.0%} van {draws} trekkingen; nummer 1 anders in {top:.0%}",
-    },
-    "en": {
-        "scores": "Multi-criteria analysis: weighted score per option",
-        "score": "weighted score (0–1, higher is better)",
-        "first": "chance of rank 1",
-        "ranks": "Ranking under varied weights",
-        "rank": "rank",
-        "changed": "ranking differs in {changed:.0%} of {draws} draws; top option differs in {top:.0%}",
-    },
-}
+TEXT_KEYS = ("scores", "score", "first", "ranks", "rank")
+"""The words of the figures (``mca.<key>`` in the message catalogs)."""
+
+
+def _text(language: str) -> dict[str, str]:
+    return {k: i18n.text(f"mca.{k}", language) for k in TEXT_KEYS}
 
 
 def _option_labels(mca: pd.DataFrame, width: int = 38) -> list[str]:
@@ -49,9 +37,9 @@ def _option_labels(mca: pd.DataFrame, width: int = 38) -> list[str]:
     return labels
 
 
-def _criterion_label(key: str, language: str) -> str:
-    c = CRITERIA[key]
-    return c.label_nl if language == "nl" else c.label_en
+def criterion_label(key: str, language: str | None = None) -> str:
+    """The label of an MCA criterion in the report language."""
+    return i18n.text(f"mca.criterion_{key}", language)
 
 
 def mca_score_figure(mca: pd.DataFrame, language: str = "nl", top: int | None = None) -> Figure:
@@ -60,7 +48,7 @@ def mca_score_figure(mca: pd.DataFrame, language: str = "nl", top: int | None = 
     ``mca`` is :func:`model.mca.mca_table` (sorted by rank); ``top`` limits the options shown.
     The chance of rank 1 under varied weights is written beside each bar.
     """
-    text = TEXT.get(language, TEXT["nl"])
+    text = _text(language)
     table = mca.head(top) if top else mca
     keys = [k for k in CRITERIA if f"score_{k}" in table.columns]
     fig, ax = plt.subplots(figsize=(9.0, 0.45 * len(table) + 1.8))
@@ -69,7 +57,7 @@ def mca_score_figure(mca: pd.DataFrame, language: str = "nl", top: int | None = 
     for key in keys:
         part = (table[f"score_{key}"] * table[f"weight_{key}_share"]).to_numpy(dtype=float)
         ax.barh(y, part, left=left, color=CRITERION_COLOURS[key], edgecolor="white", linewidth=0.5,
-                label=_criterion_label(key, language), height=0.7)  # fmt: skip
+                label=criterion_label(key, language), height=0.7)  # fmt: skip
         left += part
     for yi, total, p in zip(y, left, table["rank_first_share"], strict=True):
         note = f"{total:.2f}" + ("" if pd.isna(p) else f"   ({text['first']}: {p:.0%})")
@@ -90,7 +78,7 @@ def mca_rank_figure(mca: pd.DataFrame, language: str = "nl") -> Figure:
 
     Reads the :class:`model.mca.Sensitivity` in ``mca.attrs['sensitivity']``.
     """
-    text = TEXT.get(language, TEXT["nl"])
+    text = _text(language)
     sens = mca.attrs["sensitivity"]
     probs = sens.rank_probabilities.loc[mca["id"].to_numpy()].to_numpy(dtype=float)
     n = probs.shape[0]
@@ -113,9 +101,12 @@ def mca_rank_figure(mca: pd.DataFrame, language: str = "nl") -> Figure:
     ax.grid(False)
     ax.set_title(text["ranks"])
     if sens.draws:
-        draws = i18n.number(sens.draws, 0, language)
-        note = text["changed"].format(
-            changed=sens.ranking_changed_share, draws=draws, top=sens.top_changed_share
+        note = i18n.text(
+            "mca.changed",
+            language,
+            changed=sens.ranking_changed_share,
+            draws=sens.draws,
+            top=sens.top_changed_share,
         )
         ax.text(0.0, -0.16 - 0.6 / n, note, transform=ax.transAxes, fontsize=8, color=NEUTRAL)
     fig.colorbar(image, ax=ax, shrink=0.7, format=lambda x, _: f"{x:.0%}")

@@ -13,6 +13,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from model.plan_case import OptimiseResult
+from model.reporting import i18n
 from model.reporting.notes_text import notes_text
 from model.reporting.portfolio import short_name
 from model.reporting.style import (
@@ -22,8 +23,6 @@ from model.reporting.style import (
     STREAM_COLOURS,
     euro,
     label,
-    number,
-    percent,
     period_name,
     stream_name,
     thousands,
@@ -31,52 +30,36 @@ from model.reporting.style import (
 
 MILLION = 1e6
 ACTION_COLOURS = {"keep": "#2f4b7c", "open": "#3a8f5c", "close": ACCENT, "convert": "#d9822b"}
-WORDS = {
-    "nl": {
-        "keep": "behouden",
-        "open": "openen",
-        "close": "sluiten",
-        "convert": "herbestemmen",
-        "reject": "niet gebruiken",
-        "decide_by": "besluit uiterlijk",
-        "quarter": "kwartaal",
-        "places": "plaatsen",
-        "cost_m": "verwachte netto kosten (mln €, contante waarde)",
-        "capex_m": "investering (mln €)",
-        "short": "betrouwbaarheid per stroom: aandeel paden zonder enig tekort",
-        "chosen": "gekozen",
-        "regret_m": "spijt (mln €)",
-        "scenario": "scenario's, van lage naar hoge behoefte (breedte: gewicht)",
-        "expected": "verwacht",
-        "capacity": "capaciteit van het plan",
-        "median": "behoefte, mediaan",
-        "band": "behoefte, 80%- en 90%-band",
-    },
-    "en": {
-        "keep": "keep",
-        "open": "open",
-        "close": "close",
-        "convert": "convert",
-        "reject": "not used",
-        "decide_by": "decide by",
-        "quarter": "quarter",
-        "places": "places",
-        "cost_m": "expected net cost (€ m, present value)",
-        "capex_m": "investment (€ m)",
-        "short": "reliability per stream: share of paths without any shortfall",
-        "chosen": "chosen",
-        "regret_m": "regret (€ m)",
-        "scenario": "scenarios, from low to high need (width: weight)",
-        "expected": "expected",
-        "capacity": "capacity of the plan",
-        "median": "need, median",
-        "band": "need, 80% and 90% band",
-    },
-}
+WORD_KEYS = (
+    "keep",
+    "open",
+    "close",
+    "convert",
+    "reject",
+    "decide_by",
+    "quarter",
+    "places",
+    "cost_m",
+    "capex_m",
+    "short",
+    "chosen",
+    "regret_m",
+    "scenario",
+    "capacity",
+    "median",
+    "band",
+    "mln",
+)
+"""The words of the figures and tables (``plan.w_<key>`` in the message catalogs)."""
+ACTION_WORDS = ("keep", "open", "close", "convert", "reject")
+
+
+def _t(key: str, language: str | None, **facts: object) -> str:
+    return i18n.text(f"plan.{key}", language, **facts)
 
 
 def _w(language: str) -> dict[str, str]:
-    return WORDS.get(language, WORDS["nl"])
+    return {k: _t(f"w_{k}", language) for k in WORD_KEYS}
 
 
 def plan_timeline(result: OptimiseResult, language: str = "nl") -> Figure:
@@ -190,7 +173,7 @@ def tradeoff_figure(result: OptimiseResult, language: str = "nl") -> Figure:
         )
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlabel(w["short"])
-    ax.set_ylabel("mln €")
+    ax.set_ylabel(w["mln"])
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
@@ -212,7 +195,7 @@ def regret_figure(result: OptimiseResult, language: str = "nl") -> Figure:
         edgecolor="white",
     )
     mean = float(r["weight_share"] @ r["regret_eur"]) / MILLION
-    ax.axhline(mean, color=ACCENT, lw=1.5, label=f"{w['expected']}: {euro(mean * MILLION)}")
+    ax.axhline(mean, color=ACCENT, lw=1.5, label=_t("w_expected", language, amount=mean * MILLION))
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlabel(w["scenario"])
@@ -253,17 +236,16 @@ def decisions_display(
     if brief:
         t = t[t["action"] != "reject"]
     t["action"] = t["action"].map(lambda a: w.get(a, a))
-    nl = language != "en"
     columns = {
         "location_id": "id",
-        "name": "naam" if nl else "name",
-        "action": "actie" if nl else "action",
-        "quarter": "kwartaal" if nl else "quarter",
+        "name": _t("dcol_name", language),
+        "action": _t("dcol_action", language),
+        "quarter": _t("dcol_quarter", language),
         "decide_by": w["decide_by"],
-        "places": "plaatsen" if nl else "places",
-        "capex_eur": "investering (€)" if nl else "investment (€)",
-        "cost_pv_eur": "kosten (€, contante waarde)" if nl else "cost (€, present value)",
-        "why": "waarom" if nl else "why",
+        "places": _t("dcol_places", language),
+        "capex_eur": _t("dcol_capex", language),
+        "cost_pv_eur": _t("dcol_cost_pv", language),
+        "why": _t("dcol_why", language),
     }
     if brief:  # the advice: locations by name
         columns.pop("location_id")
@@ -279,7 +261,6 @@ def decisions_display(
 def why_text(codes: str, facts: str | dict, language: str | None = None) -> str:
     """The decision table's reason in words: each code of ``why`` (``;``-separated) through
     ``why.<code>`` of the catalog, with the figures of ``why_facts`` (JSON)."""
-    from model.reporting import i18n
 
     values = json.loads(facts) if isinstance(facts, str) else dict(facts)
     return "; ".join(
@@ -312,7 +293,6 @@ def _step_up(result: OptimiseResult) -> tuple[pd.Series, pd.Series] | None:
 def tradeoff_display(result: OptimiseResult, language: str | None = None) -> pd.DataFrame:
     """The cost–reliability table for the reader: per reliability asked, whether a plan meets it,
     its expected cost, investment, places opened and chance of a shortfall per target group."""
-    from model.reporting import i18n
 
     t = result.tables["tradeoff"]
 
@@ -348,42 +328,35 @@ def tradeoff_sentence(result: OptimiseResult, language: str = "nl") -> str:
     if pair is None:
         return ""
     low, high = pair
-    extra = high["capex_eur"] - low["capex_eur"]
-    cost = high["expected_cost_eur"] - low["expected_cost_eur"]
-    r0, r1 = percent(low["reliability_share"]), percent(high["reliability_share"])
-    if language == "en":
-        money = (
-            f"an extra investment of {euro(extra)}"
-            if extra > 0
-            else f"{euro(cost)} more expected cost"
-        )
-        return (
-            f"With {money} the reliability of every stream rises from {r0} to {r1} "
-            f"(expected cost {euro(cost)} higher)."
-        )
-    money = (
-        f"een extra investering van {euro(extra)}"
-        if extra > 0
-        else f"{euro(cost)} hogere verwachte kosten"
-    )
-    return (
-        f"Met {money} stijgt de betrouwbaarheid van elke stroom van {r0} naar {r1} "
-        f"(verwachte kosten {euro(cost)} hoger)."
+    return _t(
+        "tradeoff_sentence",
+        language,
+        extra=high["capex_eur"] - low["capex_eur"],
+        cost=high["expected_cost_eur"] - low["expected_cost_eur"],
+        low=low["reliability_share"],
+        high=high["reliability_share"],
     )
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+def _chances(result: OptimiseResult, language: str) -> list[tuple[str, str]]:
+    """Per stream (code), the chance of a shortfall without → with the plan: '99% → 10%'."""
+    return [
+        (
+            stream,
+            _t(
+                "chance_figures",
+                language,
+                without=v["shortfall_chance_without_plan_share"],
+                with_plan=v["shortfall_chance_share"],
+            ),
+        )
+        for stream, v in result.summary["streams"].items()
+    ]
 
 
 def shortfall_figures(result: OptimiseResult, language: str = "nl") -> dict[str, str]:
     """Per stream, the chance of a shortfall without and with the plan: {'Oekraïners': '99% → 10%'}."""
-    return {
-        stream_name(stream, language): (
-            f"{percent(v['shortfall_chance_without_plan_share'])} → {percent(v['shortfall_chance_share'])}"
-        )
-        for stream, v in result.summary["streams"].items()
-    }
+    return {stream_name(stream, language): v for stream, v in _chances(result, language)}
 
 
 def shortfall_table(result: OptimiseResult) -> pd.DataFrame:
@@ -409,56 +382,32 @@ def shortfall_table(result: OptimiseResult) -> pd.DataFrame:
 def stream_sentences(result: OptimiseResult, language: str = "nl") -> str:
     """Per stream: what the plan adds, the reliability it is made for and the chance of a shortfall."""
     s = result.summary
-    window = period_name(s["shortfall_window_from"], language)
     out = []
     for stream, v in s["streams"].items():
-        name = stream_name(stream, language)
-        name = name[0].upper() + name[1:]
-        added = thousands(v["places_added"])
-        if language == "en":
-            out.append(
-                f"{name}: the plan adds up to {added} places and is made for a reliability of "
-                f"{percent(v['reliability_share'])}; the chance of a shortfall from {window} to the end "
-                f"of the horizon falls from {percent(v['shortfall_chance_without_plan_share'])} without "
-                f"the plan to {percent(v['shortfall_chance_share'])} with it."
+        out.append(
+            _t(
+                "stream_sentence",
+                language,
+                stream=stream,
+                added=v["places_added"],
+                reliability=v["reliability_share"],
+                window=s["shortfall_window_from"],
+                without=v["shortfall_chance_without_plan_share"],
+                with_plan=v["shortfall_chance_share"],
             )
-        else:
-            out.append(
-                f"{name}: het plan voegt tot {added} plaatsen toe en is gemaakt voor een betrouwbaarheid "
-                f"van {percent(v['reliability_share'])}; de kans op een tekort vanaf {window} tot het "
-                f"einde van de horizon daalt van {percent(v['shortfall_chance_without_plan_share'])} "
-                f"zonder plan naar {percent(v['shortfall_chance_share'])} met plan."
-            )
+        )
         if v["capacity_max_places"] > v["need_p90_max_places"] + 0.5:
-            cap, p90 = thousands(v["capacity_max_places"]), thousands(v["need_p90_max_places"])
-            paid = stream in s.get("recourse_streams", [])
-            rate = euro(s["recourse_cost_eur_per_place_month"])
-            if language == "en":
-                out.append(
-                    f"It holds up to {cap} places against a highest monthly 90th percentile of need "
-                    f"of {p90}: to keep {percent(v['reliability_share'])} of the paths free of a "
-                    "shortfall in every month, capacity must lie above the 90th percentile of single "
-                    "months"
-                    + (
-                        f"; beyond that it keeps only places cheaper than the emergency places they "
-                        f"save ({rate} per place-month)."
-                        if paid
-                        else "."
-                    )
+            out.append(
+                _t(
+                    "stream_capacity",
+                    language,
+                    capacity=v["capacity_max_places"],
+                    p90=v["need_p90_max_places"],
+                    reliability=v["reliability_share"],
+                    paid=stream in s.get("recourse_streams", []),
+                    rate=s["recourse_cost_eur_per_place_month"],
                 )
-            else:
-                out.append(
-                    f"Het houdt tot {cap} plaatsen aan tegen een hoogste maandelijkse 90%-waarde van "
-                    f"de behoefte van {p90}: om {percent(v['reliability_share'])} van de paden in elke "
-                    "maand zonder tekort te houden, moet de capaciteit boven de 90%-waarde van losse "
-                    "maanden liggen"
-                    + (
-                        f"; daarboven houdt het alleen plaatsen aan die goedkoper zijn dan de "
-                        f"noodopvang die ze uitsparen ({rate} per plaats per maand)."
-                        if paid
-                        else "."
-                    )
-                )
+            )
     return " ".join(out)
 
 
@@ -467,68 +416,42 @@ def headline(result: OptimiseResult, language: str = "nl") -> tuple[str, dict[st
     s, t = result.summary, result.tables["plan"]
     opened = t[t["action"] == "open"]
     gone = t[t["action"].isin(["close", "convert"])]
-    figures = shortfall_figures(result, language)
-    window = period_name(s["shortfall_window_from"], language)
-    if language != "en":
-        chances = ", ".join(f"{k} {v}" for k, v in figures.items())
-        text = (
-            f"Het plan opent {_count(len(opened), 'locatie', 'locaties')} "
-            f"({thousands(opened['places'].sum())} plaatsen) voor {euro(s['capex_eur'])} aan "
-            f"investeringen en sluit of herbestemt er {len(gone)}. Kans op een tekort vanaf {window}, "
-            f"zonder → met plan: {chances}."
-        )
-        numbers = {
-            "Investering": euro(s["capex_eur"]),
-            "Verwachte netto kosten (contante waarde)": euro(s["expected_cost_eur"]),
-            **{f"Kans op een tekort, {k} (zonder → met plan)": v for k, v in figures.items()},
-        }
-    else:
-        chances = ", ".join(f"{k} {v}" for k, v in figures.items())
-        text = (
-            f"The plan opens {_count(len(opened), 'location', 'locations')} "
-            f"({thousands(opened['places'].sum())} places) for {euro(s['capex_eur'])} of investment "
-            f"and closes or converts {len(gone)}. Chance of a shortfall from {window}, without → "
-            f"with the plan: {chances}."
-        )
-        numbers = {
-            "Investment": euro(s["capex_eur"]),
-            "Expected net cost (present value)": euro(s["expected_cost_eur"]),
-            **{f"Chance of a shortfall, {k} (without → with plan)": v for k, v in figures.items()},
-        }
+    chances = _chances(result, language)
+    text = _t(
+        "headline",
+        language,
+        opened=len(opened),
+        places=opened["places"].sum(),
+        capex=s["capex_eur"],
+        gone=len(gone),
+        window=s["shortfall_window_from"],
+        chances=chances,
+    )
+    numbers = {
+        _t("num_capex", language): euro(s["capex_eur"]),
+        _t("num_cost", language): euro(s["expected_cost_eur"]),
+        **{_t("num_chance", language, stream=k): v for k, v in chances},
+    }
     return text, numbers
 
 
 def _recourse_sentence(s: dict, language: str) -> str:
     """Who pays for need the plan's places cannot hold, per stream (data/reference/stream_accounts.csv)."""
-    paid = [stream_name(x, language) for x in s.get("recourse_streams", [])]
-    unpaid = [stream_name(x, language) for x in s.get("no_recourse_streams", [])]
-    cost = euro(s["recourse_cost_eur_per_place_month"])
+    paid = list(s.get("recourse_streams", []))
+    unpaid = list(s.get("no_recourse_streams", []))
     out = []
-    if language == "en":
-        kind = "hotel" if s["recourse"] == "hotel" else "emergency"
-        if paid:
-            out.append(
-                f"What the portfolio lacks for {' and '.join(paid)} the municipality buys as {kind} "
-                f"places at {cost} per place-month."
-            )
-        if unpaid:
-            out.append(
-                f"For {' and '.join(unpaid)} a shortfall costs the municipality no hotel bill (COA bears "
-                "the reception): it is a task not met, which the reliability target limits."
-            )
-        return " ".join(out)
-    kind = "hotels" if s["recourse"] == "hotel" else "noodopvang"
     if paid:
         out.append(
-            f"Wat ontbreekt voor {' en '.join(paid)} vangt de gemeente op in {kind} "
-            f"à {cost} per plaats per maand."
+            _t(
+                "recourse_paid",
+                language,
+                streams=paid,
+                recourse=s["recourse"],
+                cost=s["recourse_cost_eur_per_place_month"],
+            )
         )
     if unpaid:
-        out.append(
-            f"Voor {' en '.join(unpaid)} betaalt de gemeente bij een tekort geen hotel (het "
-            "COA draagt de opvang): het is een taak die niet gehaald wordt, begrensd door de gevraagde "
-            "betrouwbaarheid."
-        )
+        out.append(_t("recourse_unpaid", language, streams=unpaid))
     return " ".join(out)
 
 
@@ -537,79 +460,55 @@ def narrative(result: OptimiseResult, language: str = "nl") -> str:
     s = result.summary
     red = result.reduction
     regret = result.tables.get("regret")
-    parts = []
-    if language == "en":
-        parts.append(headline(result, "en")[0])
-        parts.extend(notes_text(result.notes, "en"))
-        parts.append(stream_sentences(result, "en") + " " + _recourse_sentence(s, "en"))
-        parts.append(money_sentence(result, "en"))
-        parts.append(tradeoff_sentence(result, "en"))
-        if regret is not None and len(regret):
-            mean = float(regret["weight_share"] @ regret["regret_eur"])
-            parts.append(
-                f"In hindsight the plan costs on average {euro(mean)} more than the best plan for the "
-                f"scenario that comes true (at most {euro(regret['regret_eur'].max())}): the price of "
-                "being prepared for more than one future."
-            )
-        parts.append(
-            f"The plan was chosen on all {thousands(s['paths'])} paths: each stream's reliability "
-            f"and the expected cost (present value after the market value of bought buildings: "
-            f"{euro(s['expected_cost_eur'])}, against {euro(s['expected_cost_without_plan_eur'])} "
-            f"without the plan); regret uses {red.size} representative scenarios. The solver's plan "
-            f"is within {s['mip_gap_share']:.1%} of the best possible (its proven bound)."
+    parts = [headline(result, language)[0]]
+    parts.extend(notes_text(result.notes, language))
+    parts.append(stream_sentences(result, language) + " " + _recourse_sentence(s, language))
+    parts.append(money_sentence(result, language))
+    parts.append(tradeoff_sentence(result, language))
+    if regret is not None and len(regret):
+        mean = float(regret["weight_share"] @ regret["regret_eur"])
+        parts.append(_t("regret_sentence", language, mean=mean, most=regret["regret_eur"].max()))
+    parts.append(
+        _t(
+            "method_sentence",
+            language,
+            paths=s["paths"],
+            cost=s["expected_cost_eur"],
+            cost_without=s["expected_cost_without_plan_eur"],
+            scenarios=red.size,
+            gap=s["mip_gap_share"],
         )
-    else:
-        parts.append(headline(result, "nl")[0])
-        parts.extend(notes_text(result.notes, "nl"))
-        parts.append(stream_sentences(result, "nl") + " " + _recourse_sentence(s, "nl"))
-        parts.append(money_sentence(result, "nl"))
-        parts.append(tradeoff_sentence(result, "nl"))
-        if regret is not None and len(regret):
-            mean = float(regret["weight_share"] @ regret["regret_eur"])
-            parts.append(
-                f"Achteraf bezien kost het plan gemiddeld {euro(mean)} meer dan het beste plan voor het "
-                f"scenario dat uitkomt (ten hoogste {euro(regret['regret_eur'].max())}): de prijs van "
-                "voorbereid zijn op meer dan één toekomst."
-            )
-        parts.append(
-            f"Het plan is gekozen op alle {thousands(s['paths'])} paden: de betrouwbaarheid per "
-            f"stroom en de verwachte kosten (contante waarde na de marktwaarde van gekochte panden: "
-            f"{euro(s['expected_cost_eur'])}, tegen {euro(s['expected_cost_without_plan_eur'])} "
-            f"zonder plan); voor de spijt per scenario dienen {red.size} representatieve scenario's. "
-            f"Het gevonden plan ligt binnen {number(100 * s['mip_gap_share'], 1)}% "
-            "van het best mogelijke (de bewezen ondergrens van de rekenmethode)."
-        )
+    )
     return "\n\n".join(p for p in parts if p)
 
 
-MONEY_ROWS = {
-    "nl": {
-        "capex": "Investeringen (aankoop, verbouwing, inrichting)",
-        "capital_charges": "Kapitaallasten (annuïteit)",
-        "running": "Exploitatie (vaste en variabele lasten, personeel)",
-        "emergency_recourse": "Noodopvang voor wat de eigen plaatsen niet hebben",
-        "closing_cost": "Sluitingskosten",
-        "income_normbedrag": "Normbedrag Rijk (gemeentelijke opvang Oekraïners)",
-        "income_coa_rent": "Vergoeding COA voor asielplaatsen binnen de taak",
-        "income_spreidingswet": "Stimuleringsbijdrage Spreidingswet",
-        "income_status_holders": "Uitstroom- en flexbijdragen statushouders",
-        "net_cost": "Netto kosten gemeente (kasbasis)",
-        "net_cost_capital_basis": "Netto lasten gemeente (begroting: kapitaallasten i.p.v. investeringen)",
-    },
-    "en": {
-        "capex": "Investments (purchase, conversion, furnishing)",
-        "capital_charges": "Capital charges (annuity)",
-        "running": "Running costs (fixed and variable, staff)",
-        "emergency_recourse": "Emergency places for what the own places cannot hold",
-        "closing_cost": "Closing costs",
-        "income_normbedrag": "Normbedrag (municipal reception of Ukrainians)",
-        "income_coa_rent": "COA payment for asylum places within the task",
-        "income_spreidingswet": "Spreidingswet incentive",
-        "income_status_holders": "Outflow and flex contributions for status holders",
-        "net_cost": "Net municipal cost (cash basis)",
-        "net_cost_capital_basis": "Net municipal charges (budget: capital charges instead of investments)",
-    },
-}
+MONEY_ROWS = (
+    "capex",
+    "capital_charges",
+    "running",
+    "emergency_recourse",
+    "closing_cost",
+    "income_normbedrag",
+    "income_coa_rent",
+    "income_spreidingswet",
+    "income_status_holders",
+    "net_cost",
+    "net_cost_capital_basis",
+)
+"""The rows of the money table (``plan.money_<row>`` in the message catalogs)."""
+
+
+def money_row(row: str, language: str | None = None) -> str:
+    """The name of a row of the money table in the report language."""
+    return _t(f"money_{row}", language)
+
+
+def action_word(action: str, language: str | None = None) -> str:
+    """A plan action (keep, open, close, convert, reject) in the report language; other codes as
+    given."""
+    return _t(f"w_{action}", language) if action in ACTION_WORDS else action
+
+
 _MONEY_PARTS = {
     "running": ("fixed_opex", "variable_opex", "staff_locations", "staff_central"),
     "income_status_holders": ("income_outflow_incentive", "income_flex_subsidy"),
@@ -624,10 +523,8 @@ def _money_total(result: OptimiseResult, portfolio: str, row: str) -> np.ndarray
 
 def money_display(result: OptimiseResult, language: str = "nl") -> pd.DataFrame:
     """The plan's money over the horizon: without and with the plan (median), with the plan's 80% band."""
-    rows = MONEY_ROWS["en" if language == "en" else "nl"]
-    en = language == "en"
     out = []
-    for key, name in rows.items():
+    for key in MONEY_ROWS:
         without = _money_total(result, "without_plan", key)
         with_ = _money_total(result, "with_plan", key)
         if not (np.abs(without).max() > 0 or np.abs(with_).max() > 0):
@@ -635,13 +532,13 @@ def money_display(result: OptimiseResult, language: str = "nl") -> pd.DataFrame:
         p10, p50, p90 = np.quantile(with_, [0.1, 0.5, 0.9])
         out.append(
             {
-                ("Line" if en else "Post"): name,
-                ("Without plan (median)" if en else "Zonder plan (mediaan)"): euro(
-                    float(np.median(without))
-                ),
-                ("With plan (median)" if en else "Met plan (mediaan)"): euro(float(p50)),
-                ("With plan, 80% band" if en else "Met plan, 80%-band"): (
-                    f"{euro(float(p10))} – {euro(float(p90))}" if p90 - p10 > 1.0 else ""
+                _t("mcol_line", language): money_row(key, language),
+                _t("mcol_without", language): euro(float(np.median(without))),
+                _t("mcol_with", language): euro(float(p50)),
+                _t("mcol_band", language): (
+                    _t("money_band", language, low=float(p10), high=float(p90))
+                    if p90 - p10 > 1.0
+                    else ""
                 ),
             }
         )
@@ -653,32 +550,27 @@ def money_sentence(result: OptimiseResult, language: str = "nl") -> str:
     if result.money is None:
         return ""
     years = result.money.with_plan.years
-    span = f"{years[0]}–{years[-1]}"
     w = _money_total(result, "with_plan", "net_cost")
     wo = _money_total(result, "without_plan", "net_cost")
-    m = lambda x: euro(float(x) / MILLION, 1)  # noqa: E731
-    wp = np.quantile(w, [0.1, 0.5, 0.9])
-    op = np.quantile(wo, [0.1, 0.5, 0.9])
-    surplus = ""
+    wp = np.quantile(w, [0.1, 0.5, 0.9]) / MILLION
+    op = np.quantile(wo, [0.1, 0.5, 0.9]) / MILLION
+    top = ""
     if wp[1] < 0:
         incomes = {
             k: float(np.median(_money_total(result, "with_plan", k)))
             for k in ("income_normbedrag", "income_coa_rent", "income_spreidingswet")
         }
         top = max(incomes, key=incomes.get)
-        surplus = (
-            f" The surplus comes from {MONEY_ROWS['en'][top].lower()}."
-            if language == "en"
-            else f" Het overschot komt uit de post '{MONEY_ROWS['nl'][top].lower()}'."
-        )
-    if language == "en":
-        return (
-            f"Net municipal cost {span} with the plan: {m(wp[1])} million (80% band {m(wp[0])}–"
-            f"{m(wp[2])} million); without it {m(op[1])} million ({m(op[0])}–{m(op[2])} million), "
-            "emergency places for Ukrainians included (the municipality pays those)." + surplus
-        )
-    return (
-        f"Netto kosten voor de gemeente {span} met het plan: {m(wp[1])} mln (80%-band {m(wp[0])}–"
-        f"{m(wp[2])} mln); zonder plan {m(op[1])} mln ({m(op[0])}–{m(op[2])} mln), inclusief "
-        "noodopvang voor Oekraïners (die betaalt de gemeente)." + surplus
+    return _t(
+        "money_sentence",
+        language,
+        first=years[0],
+        last=years[-1],
+        w10=float(wp[0]),
+        w50=float(wp[1]),
+        w90=float(wp[2]),
+        o10=float(op[0]),
+        o50=float(op[1]),
+        o90=float(op[2]),
+        top=top,
     )

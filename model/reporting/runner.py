@@ -26,7 +26,7 @@ import nbformat
 from model import __version__, resources
 from model.errors import InputError, ReportError
 from model.reporting import collect
-from model.reporting.export import NOTEBOOK_TITLES, ReportMeta, cell_markdown, export_all
+from model.reporting.export import ReportMeta, cell_markdown, export_all, notebook_title
 from model.reporting.manifest import build_manifest, sha256_file, write_manifest
 from model.reporting.parameters import parameters_cell, read_parameters, validate
 from model.reporting.runfolder import (
@@ -415,8 +415,7 @@ def run_report(
 
     executed = nbformat.read(str(executed_path), 4)
     meta = ReportMeta(
-        title=_first_heading(executed)
-        or NOTEBOOK_TITLES.get(language, NOTEBOOK_TITLES["nl"]).get(name, name),
+        title=_first_heading(executed) or notebook_title(name, language),
         subtitle=case.title or "",
         municipality=case.municipality.name,
         scenario=_scenario_label(case, language),

@@ -16,56 +16,32 @@ ACCENT = "#b22d2d"  # shortfall, risk
 NEUTRAL = "#555555"
 BAND_ALPHA = (0.18, 0.32)  # outer (p05–p95), inner (p10–p90)
 
-GLOSSARY = {
-    "nl": {
-        "ukraine": "Oekraïners (GOO)",
-        "asylum": "Asielzoekers (COA, Spreidingswet)",
-        "status_holders": "Statushouders (taakstelling)",
-        "places": "plaatsen",
-        "dwellings": "woningen",
-        "persons": "personen",
-        "existing": "bestaand",
-        "planned": "gepland",
-        "candidate": "kandidaat",
-        "period": "maand",
-        "median": "mediaan",
-        "band_80": "80%-band",
-        "band_90": "90%-band",
-        "need": "behoefte",
-        "capacity": "capaciteit",
-        "shortfall": "tekort",
-        "laag": "laag",
-        "midden": "midden",
-        "hoog": "hoog",
-        "nieuwe_crisis": "stresstest: crisis als 2015",
-        "einde_tijdelijke_bescherming": "vroeg einde bescherming Oekraïners",
-        "basis": "basis",
-    },
-    "en": {
-        "ukraine": "Ukrainians (municipal reception)",
-        "asylum": "Asylum seekers (COA, dispersal act)",
-        "status_holders": "Status holders (housing target)",
-        "places": "places",
-        "dwellings": "dwellings",
-        "persons": "persons",
-        "existing": "existing",
-        "planned": "planned",
-        "candidate": "candidate",
-        "period": "month",
-        "median": "median",
-        "band_80": "80% band",
-        "band_90": "90% band",
-        "need": "need",
-        "capacity": "capacity",
-        "shortfall": "shortfall",
-        "laag": "low",
-        "midden": "middle",
-        "hoog": "high",
-        "nieuwe_crisis": "stress test: a 2015-like crisis",
-        "einde_tijdelijke_bescherming": "early end of protection for Ukrainians",
-        "basis": "base",
-    },
-}
+GLOSSARY = (
+    "ukraine",
+    "asylum",
+    "status_holders",
+    "places",
+    "dwellings",
+    "persons",
+    "existing",
+    "planned",
+    "candidate",
+    "period",
+    "median",
+    "band_80",
+    "band_90",
+    "need",
+    "capacity",
+    "shortfall",
+    "laag",
+    "midden",
+    "hoog",
+    "nieuwe_crisis",
+    "einde_tijdelijke_bescherming",
+    "basis",
+)
+"""The terms with a label (``label.<key>`` in the message catalogs): streams, units, statuses,
+scenarios."""
 
 
 MONTH_NAMES = {
@@ -88,7 +64,7 @@ def period_name(period: str, language: str = "nl") -> str:
 
 def label(key: str, language: str = "nl") -> str:
     """The report label of a term (stream, unit, status, scenario) in the report language."""
-    return GLOSSARY.get(language, GLOSSARY["nl"]).get(key, key.replace("_", " "))
+    return i18n.text(f"label.{key}", language) if key in GLOSSARY else key.replace("_", " ")
 
 
 def apply() -> None:
@@ -132,15 +108,13 @@ def thousands(x: float, _pos: object = None) -> str:
     return number(x, 0)
 
 
-STREAM_NAMES = {
-    "nl": {"ukraine": "Oekraïners", "asylum": "asielzoekers", "status_holders": "statushouders"},
-    "en": {"ukraine": "Ukrainians", "asylum": "asylum seekers", "status_holders": "status holders"},
-}
+STREAM_NAMES = ("ukraine", "asylum", "status_holders")
+"""The streams with a name (``stream.<code>`` in the message catalogs)."""
 
 
 def stream_name(stream: str, language: str = "nl") -> str:
     """The stream inside a sentence: 'asielzoekers', 'Oekraïners', 'status holders'."""
-    return STREAM_NAMES.get(language, STREAM_NAMES["nl"]).get(stream, stream)
+    return i18n.text(f"stream.{stream}", language) if stream in STREAM_NAMES else stream
 
 
 def percent(x: float) -> str:

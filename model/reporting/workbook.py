@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from model.reporting import i18n
 from model.reporting.artefacts import Artefacts
 from model.reporting.columns import Column, column, unit_words
 from model.reporting.export import ReportMeta, defuse_formulas, fix_zip_times
@@ -26,44 +27,25 @@ from model.reporting.workbook_values import NUMBER_FORMATS, convert, date_format
 NAVY = "1F3A5F"
 MAX_WIDTH = 60  # characters; longer texts wrap
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
-_WORDS = {
-    "nl": {
-        "index": "Inhoud",
-        "columns": "Kolommen",
-        "sheet": "Blad",
-        "title": "Tabel",
-        "rows": "Rijen",
-        "unit": "Eenheden",
-        "source": "Bron",
-        "csv": "CSV",
-        "run": "Run",
-        "scenario": "Scenario",
-        "date": "Datum",
-        "column": "Kolom",
-        "one_unit": "Eenheid",
-        "meaning": "Betekenis",
-        "computed": "Onderdak (berekend)",
-        "columns_title": "Betekenis en eenheid van elke kolom",
-    },
-    "en": {
-        "index": "Contents",
-        "columns": "Columns",
-        "sheet": "Sheet",
-        "title": "Table",
-        "rows": "Rows",
-        "unit": "Units",
-        "source": "Source",
-        "csv": "CSV",
-        "run": "Run",
-        "scenario": "Scenario",
-        "date": "Date",
-        "column": "Column",
-        "one_unit": "Unit",
-        "meaning": "Meaning",
-        "computed": "Onderdak (computed)",
-        "columns_title": "Meaning and unit of every column",
-    },
-}
+_WORDS = (
+    "index",
+    "columns",
+    "sheet",
+    "title",
+    "rows",
+    "unit",
+    "source",
+    "csv",
+    "run",
+    "scenario",
+    "date",
+    "column",
+    "one_unit",
+    "meaning",
+    "computed",
+    "columns_title",
+)
+"""The words of the contents and column sheets (``workbook.<key>`` in the message catalogs)."""
 
 
 def header_label(column: str, unit: str | None) -> str:
@@ -143,7 +125,6 @@ def _cells(
     frame: pd.DataFrame, key: str, units: dict[str, str], language: str
 ) -> list[tuple[str, str, str, str | None, str | None, list[object]]]:
     """Per column: header, unit and meaning (for "Kolommen"), kind, number format and the cells."""
-    en = language == "en"
     out = []
     for name in frame.columns:
         entry = column(str(name), key)
@@ -156,9 +137,9 @@ def _cells(
             continue
         out.append(
             (
-                entry.en if en else entry.nl,
+                entry.label(language),
                 unit_words(entry.unit, language),
-                entry.about_en if en else entry.about_nl,
+                entry.about(language),
                 entry.kind,
                 _format(entry, frame[name]),
                 convert(frame[name], entry.kind, language),
@@ -247,8 +228,8 @@ def write_workbook(artefacts: Artefacts, path: str | Path, meta: ReportMeta) -> 
     Path
         ``path``.
     """
-    language = "en" if meta.language == "en" else "nl"
-    words = _WORDS[language]
+    language = meta.language if meta.language in i18n.LANGUAGES else "nl"
+    words = {k: i18n.text(f"workbook.{k}", language) for k in _WORDS}
     wb = Workbook()
     index = wb.active
     index.title = words["index"]

@@ -15,6 +15,7 @@ import pandas as pd
 
 from model import STREAMS
 from model.mca import CRITERIA
+from model.reporting import i18n
 from model.reporting.plan import MONEY_ROWS, _money_total, decide_by_after
 from model.reporting.scenarios import CHECK_MONTHS
 
@@ -22,73 +23,52 @@ if TYPE_CHECKING:
     from model.optimise import OptimiseResult
     from model.results import Results
 
-_ENSEMBLE = (
-    "Onderdak-ensemble van de landelijke instroom (MPP-scenario's, IND, CBS, COA)",
-    "Onderdak ensemble of the national inflow (MPP scenarios, IND, CBS, COA)",
+SHEETS = (
+    "scenario_table",
+    "need_table",
+    "taakstelling",
+    "gap_summary",
+    "plan_decisions",
+    "plan_money",
+    "plan_money_table",
+    "budget_per_year",
+    "begrotingswijziging",
+    "risks",
+    "plan_alternatives",
+    "plan_tradeoff_table",
+    "plan_table",
+    "plan_shortfall",
+    "alternatives",
+    "signposts",
+    "register_warnings",
+    "key_assumptions",
+    "assumptions",
+    "mca",
+    "mca_weights",
+    "wijken",
 )
-_REGISTER = (
-    "Locatieregister van de gemeente (casusbestand)",
-    "The municipality's location register (case file)",
-)
-_PLAN = (
-    "Onderdak-optimalisatie op het locatieregister",
-    "Onderdak optimisation on the location register",
-)
-_MONEY = (
-    "Onderdak-begroting op het locatieregister; normbedrag, COA-vergoeding en Spreidingswet-bijdragen uit de referentiegegevens",
-    "Onderdak budget on the location register; normbedrag, COA payment and Spreidingswet contributions from the reference data",
-)
-
-SHEETS: dict[str, tuple[str, str, tuple[str, str]]] = {
-    # key → (Dutch sheet name, English sheet name, (Dutch source, English source)); names ≤ 31 characters
-    "scenario_table": ("Behoefte per scenario", "Need per scenario", _ENSEMBLE),
-    "need_table": ("Behoefte per maand", "Need per month", _ENSEMBLE),
-    "taakstelling": ("Taakstelling", "Housing target", ("Onderdak-ensemble; taakstelling volgens de verdeling naar inwoners (BZK)", "Onderdak ensemble; housing target by share of inhabitants (BZK)")),
-    "gap_summary": ("Tekortrisico", "Shortfall risk", ("Onderdak-ensemble tegen de bestaande en geplande locaties", "Onderdak ensemble against existing and planned locations")),
-    "plan_decisions": ("Besluiten per locatie", "Decisions per location", _PLAN),
-    "plan_money": ("Geld van het plan", "The plan's money", _MONEY),
-    "plan_money_table": ("Geld per jaar en post", "Money per year and line", _MONEY),
-    "budget_per_year": ("Begroting per jaar", "Budget per year", _MONEY),
-    "begrotingswijziging": ("Begrotingswijziging", "Budget amendment", _MONEY),
-    "risks": ("Risico's en maatregelen", "Risks and measures", ("Onderdak-ensemble en -begroting; maatregelen uit het voorstel", "Onderdak ensemble and budget; measures from the proposal")),
-    "plan_alternatives": ("Plan en alternatieven", "Plan and alternatives", _PLAN),
-    "plan_tradeoff_table": ("Kosten en betrouwbaarheid", "Cost and reliability", _PLAN),
-    "plan_table": ("Plan per locatie", "Plan per location", _PLAN),
-    "plan_shortfall": ("Kans op tekort", "Shortfall chance", ("Onderdak-ensemble; aandeel paden met in ten minste één maand een tekort", "Onderdak ensemble; share of paths short in at least one month")),
-    "alternatives": ("Alternatieven", "Alternatives", ("Onderdak-ensemble; kosten uit het locatieregister en de casus, hotel en flexwoningen uit de referentiegegevens", "Onderdak ensemble; costs from the register and the case, hotel and flex units from the reference data")),
-    "signposts": ("Signaalwaarden", "Signposts", ("IND, CBS, Rijksoverheid (MPP) en COA; drempels uit het Onderdak-ensemble", "IND, CBS, Dutch government (MPP) and COA; thresholds from the Onderdak ensemble")),
-    "register_warnings": ("Waarschuwingen register", "Register warnings", _REGISTER),
-    "key_assumptions": ("Uitgangspunten begroting", "Budget assumptions", ("Referentiegegevens (met bron en datum) en het casusbestand", "Reference data (with source and date) and the case file")),
-    "assumptions": ("Alle aannames en bronnen", "All assumptions and sources", ("Referentiegegevens (bron en datum per regel), casusbestand en scenarioboek", "Reference data (source and date per row), case file and scenario book")),
-    "mca": ("MCA per locatie", "MCA per location", ("Multicriteria-analyse op het locatieregister; gewichten uit het casusbestand", "Multi-criteria analysis on the location register; weights from the case file")),
-    "mca_weights": ("MCA-gewichten", "MCA weights", ("Casusbestand (mca.weights)", "Case file (mca.weights)")),
-    "wijken": ("Wijken", "Districts", ("Wijkgrenzen en inwoners uit het casusbestand (CBS); plaatsen uit het locatieregister", "District boundaries and inhabitants from the case file (CBS); places from the location register")),
-}  # fmt: skip
-
-_TITLES = {
-    "budget_per_year": ("Begroting per jaar: kosten, inkomsten en netto, zonder en met plan", "Budget per year: costs, income and net, without and with the plan"),
-    "mca": ("Multicriteria-analyse: waarden, scores en rang per locatie", "Multi-criteria analysis: values, scores and rank per location"),
-    "mca_weights": ("Gewichten van de multicriteria-analyse", "Weights of the multi-criteria analysis"),
-    "wijken": ("Plaatsen per 1.000 inwoners per wijk", "Places per 1,000 inhabitants per district"),
-}  # fmt: skip
+"""The recorded tables with a sheet name and a source (``sheet.name_<key>``, ``sheet.source_<key>``
+in the message catalogs; a name fits Excel's 31 characters)."""
+_TITLES = ("budget_per_year", "mca", "mca_weights", "wijken")
+"""Tables recorded for the workbook only, with a title (``sheet.title_<key>``)."""
 
 
 def words(key: str, language: str = "nl") -> dict[str, str]:
     """Title and source of a table recorded for the workbook only, as keyword arguments."""
-    en = language == "en"
-    return {"title": _TITLES[key][en], "source": SHEETS[key][2][en]}
+    return {
+        "title": i18n.text(f"sheet.title_{key}", language),
+        "source": sheet_source(key, language),
+    }
 
 
 def sheet_name(key: str, language: str = "nl") -> str | None:
     """The sheet name of a recorded table in the report language (None: not in :data:`SHEETS`)."""
-    entry = SHEETS.get(key)
-    return None if entry is None else entry[language == "en"]
+    return i18n.text(f"sheet.name_{key}", language) if key in SHEETS else None
 
 
 def sheet_source(key: str, language: str = "nl") -> str:
     """Where a sheet's figures come from, when the recorded table does not say ('' unknown)."""
-    entry = SHEETS.get(key)
-    return "" if entry is None else entry[2][language == "en"]
+    return i18n.text(f"sheet.source_{key}", language) if key in SHEETS else ""
 
 
 def scenario_data(results: Results) -> pd.DataFrame:
@@ -195,7 +175,7 @@ def money_data(result: OptimiseResult) -> pd.DataFrame:
     """:func:`model.reporting.plan.money_display` as numbers: per line, the total over the horizon
     without and with the plan (median) and the plan's 80% band (€)."""
     rows = []
-    for line in MONEY_ROWS["nl"]:
+    for line in MONEY_ROWS:
         without = _money_total(result, "without_plan", line)
         with_ = _money_total(result, "with_plan", line)
         if not (np.abs(without).max() > 0 or np.abs(with_).max() > 0):
@@ -298,23 +278,23 @@ def wijk_data(spread: pd.DataFrame) -> pd.DataFrame:
 
 
 _UNIT_SUFFIXES = (
-    # key suffix → (Dutch, English) unit of a case setting, longest first
-    ("_places_per_1000_persons", ("plaatsen per 1.000 inwoners", "places per 1,000 inhabitants")),
-    ("_eur_per_place_month", ("euro per plaats per maand", "euro per place per month")),
-    ("_eur_per_place_year", ("euro per plaats per jaar", "euro per place per year")),
-    ("_eur_per_place_day", ("euro per plaats per dag", "euro per place per day")),
-    ("_dwellings_per_month", ("woningen per maand", "dwellings per month")),
-    ("_places_per_unit", ("plaatsen per woning", "places per unit")),
-    ("_eur_per_year", ("euro per jaar", "euro per year")),
-    ("_eur", ("euro", "euro")),
-    ("_persons", ("personen", "persons")),
-    ("_places", ("plaatsen", "places")),
-    ("_months", ("maanden", "months")),
-    ("_years", ("jaren", "years")),
-    ("_share", ("aandeel", "share")),
-    ("_sd_log", ("standaardafwijking (log)", "standard deviation (log)")),
-    ("_sd", ("standaardafwijking", "standard deviation")),
-    ("weights", ("aandeel per criterium", "share per criterion")),
+    # key suffix of a case setting with a unit (``setting_unit.<suffix>`` in the catalogs), longest first
+    "_places_per_1000_persons",
+    "_eur_per_place_month",
+    "_eur_per_place_year",
+    "_eur_per_place_day",
+    "_dwellings_per_month",
+    "_places_per_unit",
+    "_eur_per_year",
+    "_eur",
+    "_persons",
+    "_places",
+    "_months",
+    "_years",
+    "_share",
+    "_sd_log",
+    "_sd",
+    "weights",
 )
 
 
@@ -327,19 +307,15 @@ def setting_unit(key: str, value: object, language: str = "nl") -> str:
     >>> setting_unit("landelijk: taakstelling_link", "last_published", "en")
     'choice'
     """
-    en = language == "en"
-    for suffix, words in _UNIT_SUFFIXES:
+    for suffix in _UNIT_SUFFIXES:
         if key.endswith(suffix):
-            return words[en]
+            return i18n.text(f"setting_unit.{suffix.lstrip('_')}", language)
     try:
         float(str(value))
     except ValueError:
-        return "choice" if en else "keuze"
-    return (
-        ("yes/no" if en else "ja/nee")
-        if str(value) in ("True", "False")
-        else ("number" if en else "getal")
-    )
+        return i18n.text("setting_unit.is_choice", language)
+    kind = "yes_no" if str(value) in ("True", "False") else "number"
+    return i18n.text(f"setting_unit.is_{kind}", language)
 
 
 def assumptions_data(

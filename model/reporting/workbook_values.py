@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 
 import pandas as pd
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from model.mca import CRITERIA
+from model.reporting import i18n
 from model.reporting.maps import kind_label
-from model.reporting.plan import MONEY_ROWS
-from model.reporting.plan import WORDS as PLAN_WORDS
-from model.reporting.style import STREAM_NAMES, label
+from model.reporting.mca_figures import criterion_label
+from model.reporting.plan import MONEY_ROWS, action_word, money_row
+from model.reporting.style import STREAM_NAMES, label, stream_name
 
 NUMBER_FORMATS = {
     "int": "#,##0",
@@ -34,32 +37,42 @@ NUMBER_FORMATS = {
 }
 """The Excel number format of a column kind (:class:`model.reporting.columns.Column`)."""
 
-_VOCABULARY: dict[str, dict[str, tuple[str, str]]] = {
-    "portfolio": {
-        "committed": ("bestaand en gepland", "existing and planned"),
-        "with_candidates": ("met kandidaten", "with candidates"),
-        "with_plan": ("met plan", "with the plan"),
-        "without_plan": ("zonder plan", "without the plan"),
-    },
-    "level": {
-        "national": ("landelijk", "national"),
-        "municipal": ("gemeente", "municipality"),
-        "municipal_backlog_end": ("achterstand gemeente, eind halfjaar", "municipal backlog, end of half-year"),
-    },
-    "source": {"model": ("model", "model"), "published": ("gepubliceerd", "published")},
-    "note": {"optimal": ("optimaal", "optimal"), "infeasible": ("niet haalbaar", "infeasible")},
-    "direction": {"min": ("lager", "lower"), "max": ("hoger", "higher")},
-    "line": {
-        "fixed_opex": ("Vaste lasten", "Fixed running costs"),
-        "variable_opex": ("Variabele lasten", "Variable running costs"),
-        "staff_locations": ("Personeel op de locaties", "Staff at the locations"),
-        "staff_central": ("Centrale organisatie", "Central organisation"),
-        "income_outflow_incentive": ("Uitstroombijdrage statushouders", "Outflow contribution status holders"),
-        "income_flex_subsidy": ("Bijdrage flexwoningen", "Flex housing contribution"),
-        "costs_total": ("Kosten totaal", "Total costs"),
-        "income_total": ("Inkomsten totaal", "Total income"),
-    },
-}  # fmt: skip
+_VOCABULARY: dict[str, tuple[str, ...]] = {
+    "portfolio": (
+        "committed",
+        "with_candidates",
+        "with_plan",
+        "without_plan",
+    ),
+    "level": (
+        "national",
+        "municipal",
+        "municipal_backlog_end",
+    ),
+    "source": (
+        "model",
+        "published",
+    ),
+    "note": (
+        "optimal",
+        "infeasible",
+    ),
+    "direction": (
+        "min",
+        "max",
+    ),
+    "line": (
+        "fixed_opex",
+        "variable_opex",
+        "staff_locations",
+        "staff_central",
+        "income_outflow_incentive",
+        "income_flex_subsidy",
+        "costs_total",
+        "income_total",
+    ),
+}
+"""The codes of each vocabulary with a word (``code.<vocabulary>.<code>`` in the message catalogs)."""
 
 
 def code_word(vocabulary: str, code: object, language: str = "nl") -> object:
@@ -70,27 +83,28 @@ def code_word(vocabulary: str, code: object, language: str = "nl") -> object:
     """
     if not isinstance(code, str):
         return code
-    en = language == "en"
-    lang = "en" if en else "nl"
+    lang = language if language in i18n.LANGUAGES else "nl"
     if vocabulary == "stream":
-        name = STREAM_NAMES[lang].get(code)
-        return code if name is None else name[:1].upper() + name[1:]
+        if code not in STREAM_NAMES:
+            return code
+        name = stream_name(code, lang)
+        return name[:1].upper() + name[1:]
     if vocabulary in ("scenario", "unit", "status"):
         return label(code, lang)
     if vocabulary == "kind":
         return kind_label(code, lang)
     if vocabulary == "action":
-        return PLAN_WORDS[lang].get(code, code)
+        return action_word(code, lang)
     if vocabulary == "criterion":
         crit = CRITERIA.get(code)
-        return code if crit is None else (crit.label_en if en else crit.label_nl)
+        return code if crit is None else criterion_label(code, lang)
     if vocabulary == "column":
         from model.reporting.columns import column
 
         entry = column(code)
-        return code if entry is None else (entry.en if en else entry.nl)
-    if vocabulary == "line" and code in MONEY_ROWS[lang]:
-        return MONEY_ROWS[lang][code]
+        return code if entry is None else entry.label(lang)
+    if vocabulary == "line" and code in MONEY_ROWS:
+        return money_row(code, lang)
     if vocabulary == "streams":  # "ukraine:66.5;asylum:20" → "Oekraïners 66,5; asielzoekers 20"
         parts = [p.split(":", 1) for p in code.split(";") if p]
         return "; ".join(
@@ -99,12 +113,20 @@ def code_word(vocabulary: str, code: object, language: str = "nl") -> object:
             else str(s)
             for s, n in (p if len(p) == 2 else (p[0], "") for p in parts)
         )
-    pair = _VOCABULARY.get(vocabulary, {}).get(code)
-    return code if pair is None else pair[en]
+    if code in _VOCABULARY.get(vocabulary, ()):
+        return i18n.text(f"code.{vocabulary}.{code}", lang)
+    return code
+
+
+@cache
+def _symbols(language: str) -> tuple[str, str]:
+    """The grouping and the decimal mark of the report language ('.' and ',' in Dutch)."""
+    locale = i18n.LOCALES[language if language in i18n.LANGUAGES else "nl"]
+    return get_group_symbol(locale), get_decimal_symbol(locale)
 
 
 def _decimal(text: str, language: str) -> str:
-    return text if language == "en" else text.replace(".", ",")
+    return text.replace(".", _symbols(language)[1])
 
 
 _MONTH = re.compile(r"^((?:19|20)\d\d)-(0[1-9]|1[0-2])$")
@@ -154,7 +176,7 @@ def half_year_words(value: object, language: str = "nl") -> object:
     if not m:
         return value
     n = 1 if m[2] == "I" else 2
-    return f"H{n} {m[1]}" if language == "en" else f"{n}e halfjaar {m[1]}"
+    return i18n.text("code.half_year", language, n=n, year=m[1])
 
 
 def number_or_text(value: object) -> object:
@@ -170,10 +192,12 @@ def number_or_text(value: object) -> object:
     return int(x) if x.is_integer() and abs(x) < 1e15 else x
 
 
-_LOCAL = {
-    "nl": re.compile(r"^-?\d{1,3}(?:\.\d{3})*(?:,\d+)?$|^-?\d+(?:,\d+)?$"),
-    "en": re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$"),
-}
+def _local(language: str) -> re.Pattern[str]:
+    """A number in the report language's notation: '1.250,5' in Dutch, '1,250.5' in English."""
+    group, decimal = (re.escape(c) for c in _symbols(language))
+    return re.compile(
+        rf"^-?\d{{1,3}}(?:{group}\d{{3}})*(?:{decimal}\d+)?$|^-?\d+(?:{decimal}\d+)?$"
+    )
 
 
 def local_number_or_text(value: object, language: str = "nl") -> object:
@@ -182,11 +206,10 @@ def local_number_or_text(value: object, language: str = "nl") -> object:
     if not isinstance(value, str):
         return value
     text = value.strip()
-    if not _LOCAL["en" if language == "en" else "nl"].match(text):
+    if not _local(language).match(text):
         return value
-    if language == "en":
-        return number_or_text(text.replace(",", ""))
-    return number_or_text(text.replace(".", "").replace(",", "."))
+    group, decimal = _symbols(language)
+    return number_or_text(text.replace(group, "").replace(decimal, "."))
 
 
 def convert(series: pd.Series, kind: str, language: str = "nl") -> list[object]:
