@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -13,9 +15,11 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.patheffects import withStroke
 from shapely.geometry.base import BaseGeometry
 
 from model.reporting import i18n
+from model.reporting.portfolio import short_name
 from model.reporting.style import ACCENT, NEUTRAL, STATUS_COLOURS, label
 
 if TYPE_CHECKING:
@@ -140,6 +144,9 @@ def wijk_map(
                   frameon=False, borderaxespad=0.0)  # fmt: skip
     _scale_bar(ax, text["km"])
     ax.set_title(title or text["title"])
+    key = _key(locations)
+    if key:
+        fig.text(0.01, -0.02, key, fontsize=6.5, color="#333333", va="top", wrap=True)
     if note:
         fig.text(0.01, 0.01, note, fontsize=7, color=NEUTRAL)
     fig.tight_layout()
@@ -152,8 +159,19 @@ def _labels(ax: plt.Axes, wijken: gpd.GeoDataFrame) -> None:
         if many and geom.area < np.median(wijken.geometry.area):
             continue  # keep a crowded map readable: label the larger wijken only
         point = geom.representative_point()
+        # above the markers, with a white halo: a location never hides its wijk's name
         ax.annotate(str(name), (point.x, point.y), ha="center", va="center", fontsize=6 if many else 7,
-                    color="#333333", alpha=0.85)  # fmt: skip
+                    color="#222222", zorder=8, path_effects=[withStroke(linewidth=2.5, foreground="white")])  # fmt: skip
+
+
+def _key(locations: pd.DataFrame | None) -> str:
+    """'1 Stadskantoor, vleugel B · 2 Gastgezinnen …': the numbers on the map and their names."""
+    if locations is None or "name" not in locations:
+        return ""
+    pts = locations.dropna(subset=["x_rd_m", "y_rd_m"])
+    names = [short_name(str(n), 60).replace("\n", " ") for n in pts["name"]]
+    entries = [f"{k} {n}" for k, n in enumerate(names, 1)]
+    return "\n".join(textwrap.wrap("  ·  ".join(entries), 150))
 
 
 def _locations(ax: plt.Axes, locations: pd.DataFrame, language: str) -> list:
@@ -166,6 +184,9 @@ def _locations(ax: plt.Axes, locations: pd.DataFrame, language: str) -> list:
     for (kind, status), group in pts.groupby(["kind", "status"], sort=True):
         ax.scatter(group["x_rd_m"], group["y_rd_m"], s=size[group.index], marker=KIND_MARKERS.get(kind, "o"),
                    color=STATUS_COLOURS.get(status, NEUTRAL), edgecolor="black", linewidth=0.6, zorder=5)  # fmt: skip
+    for number, (x, y) in enumerate(zip(pts["x_rd_m"], pts["y_rd_m"], strict=True), 1):
+        ax.annotate(str(number), (x, y), xytext=(4, 4), textcoords="offset points", fontsize=6,
+                    fontweight="bold", zorder=7, path_effects=[withStroke(linewidth=2, foreground="white")])  # fmt: skip
     text = _text(language)
     handles: list = [Patch(color="none", label=text["status"])]
     for status in STATUS_COLOURS:
@@ -205,11 +226,13 @@ def place_map(
     Statistiek, <jaar>"); default names the boundary file.
     """
     if note is None:
-        source = place.geography.wijken.attrs.get("source", "")
-        note = i18n.text("maps.boundaries", language, source=str(source))
-    pts = register_table[["kind", "status", "capacity_places"]].join(
-        place.assignment.table[["x_rd_m", "y_rd_m"]]
-    )
+        source = str(place.geography.wijken.attrs.get("source", ""))
+        if re.search(r"\.(geojson|json|gpkg|shp|zip)\b", source):  # a file of the case: no path
+            note = i18n.text("maps.boundaries_case", language)
+        else:
+            note = i18n.text("maps.boundaries", language, source=source)
+    columns = [c for c in ("kind", "status", "capacity_places", "name") if c in register_table]
+    pts = register_table[columns].join(place.assignment.table[["x_rd_m", "y_rd_m"]])
     return wijk_map(
         place.geography.wijken,
         place.spread,

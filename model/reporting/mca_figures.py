@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from model.mca import CRITERIA
 from model.reporting import i18n
+from model.reporting.portfolio import short_name
 from model.reporting.style import ACCENT, NEUTRAL
 
 CRITERION_COLOURS = {
@@ -28,13 +29,9 @@ def _text(language: str) -> dict[str, str]:
     return {k: i18n.text(f"mca.{k}", language) for k in TEXT_KEYS}
 
 
-def _option_labels(mca: pd.DataFrame, width: int = 38) -> list[str]:
-    labels = []
-    for _, row in mca.iterrows():
-        name = str(row.get("name", "") or "").replace(" (fictief)", "")
-        text = f"{row['id']} {name}".strip()
-        labels.append(text if len(text) <= width else text[: width - 1] + "…")
-    return labels
+def _option_labels(mca: pd.DataFrame, width: int = 34) -> list[str]:
+    """The options by name (two lines where long), not by register code."""
+    return [short_name(str(row.get("name", "") or row["id"]), width) for _, row in mca.iterrows()]
 
 
 def criterion_label(key: str, language: str | None = None) -> str:

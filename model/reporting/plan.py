@@ -89,9 +89,7 @@ def plan_timeline(result: OptimiseResult, language: str = "nl") -> Figure:
         if row["decide_by"]:
             when = pd.Period(row["decide_by"], freq="M").start_time
             ax.plot([when], [row_no], marker="D", color=NEUTRAL, markersize=5)
-    ax.set_yticks(
-        range(len(used)), [f"{r.location_id} {short_name(r.name, 40)}" for r in used.itertuples()]
-    )
+    ax.set_yticks(range(len(used)), [short_name(r.name, 34) for r in used.itertuples()], fontsize=8)
     ax.set_xlim(starts[0], p.quarters[-1].end_time)
     ax.grid(axis="y", visible=False)
     handles = [
