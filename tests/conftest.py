@@ -18,6 +18,14 @@ DEMO = ROOT / "data" / "cases" / "demo" / "case.yaml"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def house_style():
+    """The figures' house style, as a report's setup applies it (importing the package does not)."""
+    from model.reporting.style import apply
+
+    apply()
+
+
 @pytest.fixture(scope="session")
 def demo_case_path() -> Path:
     return DEMO
