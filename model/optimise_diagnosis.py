@@ -8,7 +8,6 @@ from model.case import OptimiseSettings
 from model.errors import InfeasibleError
 from model.optimise import Portfolio, Scenarios, _levels, _solve, level_facts
 from model.optimise_model import CONSTRAINT_GROUPS, OBJECTIVE_SCALE, _depth_cached, build
-from model.reporting.style import euro
 from model.shortfall import band
 
 DIAGNOSIS_TIME_LIMIT_SECONDS = 20.0
@@ -197,11 +196,11 @@ def _detail(group, p, s, settings, reliability, budget, facts: dict) -> str:
         if need is not None:
             facts["min_capex_eur"] = need
         more = (
-            f"; meeting the other constraints needs at least {euro(need)} capex"
+            f"; meeting the other constraints needs at least €{need:,.0f} capex"
             if need is not None
             else ""
         )
-        return f"the capex budget of {euro(budget or 0.0)} is too small{more}"
+        return f"the capex budget of €{budget or 0.0:,.0f} is too small{more}"
     if group == "wijk":
         facts["max_places_per_wijk"] = settings.max_places_per_wijk
         return f"the maximum of {settings.max_places_per_wijk} places per wijk is too tight"

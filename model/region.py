@@ -198,24 +198,13 @@ def _found(text: str, summary: Path) -> Path:
 
 
 def _run_paths(manifest: Mapping, notebook: str) -> int | None:
-    """Paths of a run: its parameter, else the default declared by its notebook, else the case's."""
-    given = manifest.get("parameters", {}).get("paths")
-    if given is not None:
-        return int(given)
-    from model.reporting.parameters import read_parameters
-    from model.reporting.runner import resolve_notebook
-
-    try:
-        import nbformat
-
-        _, nb = resolve_notebook(manifest.get("notebook") or notebook or None)
-        declared = read_parameters(nbformat.read(str(nb), 4))
-    except Exception:  # noqa: BLE001 - no notebook to ask: the case's own number of paths
-        return None
-    default = declared.get("paths")
-    return (
-        int(default.default) if default is not None and isinstance(default.default, int) else None
-    )
+    """Paths of a run: its parameter as the run used it (the manifest records the notebook's
+    default too), else the case's (None)."""
+    for key in ("parameters", "parameters_effective"):
+        given = (manifest.get(key) or {}).get("paths")
+        if isinstance(given, int) and given > 0:
+            return given
+    return None
 
 
 # -- one municipality ---------------------------------------------------------------------------
