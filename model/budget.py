@@ -46,6 +46,8 @@ INCOME_LINES = (
 )
 CENTRAL_LINES = ("staff_central",)
 TOTAL_LINES = ("costs_total", "income_total", "net_cost")
+LINES = COST_LINES + CENTRAL_LINES + INCOME_LINES + TOTAL_LINES
+"""Every line of budget.csv, in its order."""
 BAND_QUANTILES = (0.10, 0.50, 0.90)
 
 COA_RENT_NOTE = Note.of("budget_coa_rent_within_task")
@@ -436,8 +438,7 @@ def budget_table(b: Budget, *, per_location: bool = True, **labels: str) -> pd.D
     per-path totals (not sums of quantiles).
     """
     frames = []
-    all_lines = COST_LINES + CENTRAL_LINES + INCOME_LINES + TOTAL_LINES
-    for line in all_lines:
+    for line in LINES:
         bands = _bands(b.portfolio_total(line))
         frame = pd.DataFrame(
             {"scope": "portfolio", "location_id": "", "year": b.years, "line": line, **bands}

@@ -10,7 +10,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,9 +49,6 @@ class ScenarioRun:
     case: Case
     ensemble: Ensemble
     need: Need
-    committed: Any = (
-        None  # (Allocation, Budget) of the committed portfolio, from the portfolio stage
-    )
 
     @property
     def scenario(self) -> str:
@@ -73,36 +70,8 @@ class Results:
     """(wall, CPU) seconds per pipeline stage (``simulate``, ``tables``, …, ``plans``), for
     benchmarks/bench_run.py."""
 
-    def timed(self, stage: str, started: tuple[float, float]) -> tuple[float, float]:
-        """Add the time since ``started`` (a :func:`_clock`) to ``stage``; return the clock now."""
-        now = _clock()
-        wall, cpu = self.seconds.get(stage, (0.0, 0.0))
-        self.seconds[stage] = (wall + now[0] - started[0], cpu + now[1] - started[1])
-        return now
 
-
-T = TypeVar("T")
 R = TypeVar("R")
-
-
-def each_scenario(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
-    """``[fn(x) for x in items]``, the scenarios on as many threads as there are cores.
-
-    The scenarios are independent and their work is mostly numpy and HiGHS, which release the GIL;
-    results come back in order, so the tables are the same as one after the other. OMP_NUM_THREADS
-    (batch workers set 1: the runs are the parallelism) limits the threads as it does the solver's.
-    """
-    items = list(items)
-    cores = _cores()
-    if cores < 2 or len(items) < 2:
-        return [fn(x) for x in items]
-    with ThreadPoolExecutor(min(cores, len(items))) as pool:
-        return list(pool.map(fn, items))
-
-
-def _clock() -> tuple[float, float]:
-    """(wall, CPU of this process) seconds, for :meth:`Results.timed`."""
-    return time.perf_counter(), time.process_time()
 
 
 def simulate(case: Case, paths: int | None = None, seed: int | None = None) -> ScenarioRun:
@@ -234,7 +203,10 @@ def run_case(
     ``paths`` and ``seed`` default to the case's; a negative seed also means the case's (notebook default).
     ``money=False`` skips the per-scenario portfolio and business-case tables (a report that analyses
     one scenario itself, like the advice, does not need them for every scenario). ``plans=True``
-    adds the recommended plan per scenario as :func:`add_plans` does, in the same run of work.
+    adds the recommended plan per scenario (``plan`` table, ``summary["plan"]``): one optimisation
+    per scenario at the case's reliability (the most that can be reached when that is too much,
+    said in the notes), without the trade-off and regret (``onderdak optimise`` and the plan report
+    have those); a scenario without any feasible plan gets its reason in the summary.
 
     The work is a set of tasks per scenario (simulate; need tables; portfolio; business case; plan)
     and one for the register, on as many threads as there are cores (:class:`_Work`): a scenario's
@@ -285,8 +257,6 @@ def run_case(
     if ports:
         _collect(results, {n: f.result()["tables"] for n, f in ports.items()}, scenario_column=True)
         _collect(results, {n: f.result() for n, f in bcs.items()})
-        for n, f in ports.items():  # kept for a later add_plans when the run makes no plans
-            runs[n].committed = f.result().pop("committed", None)
     if plan_jobs:
         _collect_plans(results, {n: f.result() for n, f in plan_jobs.items()})
     results.summary = {
@@ -410,19 +380,17 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _plan_of(
-    run: ScenarioRun, register: Any, language: str | None = None, portfolio: Any = None
-) -> Any:
+def _plan_of(run: ScenarioRun, register: Any, language: str | None, portfolio: dict) -> Any:
     """The recommended plan of one scenario (or the InfeasibleError that says why there is none).
 
     ``portfolio`` (the scenario's portfolio stage, :func:`_portfolio_stage`) gives the committed
     allocation and budget the plan's money reuses for "without the plan", and lets go of them
-    once the plan has them; else ``run.committed``.
+    once the plan has them.
     """
     from model.errors import InfeasibleError
     from model.plan_case import optimise_case
 
-    committed = run.committed if portfolio is None else portfolio.pop("committed")
+    committed = portfolio.pop("committed")
     try:
         return optimise_case(
             run.case,
@@ -438,33 +406,11 @@ def _plan_of(
         return exc
 
 
-def add_plans(results: Results, language: str | None = None) -> None:
-    """The recommended plan per scenario (``plan`` table, ``summary["plan"]``), when there is a register.
-
-    One optimisation per scenario at the case's reliability (the most that can be reached when that
-    is too much, said in the notes), without the trade-off and regret (``onderdak optimise`` and the
-    plan report have those). A scenario without any feasible plan gets its reason in the summary.
-    ``run_case(..., plans=True)`` does the same inside its run of work.
-    """
-    if results.register is None:
-        return
-    started = _clock()
-    # each solve takes one core (model.optimise: the heuristic only after a full solve that stops
-    # short), so the scenarios run side by side
-    plans = each_scenario(
-        lambda run: _plan_of(run, results.register, language), results.runs.values()
-    )
-    _collect_plans(results, dict(zip(results.runs, plans, strict=True)))
-    results.timed("plans", started)
-
-
 def _collect_plans(results: Results, plans: dict[str, Any]) -> None:
     """The plan tables and summary of every scenario, in scenario order."""
     from model.errors import InfeasibleError
     from model.plan_money import horizon_totals
 
-    for run in results.runs.values():
-        run.committed = None  # its allocation arrays are large; the plans had their use of them
     frames, money, summary = [], [], {}
     for name, plan in plans.items():
         if isinstance(plan, InfeasibleError):
@@ -567,7 +513,7 @@ def fresh_folder(out: Path, marks: Sequence[str] = (RESULTS_MARK,)) -> Iterator[
 
 def write_results(results: Results, out: Path) -> None:
     """Write every table as CSV and summary.json into ``out``, swapped in whole (:func:`fresh_folder`)."""
-    started = _clock()
+    wall, cpu = time.perf_counter(), time.process_time()
     with fresh_folder(Path(out)) as tmp:
         for name, table in results.tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g", lineterminator="\n")
@@ -585,7 +531,7 @@ def write_results(results: Results, out: Path) -> None:
                 f"{out}: a result is not a finite number ({exc}); nothing written"
             ) from None
         (tmp / RESULTS_MARK).write_text(text + "\n", encoding="utf-8")
-    results.timed("write", started)
+    results.seconds["write"] = (time.perf_counter() - wall, time.process_time() - cpu)
 
 
 def _clean_stale(out: Path) -> None:

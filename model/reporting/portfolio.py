@@ -15,7 +15,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from model import STREAMS
-from model.budget import INCOME_LINES
+from model.budget import INCOME_LINES, LINES
 from model.portfolio import PortfolioAnalysis
 from model.reporting import i18n
 from model.reporting.style import (
@@ -45,23 +45,6 @@ WORD_KEYS = (
 )
 """The words of the figures and tables (``portfolio.w_<key>`` in the message catalogs)."""
 
-LINES = (
-    "capex",
-    "fixed_opex",
-    "variable_opex",
-    "closing_cost",
-    "staff_locations",
-    "staff_central",
-    "income_normbedrag",
-    "income_coa_rent",
-    "income_spreidingswet",
-    "income_outflow_incentive",
-    "income_flex_subsidy",
-    "costs_total",
-    "income_total",
-    "net_cost",
-)
-"""The budget lines in the order of the budget table (``portfolio.line_<line>`` names them)."""
 COST_COLOURS = {
     "capex": "#2f4b7c",
     "fixed_opex": "#7aa6c2",
@@ -81,7 +64,8 @@ def _w(language: str) -> dict[str, str]:
 
 
 def line_labels(language: str) -> dict[str, str]:
-    """The budget lines' names in the report language, in the order of :data:`LINES`."""
+    """The budget lines' names (``portfolio.line_<line>``) in the report language, in the order
+    of budget.csv (:data:`model.budget.LINES`)."""
     return {k: i18n.text(f"portfolio.line_{k}", language) for k in LINES}
 
 
