@@ -30,6 +30,7 @@ golden: $(STAMP)  ## rewrite tests/golden/ from the demo (only when a change of 
 
 lint: $(STAMP)
 	$(BIN)/ruff check model tests benchmarks notebooks
+	$(BIN)/lint-imports
 
 bench: $(STAMP)  ## performance benchmarks (print their figures)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done

@@ -1,7 +1,7 @@
-"""Build step: copy the top-level data folders into ``model/_resources/`` of the wheel.
+"""Build step: copy the top-level data folders into ``onderdak/_resources/`` of the wheel.
 
 The repository keeps ``notebooks/``, ``data/reference/``, ``data/cases/demo/`` and the case schema
-at the top level (the layout is fixed); an installed wheel reads them through ``model.resources``.
+at the top level (the layout is fixed); an installed wheel reads them through ``onderdak.io.resources``.
 An editable install reads the repository's folders directly, so nothing is copied for it.
 Everything else is in ``pyproject.toml``; ``MANIFEST.in`` puts the same folders in the sdist.
 """
@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent
 
 
 def _layout() -> dict[str, str]:
-    """``model.resources.LAYOUT``, read from the file (the package is not importable while building)."""
-    spec = importlib.util.spec_from_file_location("_layout", ROOT / "model" / "resources.py")
+    """``onderdak.io.resources.LAYOUT``, read from the file (the package is not importable while building)."""
+    spec = importlib.util.spec_from_file_location("_layout", ROOT / "model" / "onderdak" / "io" / "resources.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.LAYOUT
@@ -31,17 +31,17 @@ SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "*.py")
 
 
 class BuildWithResources(build_py):
-    """``build_py`` that also copies :data:`RESOURCES` into ``<build>/model/_resources``."""
+    """``build_py`` that also copies :data:`RESOURCES` into ``<build>/onderdak/_resources``."""
 
     def run(self) -> None:
         super().run()
         if getattr(self, "editable_mode", False):
             return
-        target = Path(self.build_lib) / "model" / "_resources"
+        target = Path(self.build_lib) / "onderdak" / "_resources"
         for name, source in RESOURCES.items():
             src, dst = ROOT / source, target / name
             if not src.exists():
-                raise FileNotFoundError(f"{src}: needed in the wheel (model/_resources/{name})")
+                raise FileNotFoundError(f"{src}: needed in the wheel (onderdak/_resources/{name})")
             if src.is_dir():
                 shutil.copytree(src, dst, ignore=SKIP, dirs_exist_ok=True)
             else:

@@ -1,7 +1,7 @@
 """Candidate recalibrations of the inflow noise and surges, backtested on the long history.
 
 Evidence for the calibration's owner: each candidate changes the calibration at every origin through
-``inflow_backtest(adjust=...)`` (model/calibration.py itself is untouched) and is scored at 1, 2 and
+``inflow_backtest(adjust=...)`` (model/onderdak/inflow/calibration.py itself is untouched) and is scored at 1, 2 and
 5 years and on the 5-year mean, on CBS 83102NED 1975–2018 spliced with data/reference.
 Run: ``.venv/bin/python benchmarks/backtest_candidates.py [path/to/cbs_83102ned.csv] [draws]``.
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.backtest_horizons import horizon_scores, inflow_backtest
-from model.opendata import read_cbs_asylum_history_csv
+from onderdak.backtest.horizons import horizon_scores, inflow_backtest
+from onderdak.io.opendata import read_cbs_asylum_history_csv
 
 HISTORY = (
     Path(__file__).resolve().parents[2]

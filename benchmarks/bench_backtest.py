@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.backtest_chain import chain_backtest
-from model.backtest_horizons import INFLOW_LAWS, horizon_scores, inflow_backtest
-from model.backtest_mpp import mpp_hit_rates, mpp_like_for_like
-from model.opendata import read_cbs_asylum_history_csv
+from onderdak.backtest.chain import chain_backtest
+from onderdak.backtest.horizons import INFLOW_LAWS, horizon_scores, inflow_backtest
+from onderdak.backtest.mpp import mpp_hit_rates, mpp_like_for_like
+from onderdak.io.opendata import read_cbs_asylum_history_csv
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 HISTORY = SHARED / "cbs_83102ned_asielverzoeken_nationaliteit_1975_2018.csv"

@@ -14,10 +14,14 @@ import time
 import numpy as np
 import pandas as pd
 
-from model.alternatives import Alternative, BusinessCaseInputs, evaluate_alternatives
-from model.business_case import summary_table
-from model.reuse import ReuseSpec
-from model.sensitivity import tornado
+from onderdak.business_case.alternatives import (
+    Alternative,
+    BusinessCaseInputs,
+    evaluate_alternatives,
+)
+from onderdak.business_case.evaluate import summary_table
+from onderdak.business_case.sensitivity import tornado
+from onderdak.finance.reuse import ReuseSpec
 
 PATHS, YEARS, ALTERNATIVES = 10_000, 30, 20
 TARGET_SECONDS = 1.5

@@ -1,8 +1,8 @@
 """Benchmark: the business-case and portfolio-analysis step of ``onderdak run`` on the demo at 10,000 paths.
 
 Simulates every scenario of the demo case once (not timed), then times what ``onderdak run`` does after
-the simulation for money: the portfolio analysis per scenario (:func:`model.portfolio.portfolio_tables`)
-and the business case per scenario (:func:`model.business_case.business_case_tables`), best of
+the simulation for money: the portfolio analysis per scenario (:func:`onderdak.portfolio.analysis.portfolio_tables`)
+and the business case per scenario (:func:`onderdak.business_case.evaluate.business_case_tables`), best of
 ``REPEATS`` runs, and prints the value of flexibility and the cheapest alternative of the base scenario.
 Target: the two together ≲ 3 s wall at 10,000 paths (issue 13; the whole run ≤ 20 s).
 Run: ``.venv/bin/python benchmarks/bench_business_case_step.py [--paths N] [--case PATH]``.
@@ -23,10 +23,11 @@ REPEATS = 3
 
 
 def main() -> None:
-    from model.business_case import business_case_tables
-    from model.locations import load_register
-    from model.portfolio import portfolio_tables
-    from model.results import select_cases, simulate
+    from onderdak.business_case.evaluate import business_case_tables
+    from onderdak.case.settings import select_cases
+    from onderdak.need.simulate import simulate
+    from onderdak.portfolio.analysis import portfolio_tables
+    from onderdak.register.locations import load_register
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--paths", type=int, default=10_000)

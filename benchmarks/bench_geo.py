@@ -30,11 +30,11 @@ def main() -> None:
     t_import = time.perf_counter()
     import matplotlib.pyplot as plt
 
-    from model.geo import municipality_outline, read_boundaries
-    from model.points import assign_wijken
-    from model.population import wijk_population
-    from model.reporting.maps import wijk_map
-    from model.spread import distance_table, spread_table
+    from onderdak.geo.boundaries import municipality_outline, read_boundaries
+    from onderdak.geo.points import assign_wijken
+    from onderdak.geo.population import wijk_population
+    from onderdak.geo.spread import distance_table, spread_table
+    from onderdak.reporting.maps import wijk_map
 
     t_import = time.perf_counter() - t_import
 

@@ -10,9 +10,9 @@ import resource
 import time
 from pathlib import Path
 
-from model.case import load_case_file
-from model.demand import municipal_need
-from model.inflow import calibration_for, simulate_inflow
+from onderdak.case.settings import load_case_file
+from onderdak.inflow.drivers import calibration_for, simulate_inflow
+from onderdak.need.demand import municipal_need
 
 CASE = Path(__file__).resolve().parents[1] / "data" / "cases" / "demo" / "case.yaml"
 PATHS = 10_000

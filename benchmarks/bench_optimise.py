@@ -11,11 +11,11 @@ import time
 import numpy as np
 import pandas as pd
 
-from model.case import OptimiseSettings
-from model.optimise import Portfolio, evaluate, optimise
-from model.optimise_model import build
-from model.plan_inputs import _cost_classes, reduced_scenarios
-from model.scenario_reduction import quarterly_need
+from onderdak.case.settings import OptimiseSettings
+from onderdak.plan.inputs import _cost_classes, reduced_scenarios
+from onderdak.plan.milp import build
+from onderdak.plan.reduction import quarterly_need
+from onderdak.plan.solve import Portfolio, evaluate, optimise
 
 TARGET_SECONDS = 30.0
 TARGET_GAP = 0.02
@@ -148,7 +148,9 @@ def main() -> int:
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (ru_maxrss): {peak:.0f} MB; {_load()}")
-    print(f"target {TARGET_GAP:.0%} gap within {TARGET_SECONDS:.0f} s: {'met' if met else 'NOT met'}")
+    print(
+        f"target {TARGET_GAP:.0%} gap within {TARGET_SECONDS:.0f} s: {'met' if met else 'NOT met'}"
+    )
     return 0 if met else 1
 
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from model.budget import budget, budget_table
-from model.case import load_case
-from model.ensemble import Need
-from model.gap import allocate, fill_order, gap_summary, gap_table
-from model.locations import capacity, read_register
+from onderdak.case.settings import load_case
+from onderdak.core.ensemble import Need
+from onderdak.portfolio.allocation import allocate, fill_order, gap_summary, gap_table
+from onderdak.portfolio.budget import budget, budget_table
+from onderdak.register.locations import capacity, read_register
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_S, TARGET_GB = 1.5, 2.0

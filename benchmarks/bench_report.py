@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from model.reporting.runner import NOTEBOOK_DIR, parse_formats, run_report
+from onderdak.reporting.runner import NOTEBOOK_DIR, parse_formats, run_report
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo"
@@ -54,7 +54,7 @@ def bench_batch(
     """Run a batch of ``n`` copies of the demo case (different names and sizes) and print the time."""
     import yaml
 
-    from model import batch
+    from onderdak.cli import batch
 
     cases = []
     for i in range(n):

@@ -37,8 +37,8 @@ def _load() -> str:
 def in_process(paths: int, out: Path) -> tuple[float, float, dict[str, tuple[float, float]]]:
     """(wall s, CPU s) of the run command's calls, imports included, and (wall s, CPU s) per stage."""
     wall0, cpu0 = time.perf_counter(), _cpu()
-    from model.input_gate import check_case
-    from model.results import check_output, run_case, write_results
+    from onderdak.pipeline.gate import check_case
+    from onderdak.pipeline.results import check_output, run_case, write_results
 
     imported = (time.perf_counter() - wall0, _cpu() - cpu0)
     check_case(CASE, None, paths, None)
@@ -53,7 +53,7 @@ def in_process(paths: int, out: Path) -> tuple[float, float, dict[str, tuple[flo
 def as_command(paths: int, out: Path) -> tuple[float, float]:
     """(wall s, CPU s) of ``onderdak run`` in a child process."""
     wall0, cpu0 = time.perf_counter(), _cpu()
-    cmd = [sys.executable, "-m", "model.cli", "run", str(CASE), "--out", str(out)]
+    cmd = [sys.executable, "-m", "onderdak.cli.main", "run", str(CASE), "--out", str(out)]
     subprocess.run([*cmd, "--paths", str(paths)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     return time.perf_counter() - wall0, _cpu() - cpu0
 

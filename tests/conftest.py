@@ -21,7 +21,7 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 @pytest.fixture(scope="session", autouse=True)
 def house_style():
     """The figures' house style, as a report's setup applies it (importing the package does not)."""
-    from model.reporting.style import apply
+    from onderdak.reporting.style import apply
 
     apply()
 
@@ -53,7 +53,7 @@ def demo_advice(tmp_path_factory):
     """The demo advice at 60 paths with all exports, in a language: ``demo_advice("en")`` gives the
     run folder. Run once per language and test session (per worker), shared by the notebook, the
     reader's-checklist and the workbook tests, which read the same report."""
-    from model.cli import main
+    from onderdak.cli.main import main
 
     runs: dict[str, Path] = {}
 

@@ -36,7 +36,7 @@ the monthly tables are large and follow from these)."""
 
 def produce(out: Path) -> Path:
     """Run the golden case into ``out`` (a new folder); returns it."""
-    from model.cli import main
+    from onderdak.cli.main import main
 
     code = main(["run", str(CASE), "--out", str(out), *ARGS])
     if code != 0:

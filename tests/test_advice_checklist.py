@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from checklist import CODES, text_problems  # tests/checklist.py: the words and patterns
 
-from model.cli import main
-from model.reporting.style import MONTH_NAMES
+from checklist import CODES, text_problems  # tests/checklist.py: the words and patterns
+from onderdak.cli.main import main
+from onderdak.reporting.style import MONTH_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 PEILDATUM = pd.Period("2026-01", freq="M")  # conftest pins ONDERDAK_PEILDATUM
@@ -222,8 +222,8 @@ def test_the_deck_passes_the_readers_checklist(advice_run, demo_case_path):
 
 @pytest.mark.slow
 def test_the_sections_come_in_the_order_of_a_collegevoorstel(advice_run):
-    from model.reporting.i18n import text
-    from model.reporting.voorstel import SECTIONS
+    from onderdak.reporting.i18n import text
+    from onderdak.reporting.voorstel import SECTIONS
 
     language, folder = advice_run
     page = "".join(visible((folder / "advice.html").read_text(encoding="utf-8")).parts)
@@ -242,7 +242,7 @@ def _euros(cell: str) -> float:
 def test_page_one_figures_equal_their_tables(advice_run):
     """The tiles on page 1: the shortfall chance per stream equals the plan's shortfall table; the
     net cost and the investment equal the plan's money table (medians over the paths)."""
-    from model.reporting import i18n
+    from onderdak.reporting import i18n
 
     language, folder = advice_run
     lines = (folder / "artefacts.jsonl").read_text(encoding="utf-8").splitlines()
@@ -272,7 +272,7 @@ def test_the_appendix_holds_at_most_two_pages(advice_run):
     """From the appendix heading to the glossary heading: at most two PDF pages."""
     import subprocess
 
-    from model.reporting.i18n import text
+    from onderdak.reporting.i18n import text
 
     language, folder = advice_run
     out = subprocess.run(
@@ -300,9 +300,9 @@ def test_the_appendix_holds_at_most_two_pages(advice_run):
 def test_openbaar_hides_the_addresses_of_purchase_candidates(demo_case_path, tmp_path):
     """The public variant: every purchase candidate without its address, and with a generic name
     where its name gives the street away, in the register the whole report is computed on."""
-    from model.case import load_case
-    from model.locations import load_register
-    from model.reporting.openbaar import public_case, purchase_candidates
+    from onderdak.case.settings import load_case
+    from onderdak.register.locations import load_register
+    from onderdak.reporting.openbaar import public_case, purchase_candidates
 
     original = load_register(load_case(demo_case_path)).table
     hidden = purchase_candidates(original)
@@ -321,9 +321,9 @@ def test_openbaar_hides_the_addresses_of_purchase_candidates(demo_case_path, tmp
 def test_the_public_advice_names_no_address_of_a_purchase_candidate(demo_case_path, tmp_path):
     from pptx import Presentation
 
-    from model.case import load_case
-    from model.locations import load_register
-    from model.reporting.openbaar import purchase_candidates
+    from onderdak.case.settings import load_case
+    from onderdak.register.locations import load_register
+    from onderdak.reporting.openbaar import purchase_candidates
 
     original = load_register(load_case(demo_case_path)).table
     streets = [str(original.at[i, "address"]).split()[0] for i in purchase_candidates(original)]
@@ -348,7 +348,7 @@ def test_the_public_advice_names_no_address_of_a_purchase_candidate(demo_case_pa
 def test_besluitpunt_2_names_every_location_with_places_form_and_a_later_date(advice_run):
     """Every location the plan opens is in besluitpunt 2 with its places and a decision date after
     the peildatum (the planning list's facts)."""
-    from model.reporting.i18n import number
+    from onderdak.reporting.i18n import number
 
     language, folder = advice_run
     page = visible((folder / "advice.html").read_text(encoding="utf-8"))
@@ -368,7 +368,7 @@ def test_besluitpunt_2_names_every_location_with_places_form_and_a_later_date(ad
 def test_the_alternatives_stand_beside_the_plan_and_doing_nothing(advice_run):
     """The alternatives table: the recommended plan, doing nothing, no purchases and only
     extending, each with expected cost, investment and a chance of a shortfall per stream."""
-    from model.reporting.i18n import text
+    from onderdak.reporting.i18n import text
 
     language, folder = advice_run
     table = pd.read_csv(folder / "results" / "plan_alternatives.csv")
@@ -395,8 +395,8 @@ def test_the_decisions_table_dates_a_late_decision_as_the_besluitpunten_do():
     of the besluitpunten and the deck (besluitpunten.due), in the table and in its workbook data."""
     from types import SimpleNamespace
 
-    from model.reporting.plan import decide_by_after, decisions_display
-    from model.reporting.workbook_tables import decisions_data
+    from onderdak.reporting.plan import decide_by_after, decisions_display
+    from onderdak.reporting.workbook_tables import decisions_data
 
     months = pd.Series(["2026-12", "2026-11", "2027-03", ""])
     assert decide_by_after(months, "2026-12").tolist() == ["2027-01", "2027-01", "2027-03", ""]
@@ -429,7 +429,7 @@ def test_the_decisions_table_dates_a_late_decision_as_the_besluitpunten_do():
 def test_the_advice_decisions_table_has_no_decision_before_the_peildatum(advice_run):
     """The advice's table of decisions names the month the besluitpunten name (issue 15: the
     table said December 2026 where besluitpunt 2 said January 2027)."""
-    from model.reporting.besluitpunten import due
+    from onderdak.reporting.besluitpunten import due
 
     language, folder = advice_run
     data = pd.read_csv(folder / "results" / "plan_decisions_data.csv", dtype=str)

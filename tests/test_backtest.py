@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from model.backtest import (
+from onderdak.backtest.one_year import (
     coverage_interval,
     crps_ensemble,
     forecast_draws,
@@ -19,7 +19,7 @@ from model.backtest import (
     scores,
     surge_first_year_share,
 )
-from model.opendata import read_cbs_asylum_history_csv
+from onderdak.io.opendata import read_cbs_asylum_history_csv
 
 HISTORY_FILE = "cbs_83102ned_asielverzoeken_nationaliteit_1975_2018.csv"
 

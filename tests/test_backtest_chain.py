@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.backtest_chain import (
+from onderdak.backtest.chain import (
     chain_backtest,
     chain_forecaster,
     coa_occupancy_yearly,
     taakstelling_half_yearly,
     what_we_knew,
 )
-from model.record import national_record
+from onderdak.inflow.record import national_record
 
 
 def test_the_what_we_knew_trajectory_is_the_last_published_year_held_flat():

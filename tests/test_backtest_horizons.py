@@ -13,14 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.backtest import coverage_interval, scores
-from model.backtest_chain import (
+from onderdak.backtest.chain import (
     chain_backtest,
     coa_occupancy_yearly,
     naive_forecaster,
     taakstelling_half_yearly,
 )
-from model.backtest_horizons import (
+from onderdak.backtest.horizons import (
     SURGE_HALF_LIFE_MONTHS,
     SURGE_RAMP_MONTHS,
     Target,
@@ -35,9 +34,10 @@ from model.backtest_horizons import (
     rolling_forecasts,
     surge_multiplier,
 )
-from model.calibration import calibrate, yearly_total_inflow
-from model.inflow import _surge_multiplier
-from model.opendata import read_cbs_asylum_history_csv
+from onderdak.backtest.one_year import coverage_interval, scores
+from onderdak.inflow.calibration import calibrate, yearly_total_inflow
+from onderdak.inflow.drivers import _surge_multiplier
+from onderdak.io.opendata import read_cbs_asylum_history_csv
 
 HISTORY_FILE = "cbs_83102ned_asielverzoeken_nationaliteit_1975_2018.csv"
 TOY = pd.Series([100.0, 110.0, 90.0, 120.0], index=[2000, 2001, 2002, 2003])

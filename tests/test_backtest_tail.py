@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.backtest_mpp import mpp_hit_rates, mpp_like_for_like
-from model.backtest_tail import ensemble_yearly_total, rolling_means, tail_against_history
-from model.ensemble import Ensemble
+from onderdak.backtest.mpp import mpp_hit_rates, mpp_like_for_like
+from onderdak.backtest.tail import ensemble_yearly_total, rolling_means, tail_against_history
+from onderdak.core.ensemble import Ensemble
 
 
 def test_tail_counts_history_above_each_percentile_by_hand():

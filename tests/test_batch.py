@@ -1,4 +1,4 @@
-"""Tests of model.batch and `onderdak batch`: isolated parallel runs, continue on error, summary."""
+"""Tests of onderdak.cli.batch and `onderdak batch`: isolated parallel runs, continue on error, summary."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from model import batch
-from model.cli import main
-from model.errors import InputError
+from onderdak.cli import batch
+from onderdak.cli.main import main
+from onderdak.core.errors import InputError
+from onderdak.region import file as region_file
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "notebooks" / "tiny.ipynb"
@@ -55,7 +56,7 @@ def test_region_file_merges_defaults_and_resolves_paths(tmp_path):
         "  - case: ../cases/zuid/case.yaml\n    scenario: hoog\n    parameters: {points: 5}\n",
         encoding="utf-8",
     )
-    name, jobs = batch.jobs_for_region(region)
+    name, jobs = region_file.jobs_for_region(region)
     assert name == "regio-test"
     assert [j.label for j in jobs] == ["noord", "zuid"]
     assert jobs[0].case == region.parent / "../cases/noord/case.yaml"
@@ -68,10 +69,10 @@ def test_bad_region_file_names_the_field(tmp_path):
     region = tmp_path / "r.yaml"
     region.write_text("municipalities:\n  - case: x.yaml\n    sceanrio: hoog\n", encoding="utf-8")
     with pytest.raises(InputError, match="r.yaml, field `municipalities.0.sceanrio`"):
-        batch.jobs_for_region(region)
+        region_file.jobs_for_region(region)
     region.write_text("municipalities:\n  - case: missing.yaml\n", encoding="utf-8")
     with pytest.raises(InputError, match="not found"):
-        batch.jobs_for_region(region)
+        region_file.jobs_for_region(region)
 
 
 def test_cli_batch_needs_cases_or_region(capsys):
@@ -171,7 +172,7 @@ def write_region(folder: Path, fail: str | None = None, extra: str = "") -> Path
 
 def test_region_file_title_overview_and_name(tmp_path):
     path = write_region(tmp_path, extra="overview: false\n")
-    spec = batch.read_region(path, parameters={"language": "en"})
+    spec = region_file.read_region(path, parameters={"language": "en"})
     assert (spec.name, spec.title, spec.overview, spec.language) == (
         "regio-test",
         "Regio Test (fictief)",
@@ -181,7 +182,7 @@ def test_region_file_title_overview_and_name(tmp_path):
     assert [j.label for j in spec.jobs] == ["noord", "zuid"]
     path.write_text(path.read_text().replace("name: regio-test", "name: regio test"))
     with pytest.raises(InputError, match="field `name`: 'regio test' must use only letters"):
-        batch.read_region(path)
+        region_file.read_region(path)
 
 
 def test_summary_has_labels_and_absolute_paths(tmp_path, monkeypatch):
@@ -203,9 +204,9 @@ def test_cli_bad_region_file_exits_2_naming_file_and_field(tmp_path, capsys):
 
 
 def test_region_case_is_the_region_as_one_case(tmp_path):
-    from model.case import load_case
+    from onderdak.case.settings import load_case
 
-    spec = batch.read_region(write_region(tmp_path))
+    spec = region_file.read_region(write_region(tmp_path))
     results = [
         batch.JobResult(spec.jobs[0], "ok", 1.0),
         batch.JobResult(spec.jobs[1], "failed", 1.0),
@@ -246,7 +247,7 @@ def test_cli_region_runs_the_overview_and_keeps_the_exit_code(tmp_path, capsys, 
     assert len(calls) == 1
 
     def failing_overview(*args):
-        from model.errors import ReportError
+        from onderdak.core.errors import ReportError
 
         raise ReportError("region.ipynb failed in cell 3")
 

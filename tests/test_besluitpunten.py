@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model.reporting.i18n import text
+from onderdak.reporting.i18n import text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 )
 def test_the_advice_modules_hold_no_language_branches(module):
     """Facts in, words from the catalog: no `if language == "en"` (or a Dutch/English pair)."""
-    source = (ROOT / "model" / "reporting" / module).read_text(encoding="utf-8")
+    source = (ROOT / "model" / "onderdak" / "reporting" / module).read_text(encoding="utf-8")
     assert not re.search(r"""==\s*["']en["']|["']en["']\s*==|\ben = language""", source), module
 
 
@@ -84,7 +84,7 @@ def test_a_shortfall_there_already_is_now_not_the_peildatum_month(language, now,
 
 
 def test_extensions_are_candidates_at_a_current_location():
-    from model.reporting.voorstel_facts import extensions
+    from onderdak.reporting.voorstel_facts import extensions
 
     table = pd.DataFrame(
         {
@@ -101,9 +101,9 @@ def test_extensions_are_candidates_at_a_current_location():
 
 
 def test_the_plan_alternatives_leave_out_purchases_or_all_but_the_extensions(demo_case_path):
-    from model.case import load_case
-    from model.locations import load_register
-    from model.reporting.advice import _alternative_candidates
+    from onderdak.case.settings import load_case
+    from onderdak.register.locations import load_register
+    from onderdak.reporting.advice import _alternative_candidates
 
     table = load_register(load_case(demo_case_path)).table
     alt = _alternative_candidates(table)

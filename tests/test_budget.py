@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.budget import COST_LINES, INCOME_LINES, budget, budget_table
-from model.case import load_case
-from model.gap import allocate, fill_order
-from model.locations import capacity, read_register
-from model.reporting.notes_text import note_text
+from onderdak.case.settings import load_case
+from onderdak.portfolio.allocation import allocate, fill_order
+from onderdak.portfolio.budget import COST_LINES, INCOME_LINES, budget, budget_table
+from onderdak.register.locations import capacity, read_register
+from onderdak.reporting.notes_text import note_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo" / "case.yaml"
@@ -156,7 +156,7 @@ def test_closing_cost_in_the_month_after_closing(tmp_path):
 )
 def test_location_money_adds_up_to_the_portfolio(level, spread, seed):
     case = load_case(DEMO).with_updates(horizon_months=24)
-    from model.locations import load_register
+    from onderdak.register.locations import load_register
 
     reg = load_register(case)
     rng = np.random.default_rng(seed)
@@ -197,10 +197,10 @@ def test_location_money_adds_up_to_the_portfolio(level, spread, seed):
 def test_optimiser_and_budget_book_the_same_account(tmp_path, stream, row):
     """Cross-check: the optimiser's cost of a plan that keeps the location all year equals the
     budget's net cost of that location (fixed and variable opex, staff, income from the Rijk)."""
-    from model.plan_case import current_portfolio_plan
-    from model.plan_inputs import portfolio_from_register, ukraine_income_eur_per_place_month
-    from model.portfolio_plan import evaluate
-    from model.scenario_reduction import quarterly_need
+    from onderdak.plan.build import current_portfolio_plan
+    from onderdak.plan.inputs import portfolio_from_register, ukraine_income_eur_per_place_month
+    from onderdak.plan.problem import evaluate
+    from onderdak.plan.reduction import quarterly_need
 
     need = {stream: np.full((1, 12), 30.0)}
     case = make_case(12, location_manager_fte_per_location=1.0, staff_fte_per_100_residents=1.5)

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from model.alternatives import (
+from onderdak.business_case.alternatives import (
     Alternative,
     BusinessCaseInputs,
     Evaluator,
@@ -22,23 +22,23 @@ from model.alternatives import (
     expected_npv,
     probability_cheapest,
 )
-from model.business_case import (
+from onderdak.business_case.evaluate import (
     TABLE_COLUMNS,
     business_case_tables,
     run_business_case,
     summary_table,
     write_business_case,
 )
-from model.business_case_inputs import build_alternatives, business_case_inputs
-from model.case import load_case
-from model.cli import main
-from model.ensemble import Need
-from model.errors import InputError
-from model.finance import npv
-from model.locations import load_register
-from model.reporting import runner
-from model.reporting.notes_text import notes_text
-from model.reuse import ReuseSpec
+from onderdak.business_case.inputs import build_alternatives, business_case_inputs
+from onderdak.case.settings import load_case
+from onderdak.cli.main import main
+from onderdak.core.ensemble import Need
+from onderdak.core.errors import InputError
+from onderdak.finance.cashflow import npv
+from onderdak.finance.reuse import ReuseSpec
+from onderdak.register.locations import load_register
+from onderdak.reporting import runner
+from onderdak.reporting.notes_text import notes_text
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIODS = pd.period_range("2026-01", periods=36, freq="M")  # 2026, 2027 (365 days), 2028 (366)
@@ -314,8 +314,9 @@ def test_notebook_is_a_template_without_outputs_or_logic():
 
 
 def test_tables_for_onderdak_run_have_a_scenario_column(demo_case_path):
-    from model.locations import load_register
-    from model.results import select_cases, simulate
+    from onderdak.case.settings import select_cases
+    from onderdak.need.simulate import simulate
+    from onderdak.register.locations import load_register
 
     cases = select_cases(demo_case_path, ["basis", "hoog"])
     runs = {n: simulate(c, paths=30) for n, c in cases.items()}
@@ -479,8 +480,8 @@ def test_the_value_of_flexibility_never_exceeds_what_the_building_costs(
     seed, fixed_month, n, capex, owned
 ):
     """Rule against fixed plan on the same paths: on every path within ± the building's cost over the horizon."""
-    from model.business_case import building_cost_eur
-    from model.reuse import flexibility_value
+    from onderdak.business_case.evaluate import building_cost_eur
+    from onderdak.finance.reuse import flexibility_value
 
     rng = np.random.default_rng(seed)
     inputs = _random_inputs(rng)

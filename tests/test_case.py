@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from model.case import BASE, deep_merge, load_case, load_case_file, schema_text
-from model.cli import main
-from model.errors import InputError
+from onderdak.case.settings import BASE, deep_merge, load_case, load_case_file, schema_text
+from onderdak.cli.main import main
+from onderdak.core.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model.cli import main
-from model.kerncijfers import municipality_wijken, read_kwb_file
+from onderdak.cli.main import main
+from onderdak.geo.kerncijfers import municipality_wijken, read_kwb_file
 
 ROOT = Path(__file__).resolve().parents[1]
 OSS = ROOT / "data" / "cases" / "oss"
@@ -85,11 +85,11 @@ def test_the_extracts_are_true_copies_of_the_shared_cbs_files(shared_data):
 def test_a_case_without_files_loads_boundaries_and_inhabitants_online(monkeypatch):
     """`wijken: pdok` and `wijk_population_source: cbs_85984` ask PDOK and CBS (here: stand-ins
     serving the committed extracts) for the case's municipality, and give the same spread."""
-    import model.spread
-    from model.case import load_case
-    from model.geo import read_boundaries
-    from model.locations import read_register
-    from model.spread import place_for_case
+    import onderdak.geo.spread
+    from onderdak.case.settings import load_case
+    from onderdak.geo.boundaries import read_boundaries
+    from onderdak.geo.spread import place_for_case
+    from onderdak.register.locations import read_register
 
     asked = []
 
@@ -105,8 +105,8 @@ def test_a_case_without_files_loads_boundaries_and_inhabitants_online(monkeypatc
             OSS / "wijken_oss_2024.geojson", level=level, municipality=municipality
         )
 
-    monkeypatch.setattr(model.spread, "load_cbs_wijken", fake_cbs)
-    monkeypatch.setattr(model.spread, "load_pdok", fake_pdok)
+    monkeypatch.setattr(onderdak.geo.spread, "load_cbs_wijken", fake_cbs)
+    monkeypatch.setattr(onderdak.geo.spread, "load_pdok", fake_pdok)
     case = load_case(CASE)
     online = case.model_copy(
         update={
@@ -130,9 +130,9 @@ def test_a_case_without_files_loads_boundaries_and_inhabitants_online(monkeypatc
 
 
 def test_the_appendix_and_the_map_say_where_the_wijk_figures_come_from():
-    from model.case import load_case
-    from model.geo import read_boundaries
-    from model.reporting.assumptions import assumptions_table
+    from onderdak.case.settings import load_case
+    from onderdak.geo.boundaries import read_boundaries
+    from onderdak.reporting.assumptions import assumptions_table
 
     case = load_case(CASE)
     row = assumptions_table(case).set_index("onderwerp").loc["geo.wijk_population_source"]

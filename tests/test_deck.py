@@ -25,14 +25,14 @@ from pptx import Presentation  # noqa: E402
 from pptx.enum.shapes import PP_PLACEHOLDER  # noqa: E402
 from pptx.util import Inches  # noqa: E402
 
-from model.cli import main  # noqa: E402
-from model.errors import InputError  # noqa: E402
-from model.reporting import collect  # noqa: E402
-from model.reporting.artefacts import read_artefacts  # noqa: E402
-from model.reporting.deck import check_template, write_deck  # noqa: E402
-from model.reporting.deck_layouts import Box  # noqa: E402
-from model.reporting.deck_template import DEFAULT_TEMPLATE, build_template  # noqa: E402
-from model.reporting.export import ReportMeta  # noqa: E402
+from onderdak.cli.main import main  # noqa: E402
+from onderdak.core.errors import InputError  # noqa: E402
+from onderdak.reporting import collect  # noqa: E402
+from onderdak.reporting.artefacts import read_artefacts  # noqa: E402
+from onderdak.reporting.deck import check_template, write_deck  # noqa: E402
+from onderdak.reporting.deck_layouts import Box  # noqa: E402
+from onderdak.reporting.deck_template import DEFAULT_TEMPLATE, build_template  # noqa: E402
+from onderdak.reporting.export import ReportMeta  # noqa: E402
 
 RAW = (
     r"\bukraine\b",
@@ -103,7 +103,7 @@ def _plan() -> pd.DataFrame:
 
 
 def _money(language: str) -> pd.DataFrame:
-    from model.reporting.plan import money_row
+    from onderdak.reporting.plan import money_row
 
     rows = {row: money_row(row, language) for row in ("capex", "net_cost")}
     return pd.DataFrame(

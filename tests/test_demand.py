@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.case import load_case
-from model.demand import (
+from onderdak.case.settings import load_case
+from onderdak.core.ensemble import Ensemble
+from onderdak.need.demand import (
     asylum_places,
     asylum_sources,
     persons_per_dwelling,
@@ -17,7 +18,6 @@ from model.demand import (
     status_holder_need,
     ukraine_places,
 )
-from model.ensemble import Ensemble
 
 
 @pytest.fixture()
@@ -64,7 +64,7 @@ def test_backlog_carries_over_and_converts_to_dwellings(case):
     st.floats(0, 10),
 )
 def test_status_holder_mass_balance(task, backlog0, supply_dwellings):
-    from model.case import StatusHolderSettings
+    from onderdak.case.settings import StatusHolderSettings
 
     class _C:  # the minimum of a Case that status_holder_need reads
         status_holders = StatusHolderSettings(

@@ -66,7 +66,7 @@ def test_every_imported_distribution_is_declared():
                 imported |= {a.name.split(".")[0] for a in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 imported.add(node.module.split(".")[0])
-    third_party = imported - set(sys.stdlib_module_names) - {"model"} - OPTIONAL_IMPORTS
+    third_party = imported - set(sys.stdlib_module_names) - {"onderdak"} - OPTIONAL_IMPORTS
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     declared = {_name(d) for d in project["dependencies"]}
     owners = packages_distributions()

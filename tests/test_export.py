@@ -1,4 +1,4 @@
-"""Tests of the exports (model.reporting.export, collect, workbook, deck), checked as a person would."""
+"""Tests of the exports (onderdak.reporting.export, collect, workbook, deck), checked as a person would."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pptx import Presentation
 
-from model.reporting import collect
-from model.reporting.artefacts import read_artefacts
-from model.reporting.deck import write_deck
-from model.reporting.export import ReportMeta, render_html
-from model.reporting.workbook import write_workbook
+from onderdak.reporting import collect
+from onderdak.reporting.artefacts import read_artefacts
+from onderdak.reporting.deck import write_deck
+from onderdak.reporting.export import ReportMeta, render_html
+from onderdak.reporting.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "notebooks" / "tiny.ipynb"
@@ -136,7 +136,7 @@ def test_table_html_uses_dutch_numbers_and_units():
 
 
 def test_an_english_report_uses_english_separators():
-    from model.reporting.style import euro, thousands
+    from onderdak.reporting.style import euro, thousands
 
     frame = pd.DataFrame({"a": [1234567, 2], "b": [0.5, 12.25]})
     collect.set_language("en")
@@ -259,7 +259,7 @@ def test_front_matter_is_on_the_first_page_and_code_headings_count():
 # -- slow: the real thing, rendered as a person would see it --------------------------------------
 @pytest.fixture(scope="module")
 def full_run(tmp_path_factory):
-    from model.reporting.runner import run_report
+    from onderdak.reporting.runner import run_report
 
     tmp = tmp_path_factory.mktemp("export")
     case = tmp / "case.yaml"
@@ -344,7 +344,7 @@ def test_a_region_overview_names_its_area_a_region():
 def test_a_heading_with_an_accent_has_an_ascii_id_its_contents_link_finds():
     """'Financiën': nbconvert's id is percent-encoded while the link is decoded, so WeasyPrint found
     no anchor for the table of contents; the id is now ASCII and the link the same string."""
-    from model.reporting.export import headings
+    from onderdak.reporting.export import headings
 
     found, body = headings("<h2>Financiën</h2><h2>Kanttekeningen en risico's</h2>")
     assert [h.id for h in found] == ["Financien", "Kanttekeningen-en-risico-s"]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.finance import (
+from onderdak.finance.cashflow import (
     annuity_factor,
     cost_per_place_day_eur,
     days_in_months,
@@ -25,7 +25,7 @@ from model.finance import (
     sign_changes,
     yearly,
 )
-from model.reporting.notes_text import note_text
+from onderdak.reporting.notes_text import note_text
 
 amounts = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 rates = st.floats(min_value=0.0, max_value=0.2)

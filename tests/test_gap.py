@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.gap import (
+from onderdak.portfolio.allocation import (
     SHORTFALL_THRESHOLD,
     allocate,
     fill_order,
@@ -19,7 +19,7 @@ from model.gap import (
     gap_table,
     planned_cost_eur_per_place_day,
 )
-from model.locations import Capacity, capacity, read_register
+from onderdak.register.locations import Capacity, capacity, read_register
 
 HEADER = (
     "id,name,status,kind,streams,capacity_places,occupancy_norm_share,available_from,lead_time_months,"

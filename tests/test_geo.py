@@ -10,9 +10,9 @@ import pytest
 import shapely
 from shapely.geometry import Point, box, mapping
 
-from model.errors import InputError
-from model.geo import RD_NEW, load_pdok, municipality_outline, read_boundaries
-from model.opendata import cached_json, wfs_features
+from onderdak.core.errors import InputError
+from onderdak.geo.boundaries import RD_NEW, load_pdok, municipality_outline, read_boundaries
+from onderdak.io.opendata import cached_json, wfs_features
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo"

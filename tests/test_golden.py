@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from golden_run import GOLDEN, TABLES, produce
 
 

@@ -1,4 +1,4 @@
-"""The one language mechanism (model.reporting.i18n): Babel formats numbers, money, percentages and
+"""The one language mechanism (onderdak.reporting.i18n): Babel formats numbers, money, percentages and
 dates per locale; the message catalogs of both languages hold the same keys, each in its own
 language, with no codes or machine words in the words around the facts."""
 
@@ -9,11 +9,11 @@ import re
 
 import pandas as pd
 import pytest
-from checklist import text_problems
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.reporting import i18n
+from checklist import text_problems
+from onderdak.reporting import i18n
 
 _FACTS = re.compile(r"{{.*?}}|{%.*?%}", re.DOTALL)
 
@@ -117,42 +117,52 @@ def test_the_advice_says_why_there_is_no_plan_in_its_own_language(code, language
     advice showed the optimiser's English message)."""
     from types import SimpleNamespace
 
-    from model.reporting.advice_text import no_plan
+    from onderdak.reporting.advice_text import no_plan
 
     advice = SimpleNamespace(plan_error=code, plan_error_facts=_NO_PLAN[code])
     words = no_plan(advice, language)
-    assert not text_problems(words, language, ("L01", "L08", "L09")), (words, text_problems(words, language))
+    assert not text_problems(words, language, ("L01", "L08", "L09")), (
+        words,
+        text_problems(words, language),
+    )
     for english in ("no plan meets", "binding constraint", "capex", "solver", "must_keep"):
         assert english not in words, words
     assert language == "nl" or "wijk" not in words, words
     if code == "binding":
-        assert i18n.euro(4_250_000, 0, language) in words and i18n.percent(0.5, 0, language) in words
+        assert (
+            i18n.euro(4_250_000, 0, language) in words and i18n.percent(0.5, 0, language) in words
+        )
         assert "L01" in words and "L08" in words and "L09" in words
 
 
 def test_an_infeasible_plan_carries_its_code_and_facts(monkeypatch):
     """prepare_advice keeps the error's code and facts, not its English text."""
-    from model.errors import InfeasibleError
-    from model.reporting import advice as adv
+    from onderdak.core.errors import InfeasibleError
+    from onderdak.reporting import advice as adv
 
-    error = InfeasibleError("no plan meets need at reliability 90%", "portfolio", {"levels": {"ukraine": 0.9}})
+    error = InfeasibleError(
+        "no plan meets need at reliability 90%", "portfolio", {"levels": {"ukraine": 0.9}}
+    )
     calls = []
 
     def refuse(*args, **kwargs):
         calls.append(1)
         raise error
 
-    monkeypatch.setattr("model.plan_case.optimise_case", refuse)
-    monkeypatch.setattr(adv, "resolve_case_path", lambda p: p)
+    monkeypatch.setattr("onderdak.plan.build.optimise_case", refuse)
+    monkeypatch.setattr(adv.resources, "locate", lambda p: p)
     monkeypatch.setattr(adv, "run_case", lambda *a, **k: _FakeResults())
     monkeypatch.setattr(adv, "analyse_portfolio", lambda *a, **k: None)
     advice = adv.prepare_advice("case.yaml", "basis", 10)
     assert calls and advice.plan is None
-    assert (advice.plan_error, advice.plan_error_facts) == ("portfolio", {"levels": {"ukraine": 0.9}})
+    assert (advice.plan_error, advice.plan_error_facts) == (
+        "portfolio",
+        {"levels": {"ukraine": 0.9}},
+    )
 
 
 class _FakeResults:
-    """Just enough of model.results.Results for prepare_advice to reach the plan."""
+    """Just enough of onderdak.pipeline.results.Results for prepare_advice to reach the plan."""
 
     def __init__(self):
         from types import SimpleNamespace
@@ -160,6 +170,7 @@ class _FakeResults:
         case = SimpleNamespace(optimise=SimpleNamespace(reliability_share=0.9), business_case=None)
         self.runs = {"basis": SimpleNamespace(case=case, need=None)}
         self.register = object()
+
 
 CATALOGUED = (
     "backtest",
@@ -217,10 +228,10 @@ def test_a_catalogued_module_has_its_topic_in_both_catalogs(module):
 def test_every_code_that_has_words_has_its_message(language):
     """The codes the converted modules word (glossary, streams, map kinds, plan actions and money
     rows, criteria, deck words, notebook titles, sheets, code values) all render from the catalog."""
-    from model.mca import CRITERIA
-    from model.reporting import deck_text, export, maps, plan, style, workbook_tables
-    from model.reporting import workbook_values as wv
-    from model.reporting.mca_figures import criterion_label
+    from onderdak.portfolio.mca import CRITERIA
+    from onderdak.reporting import deck_text, export, maps, plan, style, workbook_tables
+    from onderdak.reporting import workbook_values as wv
+    from onderdak.reporting.mca_figures import criterion_label
 
     words = [style.label(k, language) for k in style.GLOSSARY]
     words += [style.stream_name(k, language) for k in style.STREAM_NAMES]

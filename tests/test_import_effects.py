@@ -10,8 +10,8 @@ PROBE = """
 import matplotlib
 matplotlib.use("svg")
 before = dict(matplotlib.rcParams)
-import model.plan_case, model.results, model.reporting.advice, model.reporting.style
-import model.reporting.portfolio, model.reporting.plan, model.reporting.maps
+import onderdak.plan.build, onderdak.pipeline.results, onderdak.reporting.advice, onderdak.reporting.style
+import onderdak.reporting.portfolio, onderdak.reporting.plan, onderdak.reporting.maps
 changed = sorted(k for k, v in matplotlib.rcParams.items() if before.get(k) != v)
 print(matplotlib.get_backend(), changed)
 """
@@ -25,7 +25,7 @@ def test_importing_keeps_the_backend_and_the_style():
 def test_a_reports_setup_applies_the_house_style():
     import matplotlib
 
-    from model.reporting.collect import set_language
+    from onderdak.reporting.collect import set_language
 
     with matplotlib.rc_context():
         matplotlib.rcParams["axes.spines.top"] = True

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.budget import budget
-from model.case import load_case
-from model.gap import allocate, fill_order
-from model.income import daily_rates, eur_per_unit_month, incentive
-from model.locations import capacity, read_register
-from model.reporting.notes_text import note_text
+from onderdak.case.settings import load_case
+from onderdak.portfolio.allocation import allocate, fill_order
+from onderdak.portfolio.budget import budget
+from onderdak.portfolio.income import daily_rates, eur_per_unit_month, incentive
+from onderdak.register.locations import capacity, read_register
+from onderdak.reporting.notes_text import note_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo" / "case.yaml"

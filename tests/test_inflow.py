@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.case import load_case, load_case_file
-from model.inflow import (
+from onderdak.case.settings import load_case, load_case_file
+from onderdak.inflow.drivers import (
     _ar1_lognormal,
     calibrate,
     calibration_for,
@@ -19,7 +19,7 @@ from model.inflow import (
     surge_episodes,
     yearly_total_inflow,
 )
-from model.opendata import read_cbs_asylum_history_csv
+from onderdak.io.opendata import read_cbs_asylum_history_csv
 
 
 def test_demo_coa_stock_holds_the_official_2027_need_and_the_backlog_persists(demo_case_path):
@@ -220,8 +220,8 @@ def test_long_history_is_scaled_on_the_overlap_and_never_looks_ahead(shared_data
 def test_midden_tail_is_defensible_against_fifty_years_of_history(demo_case_path):
     # the bound: the highest 10-year mean of total inflow since 1975 plus the MPP's own spread
     # (half the width of the latest MPP range for the next year)
-    from model.calibration import _cbs_83102_history
-    from model.reference import table
+    from onderdak.inflow.calibration import _cbs_83102_history
+    from onderdak.io.reference import table
 
     history = yearly_total_inflow(_cbs_83102_history())
     highest_10y = history.rolling(10).mean().max()

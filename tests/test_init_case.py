@@ -12,11 +12,11 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from model.case import load_case_file
-from model.cli import main
-from model.init_case import REGISTER_COLUMNS, municipality_code
-from model.locations import load_register
-from model.register_terms import COLUMNS, normalise
+from onderdak.case.settings import load_case_file
+from onderdak.cli.main import main
+from onderdak.geo.starter_case import REGISTER_COLUMNS, municipality_code
+from onderdak.register.locations import load_register
+from onderdak.register.terms import COLUMNS, normalise
 
 pytestmark = pytest.mark.shared
 
@@ -119,8 +119,8 @@ class _Services:
     """CBS OData and the PDOK WFS as they answer, served from the shared exports (no network)."""
 
     def __init__(self, shared: Path):
-        from model.geo import RD_NEW
-        from model.kerncijfers import read_kwb_file
+        from onderdak.geo.boundaries import RD_NEW
+        from onderdak.geo.kerncijfers import read_kwb_file
 
         kwb = read_kwb_file(shared / "kwb2024_85984NED_gm_wijk_leeftijd.csv")
         mine = kwb[kwb["statcode"].str.endswith("0797") | kwb["statcode"].str.startswith("WK0797")]
@@ -156,7 +156,7 @@ class _Services:
 def test_online_the_same_case_as_offline_from_the_services_answers(
     tmp_path: Path, shared_data: Path, heusden: Path
 ):
-    from model.init_case import init_case
+    from onderdak.geo.starter_case import init_case
 
     services = _Services(shared_data)
     online = init_case(
@@ -167,7 +167,7 @@ def test_online_the_same_case_as_offline_from_the_services_answers(
     a = next(iter(load_case_file(online).values()))
     b = next(iter(load_case_file(heusden).values()))
     assert a.municipality.population_persons == b.municipality.population_persons == 46365
-    from model.spread import case_geography
+    from onderdak.geo.spread import case_geography
 
     geo_a, geo_b = case_geography(a), case_geography(b)
     assert geo_a.population.sort_index().to_dict() == geo_b.population.sort_index().to_dict()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from model.case import load_case_file
-from model.cli import main
+from onderdak.case.settings import load_case_file
+from onderdak.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo"
@@ -57,7 +57,7 @@ def test_duplicate_yaml_keys_are_refused(tmp_path, capsys):
 
 
 def test_a_merge_key_may_be_overridden(tmp_path):
-    from model.case import read_yaml
+    from onderdak.case.settings import read_yaml
 
     path = tmp_path / "c.yaml"
     path.write_text("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  x: 3\n", encoding="utf-8")

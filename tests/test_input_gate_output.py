@@ -13,12 +13,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from model.cli import main
-from model.reporting import collect
-from model.reporting.artefacts import read_artefacts
-from model.reporting.deck import write_deck
-from model.reporting.export import ReportMeta
-from model.reporting.workbook import write_workbook
+from onderdak.cli.main import main
+from onderdak.reporting import collect
+from onderdak.reporting.artefacts import read_artefacts
+from onderdak.reporting.deck import write_deck
+from onderdak.reporting.export import ReportMeta
+from onderdak.reporting.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo"
@@ -173,7 +173,7 @@ def test_no_silent_substitution(tmp_path, demo_case_path, capsys, args, expected
 def test_paths_beyond_memory_are_refused_before_allocating(
     tmp_path, demo_case_path, capsys, monkeypatch
 ):
-    from model import input_gate
+    from onderdak.pipeline import gate as input_gate
 
     monkeypatch.setattr(input_gate, "available_memory", lambda: 2 * 2**30)
     assert (
@@ -219,7 +219,7 @@ def test_validate_shows_lead_time_warnings(capsys, demo_case_path):
 
 
 def test_batch_all_scenarios_goes_on_past_a_broken_case(tmp_path, demo_case_path):
-    from model.batch import jobs_for_cases
+    from onderdak.cli.batch import jobs_for_cases
 
     broken = tmp_path / "kapot" / "case.yaml"
     broken.parent.mkdir()
@@ -255,7 +255,7 @@ def test_an_interrupted_report_exits_130_and_keeps_no_partial_folder(
 def test_html_does_not_carry_papermills_random_cell_ids():
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    from model.reporting.export import render_html
+    from onderdak.reporting.export import render_html
 
     def nb(cell_id: str):
         code = new_code_cell("x = 1")
@@ -271,7 +271,7 @@ def test_the_pdf_is_the_same_bytes_a_second_later(tmp_path):
 
     from nbformat.v4 import new_markdown_cell, new_notebook
 
-    from model.reporting.export import render_html, write_pdf
+    from onderdak.reporting.export import render_html, write_pdf
 
     html = render_html(new_notebook(cells=[new_markdown_cell("# Titel\n\nTekst é €.")]), META)
     write_pdf(html, tmp_path / "a.pdf")

@@ -10,10 +10,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from model.cli import main
-from model.errors import InputError
-from model.locations import read_register
-from model.reporting.register_text import warning_text
+from onderdak.cli.main import main
+from onderdak.core.errors import InputError
+from onderdak.register.locations import read_register
+from onderdak.reporting.register_text import warning_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo"
@@ -75,8 +75,8 @@ def test_a_hidden_stale_sheet_is_never_read_silently(tmp_path):
 def test_a_hidden_sheet_is_read_only_when_the_case_names_it(tmp_path):
     _stale_book(tmp_path / "reg.xlsx")
     case = case_with(tmp_path, "reg.xlsx", "locations_sheet: Locaties")
-    from model.case import load_case
-    from model.locations import load_register
+    from onderdak.case.settings import load_case
+    from onderdak.register.locations import load_register
 
     reg = load_register(load_case(case))
     assert reg.sheet == "Locaties" and set(reg.table["capacity_places"]) == {999}
@@ -132,8 +132,8 @@ def test_no_header_row_lists_the_first_rows_seen(tmp_path):
 def test_header_row_named_in_the_case(tmp_path):
     rows = [["Register"], ["versie 3"], *demo_rows()]
     write_csv(tmp_path / "reg.csv", rows)
-    from model.case import load_case
-    from model.locations import load_register
+    from onderdak.case.settings import load_case
+    from onderdak.register.locations import load_register
 
     reg = load_register(load_case(case_with(tmp_path, "reg.csv", "locations_header_row: 3")))
     assert reg.rows["L01"] == 4

@@ -6,16 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.errors import InputError
-from model.geo import read_boundaries
-from model.kerncijfers import (
+from onderdak.core.errors import InputError
+from onderdak.geo.boundaries import read_boundaries
+from onderdak.geo.kerncijfers import (
     AGE_GROUPS,
     COLUMNS,
     load_cbs_wijken,
     municipality_wijken,
     read_kwb_file,
 )
-from model.population import wijk_population
+from onderdak.geo.population import wijk_population
 
 KWB_CSV = "kwb2024_85984NED_gm_wijk_leeftijd.csv"  # shared/data file 8
 KWB_JSON = "kwb2024_85984NED_niquedegraaff_stripped_gm_wk.json"  # shared/data file 9
@@ -190,11 +190,11 @@ def test_a_plain_csv_and_a_wijk_without_inhabitants(tmp_path):
 def test_cbs_85984_by_name_asks_the_loader_for_the_boundaries_municipality(
     kwb, shared_data, monkeypatch
 ):
-    import model.population
+    import onderdak.geo.population
 
     asked = []
     monkeypatch.setattr(
-        model.population,
+        onderdak.geo.population,
         "load_cbs_wijken",
         lambda code: asked.append(code) or municipality_wijken(kwb, code),
     )

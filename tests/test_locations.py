@@ -11,11 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.cli import main
-from model.errors import InputError
-from model.locations import capacity, read_register
-from model.register_terms import is_personal_data_header, looks_like_bsn, parse_date, parse_number
-from model.reporting.register_text import warning_text, warnings_text
+from onderdak.cli.main import main
+from onderdak.core.errors import InputError
+from onderdak.register.locations import capacity, read_register
+from onderdak.register.terms import (
+    is_personal_data_header,
+    looks_like_bsn,
+    parse_date,
+    parse_number,
+)
+from onderdak.reporting.register_text import warning_text, warnings_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo"
@@ -374,8 +379,8 @@ def test_a_register_closed_entirely_before_the_start_is_refused(tmp_path):
 
 
 def test_the_plan_refuses_must_keep_of_a_closed_or_unknown_location(tmp_path, demo_case_path):
-    from model.case import load_case
-    from model.plan_case import _check_named_locations
+    from onderdak.case.settings import load_case
+    from onderdak.plan.build import _check_named_locations
 
     body = (
         "L1,Oud hotel (fictief),existing,hotel,ukraine,40,1,2022-03-01,0,2025-12-31\n"

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from model.geo import read_boundaries
-from model.mca import mca_table
-from model.reporting.maps import KIND_MARKERS, kind_label, wijk_map
-from model.reporting.mca_figures import mca_rank_figure, mca_score_figure
-from model.reporting.style import STATUS_COLOURS
+from onderdak.geo.boundaries import read_boundaries
+from onderdak.portfolio.mca import mca_table
+from onderdak.reporting.maps import KIND_MARKERS, kind_label, wijk_map
+from onderdak.reporting.mca_figures import mca_rank_figure, mca_score_figure
+from onderdak.reporting.style import STATUS_COLOURS
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo"

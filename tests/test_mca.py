@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.errors import InputError
-from model.mca import (
+from onderdak.core.errors import InputError
+from onderdak.portfolio.mca import (
     criteria_table,
     mca_table,
     normalise,
@@ -191,14 +191,14 @@ def test_wijk_load_by_hand():
 
 
 def test_demo_case_mca_is_deterministic(demo_case_path):
-    from model.case import load_case
-    from model.mca import mca_for_case
-    from model.spread import place_for_case
+    from onderdak.case.settings import load_case
+    from onderdak.geo.spread import place_for_case
+    from onderdak.portfolio.mca import mca_for_case
 
     case = load_case(demo_case_path)
     if not case.path(case.locations).exists():
         pytest.skip("demo register not written yet")
-    from model.locations import read_register
+    from onderdak.register.locations import read_register
 
     table = read_register(case.path(case.locations)).table
     place = place_for_case(case, table)

@@ -15,8 +15,8 @@ import yaml
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from model.business_case_inputs import BUY_KINDS
-from model.cli import main
+from onderdak.business_case.inputs import BUY_KINDS
+from onderdak.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -128,7 +128,7 @@ def test_report_runs_end_to_end_on_a_small_ensemble(
         assert figure in deck_text, (r.stream, figure)
     assert "Max. kans" not in html and "Max. chance" not in html
     # every figure slide of the deck has speaker notes with numbers
-    from model.reporting.deck import MAX_SLIDES  # the plan's slides and the figures
+    from onderdak.reporting.deck import MAX_SLIDES  # the plan's slides and the figures
 
     assert 6 <= len(deck.slides) <= MAX_SLIDES
     for slide in deck.slides:

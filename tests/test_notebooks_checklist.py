@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from checklist import CODES, text_problems
-from test_advice_checklist import _names, visible
 
-from model.cli import main
-from model.reporting.runner import content_id
+from checklist import CODES, text_problems
+from onderdak.cli.main import main
+from onderdak.reporting.runner import content_id
+from test_advice_checklist import _names, visible
 
 ROOT = Path(__file__).resolve().parents[1]
 REGION = ROOT / "data" / "cases" / "regio-voorbeeld" / "region.yaml"

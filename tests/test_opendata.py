@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from model.errors import InputError
-from model.opendata import (
+from onderdak.core.errors import InputError
+from onderdak.io.opendata import (
     asylum_history_from_rows,
     fetch_cbs_asylum_history,
     read_cbs_asylum_history_csv,

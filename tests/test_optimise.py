@@ -1,4 +1,4 @@
-"""Tests of model.optimise: hand-computed plans, brute force, constraints, infeasibility messages."""
+"""Tests of onderdak.plan.solve: hand-computed plans, brute force, constraints, infeasibility messages."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-import model.optimise as optimise_module
-import model.optimise_model as optimise_model
-from model.case import OptimiseSettings
-from model.errors import InfeasibleError
-from model.optimise import (
+import onderdak.plan.milp as optimise_model
+import onderdak.plan.solve as optimise_module
+from onderdak.case.settings import OptimiseSettings
+from onderdak.core.errors import InfeasibleError
+from onderdak.need.shortfall import band
+from onderdak.plan.milp import _concave_segments, _expected_min_lines
+from onderdak.plan.milp import build as _build
+from onderdak.plan.solve import (
     Portfolio,
     Scenarios,
     _plan_from,
@@ -25,9 +28,6 @@ from model.optimise import (
     optimise,
     plan_from_decisions,
 )
-from model.optimise_model import _concave_segments, _expected_min_lines
-from model.optimise_model import build as _build
-from model.shortfall import band
 
 EXACT = {"mip_gap_share": 1e-6, "time_limit_seconds": 30}
 
@@ -141,7 +141,7 @@ def test_reliability_keeps_whole_paths_free_of_shortfall():
 
 def _brute_force(p: Portfolio, s: Scenarios, reliability: float, budget: float | None) -> float:
     """Cheapest plan over every choice of opening quarter (or none) per candidate that holds each
-    stream's band (model.shortfall.band: the reliability constraint's definition)."""
+    stream's band (onderdak.need.shortfall.band: the reliability constraint's definition)."""
     L, S, Q = p.size
     sample, w = s.cost_sample
     q0 = p.reliability_from_quarter()
@@ -526,7 +526,7 @@ def test_recourse_is_charged_only_where_the_municipality_pays_it(
 
 
 def test_the_stream_accounts_say_who_pays_a_shortfall():
-    from model.reference import municipal_recourse
+    from onderdak.io.reference import municipal_recourse
 
     assert municipal_recourse("ukraine") is True
     assert municipal_recourse("asylum") is False and municipal_recourse("status_holders") is False
@@ -538,7 +538,7 @@ def test_quiet_stays_silent_until_the_last_concurrent_solve_leaves(capfd):
     import os
     import threading
 
-    from model.optimise import _quiet
+    from onderdak.plan.solve import _quiet
 
     inside, first_left = threading.Event(), threading.Event()
 

@@ -1,4 +1,4 @@
-"""Tests of model.reporting.parameters: reading a parameters cell and strict -p checking."""
+"""Tests of onderdak.reporting.parameters: reading a parameters cell and strict -p checking."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.errors import InputError
-from model.reporting.parameters import (
+from onderdak.core.errors import InputError
+from onderdak.reporting.parameters import (
     Parameter,
     check_defaults,
     check_value,

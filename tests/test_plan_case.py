@@ -1,5 +1,5 @@
-"""Tests of the plan glue: register to Portfolio (model.plan_inputs), tables (model.plan_tables),
-optimise_case and the files (model.plan_case), the CLI and the report template."""
+"""Tests of the plan glue: register to Portfolio (onderdak.plan.inputs), tables (onderdak.plan.tables),
+optimise_case and the files (onderdak.plan.build), the CLI and the report template."""
 
 from __future__ import annotations
 
@@ -7,20 +7,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.case import Case, OptimiseSettings
-from model.cli import main
-from model.ensemble import Need
-from model.errors import InfeasibleError
-from model.locations import load_register
-from model.plan_case import optimise_case, write_plan_tables
-from model.plan_inputs import (
+from onderdak.case.settings import Case, OptimiseSettings
+from onderdak.cli.main import main
+from onderdak.core.ensemble import Need
+from onderdak.core.errors import InfeasibleError
+from onderdak.plan.build import optimise_case, write_plan_tables
+from onderdak.plan.inputs import (
     natural_breaks,
     portfolio_from_register,
     recourse_cost_eur_per_place_month,
 )
-from model.reporting.notes_text import note_text
-from model.reporting.plan import narrative
-from model.scenario_reduction import quarterly_need
+from onderdak.plan.reduction import quarterly_need
+from onderdak.register.locations import load_register
+from onderdak.reporting.notes_text import note_text
+from onderdak.reporting.plan import narrative
 
 START = "2026-01"
 MONTHS = 24
@@ -263,7 +263,9 @@ def test_unreachable_reliability_raises_or_falls_back_with_a_note():
     assert all(n.facts["asked"] == 1.0 and n.facts["reached"] < 1.0 for n in said)
     assert result.notes[0].code == "plan_reliability_lowered"
     text = note_text(result.notes[0], "nl")
-    assert text.startswith("Voor ") and "betrouwbaarheid van 100%" in text and "niet haalbaar" in text
+    assert (
+        text.startswith("Voor ") and "betrouwbaarheid van 100%" in text and "niet haalbaar" in text
+    )
     assert "a reliability of 100% cannot be reached" in note_text(result.notes[0], "en")
 
 
@@ -301,9 +303,9 @@ def test_demo_plan_sizes_each_stream_to_its_need_and_earns_nothing_on_empty_plac
     demo_case_path,
 ):
     """Issue 13: no stream's capacity above its p90 need by more than one location's worth, and
-    no income from asylum places beyond the task (the one account, model/plan_money.py)."""
-    from model.case import load_case
-    from model.results import simulate
+    no income from asylum places beyond the task (the one account, model/onderdak/plan/money.py)."""
+    from onderdak.case.settings import load_case
+    from onderdak.need.simulate import simulate
 
     case = load_case(demo_case_path)
     run = simulate(case, paths=400)
@@ -331,7 +333,7 @@ def test_demo_plan_sizes_each_stream_to_its_need_and_earns_nothing_on_empty_plac
 
 
 def test_the_reasons_are_codes_worded_in_the_report_language():
-    from model.reporting.plan import why_text
+    from onderdak.reporting.plan import why_text
 
     facts = {"quarter": "2028Q3", "opex_eur": 12000.0, "reuse": "sale"}
     assert why_text("close;convert", facts, "nl") == (

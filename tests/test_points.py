@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from pyproj import Transformer
 from shapely.geometry import box
 
-from model.errors import InputError
-from model.geo import RD_NEW, read_boundaries
-from model.points import assign_wijken, location_points
+from onderdak.core.errors import InputError
+from onderdak.geo.boundaries import RD_NEW, read_boundaries
+from onderdak.geo.points import assign_wijken, location_points
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo"
@@ -116,7 +116,7 @@ def test_demo_register_locations_lie_in_their_wijk():
     path = DEMO / "locations.csv"
     if not path.exists():
         pytest.skip("data/cases/demo/locations.csv not written yet")
-    from model.locations import read_register
+    from onderdak.register.locations import read_register
 
     register = read_register(path)
     wijken = read_boundaries(DEMO / "wijken.geojson", level="wijk")

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
 
-from model.errors import InputError
-from model.geo import RD_NEW, read_boundaries
-from model.population import (
+from onderdak.core.errors import InputError
+from onderdak.geo.boundaries import RD_NEW, read_boundaries
+from onderdak.geo.population import (
     _largest_remainder,
     fetch_cbs_population,
     join_to_codes,

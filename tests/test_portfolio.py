@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from model.budget import COST_LINES
-from model.case import load_case
-from model.ensemble import Need
-from model.portfolio import analyse_portfolio, portfolio_tables
-from model.reporting import portfolio as rep
-from model.reporting import runner
-from model.reporting.portfolio_text import headline, narrative
+from onderdak.case.settings import load_case
+from onderdak.core.ensemble import Need
+from onderdak.portfolio.analysis import analyse_portfolio, portfolio_tables
+from onderdak.portfolio.budget import COST_LINES
+from onderdak.reporting import portfolio as rep
+from onderdak.reporting import runner
+from onderdak.reporting.portfolio_text import headline, narrative
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo" / "case.yaml"
@@ -190,7 +190,7 @@ def test_notebook_runs_end_to_end(tmp_path):
 
 
 def test_a_register_of_candidates_only_leaves_the_committed_portfolio_empty(tmp_path):
-    from model.locations import read_register
+    from onderdak.register.locations import read_register
 
     path = tmp_path / "reg.csv"
     path.write_text(

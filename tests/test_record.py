@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import reference
-from model.case import load_case
-from model.inflow import half_year_index, half_year_label, simulate_inflow
-from model.record import national_record
+from onderdak.case.settings import load_case
+from onderdak.inflow.drivers import half_year_index, half_year_label, simulate_inflow
+from onderdak.inflow.record import national_record
+from onderdak.io import reference
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +142,7 @@ def test_peildatum_defaults_to_the_current_month(demo_case_path, monkeypatch):
 
 
 def test_a_start_before_anything_was_published_is_refused(demo_case_path):
-    from model.errors import InputError
+    from onderdak.core.errors import InputError
 
     case = load_case(demo_case_path).with_updates(start="2012-01", peildatum="2012-01")
     with pytest.raises(InputError, match="no published COA occupancy"):

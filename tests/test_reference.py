@@ -1,12 +1,12 @@
-"""Tests of model.reference and the integrity of data/reference against facts.md."""
+"""Tests of onderdak.io.reference and the integrity of data/reference against facts.md."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from model import reference
-from model.errors import InputError
+from onderdak.core.errors import InputError
+from onderdak.io import reference
 
 CSV_FILES = sorted(p.name for p in reference.REFERENCE_DIR.glob("*.csv"))
 

@@ -1,4 +1,4 @@
-"""Tests of model.region and the regional overview: shares, aggregation, members, the notebook end to end."""
+"""Tests of onderdak.region.overview and the regional overview: shares, aggregation, members, the notebook end to end."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import region
-from model.errors import InputError
-from model.reporting import region as rep
+from onderdak.core.errors import InputError
+from onderdak.region import overview as region
+from onderdak.reporting import region as rep
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "cases" / "regio-voorbeeld" / "region.yaml"
@@ -219,7 +219,7 @@ def test_the_example_region_is_valid():
 # -- the notebook end to end --------------------------------------------------------------------
 @pytest.mark.slow
 def test_region_notebook_runs_on_a_region_file_in_english(tmp_path):
-    from model.reporting.runner import run_report
+    from onderdak.reporting.runner import run_report
 
     a = write_case(tmp_path / "a", "noord", 12_000, code=1)
     write_case(tmp_path / "b", "zuid", 24_000, places=200, azc=120, code=2)
@@ -245,9 +245,9 @@ def test_region_notebook_runs_on_a_region_file_in_english(tmp_path):
 
 def test_overview_row_from_an_analysed_portfolio_matches(tmp_path):
     """A report that has analysed the portfolio already (the advice) gets the same row."""
-    from model.case import load_case
-    from model.portfolio import analyse_portfolio
-    from model.results import simulate
+    from onderdak.case.settings import load_case
+    from onderdak.need.simulate import simulate
+    from onderdak.portfolio.analysis import analyse_portfolio
 
     path = write_case(tmp_path / "a", "a", 20_000, places=60, azc=50)
     fresh = region.municipality_figures(region.Member("a", path), 2027, "2026-II")
@@ -264,7 +264,7 @@ def test_overview_row_from_an_analysed_portfolio_matches(tmp_path):
 
 # -- realised taakstelling from the case file ---------------------------------------------------
 def test_latest_realised_half_year_is_reported_and_added_only_when_comparable():
-    from model.case import load_case
+    from onderdak.case.settings import load_case
 
     demo = load_case(Path(__file__).resolve().parents[1] / "data" / "cases" / "demo" / "case.yaml")
     got = region._realised(demo)  # the demo reports 2025-I and 2025-II; the latest counts

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from model.case import OrganisationSettings
-from model.cli import main
-from model.locations import read_register
-from model.reference import table
-from model.register_costs import cost_reference, running_cost_eur_per_place_day
-from model.reporting.register_text import note_text
+from onderdak.case.settings import OrganisationSettings
+from onderdak.cli.main import main
+from onderdak.io.reference import table
+from onderdak.register.costs import cost_reference, running_cost_eur_per_place_day
+from onderdak.register.locations import read_register
+from onderdak.reporting.register_text import note_text
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = (
@@ -144,8 +144,8 @@ def test_validate_prints_the_warnings_with_file_row_field_value_band_and_source(
 
 
 def test_notes_in_english_and_in_the_assumptions_appendix(tmp_path):
-    from model.case import load_case
-    from model.reporting.assumptions import assumptions_table
+    from onderdak.case.settings import load_case
+    from onderdak.reporting.assumptions import assumptions_table
 
     reg = register(tmp_path, "A,School (fictief),existing,municipal_building,ukraine,80,,,\n")
     en = note_text(reg.notes[0], "en", "School (fictief)")
@@ -173,11 +173,11 @@ def test_notes_in_english_and_in_the_assumptions_appendix(tmp_path):
 def test_recourse_defaults_read_the_dated_hotel_place_cost():
     import numpy as np
 
-    from model.business_case_inputs import business_case_inputs
-    from model.case import load_case
-    from model.ensemble import Need
-    from model.locations import load_register
-    from model.reference import citation, recourse_eur_per_place_day
+    from onderdak.business_case.inputs import business_case_inputs
+    from onderdak.case.settings import load_case
+    from onderdak.core.ensemble import Need
+    from onderdak.io.reference import citation, recourse_eur_per_place_day
+    from onderdak.register.locations import load_register
 
     per_day, key = recourse_eur_per_place_day("hotel")
     assert per_day == pytest.approx(91_000 / 365)
@@ -197,7 +197,7 @@ def test_recourse_defaults_read_the_dated_hotel_place_cost():
     assert inputs.recourse_eur_per_place_day == pytest.approx(per_day)
     (note,) = [n for n in inputs.notes if n.code == "bc_recourse"]
     assert note.facts["source"] == citation(key)
-    from model.reporting.notes_text import note_text
+    from onderdak.reporting.notes_text import note_text
 
     assert "hotelplaats van het COA" in note_text(note, "nl") and "juli 2025" in note_text(
         note, "nl"

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.backtest_horizons import Target, horizon_scores, rolling_forecasts
-from model.backtest_tail import tail_against_history
-from model.reporting import backtest as rep_bt
-from model.reporting.style import set_number_language
+from onderdak.backtest.horizons import Target, horizon_scores, rolling_forecasts
+from onderdak.backtest.tail import tail_against_history
+from onderdak.reporting import backtest as rep_bt
+from onderdak.reporting.style import set_number_language
 
 TOY = pd.Series([100.0, 110.0, 90.0, 120.0, 100.0, 105.0, 95.0], index=range(2000, 2007))
 
@@ -65,7 +65,7 @@ def test_titles_name_the_history_and_the_missing_repeat_applications():
 
 
 def test_chain_table_names_the_forecaster():
-    from model.backtest_chain import chain_backtest
+    from onderdak.backtest.chain import chain_backtest
 
     assert set(rep_bt.chain_table(chain_backtest(draws=100), "nl")["voorspeller"]) == {"ketenmodel"}
     s = chain_backtest({}, draws=200)  # no forecaster given: the naive reference for both

@@ -6,9 +6,9 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
 
-from model.business_case import load_business_case
-from model.reporting import business_case as rep
-from model.reporting import business_case_narrative as txt
+from onderdak.business_case.evaluate import load_business_case
+from onderdak.reporting import business_case as rep
+from onderdak.reporting import business_case_narrative as txt
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +61,8 @@ def test_the_value_of_flexibility_is_explained_in_one_sentence_with_its_bound(bc
 
 
 def test_an_owned_building_is_kept_not_bought(demo_case_path):
-    from model.business_case import run_business_case
-    from model.case import load_case
+    from onderdak.business_case.evaluate import run_business_case
+    from onderdak.case.settings import load_case
 
     case = load_case(demo_case_path)
     bc = run_business_case(case, "L11", paths=40)  # planned flex units: bought (capex counted)

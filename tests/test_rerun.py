@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from model.cli import main
+from onderdak.cli.main import main
 
 
 @pytest.fixture(scope="module")

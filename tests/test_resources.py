@@ -1,12 +1,12 @@
-"""model.resources: the repository's folders in a checkout, the packaged copies in an installed wheel."""
+"""onderdak.io.resources: the repository's folders in a checkout, the packaged copies in an installed wheel."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from model import resources
-from model.cli import main
-from model.reporting import runner
+from onderdak.cli.main import main
+from onderdak.io import resources
+from onderdak.reporting import runner
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +24,7 @@ def test_a_checkout_reads_the_repository_folders():
 
 
 def test_an_installed_package_reads_its_packaged_copies(tmp_path, monkeypatch):
-    package = tmp_path / "site-packages" / "model"
+    package = tmp_path / "site-packages" / "onderdak"
     (package / resources.PACKAGED / "demo").mkdir(parents=True)
     (package / resources.PACKAGED / "demo" / "case.yaml").write_text("name: demo\n")
     monkeypatch.setattr(resources, "checkout", lambda: None)

@@ -6,7 +6,7 @@ import filecmp
 
 import pandas as pd
 
-from model.cli import main
+from onderdak.cli.main import main
 
 NEED_COLUMNS = ["scenario", "stream", "unit", "period", "mean", "p05", "p10", "p50", "p90", "p95"]
 

@@ -9,10 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from model.alternatives import Alternative, BusinessCaseInputs, Evaluator
-from model.case import ReuseOptionSettings
-from model.reference import scalar
-from model.reuse import (
+from onderdak.business_case.alternatives import Alternative, BusinessCaseInputs, Evaluator
+from onderdak.case.settings import ReuseOptionSettings
+from onderdak.finance.reuse import (
     ReuseSpec,
     active_months_per_year,
     fixed_switch_month,
@@ -22,6 +21,7 @@ from model.reuse import (
     reuse_spec,
     rule_switch_month,
 )
+from onderdak.io.reference import scalar
 
 
 def _rule_by_loop(need: np.ndarray, n: int, first: int) -> np.ndarray:

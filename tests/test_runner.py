@@ -1,4 +1,4 @@
-"""Tests of model.reporting.runner and `onderdak report`: strict parameters, atomic run folders."""
+"""Tests of onderdak.reporting.runner and `onderdak report`: strict parameters, atomic run folders."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from model.cli import main
-from model.errors import InputError, ReportError
-from model.reporting import runner
-from model.reporting.runfolder import latest_run, new_run_id
+from onderdak.cli.main import main
+from onderdak.core.errors import InputError, ReportError
+from onderdak.reporting import runner
+from onderdak.reporting.runfolder import latest_run, new_run_id
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "notebooks" / "tiny.ipynb"
@@ -235,7 +235,7 @@ def test_failing_cell_is_named_by_its_place_in_the_template():
 
 
 def test_latest_points_at_the_newest_run_and_claims_are_exclusive(tmp_path):
-    from model.reporting.runfolder import claim_folder, point_latest
+    from onderdak.reporting.runfolder import claim_folder, point_latest
 
     claimed = [claim_folder(tmp_path, "tiny", None, "abcdef") for _ in range(30)]
     assert len({run_id for run_id, _ in claimed}) == 30

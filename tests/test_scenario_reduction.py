@@ -1,4 +1,4 @@
-"""Tests of model.scenario_reduction: quarterly need, k-medoids and quantile reduction, envelopes."""
+"""Tests of onderdak.plan.reduction: quarterly need, k-medoids and quantile reduction, envelopes."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.errors import InputError
-from model.scenario_reduction import quarterly_need, reduce_scenarios
+from onderdak.core.errors import InputError
+from onderdak.plan.reduction import quarterly_need, reduce_scenarios
 
 
 def test_quarterly_need_is_the_monthly_maximum_with_partial_quarters():

@@ -10,10 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.alternatives import Alternative, BusinessCaseInputs, Evaluator
-from model.finance import npv
-from model.reuse import ReuseSpec
-from model.sensitivity import (
+from onderdak.business_case.alternatives import Alternative, BusinessCaseInputs, Evaluator
+from onderdak.business_case.sensitivity import (
     OccupancyCurve,
     TornadoRanges,
     break_even_income_factor,
@@ -21,6 +19,8 @@ from model.sensitivity import (
     cost_covering_income_factor,
     tornado,
 )
+from onderdak.finance.cashflow import npv
+from onderdak.finance.reuse import ReuseSpec
 
 PERIODS = pd.period_range("2026-01", periods=36, freq="M")
 DAYS = np.array([365.0, 365.0, 366.0])

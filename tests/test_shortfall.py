@@ -1,4 +1,4 @@
-"""The one shortfall measure and the reliability band (model.shortfall)."""
+"""The one shortfall measure and the reliability band (onderdak.need.shortfall)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from model.shortfall import SHORT_PLACES, band, depth, short_paths, shortfall_chance
+from onderdak.need.shortfall import SHORT_PLACES, band, depth, short_paths, shortfall_chance
 
 
 def test_a_path_is_short_when_one_month_in_the_window_lacks_a_place():

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.errors import InputError
-from model.geo import read_boundaries
-from model.kerncijfers import municipality_wijken, read_kwb_file
-from model.points import assign_wijken
-from model.population import wijk_population
-from model.spread import distance_table, population_warnings, read_amenities, spread_table
+from onderdak.core.errors import InputError
+from onderdak.geo.boundaries import read_boundaries
+from onderdak.geo.kerncijfers import municipality_wijken, read_kwb_file
+from onderdak.geo.points import assign_wijken
+from onderdak.geo.population import wijk_population
+from onderdak.geo.spread import distance_table, population_warnings, read_amenities, spread_table
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo"
@@ -122,13 +122,13 @@ def test_amenities_file_errors(tmp_path):
 
 
 def test_demo_case_place(demo_case_path):
-    from model.case import load_case
-    from model.spread import place_for_case
+    from onderdak.case.settings import load_case
+    from onderdak.geo.spread import place_for_case
 
     case = load_case(demo_case_path)
     if not case.path(case.locations).exists():
         pytest.skip("demo register not written yet")
-    from model.locations import read_register
+    from onderdak.register.locations import read_register
 
     register = read_register(case.path(case.locations))
     place = place_for_case(case, register.table)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from model.stock_flow import ChainInputs, run_chain
+from onderdak.inflow.stock_flow import ChainInputs, run_chain
 
 INIT = {
     "asylum_pending_persons": 1000.0,

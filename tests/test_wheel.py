@@ -33,17 +33,17 @@ SOURCES = (
 )
 """What the build reads; copied first, so the build writes nothing into the repository."""
 PACKAGED = (
-    "model/_resources/reference/sources.csv",
-    "model/_resources/reference/national_scenarios.yaml",
-    "model/_resources/notebooks/scenarios.ipynb",
-    "model/_resources/notebooks/advice.ipynb",
-    "model/_resources/demo/case.yaml",
-    "model/_resources/demo/locations.csv",
-    "model/_resources/demo/wijken.geojson",
-    "model/_resources/case.schema.json",
-    "model/reporting/report.css",
-    "model/reporting/templates/report.html.j2",
-    "model/reporting/templates/deck.pptx",
+    "onderdak/_resources/reference/sources.csv",
+    "onderdak/_resources/reference/national_scenarios.yaml",
+    "onderdak/_resources/notebooks/scenarios.ipynb",
+    "onderdak/_resources/notebooks/advice.ipynb",
+    "onderdak/_resources/demo/case.yaml",
+    "onderdak/_resources/demo/locations.csv",
+    "onderdak/_resources/demo/wijken.geojson",
+    "onderdak/_resources/case.schema.json",
+    "onderdak/reporting/report.css",
+    "onderdak/reporting/templates/report.html.j2",
+    "onderdak/reporting/templates/deck.pptx",
 )
 
 
@@ -113,7 +113,7 @@ def test_wheel_installed_outside_the_repository_runs_the_demo(tmp_path):
     assert not missing, f"not in the wheel: {missing}"
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert not [n for n in names if n.startswith(("tests/", "data/", "notebooks/"))]
-    assert not [n for n in names if n.startswith("model/_resources/") and n.endswith(".py")]
+    assert not [n for n in names if n.startswith("onderdak/_resources/") and n.endswith(".py")]
     with tarfile.open(sdist) as tar:
         assert any(n.endswith("/data/cases/demo/case.yaml") for n in tar.getnames())
 
@@ -127,15 +127,18 @@ def test_wheel_installed_outside_the_repository_runs_the_demo(tmp_path):
     env["JUPYTER_PATH"] = str(Path(sysconfig.get_path("data")) / "share" / "jupyter")
     onderdak = bin_dir / "onderdak"
 
+    # a consultant's own model.py in the working folder no longer shadows the package
+    (work / "model.py").write_text("raise SystemExit('the working folder shadowed the package')\n")
     where = _run(
         [
             bin_dir / "python",
             "-c",
-            "import model, model.resources as r; print(model.__file__, r.checkout())",
+            "import onderdak, onderdak.io.resources as r; print(onderdak.__file__, r.checkout())",
         ],
         work,
         env,
     ).stdout.split()
+    (work / "model.py").unlink()
     assert Path(where[0]).is_relative_to(tmp_path / "venv") and where[1] == "None"
 
     _run([onderdak, "demo", "demo"], work, env)
@@ -173,4 +176,4 @@ def test_wheel_installed_outside_the_repository_runs_the_demo(tmp_path):
     manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["package"]["git_commit"] is None  # an installed wheel, not a checkout
     assert Path(manifest["notebook_file"]["path"]).is_relative_to(tmp_path / "venv")
-    assert not (ROOT / "model" / "_resources").exists()
+    assert not (ROOT / "model" / "onderdak" / "_resources").exists()

@@ -14,13 +14,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from model.reporting import collect
-from model.reporting.artefacts import read_artefacts
-from model.reporting.columns import ENTRIES, UNITS, column
-from model.reporting.export import ReportMeta
-from model.reporting.workbook import write_workbook
-from model.reporting.workbook_tables import SHEETS, sheet_name, sheet_source
-from model.reporting.workbook_values import NUMBER_FORMATS, code_word, convert, date_format
+from onderdak.reporting import collect
+from onderdak.reporting.artefacts import read_artefacts
+from onderdak.reporting.columns import ENTRIES, UNITS, column
+from onderdak.reporting.export import ReportMeta
+from onderdak.reporting.workbook import write_workbook
+from onderdak.reporting.workbook_tables import SHEETS, sheet_name, sheet_source
+from onderdak.reporting.workbook_values import NUMBER_FORMATS, code_word, convert, date_format
 
 META = ReportMeta(title="Testrapport", scenario="basis", date="1 januari 2026", run_id="abc")
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
-from model.register_terms import COLUMNS, KINDS, REUSE_OPTIONS, STATUSES
+from onderdak.register.terms import COLUMNS, KINDS, REUSE_OPTIONS, STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "data" / "cases" / "demo" / "locations.csv"

@@ -1,0 +1,1 @@
+"""Backtests of the inflow ensemble and the national chain against what happened."""

@@ -1,0 +1,1 @@
+"""The case file of one municipality: its settings as YAML, validated, with named scenarios."""

@@ -1,0 +1,1 @@
+"""Money over time (discounting, NPV, annuities) and the reuse of buildings after reception."""

@@ -1,0 +1,1 @@
+"""National drivers: the published record, then a seeded Monte-Carlo ensemble of inflow and the asylum chain."""

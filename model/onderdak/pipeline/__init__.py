@@ -1,0 +1,1 @@
+"""One run of a case: the input gate and every scenario carried through every stage."""

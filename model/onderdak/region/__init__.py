@@ -1,0 +1,1 @@
+"""The regional overview over a region's municipalities."""
