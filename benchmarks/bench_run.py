@@ -37,8 +37,9 @@ def _load() -> str:
 def in_process(paths: int, out: Path) -> tuple[float, float, dict[str, tuple[float, float]]]:
     """(wall s, CPU s) of the run command's calls, imports included, and (wall s, CPU s) per stage."""
     wall0, cpu0 = time.perf_counter(), _cpu()
+    from onderdak.io.atomic import check_output
     from onderdak.pipeline.gate import check_case
-    from onderdak.pipeline.results import check_output, run_case, write_results
+    from onderdak.pipeline.results import run_case, write_results
 
     imported = (time.perf_counter() - wall0, _cpu() - cpu0)
     check_case(CASE, None, paths, None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -859,6 +859,22 @@ def _implausible(data: Any, limit: float, path: str = ""):
             yield path, data, f"more than the municipality's {limit:,} inhabitants"
 
 
+def dotted_overrides(overrides: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    """``{"a.b": 1, "a.c": 2}`` as the nested mapping ``{"a": {"b": 1, "c": 2}}`` a case file holds."""
+    nested: dict[str, Any] = {}
+    for key, value in overrides.items():
+        parts = str(key).split(".")
+        if not all(parts) or parts[0] == "scenarios":
+            raise InputError(f"{path.name}: override `{key}` does not name a field of the case")
+        node = nested
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise InputError(f"{path.name}: overrides `{key}` and `{part}` collide")
+        node[parts[-1]] = value
+    return nested
+
+
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Base updated with override, recursively for nested mappings (override wins)."""
     out = copy.deepcopy(base)
@@ -1003,13 +1019,18 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_case_file(path: str | Path) -> dict[str, Case]:
+def load_case_file(path: str | Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Case]:
     """All scenarios of a case file, validated: ``{'basis': Case, 'hoog': Case, ...}``.
+
+    ``overrides`` maps dotted field names to values, e.g. ``{"municipality.population_persons":
+    47000}``; they apply to the base and to every scenario, after the scenario's own overrides, and
+    are validated with the rest (a wrong name or value is an error naming the field).
 
     Raises InputError listing every problem in every scenario, each naming file, scenario and field.
     """
     path = Path(path)
     raw = read_yaml(path)
+    given = dotted_overrides(overrides or {}, path)
     overrides = raw.pop("scenarios", None) or {}
     if not isinstance(overrides, dict):
         raise InputError(f"{path.name}, field `scenarios`: must map scenario names to overrides")
@@ -1023,7 +1044,7 @@ def load_case_file(path: str | Path) -> dict[str, Case]:
             )
             continue
         try:
-            case = Case.model_validate(deep_merge(raw, override or {}))
+            case = Case.model_validate(deep_merge(deep_merge(raw, override or {}), given))
         except ValidationError as exc:
             found = _describe(exc, path, name)
             if name == BASE:
@@ -1065,10 +1086,15 @@ def schema_text() -> str:
     return json.dumps(json_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def select_cases(case_path: str | Path, scenarios: Sequence[str] | None = None) -> dict[str, Case]:
-    """The named scenarios of a case file (all when ``scenarios`` is empty)."""
+def select_cases(
+    case_path: str | Path,
+    scenarios: Sequence[str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Case]:
+    """The named scenarios of a case file (all when ``scenarios`` is empty), with ``overrides``
+    (:func:`load_case_file`)."""
     case_path = resources.locate(case_path)
-    cases = load_case_file(case_path)
+    cases = load_case_file(case_path, overrides)
     if not scenarios:
         return cases
     unknown = [s for s in scenarios if s not in cases]

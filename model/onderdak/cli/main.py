@@ -72,8 +72,9 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from onderdak.io.atomic import check_output
     from onderdak.pipeline.gate import check_case
-    from onderdak.pipeline.results import check_output, run_case, write_results
+    from onderdak.pipeline.results import run_case, write_results
 
     check_case(args.case, args.scenario, args.paths, args.seed)
     check_output(Path(args.out))
@@ -143,8 +144,8 @@ OPTIMISE_MARKS = ("optimise.json",)
 # business case of buying a building (onderdak.business_case.evaluate) --------------------------------------
 def _cmd_business_case(args: argparse.Namespace) -> int:
     from onderdak.business_case.evaluate import run_business_case, write_business_case
+    from onderdak.io.atomic import check_output, fresh_folder
     from onderdak.pipeline.gate import check_case
-    from onderdak.pipeline.results import check_output, fresh_folder
 
     scenarios = [args.scenario] if args.scenario else None
     case = check_case(args.case, scenarios, args.paths, args.seed).base
@@ -411,9 +412,9 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
 # the investment plan (onderdak.plan.solve, onderdak.plan.build) -----------------------------------------
 def _cmd_optimise(args: argparse.Namespace) -> int:
     from onderdak.core.errors import InputError
+    from onderdak.io.atomic import check_output, fresh_folder
     from onderdak.need.simulate import simulate
     from onderdak.pipeline.gate import check_case, check_finite
-    from onderdak.pipeline.results import check_output, fresh_folder
     from onderdak.plan.build import optimise_case, write_plan_tables
 
     if args.reliability is not None and not 0.0 <= args.reliability <= 1.0:

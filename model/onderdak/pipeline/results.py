@@ -1,16 +1,15 @@
-"""The whole pipeline for a case: every scenario simulated, every result table computed, written atomically."""
+"""The whole pipeline for a case: every scenario simulated, every result table computed, written atomically.
+
+The tables of one scenario are :mod:`onderdak.pipeline.tables`; the folder is swapped in whole by
+:func:`onderdak.io.atomic.fresh_folder`."""
 
 from __future__ import annotations
 
-import contextlib
-import glob
 import json
 import os
-import shutil
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,33 +18,23 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from onderdak.business_case.evaluate import business_case_tables
 from onderdak.case.settings import Case, select_cases
-from onderdak.core.ensemble import quantile_table
-from onderdak.core.errors import InputError
+from onderdak.core.errors import InfeasibleError, InputError
 from onderdak.core.notes import note_record
-from onderdak.core.streams import STREAMS
 from onderdak.core.version import __version__
+from onderdak.geo.spread import place_for_case
 from onderdak.inflow.drivers import (
     calibration_for,
-    half_year_index,
-    half_year_label,
 )
-from onderdak.need.demand import asylum_sources, population_share
+from onderdak.io.atomic import RESULTS_MARK, fresh_folder
 from onderdak.need.simulate import ScenarioRun, simulate
-
-DRIVERS = {
-    "first_applications_persons": "persons_per_month",
-    "nareizigers_persons": "persons_per_month",
-    "decisions_persons": "persons_per_month",
-    "permits_persons": "persons_per_month",
-    "asylum_pending_persons": "persons",
-    "coa_occupancy_persons": "persons",
-    "coa_required_places": "places",
-    "status_holders_in_coa_persons": "persons",
-    "ukraine_goo_persons": "persons",
-    "taakstelling_persons": "persons_per_month",
-    "ukraine_to_housing_persons": "persons_per_month",
-}
+from onderdak.pipeline.tables import drivers_table, need_table, scenario_summary, taakstelling_table
+from onderdak.plan.build import optimise_case
+from onderdak.plan.money import horizon_totals
+from onderdak.portfolio.analysis import analyse_portfolio
+from onderdak.portfolio.mca import mca_for_case
+from onderdak.register.locations import load_register
 
 
 @dataclass
@@ -65,95 +54,6 @@ class Results:
 R = TypeVar("R")
 
 
-def need_table(run: ScenarioRun) -> pd.DataFrame:
-    """need.csv rows of one scenario: scenario, stream, period, unit, mean, p05 … p95."""
-    frames = [
-        quantile_table(
-            run.need.streams[s],
-            run.need.periods,
-            scenario=run.scenario,
-            stream=s,
-            unit=run.need.units[s],
-        )
-        for s in STREAMS
-    ]
-    return pd.concat(frames, ignore_index=True)
-
-
-def drivers_table(run: ScenarioRun) -> pd.DataFrame:
-    """drivers.csv rows: national drivers of one scenario with their bands."""
-    frames = [
-        quantile_table(
-            run.ensemble[d], run.ensemble.periods, scenario=run.scenario, driver=d, unit=u
-        ).assign(source=np.where(run.ensemble.is_published(d), "published", "model"))
-        for d, u in DRIVERS.items()
-    ]
-    return pd.concat(frames, ignore_index=True)
-
-
-def taakstelling_table(run: ScenarioRun) -> pd.DataFrame:
-    """taakstelling.csv rows: national and municipal taakstelling per half-year (persons), with bands."""
-    periods = run.need.periods
-    keys = half_year_index(periods)
-    rows = []
-    share = population_share(run.case)
-    published = run.ensemble.is_published("taakstelling_persons")
-    for key in np.unique(keys):
-        idx = np.flatnonzero(keys == key)
-        # the whole half-year's number (the task is spread evenly over its six months)
-        national = run.ensemble["taakstelling_persons"][:, idx[0]] * 6.0
-        municipal = national * share
-        backlog_end = run.need.detail["backlog_persons"][:, idx[-1]]
-        for level, values in (
-            ("national", national),
-            ("municipal", municipal),
-            ("municipal_backlog_end", backlog_end),
-        ):
-            rows.append(
-                {
-                    "scenario": run.scenario,
-                    "half_year": half_year_label(int(key)),
-                    "level": level,
-                    "unit": "persons",
-                    "months_in_horizon": len(idx),
-                    "source": "published" if published[idx[0]] else "model",
-                    "mean": values.mean(),
-                    "p10": np.quantile(values, 0.10),
-                    "p50": np.quantile(values, 0.50),
-                    "p90": np.quantile(values, 0.90),
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def scenario_summary(run: ScenarioRun) -> dict[str, Any]:
-    """Key figures of one scenario for summary.json and the narrative."""
-    need = run.need
-    out: dict[str, Any] = {
-        "national_scenario": run.ensemble.national_scenario,
-        "paths": need.paths,
-        "seed": run.ensemble.seed,
-        "population_share": population_share(run.case),
-        "taakstelling_link": run.ensemble.taakstelling_link,
-        "spreidingswet": asylum_sources(run.case, need.periods),
-        "streams": {},
-    }
-    for s in STREAMS:
-        v = need.streams[s]
-        peak_month = int(np.argmax(np.median(v, axis=0)))
-        out["streams"][s] = {
-            "unit": need.units[s],
-            "start_p50": float(np.median(v[:, 0])),
-            "peak_p50": float(np.median(v, axis=0).max()),
-            "peak_period": str(need.periods[peak_month]),
-            "max_p90": float(np.quantile(v, 0.9, axis=0).max()),
-            "end_p10": float(np.quantile(v[:, -1], 0.1)),
-            "end_p50": float(np.median(v[:, -1])),
-            "end_p90": float(np.quantile(v[:, -1], 0.9)),
-        }
-    return out
-
-
 def run_case(
     case_path: str | Path,
     scenarios: Sequence[str] | None = None,
@@ -162,10 +62,15 @@ def run_case(
     money: bool = True,
     plans: bool = False,
     language: str | None = None,
+    cases: Mapping[str, Case] | None = None,
+    simulated: Mapping[str, ScenarioRun] | None = None,
+    register: Any = None,
 ) -> Results:
     """Simulate every selected scenario of a case file and compute all result tables.
 
-    ``paths`` and ``seed`` default to the case's; a negative seed also means the case's (notebook default).
+    ``paths`` and ``seed`` default to the case's (None). ``cases``, ``simulated`` and ``register``
+    hand in what a :class:`onderdak.pipeline.run.CaseRun` already has: the scenarios read (with
+    their overrides), those already simulated (not simulated again) and the register read.
     ``money=False`` skips the per-scenario portfolio and business-case tables (a report that analyses
     one scenario itself, like the advice, does not need them for every scenario). ``plans=True``
     adds the recommended plan per scenario (``plan`` table, ``summary["plan"]``): one optimisation
@@ -180,19 +85,19 @@ def run_case(
     scenario order afterwards, so they are the same as one task after the other.
     """
     work = _Work()
-    seed = None if seed is None or seed < 0 else seed
-    cases = select_cases(case_path, scenarios)
+    cases = dict(cases) if cases is not None else select_cases(case_path, scenarios)
+    simulated = simulated or {}
     base = next(iter(cases.values()))
     with work:
         sims = {
-            n: work.submit("simulate", simulate, c, paths=paths, seed=seed)
+            n: _done(simulated[n])
+            if n in simulated
+            else work.submit("simulate", simulate, c, paths=paths, seed=seed)
             for n, c in cases.items()
         }
-        reg = work.submit("register", _register_stage, base) if base.locations else None
+        reg = work.submit("register", _register_stage, base, register) if base.locations else None
         ports, plan_jobs, bcs = {}, {}, {}
         if reg is not None and money:
-            from onderdak.business_case.evaluate import business_case_tables
-
             for n in cases:
                 ports[n] = work.submit("portfolio", _portfolio_stage, sims[n], reg)
             if plans:
@@ -248,21 +153,22 @@ def _portfolio_stage(sim: Future, reg: Future) -> dict[str, Any]:
     """The portfolio tables of one scenario, and the committed portfolio's (allocation, budget)
     that its plan's money reuses; the larger arrays of the portfolio with candidates are let go
     here (a 10,000-path allocation and budget are some hundreds of MB per scenario)."""
-    from onderdak.portfolio.analysis import analyse_portfolio
-
     run = sim.result()
     analysis = analyse_portfolio(run.case, run.need, reg.result()[0])
     committed = analysis.runs["committed"]
     return {"tables": analysis.tables, "committed": (committed.allocation, committed.budget)}
 
 
-def _register_stage(base: Case) -> tuple[Any, Any, dict[str, pd.DataFrame]]:
-    """The base case's register, its place in the wijken and the MCA: (register, place, tables)."""
-    from onderdak.geo.spread import place_for_case
-    from onderdak.portfolio.mca import mca_for_case
-    from onderdak.register.locations import load_register
+def _done(value: R) -> Future[R]:
+    future: Future[R] = Future()
+    future.set_result(value)
+    return future
 
-    register = load_register(base)
+
+def _register_stage(base: Case, register: Any = None) -> tuple[Any, Any, dict[str, pd.DataFrame]]:
+    """The base case's register (read unless given), its place in the wijken and the MCA:
+    (register, place, tables)."""
+    register = register if register is not None else load_register(base)
     place = place_for_case(base, register.table)
     tables = {}
     if place is not None:
@@ -352,9 +258,6 @@ def _plan_of(run: ScenarioRun, register: Any, language: str | None, portfolio: d
     allocation and budget the plan's money reuses for "without the plan", and lets go of them
     once the plan has them.
     """
-    from onderdak.core.errors import InfeasibleError
-    from onderdak.plan.build import optimise_case
-
     committed = portfolio.pop("committed")
     try:
         return optimise_case(
@@ -373,9 +276,6 @@ def _plan_of(run: ScenarioRun, register: Any, language: str | None, portfolio: d
 
 def _collect_plans(results: Results, plans: dict[str, Any]) -> None:
     """The plan tables and summary of every scenario, in scenario order."""
-    from onderdak.core.errors import InfeasibleError
-    from onderdak.plan.money import horizon_totals
-
     frames, money, summary = [], [], {}
     for name, plan in plans.items():
         if isinstance(plan, InfeasibleError):
@@ -403,79 +303,6 @@ def _collect_plans(results: Results, plans: dict[str, Any]) -> None:
     results.summary["plan"] = summary
 
 
-RESULTS_MARK = "summary.json"
-"""The file every results folder holds: a folder with it may be replaced by a new run."""
-
-
-def check_output(out: Path, marks: Sequence[str] = (RESULTS_MARK,)) -> None:
-    """Refuse, before any work, an output folder a command may not replace.
-
-    ``out`` may be new, empty, or an earlier output of the same command (holding one of ``marks``,
-    e.g. ``summary.json``); a file, a folder with other contents, or a place that cannot be
-    written is refused (InputError).
-    """
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: is a file, not a folder")
-    if out.is_dir() and any(out.iterdir()) and not any((out / m).is_file() for m in marks):
-        raise InputError(
-            f"--out {out}: the folder holds other files and no {' or '.join(marks)}; the command "
-            "replaces its folder whole, so give a new or empty folder (or an earlier one of its own)"
-        )
-    parent = _existing_parent(out)
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"--out {out}: {parent} cannot be written (permission denied)")
-
-
-def _existing_parent(path: Path) -> Path:
-    p = path.absolute().parent
-    while not p.exists():
-        p = p.parent
-    return p
-
-
-@contextlib.contextmanager
-def fresh_folder(out: Path, marks: Sequence[str] = (RESULTS_MARK,)) -> Iterator[Path]:
-    """A new temporary folder beside ``out`` to write into; swapped in for ``out`` whole on success.
-
-    Nothing of an earlier output stays beside the new one (an old plan.csv after a ``--no-plan``
-    run); a failure (an exception inside the block, a full disk) leaves ``out`` as it was and no
-    temporary folder. Temporary folders of killed runs (``.<out>.partial-<pid>-…`` whose process
-    no longer runs) are removed first.
-
-    Raises
-    ------
-    InputError
-        ``out`` may not be replaced (:func:`check_output`) or cannot be written.
-    """
-    out = Path(out)
-    check_output(out, marks)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        _clean_stale(out)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=out.parent))
-    except OSError as exc:
-        raise InputError(f"--out {out}: cannot be written ({exc.strerror or exc})") from None
-    old = None
-    try:
-        yield tmp
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}-{tmp.name.rsplit('-', 1)[-1]}"
-            os.replace(out, old)
-        os.replace(tmp, out)
-    except OSError as exc:
-        if old is not None and not out.exists():
-            os.replace(old, out)  # put the last good output back
-            old = None
-        raise InputError(
-            f"--out {out}: could not be written ({exc.strerror or exc}); the folder is as it was"
-        ) from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-
-
 def write_results(results: Results, out: Path) -> None:
     """Write every table as CSV and summary.json into ``out``, swapped in whole (:func:`fresh_folder`)."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -497,31 +324,6 @@ def write_results(results: Results, out: Path) -> None:
             ) from None
         (tmp / RESULTS_MARK).write_text(text + "\n", encoding="utf-8")
     results.seconds["write"] = (time.perf_counter() - wall, time.process_time() - cpu)
-
-
-def _clean_stale(out: Path) -> None:
-    """Remove ``.<out>.partial-<pid>-*`` / ``.old-<pid>-*`` folders whose process no longer runs."""
-    for p in out.parent.glob(f".{glob.escape(out.name)}.*-*-*"):
-        kind, _, rest = p.name[len(out.name) + 2 :].partition("-")
-        pid = rest.split("-", 1)[0]
-        if kind not in ("partial", "old") or not pid.isdigit() or _running(int(pid)):
-            continue
-        if kind == "old" and not out.exists():
-            os.replace(p, out)  # killed between the two renames: the last good results come back
-        else:
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _json_default(value: Any) -> Any:
