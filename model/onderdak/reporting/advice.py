@@ -48,7 +48,7 @@ def prepare_advice(
     case_path: str | Path,
     scenario: str = "basis",
     paths: int = 1000,
-    seed: int = -1,
+    seed: int | None = None,
     plan: bool = True,
     language: str | None = None,
     openbaar: bool = False,
