@@ -16,6 +16,8 @@ import pandas as pd
 from onderdak.backtest.horizons import effective_coverage_interval
 from onderdak.core.ensemble import Ensemble
 from onderdak.core.errors import InputError
+from onderdak.io import reference
+from onderdak.io.opendata import fetch_cbs_asylum_history, read_cbs_asylum_history_csv
 
 PERCENTILES = (50, 80, 90, 95, 99)
 WINDOW_YEARS = 10
@@ -136,9 +138,6 @@ def load_long_history(csv_path: str | Path | None = None) -> pd.Series | None:
     online (:func:`onderdak.io.opendata.fetch_cbs_asylum_history`). None when all fail, so that a report
     falls back to data/reference alone (and says so through the years it shows).
     """
-    from onderdak.io import reference
-    from onderdak.io.opendata import fetch_cbs_asylum_history, read_cbs_asylum_history_csv
-
     if csv_path:
         return read_cbs_asylum_history_csv(csv_path)
     try:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from onderdak.core.notes import Note
+from onderdak.io.reference import table as reference_table
 
 MONTHS_PER_YEAR = 12
 
@@ -234,8 +235,6 @@ def normbedrag_per_month(periods: pd.PeriodIndex, table: pd.DataFrame | None = N
         take the first value (also listed).
     """
     if table is None:
-        from onderdak.io.reference import table as reference_table
-
         table = reference_table("normbedrag")
     t = pd.DataFrame(table).dropna(subset=["goo_eur_per_place_day"])
     t = t.assign(_from=pd.to_datetime(t["from"]).to_numpy()).sort_values("_from")

@@ -15,15 +15,13 @@ All functions are vectorised over paths; switch months are ints, ``months`` mean
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from onderdak.case.settings import ReuseOptionSettings
 from onderdak.core.ensemble import QUANTILES
 from onderdak.finance.cashflow import MONTHS_PER_YEAR
-
-if TYPE_CHECKING:
-    from onderdak.case.settings import ReuseOptionSettings
+from onderdak.io.reference import scalar
 
 REUSE_OPTIONS = (
     "social_housing",
@@ -102,8 +100,6 @@ def reuse_spec(
         ``flex_relocation_cost_share`` of it and the units keep ``flex_residual_value_share`` of it
         (data/reference, ivvd.nl and Fakton for BZK), received when the relocation is done.
     """
-    from onderdak.case.settings import ReuseOptionSettings
-
     p = params or ReuseOptionSettings()
     income = p.dwellings * p.rent_eur_per_dwelling_per_year + p.income_eur_per_year
     cost = p.dwellings * p.cost_eur_per_dwelling_per_year + p.cost_eur_per_year
@@ -112,8 +108,6 @@ def reuse_spec(
         one_off = market_value_eur if p.sale_value_eur is None else p.sale_value_eur
         residual = 0.0 if residual is None else residual
     elif option == "relocate_units":
-        from onderdak.io.reference import scalar
-
         capex += scalar("flex_relocation_cost_share") * units_investment_eur
         one_off = scalar("flex_residual_value_share") * units_investment_eur
         residual = 0.0 if residual is None else residual

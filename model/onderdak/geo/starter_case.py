@@ -31,6 +31,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from onderdak.core.errors import InputError
+from onderdak.geo.boundaries import load_pdok
+from onderdak.geo.population import fetch_cbs_population
+from onderdak.io.opendata import fetch_kwb_rows
 
 KWB_FILE = "kwb2024_85984NED_gm_wijk_leeftijd.csv"
 WIJKEN_FILE = "wijken_2024_cartomap_wgs84.geojson"
@@ -209,10 +212,6 @@ def _write_geojson(path: Path, features: list[dict[str, Any]], origin: str) -> N
 def _online(
     code: str, out: Path, *, cache_dir: Any = None, session: Any = None
 ) -> tuple[Municipality, dict[str, str]]:
-    from onderdak.geo.boundaries import load_pdok
-    from onderdak.geo.population import fetch_cbs_population
-    from onderdak.io.opendata import fetch_kwb_rows
-
     rows, names = fetch_kwb_rows(code, cache_dir=cache_dir, session=session)
     gm = [r for r in rows if str(r.get("WijkenEnBuurten", "")).strip() == code]
     if not gm:

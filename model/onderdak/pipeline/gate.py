@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from onderdak.case.settings import Case
+from onderdak.case.settings import Case, select_cases
 from onderdak.core.errors import InputError
+from onderdak.geo.spread import place_for_case
+from onderdak.portfolio.mca import mca_for_case
 from onderdak.register.checks import RegisterWarning
+from onderdak.register.locations import load_register
 
 BASE_BYTES = 400 * 2**20
 """Memory of a run before its ensembles: the interpreter, pandas, the reference data."""
@@ -139,8 +142,6 @@ def check_case(
     InputError
         For the first kind of problem found (all problems of that kind listed).
     """
-    from onderdak.case.settings import select_cases
-
     cases = select_cases(case_path, scenarios)
     base = next(iter(cases.values()))
     for case in cases.values():
@@ -149,10 +150,6 @@ def check_case(
     checked = Checked(cases=cases, paths=paths, seed=seed)
     if not base.locations or not register:
         return checked
-    from onderdak.geo.spread import place_for_case
-    from onderdak.portfolio.mca import mca_for_case
-    from onderdak.register.locations import load_register
-
     register = load_register(base)
     place = place_for_case(base, register.table)
     checked.register, checked.place = register, place
