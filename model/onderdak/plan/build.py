@@ -17,12 +17,12 @@ from onderdak.case.settings import Case, OptimiseSettings
 from onderdak.core.ensemble import Need
 from onderdak.core.errors import InfeasibleError, InputError
 from onderdak.core.notes import Note, note_record
+from onderdak.plan.diagnosis import reachable_reliability, surely_unreachable
 from onderdak.plan.inputs import (
     portfolio_from_register,
     reduced_scenarios,
     ukraine_income_eur_per_place_month,
 )
-from onderdak.plan.milp import reliability_targets
 from onderdak.plan.problem import (
     Evaluation,
     Plan,
@@ -32,6 +32,7 @@ from onderdak.plan.problem import (
     plan_from_decisions,
 )
 from onderdak.plan.reduction import QuarterlyNeed, Reduction, quarterly_need
+from onderdak.plan.reliability import reliability_targets
 from onderdak.plan.solve import optimise
 from onderdak.plan.tables import decision_table, regret_table, tradeoff_table
 
@@ -136,8 +137,6 @@ def optimise_case(
     new_for = (portfolio.serves & ~portfolio.existing[:, None]).any(axis=0)
     for si in np.flatnonzero(~new_for):
         notes.insert(0, Note.of("plan_no_candidates", stream=portfolio.streams[si]))
-    from onderdak.plan.diagnosis import reachable_reliability, surely_unreachable
-
     try:
         if fallback and surely_unreachable(portfolio, scenarios, targets):
             raise InfeasibleError(
