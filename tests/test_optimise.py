@@ -14,7 +14,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 import onderdak.plan.milp as optimise_model
 import onderdak.plan.solve as optimise_module
-from onderdak.case.settings import OptimiseSettings
+from onderdak.case.optimise import OptimiseSettings
 from onderdak.core.errors import InfeasibleError
 from onderdak.need.shortfall import band
 from onderdak.plan.dispatch import _concave_segments, _expected_min_lines

@@ -17,7 +17,8 @@ from onderdak.finance.reuse import REUSE_OPTIONS, reuse_spec
 from onderdak.io.reference import citation, municipal_recourse, recourse_eur_per_place_day, scalar
 
 if TYPE_CHECKING:
-    from onderdak.case.settings import BusinessCaseSettings, Case
+    from onderdak.case.money import BusinessCaseSettings
+    from onderdak.case.settings import Case
     from onderdak.core.ensemble import Ensemble, Need
     from onderdak.register.locations import Register
 

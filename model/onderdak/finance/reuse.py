@@ -23,7 +23,7 @@ from onderdak.core.ensemble import QUANTILES
 from onderdak.finance.cashflow import MONTHS_PER_YEAR
 
 if TYPE_CHECKING:
-    from onderdak.case.settings import ReuseOptionSettings
+    from onderdak.case.money import ReuseOptionSettings
 
 REUSE_OPTIONS = (
     "social_housing",
@@ -102,7 +102,7 @@ def reuse_spec(
         ``flex_relocation_cost_share`` of it and the units keep ``flex_residual_value_share`` of it
         (data/reference, ivvd.nl and Fakton for BZK), received when the relocation is done.
     """
-    from onderdak.case.settings import ReuseOptionSettings
+    from onderdak.case.money import ReuseOptionSettings
 
     p = params or ReuseOptionSettings()
     income = p.dwellings * p.rent_eur_per_dwelling_per_year + p.income_eur_per_year

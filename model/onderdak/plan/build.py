@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from onderdak.case.settings import Case, OptimiseSettings
+from onderdak.case.optimise import OptimiseSettings
+from onderdak.case.settings import Case
 from onderdak.core.ensemble import Need
 from onderdak.core.errors import InfeasibleError, InputError
 from onderdak.core.notes import Note, note_record

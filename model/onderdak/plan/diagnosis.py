@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from onderdak.case.settings import OptimiseSettings
+from onderdak.case.optimise import OptimiseSettings
 from onderdak.core.errors import InfeasibleError
 from onderdak.need.shortfall import band
 from onderdak.plan.highs import solve_milp

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from onderdak.case.settings import OptimiseSettings
+from onderdak.case.optimise import OptimiseSettings
 from onderdak.plan.milp import Built
 
 

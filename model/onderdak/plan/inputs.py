@@ -7,7 +7,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from onderdak.case.settings import OptimiseSettings, OrganisationSettings
+from onderdak.case.locations import OrganisationSettings
+from onderdak.case.optimise import OptimiseSettings
 from onderdak.core.errors import InputError
 from onderdak.core.notes import Note
 from onderdak.io.reference import municipal_recourse

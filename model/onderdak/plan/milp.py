@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from onderdak.case.settings import OptimiseSettings
+from onderdak.case.optimise import OptimiseSettings
 from onderdak.need.shortfall import band
 from onderdak.plan.dispatch import dispatch_rows, stream_lines_cached
 from onderdak.plan.problem import Portfolio, Scenarios

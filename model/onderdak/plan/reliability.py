@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from onderdak.case.settings import OptimiseSettings
+from onderdak.case.optimise import OptimiseSettings
 from onderdak.need.shortfall import depth
 from onderdak.plan.problem import Portfolio
 from onderdak.plan.sparse_model import OBJECTIVE_SCALE

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from onderdak.case.settings import OptimiseSettings
+from onderdak.case.optimise import OptimiseSettings
 from onderdak.core.errors import InfeasibleError
 from onderdak.plan.diagnosis import infeasible_error
 from onderdak.plan.highs import Solution, quiet, rens, solve_milp

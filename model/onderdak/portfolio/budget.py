@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from onderdak.case.settings import Case, OrganisationSettings
+from onderdak.case.locations import OrganisationSettings
+from onderdak.case.settings import Case
 from onderdak.core.notes import Note
 from onderdak.io import reference
 from onderdak.portfolio.allocation import DAYS_PER_YEAR, Allocation

@@ -258,7 +258,7 @@ def plausibility_notes(
     value, so an annuity of the price would overstate the cost, and the sources quote running cost.
     """
     if organisation is None:
-        from onderdak.case.settings import OrganisationSettings
+        from onderdak.case.locations import OrganisationSettings
 
         organisation = OrganisationSettings()
     out: list[RegisterNote] = []
