@@ -25,11 +25,8 @@ from onderdak.core.errors import InputError
 from onderdak.core.notes import note_record
 from onderdak.core.streams import STREAMS
 from onderdak.core.version import __version__
-from onderdak.inflow.drivers import (
-    calibration_for,
-    half_year_index,
-    half_year_label,
-)
+from onderdak.inflow.drivers import calibration_for
+from onderdak.inflow.taakstelling import half_year_index, half_year_label
 from onderdak.need.demand import asylum_sources, population_share
 from onderdak.need.simulate import ScenarioRun, simulate
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from onderdak.core.errors import InputError
-from onderdak.inflow.drivers import half_year_index, half_year_label
+from onderdak.inflow.taakstelling import half_year_index, half_year_label
 from onderdak.io import resources
 from onderdak.region.file import jobs_for_region
 
