@@ -26,7 +26,8 @@ from onderdak.business_case.alternatives import (
     Evaluator,
     probability_cheapest,
 )
-from onderdak.business_case.inputs import build_alternatives, business_case_inputs
+from onderdak.business_case.inputs import business_case_inputs
+from onderdak.business_case.options import build_alternatives
 from onderdak.business_case.sensitivity import (
     OccupancyCurve,
     TornadoRanges,
