@@ -24,7 +24,8 @@ from onderdak.portfolio.allocation import (
     gap_table,
     planned_cost_eur_per_place_day,
 )
-from onderdak.portfolio.budget import Budget, budget, budget_table
+from onderdak.portfolio.budget import budget
+from onderdak.portfolio.ledger import Budget, budget_table
 from onderdak.register.locations import Capacity, Register, capacity, load_register
 
 PORTFOLIOS = {
