@@ -13,6 +13,7 @@ from onderdak.core.errors import InputError
 from onderdak.core.notes import Note
 from onderdak.finance.cashflow import months_in_horizon, normbedrag_per_month
 from onderdak.io.reference import citation, municipal_recourse, recourse_eur_per_place_day
+from onderdak.register.locations import capacity
 
 if TYPE_CHECKING:
     from onderdak.case.settings import Case
@@ -66,8 +67,6 @@ def rest_of_portfolio_places(
     """Usable places of the existing and planned locations other than ``location_id`` serving any of
     ``streams``, per month of ``periods`` (default the case's; each location counted once). Over a
     longer horizon the known ends (``available_until``) still close locations."""
-    from onderdak.register.locations import capacity
-
     periods = case.periods if periods is None else periods
     cap = capacity(register, periods, start=case.start, statuses=PORTFOLIO_STATUSES)
     rest = np.zeros(len(periods))

@@ -15,6 +15,7 @@ from onderdak.core.notes import Note
 from onderdak.finance.cashflow import MONTHS_PER_YEAR
 from onderdak.finance.reuse import REUSE_OPTIONS, reuse_spec
 from onderdak.io.reference import citation, recourse_eur_per_place_day, scalar
+from onderdak.register.locations import closing_month, opening_month
 
 if TYPE_CHECKING:
     from onderdak.case.money import BusinessCaseSettings
@@ -37,8 +38,6 @@ def _months_from_start(case: Case, month: pd.Period) -> int:
 
 def location_opening_month(case: Case, row: pd.Series) -> int:
     """Months from the case's start until the location opens (available_from and lead time)."""
-    from onderdak.register.locations import opening_month
-
     return max(_months_from_start(case, opening_month(row, pd.Period(case.start, freq="M"))), 0)
 
 
@@ -294,8 +293,6 @@ def settings_assumptions(settings: BusinessCaseSettings, reuse_options: list[str
 
 def _closing_term(case: Case, row: pd.Series, opening: int) -> int | None:
     """Months the location may stay in reception after opening (its available_until), None: no limit."""
-    from onderdak.register.locations import closing_month
-
     close = closing_month(row)
     if close is None:
         return None

@@ -11,6 +11,7 @@ from pydantic import (
 )
 
 from onderdak.case.fields import Share, Strict, check_month
+from onderdak.io.reference import scalar
 
 NationalScenario = Literal[
     "laag", "midden", "hoog", "nieuwe_crisis", "einde_tijdelijke_bescherming"
@@ -43,8 +44,6 @@ class Municipality(Strict):
 
     @model_validator(mode="after")
     def _within_the_netherlands(self) -> Municipality:
-        from onderdak.io.reference import scalar
-
         national = self.national_population_persons or scalar("national_population_persons")
         if self.population_persons > national:
             raise ValueError(

@@ -15,6 +15,7 @@ import pandas as pd
 from onderdak.case.settings import Case
 from onderdak.core.ensemble import Need
 from onderdak.core.streams import STREAMS
+from onderdak.io.reference import table
 from onderdak.portfolio.allocation import (
     DAYS_PER_YEAR,
     Allocation,
@@ -238,8 +239,6 @@ def cost_comparison(locations: pd.DataFrame) -> pd.DataFrame:
 
     Columns: kind (``location`` | ``reference``), key, label, eur_per_place_day, source.
     """
-    from onderdak.io.reference import table
-
     used = locations[locations["occupied_place_days_mean"] > 0]
     rows = pd.DataFrame(
         {

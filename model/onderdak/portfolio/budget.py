@@ -25,6 +25,7 @@ from onderdak.case.locations import OrganisationSettings
 from onderdak.case.settings import Case
 from onderdak.core.notes import Note
 from onderdak.io import reference
+from onderdak.io.reference import scalar, table
 from onderdak.portfolio.allocation import DAYS_PER_YEAR, Allocation
 from onderdak.portfolio.income import (
     eur_per_unit_month,
@@ -113,8 +114,6 @@ def yearly(monthly: np.ndarray, year_of: np.ndarray) -> np.ndarray:
 
 def spreidingswet_rates() -> tuple[float, float, float, float, Note]:
     """(durable EUR per place, not-durable EUR per place, durable minimum places, minimum years, note)."""
-    from onderdak.io.reference import scalar, table
-
     t = table("spreidingswet_incentives").set_index("case")["eur_per_place"]
     note = Note.of("budget_spreidingswet_first_months")
     return (

@@ -20,9 +20,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from onderdak.case.settings import load_case
 from onderdak.core.errors import InputError
 from onderdak.inflow.taakstelling import half_year_index, half_year_label
 from onderdak.io import resources
+from onderdak.need.simulate import simulate
+from onderdak.portfolio.allocation import SHORTFALL_THRESHOLD
+from onderdak.portfolio.analysis import analyse_portfolio
 from onderdak.region.members import Member, read_members
 
 RECEPTION = ("ukraine", "asylum")
@@ -100,9 +104,6 @@ def _quantiles(values: np.ndarray, prefix: str) -> dict[str, float]:
 
 def municipality_figures(member: Member, year: int, half_year: str) -> dict[str, object]:
     """One municipality's row of the overview, simulated afresh (see :func:`overview_row`)."""
-    from onderdak.case.settings import load_case
-    from onderdak.need.simulate import simulate
-
     case = load_case(member.case, member.scenario)
     run = simulate(case, paths=member.paths, seed=member.seed)
     where = f"{member.label} ({Path(member.case).name})"
@@ -143,8 +144,6 @@ def overview_row(
     label, where : str
         Short label of the municipality; where to point in an error message.
     """
-    from onderdak.portfolio.allocation import SHORTFALL_THRESHOLD
-
     where = where or case.name
     periods = need.periods
     months = _year_months(periods, year, where)
@@ -228,7 +227,6 @@ def _portfolio_figures(
             "reception_capacity_places": np.nan,
             "shortfall_probability_share": np.nan,
         }
-    from onderdak.portfolio.analysis import analyse_portfolio
 
     if committed is None:
         committed = analyse_portfolio(case, need).runs["committed"]
@@ -251,8 +249,6 @@ def reference_period(
     members: Sequence[Member], reference_month: str = "", today: dt.date | None = None
 ) -> pd.Period:
     """The month taken as "now": given, else today's month, kept within the first case's horizon."""
-    from onderdak.case.settings import load_case
-
     if reference_month:
         try:
             return pd.Period(reference_month, freq="M")
@@ -295,8 +291,6 @@ def region_overview(
     today : datetime.date, optional
         For tests: the date taken as today.
     """
-    from onderdak.case.settings import load_case
-
     source = resources.locate(source)
     members = read_members(source)
     ran = [
