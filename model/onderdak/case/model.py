@@ -6,13 +6,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import (
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    field_validator,
-    model_validator,
-)
+from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from onderdak.case.fields import Strict, check_month, current_month
 from onderdak.case.locations import GeoSettings, MCASettings, OrganisationSettings

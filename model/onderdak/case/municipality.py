@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import (
-    Field,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
 from onderdak.case.fields import Share, Strict, check_month
 from onderdak.io.reference import scalar
