@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from onderdak.case.settings import OptimiseSettings
+from onderdak.case.optimise import OptimiseSettings
 from onderdak.plan.inputs import _cost_classes, reduced_scenarios
 from onderdak.plan.milp import build
 from onderdak.plan.reduction import quarterly_need

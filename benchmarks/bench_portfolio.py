@@ -19,7 +19,8 @@ import numpy as np
 from onderdak.case.settings import load_case
 from onderdak.core.ensemble import Need
 from onderdak.portfolio.allocation import allocate, fill_order, gap_summary, gap_table
-from onderdak.portfolio.budget import budget, budget_table
+from onderdak.portfolio.budget import budget
+from onderdak.portfolio.ledger import budget_table
 from onderdak.register.locations import capacity, read_register
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -35,8 +35,8 @@ from onderdak.backtest.horizons import (
     surge_multiplier,
 )
 from onderdak.backtest.one_year import coverage_interval, scores
+from onderdak.inflow import noise
 from onderdak.inflow.calibration import calibrate, yearly_total_inflow
-from onderdak.inflow.drivers import _surge_multiplier
 from onderdak.io.opendata import read_cbs_asylum_history_csv
 
 HISTORY_FILE = "cbs_83102ned_asielverzoeken_nationaliteit_1975_2018.csv"
@@ -223,8 +223,8 @@ def test_calm_noise_has_the_calibrated_annual_volatility_and_mean_one():
 
 
 def test_surges_follow_the_simulations_law():
-    assert inspect.signature(_surge_multiplier).parameters["ramp"].default == SURGE_RAMP_MONTHS
-    half_life = inspect.signature(_surge_multiplier).parameters["half_life"].default
+    assert inspect.signature(noise.surge_multiplier).parameters["ramp"].default == SURGE_RAMP_MONTHS
+    half_life = inspect.signature(noise.surge_multiplier).parameters["half_life"].default
     assert half_life == SURGE_HALF_LIFE_MONTHS
     cal = replace(calibrate(), surge_log_size_sd=0.0)  # every surge has the median size
     m = surge_multiplier(np.random.default_rng(7), 20_000, 24, cal)

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from onderdak.case.settings import load_case
 from onderdak.portfolio.allocation import allocate, fill_order
-from onderdak.portfolio.budget import COST_LINES, INCOME_LINES, budget, budget_table
+from onderdak.portfolio.budget import budget
+from onderdak.portfolio.ledger import COST_LINES, INCOME_LINES, budget_table
 from onderdak.register.locations import capacity, read_register
 from onderdak.reporting.notes_text import note_text
 

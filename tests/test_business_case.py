@@ -29,7 +29,8 @@ from onderdak.business_case.evaluate import (
     summary_table,
     write_business_case,
 )
-from onderdak.business_case.inputs import build_alternatives, business_case_inputs
+from onderdak.business_case.inputs import business_case_inputs
+from onderdak.business_case.options import build_alternatives
 from onderdak.case.settings import load_case
 from onderdak.cli.main import main
 from onderdak.core.ensemble import Need

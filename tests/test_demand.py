@@ -64,7 +64,7 @@ def test_backlog_carries_over_and_converts_to_dwellings(case):
     st.floats(0, 10),
 )
 def test_status_holder_mass_balance(task, backlog0, supply_dwellings):
-    from onderdak.case.settings import StatusHolderSettings
+    from onderdak.case.municipality import StatusHolderSettings
 
     class _C:  # the minimum of a Case that status_holder_need reads
         status_holders = StatusHolderSettings(

@@ -8,17 +8,16 @@ import pytest
 
 from onderdak.case.settings import load_case, load_case_file
 from onderdak.inflow.drivers import (
-    _ar1_lognormal,
     calibrate,
     calibration_for,
-    half_year_label,
-    national_taakstelling,
-    scenario_book,
     seasonality,
     simulate_inflow,
     surge_episodes,
     yearly_total_inflow,
 )
+from onderdak.inflow.noise import ar1_lognormal
+from onderdak.inflow.scenarios import scenario_book
+from onderdak.inflow.taakstelling import half_year_label, national_taakstelling
 from onderdak.io.opendata import read_cbs_asylum_history_csv
 
 
@@ -169,7 +168,7 @@ def test_estimation_uncertainty_shrinks_with_more_years():
 def test_ar1_noise_with_one_sigma_per_path_keeps_mean_one():
     rng = np.random.default_rng(3)
     sigma = np.array([[0.05, 0.3]])  # (months, paths) layout: one sigma per path
-    x = np.concatenate([_ar1_lognormal(rng, (600, 2), 0.7, sigma).T for _ in range(200)])
+    x = np.concatenate([ar1_lognormal(rng, (600, 2), 0.7, sigma).T for _ in range(200)])
     calm, wild = x[0::2], x[1::2]
     assert calm.mean() == pytest.approx(1.0, abs=0.01) and wild.mean() == pytest.approx(
         1.0, abs=0.03
@@ -191,7 +190,7 @@ def test_case_without_history_field_uses_the_long_history_stored_in_reference(de
 
 def test_noise_started_from_a_known_month_is_zero_before_and_keeps_mean_one_after():
     rng = np.random.default_rng(5)
-    x = _ar1_lognormal(rng, (48, 20_000), 0.8, 0.2, start=12)
+    x = ar1_lognormal(rng, (48, 20_000), 0.8, 0.2, start=12)
     np.testing.assert_array_equal(x[:12], 1.0)
     assert np.abs(np.log(x[12])).mean() < np.abs(np.log(x[40])).mean()  # the fan opens
     assert x[12:].mean(axis=1) == pytest.approx(np.ones(36), abs=0.01)

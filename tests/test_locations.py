@@ -14,12 +14,8 @@ import pytest
 from onderdak.cli.main import main
 from onderdak.core.errors import InputError
 from onderdak.register.locations import capacity, read_register
-from onderdak.register.terms import (
-    is_personal_data_header,
-    looks_like_bsn,
-    parse_date,
-    parse_number,
-)
+from onderdak.register.personal_data import is_personal_data_header, looks_like_bsn
+from onderdak.register.values import parse_date, parse_number
 from onderdak.reporting.register_text import warning_text, warnings_text
 
 ROOT = Path(__file__).resolve().parents[1]

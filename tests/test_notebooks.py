@@ -15,7 +15,7 @@ import yaml
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from onderdak.business_case.inputs import BUY_KINDS
+from onderdak.business_case.options import BUY_KINDS
 from onderdak.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,16 +14,16 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 import onderdak.plan.milp as optimise_model
 import onderdak.plan.solve as optimise_module
-from onderdak.case.settings import OptimiseSettings
+from onderdak.case.optimise import OptimiseSettings
 from onderdak.core.errors import InfeasibleError
 from onderdak.need.shortfall import band
-from onderdak.plan.milp import _concave_segments, _expected_min_lines
+from onderdak.plan.dispatch import _concave_segments, _expected_min_lines
+from onderdak.plan.highs import Solution, quiet, rens
 from onderdak.plan.milp import build as _build
 from onderdak.plan.solve import (
     Portfolio,
     Scenarios,
     _plan_from,
-    _rens,
     evaluate,
     optimise,
     plan_from_decisions,
@@ -247,7 +247,7 @@ def test_rens_plan_is_feasible_and_no_better_than_the_optimum(seed):
     opts = OptimiseSettings(**EXACT)
     best = _brute_force(p, s, 0.6, None)
     built = _build(p, s, opts, 0.6, None)
-    res = _rens(built, opts, 10.0)
+    res = rens(built, opts, 10.0)
     if res is None:
         return
     plan = _plan_from(built, res.x, p, np.full(2, 0.6))
@@ -333,9 +333,9 @@ def test_dispatch_from_the_reliability_floor_is_exact(seed, monkeypatch):
     s = replace(s, cost_places=rng.gamma(6.0, 6.0, (400, Q, S)))  # > BREAKPOINTS needs: chords
     opts = OptimiseSettings()
     reduced = _build(p, s, opts, 0.5, None)
-    dispatch = optimise_model._dispatch_rows
+    dispatch = optimise_model.dispatch_rows
     monkeypatch.setattr(  # every step from zero places
-        optimise_model, "_dispatch_rows", lambda *a, **k: dispatch(*a[:-1], 0.0, **k)
+        optimise_model, "dispatch_rows", lambda *a, **k: dispatch(*a[:-1], 0.0, **k)
     )
     full = _build(p, s, opts, 0.5, None)
     assert reduced.model.n < full.model.n  # fewer increments
@@ -479,25 +479,25 @@ def test_the_plan_does_not_depend_on_the_clock(monkeypatch):
     def clock_dependent(*_args, **_kwargs):
         raise AssertionError("RENS consulted although the full solve proved its gap")
 
-    monkeypatch.setattr(optimise_module, "_rens", clock_dependent)
+    monkeypatch.setattr(optimise_module, "rens", clock_dependent)
     again = optimise(p, s, opts, 0.6, None)
     assert (again.in_service == first.in_service).all()
     assert again.objective_eur == pytest.approx(first.objective_eur, rel=1e-12)
     # a full solve stopped by the time limit without a plan: RENS's plan is taken
-    solve = optimise_module._solve
+    solve = optimise_module.solve_milp
 
     def stopped(built, settings, time_limit=None):
-        return optimise_module._Result(None, np.inf, 1, np.nan)
+        return Solution(None, np.inf, 1, np.nan)
 
     calls = []
 
     def rens(built, settings, time_limit):
         calls.append(time_limit)
         res = solve(built, settings, time_limit)
-        return optimise_module._Result(res.x, res.fun, 0, 0.0)
+        return Solution(res.x, res.fun, 0, 0.0)
 
-    monkeypatch.setattr(optimise_module, "_solve", stopped)
-    monkeypatch.setattr(optimise_module, "_rens", rens)
+    monkeypatch.setattr(optimise_module, "solve_milp", stopped)
+    monkeypatch.setattr(optimise_module, "rens", rens)
     rescued = optimise(p, s, opts, 0.6, None)
     assert calls and (rescued.in_service == first.in_service).all()
 
@@ -538,17 +538,15 @@ def test_quiet_stays_silent_until_the_last_concurrent_solve_leaves(capfd):
     import os
     import threading
 
-    from onderdak.plan.solve import _quiet
-
     inside, first_left = threading.Event(), threading.Event()
 
     def other_solve():
-        with _quiet():
+        with quiet():
             inside.set()
             first_left.wait(5)
             os.write(1, b"HiGHS says something\n")
 
-    with _quiet():
+    with quiet():
         worker = threading.Thread(target=other_solve)
         worker.start()
         inside.wait(5)

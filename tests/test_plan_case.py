@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from onderdak.case.settings import Case, OptimiseSettings
+from onderdak.case.optimise import OptimiseSettings
+from onderdak.case.settings import Case
 from onderdak.cli.main import main
 from onderdak.core.ensemble import Need
 from onderdak.core.errors import InfeasibleError

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from onderdak.case.settings import load_case
 from onderdak.core.ensemble import Need
 from onderdak.portfolio.analysis import analyse_portfolio, portfolio_tables
-from onderdak.portfolio.budget import COST_LINES
+from onderdak.portfolio.ledger import COST_LINES
 from onderdak.reporting import portfolio as rep
 from onderdak.reporting import runner
 from onderdak.reporting.portfolio_text import headline, narrative

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from onderdak.case.settings import load_case
-from onderdak.inflow.drivers import half_year_index, half_year_label, simulate_inflow
+from onderdak.inflow.drivers import simulate_inflow
 from onderdak.inflow.record import national_record
+from onderdak.inflow.taakstelling import half_year_index, half_year_label
 from onderdak.io import reference
 
 

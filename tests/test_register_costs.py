@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from onderdak.case.settings import OrganisationSettings
+from onderdak.case.locations import OrganisationSettings
 from onderdak.cli.main import main
 from onderdak.io.reference import table
 from onderdak.register.costs import cost_reference, running_cost_eur_per_place_day

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from onderdak.business_case.alternatives import Alternative, BusinessCaseInputs, Evaluator
-from onderdak.case.settings import ReuseOptionSettings
+from onderdak.case.money import ReuseOptionSettings
 from onderdak.finance.reuse import (
     ReuseSpec,
     active_months_per_year,

@@ -24,8 +24,9 @@ from onderdak.inflow.calibration import (
     _cbs_83102_history,
     calibrate,
 )
-from onderdak.inflow.drivers import scenario_definition, simulate_inflow
+from onderdak.inflow.drivers import simulate_inflow
 from onderdak.inflow.record import NationalRecord, national_record
+from onderdak.inflow.scenarios import scenario_definition
 from onderdak.io import reference
 
 GRANT_RATE_BEFORE_2024 = 0.75  # "70–85% in earlier years" (Rijksoverheid 2025-09-26, H): midpoint
@@ -65,7 +66,7 @@ def taakstelling_half_yearly() -> pd.Series:
     """The published national taakstelling (persons) per half-year, indexed by ``year × 2 + half``.
 
     Half 0 is I (January–June), 1 is II; half-years without a published figure are missing.
-    See :func:`onderdak.inflow.drivers.half_year_label` for the inverse.
+    See :func:`onderdak.inflow.taakstelling.half_year_label` for the inverse.
     """
     t = reference.table("taakstelling").dropna(subset=["taakstelling_persons"])
     year = t["half_year"].str[:4].astype(int)

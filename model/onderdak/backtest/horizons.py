@@ -26,13 +26,13 @@ from scipy.signal import lfilter
 
 from onderdak.backtest.one_year import LEVELS, crps_ensemble, interval_score
 from onderdak.inflow.calibration import Calibration, calibrate, yearly_total_inflow
-from onderdak.inflow.drivers import _surge_profile, expected_surge_multiplier
+from onderdak.inflow.noise import expected_surge_multiplier, surge_profile
 
 Forecaster = Callable[[pd.Series, int, np.random.Generator, int], np.ndarray]
 
 DRAWS = 5_000
 INFLOW_LAWS = ("simulator", "random_walk")
-SURGE_RAMP_MONTHS = 6  # as onderdak.inflow.drivers's surges (the defaults of _surge_multiplier)
+SURGE_RAMP_MONTHS = 6  # as onderdak.inflow.noise's surges (the defaults of surge_multiplier)
 SURGE_HALF_LIFE_MONTHS = 12.0
 
 
@@ -271,7 +271,7 @@ def inflow_forecaster(
         recalibration without changing :mod:`onderdak.inflow.calibration`.
     normalise_surges : bool
         Divide the surge factors by their expectation
-        (:func:`onderdak.inflow.drivers.expected_surge_multiplier`), as the simulation does: the forecast's mean
+        (:func:`onderdak.inflow.noise.expected_surge_multiplier`), as the simulation does: the forecast's mean
         stays at the origin's level and surges only widen it. False: surges add to the level.
 
     Notes
@@ -279,7 +279,7 @@ def inflow_forecaster(
     A vectorised draw from the simulation's laws, not a call of
     :func:`onderdak.inflow.drivers.simulate_inflow`: that needs a case and scenario anchors that did not exist
     at past origins. The draw reuses the calibration (:class:`onderdak.inflow.calibration.Calibration`'s
-    posterior draws, its monthly φ and σ) and the surge profile :func:`onderdak.inflow.drivers._surge_profile`,
+    posterior draws, its monthly φ and σ) and the surge profile :func:`onderdak.inflow.noise.surge_profile`,
     and writes out the two short laws itself so that it does not depend on the simulator's array
     layout; ``tests/test_backtest_horizons.py`` checks them against the calibration's definition.
     """
@@ -331,12 +331,12 @@ def surge_multiplier(
 
     One yearly rate per draw from its Beta posterior; an onset in a month with probability rate / 12;
     size exp(N(mean, sd)) − 1; each onset ramps up over :data:`SURGE_RAMP_MONTHS` and then halves
-    every :data:`SURGE_HALF_LIFE_MONTHS` (:func:`onderdak.inflow.drivers._surge_profile`).
+    every :data:`SURGE_HALF_LIFE_MONTHS` (:func:`onderdak.inflow.noise.surge_profile`).
     """
     rate = cal.draw_surge_rate(rng, draws)[:, None]
     onset = rng.random((draws, months)) < rate / 12.0
     size = np.exp(rng.normal(cal.surge_log_size_mean, cal.surge_log_size_sd, (draws, months))) - 1
-    return 1.0 + _surge_profile(onset * size, SURGE_RAMP_MONTHS, SURGE_HALF_LIFE_MONTHS)
+    return 1.0 + surge_profile(onset * size, SURGE_RAMP_MONTHS, SURGE_HALF_LIFE_MONTHS)
 
 
 def inflow_backtest(

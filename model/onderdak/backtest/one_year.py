@@ -20,12 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from onderdak.inflow.drivers import (
-    EXOGENOUS_SHOCK_YEARS,
-    _surge_profile,
-    calibrate,
-    yearly_total_inflow,
-)
+from onderdak.inflow.drivers import EXOGENOUS_SHOCK_YEARS, calibrate, yearly_total_inflow
+from onderdak.inflow.noise import surge_profile
 from onderdak.io import reference
 
 DRAWS = 20_000
@@ -64,7 +60,7 @@ def surge_first_year_share(ramp: int = 6, half_life: float = 12.0) -> np.ndarray
     profile started in month m; a surge of multiplier S raises that year's total by (S − 1) × share.
     """
     impulse = np.eye(12)  # one onset per row, in month m
-    return _surge_profile(impulse, ramp, half_life).mean(axis=1)
+    return surge_profile(impulse, ramp, half_life).mean(axis=1)
 
 
 def forecast_draws(

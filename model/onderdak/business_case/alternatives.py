@@ -7,6 +7,9 @@ short: the municipality pays the recourse rate only for the part of it whose sho
 account per stream, data/reference/stream_accounts.csv: Ukrainians in GOO); the rest (asylum seekers,
 status holders) stays with the COA and is counted in place-days short, never as a municipal cost.
 Cash flows are monthly, summed to 12-month years, and discounted at the case's real rate.
+
+Longer than 400 lines: an alternative, its inputs, its result and the evaluator that turns one into
+the other are one cash-flow model, read together.
 """
 
 from __future__ import annotations

@@ -26,7 +26,8 @@ from onderdak.business_case.alternatives import (
     Evaluator,
     probability_cheapest,
 )
-from onderdak.business_case.inputs import build_alternatives, business_case_inputs
+from onderdak.business_case.inputs import business_case_inputs
+from onderdak.business_case.options import build_alternatives
 from onderdak.business_case.sensitivity import (
     OccupancyCurve,
     TornadoRanges,
@@ -35,10 +36,14 @@ from onderdak.business_case.sensitivity import (
     cost_covering_income_factor,
     tornado,
 )
+from onderdak.case.settings import load_case
 from onderdak.core.errors import InputError
 from onderdak.core.notes import Note
 from onderdak.finance.cashflow import equivalent_annual_eur, irr
 from onderdak.finance.reuse import FlexibilityValue, flexibility_value
+from onderdak.io import resources
+from onderdak.need.simulate import simulate
+from onderdak.register.locations import load_register
 
 FLEXIBILITY_CANDIDATE_MONTHS = (3, 6, 12, 24)
 """Other decision-rule lengths N tried for the option value (the configured N is always tried)."""
@@ -227,8 +232,6 @@ def run_business_case(
     InputError
         Unknown location, a kind that cannot be bought, or invalid business-case settings.
     """
-    from onderdak.register.locations import load_register
-
     register = register if register is not None else load_register(case)
     table = register.table
     if location_id in register.closed:
@@ -242,8 +245,6 @@ def run_business_case(
         )
     row = table.loc[location_id]
     if need is None:
-        from onderdak.need.simulate import simulate
-
         run = simulate(case, paths=paths, seed=seed)
         need, ensemble = run.need, run.ensemble
     inputs = business_case_inputs(case, register, location_id, need, ensemble)
@@ -347,9 +348,6 @@ def load_business_case(
     ``business_case.location_id``; ``seed`` None or negative takes the case's seed; ``scenario`` None or
     ``basis`` the base case.
     """
-    from onderdak.case.settings import load_case
-    from onderdak.io import resources
-
     case = load_case(
         resources.locate(case_path), None if scenario in (None, "", "basis") else scenario
     )

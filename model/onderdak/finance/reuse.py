@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from onderdak.case.settings import ReuseOptionSettings
+from onderdak.case.money import ReuseOptionSettings
 from onderdak.core.ensemble import QUANTILES
 from onderdak.finance.cashflow import MONTHS_PER_YEAR
 from onderdak.io.reference import scalar

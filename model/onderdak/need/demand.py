@@ -7,7 +7,7 @@ import pandas as pd
 
 from onderdak.case.settings import Case
 from onderdak.core.ensemble import Ensemble, Need
-from onderdak.inflow.drivers import scenario_book
+from onderdak.inflow.scenarios import scenario_book
 from onderdak.io import reference
 
 UNITS = {"ukraine": "places", "asylum": "places", "status_holders": "dwellings"}

@@ -9,7 +9,7 @@ import pandas as pd
 
 from onderdak.core.ensemble import quantile_table
 from onderdak.core.streams import STREAMS
-from onderdak.inflow.drivers import half_year_index, half_year_label
+from onderdak.inflow.taakstelling import half_year_index, half_year_label
 from onderdak.need.demand import asylum_sources, population_share
 from onderdak.need.simulate import ScenarioRun
 

@@ -13,16 +13,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from onderdak.case.settings import Case, OptimiseSettings
+from onderdak.case.optimise import OptimiseSettings
+from onderdak.case.settings import Case, load_case
 from onderdak.core.ensemble import Need
 from onderdak.core.errors import InfeasibleError, InputError
 from onderdak.core.notes import Note, note_record
+from onderdak.io import resources
+from onderdak.need.simulate import simulate
+from onderdak.plan.diagnosis import reachable_reliability, surely_unreachable
 from onderdak.plan.inputs import (
     portfolio_from_register,
     reduced_scenarios,
     ukraine_income_eur_per_place_month,
 )
-from onderdak.plan.milp import reliability_targets
+from onderdak.plan.money import plan_money
 from onderdak.plan.problem import (
     Evaluation,
     Plan,
@@ -32,8 +36,10 @@ from onderdak.plan.problem import (
     plan_from_decisions,
 )
 from onderdak.plan.reduction import QuarterlyNeed, Reduction, quarterly_need
+from onderdak.plan.reliability import reliability_targets
 from onderdak.plan.solve import optimise
 from onderdak.plan.tables import decision_table, regret_table, tradeoff_table
+from onderdak.register.locations import load_register
 
 
 @dataclass
@@ -108,8 +114,6 @@ def optimise_case(
     else:
         settings = replace_settings(settings, settings.reliability_share, budget)
     if register is None:
-        from onderdak.register.locations import load_register
-
         register = load_register(case)
     table = register.table if hasattr(register, "table") else register
     _check_named_locations(settings, table, getattr(register, "closed", ()))
@@ -136,8 +140,6 @@ def optimise_case(
     new_for = (portfolio.serves & ~portfolio.existing[:, None]).any(axis=0)
     for si in np.flatnonzero(~new_for):
         notes.insert(0, Note.of("plan_no_candidates", stream=portfolio.streams[si]))
-    from onderdak.plan.diagnosis import reachable_reliability, surely_unreachable
-
     try:
         if fallback and surely_unreachable(portfolio, scenarios, targets):
             raise InfeasibleError(
@@ -236,8 +238,6 @@ def optimise_case(
     }
     pm = None
     if money and hasattr(register, "table"):
-        from onderdak.plan.money import plan_money
-
         pm = plan_money(case, need, register, decisions, committed)
     return OptimiseResult(
         plan,
@@ -339,10 +339,6 @@ def load_plan(
     ``seed``, ``reliability`` and ``budget_eur`` None or negative take the case's. A reliability that
     cannot be reached falls back to the most that can (see ``notes``).
     """
-    from onderdak.case.settings import load_case
-    from onderdak.io import resources
-    from onderdak.need.simulate import simulate
-
     case = load_case(
         resources.locate(case_path), None if scenario in (None, "", "basis") else scenario
     )

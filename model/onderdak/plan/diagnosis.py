@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from onderdak.case.settings import OptimiseSettings
+from onderdak.case.optimise import OptimiseSettings
 from onderdak.core.errors import InfeasibleError
 from onderdak.need.shortfall import band
-from onderdak.plan.milp import CONSTRAINT_GROUPS, OBJECTIVE_SCALE, _depth_cached, build
-from onderdak.plan.solve import Portfolio, Scenarios, _levels, _solve, level_facts
+from onderdak.plan.highs import solve_milp
+from onderdak.plan.milp import CONSTRAINT_GROUPS, build
+from onderdak.plan.problem import Portfolio, Scenarios
+from onderdak.plan.reliability import depth_cached, level_facts, levels_text
+from onderdak.plan.sparse_model import OBJECTIVE_SCALE
 
 DIAGNOSIS_TIME_LIMIT_SECONDS = 20.0
 """Time limit of each relaxed solve while diagnosing."""
@@ -32,7 +35,7 @@ def active_groups(
 def _feasible(p, s, settings, reliability, budget, relax, objective="cost"):
     built = build(p, s, settings, reliability, budget, frozenset(relax), objective)
     limit = min(settings.time_limit_seconds, DIAGNOSIS_TIME_LIMIT_SECONDS)
-    res = _solve(built, settings, time_limit=limit)
+    res = solve_milp(built, settings, time_limit=limit)
     return res, built
 
 
@@ -47,7 +50,7 @@ def surely_unreachable(p: Portfolio, s: Scenarios, reliability: np.ndarray) -> b
     live = (q < p.end_quarter[:, None]) & (p.existing[:, None] | (q >= p.earliest_quarter[:, None]))
     for si in range(S):
         most = (p.capacity_places[:, None] * (live & p.serves[:, si : si + 1])).sum(axis=0)
-        d = _depth_cached(sample, w, si, q0)
+        d = depth_cached(sample, w, si, q0)
         need = band(sample[:, :, si], float(reliability[si]), q0, w, d).places
         if (need > most + 1e-6).any():
             return True
@@ -80,7 +83,7 @@ def reachable_reliability(
         gap = sample[:, q_from:, si] - capacity[si, q_from:][None, :]
         if not (gap > 1e-6).any():
             continue
-        d = _depth_cached(sample, w, si, q_from)
+        d = depth_cached(sample, w, si, q_from)
         first_uncovered = d[(gap > 1e-6).any(axis=1)].min()
         out[si] = min(out[si], float(w[d < first_uncovered].sum()))
     return out
@@ -136,7 +139,7 @@ def infeasible_error(
         g for g in groups if _feasible(p, s, settings, reliability, budget, {g})[0].x is not None
     ]
     head = (
-        f"no plan meets need at reliability {_levels(p, np.asarray(reliability))} "
+        f"no plan meets need at reliability {levels_text(p, np.asarray(reliability))} "
         "under the constraints given"
     )
     if not binding:

@@ -7,13 +7,16 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from onderdak.case.settings import OptimiseSettings, OrganisationSettings
+from onderdak.case.locations import OrganisationSettings
+from onderdak.case.optimise import OptimiseSettings
 from onderdak.core.errors import InputError
 from onderdak.core.notes import Note
-from onderdak.io.reference import municipal_recourse
+from onderdak.finance.cashflow import normbedrag_per_month
+from onderdak.io.reference import municipal_recourse, recourse_eur_per_place_day
 from onderdak.plan.problem import Portfolio, Scenarios
 from onderdak.plan.reduction import QuarterlyNeed, Reduction, reduce_scenarios
 from onderdak.portfolio.budget import RECEPTION_STREAMS, staff_fte
+from onderdak.register.locations import closing_month, opening_month
 
 DAYS_PER_MONTH = 30.4
 """Days in an average month (365 / 12, rounded as in the reference-cost conversions)."""
@@ -30,7 +33,6 @@ def recourse_cost_eur_per_place_month(settings: OptimiseSettings) -> float:
     """
     if settings.recourse_cost_eur_per_place_month is not None:
         return float(settings.recourse_cost_eur_per_place_month)
-    from onderdak.io.reference import recourse_eur_per_place_day
 
     per_day, _ = recourse_eur_per_place_day(settings.recourse)
     return per_day * 365.0 / 12.0
@@ -41,8 +43,6 @@ def ukraine_income_eur_per_place_month(
 ) -> tuple[np.ndarray, list[Note]]:
     """(Q,) the GOO normbedrag per occupied place-month, averaged over each quarter's months, and
     the notes on assumed years."""
-    from onderdak.finance.cashflow import normbedrag_per_month
-
     norm = normbedrag_per_month(periods)
     per_day = (
         np.add.reduceat(norm.eur_per_place_day, need_q.first_month) / need_q.months_per_quarter
@@ -65,8 +65,6 @@ def _streams_of(value: object) -> tuple[str, ...]:
 
 def _quarter_bounds(table: pd.DataFrame, need_q: QuarterlyNeed, start: pd.Period, months: int):
     """Earliest quarter in service (new locations) and first quarter not available, per location."""
-    from onderdak.register.locations import closing_month, opening_month
-
     q_last = need_q.first_month + need_q.months_per_quarter - 1
     earliest, end = [], []
     for _, row in table.iterrows():

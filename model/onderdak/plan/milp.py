@@ -28,74 +28,19 @@ The formulation, aggregated per stream (each stream has its own capacity and nee
 from __future__ import annotations
 
 import itertools
-import threading
-import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
-from onderdak.case.settings import OptimiseSettings
-from onderdak.need.shortfall import band, depth
+from onderdak.case.optimise import OptimiseSettings
+from onderdak.need.shortfall import band
+from onderdak.plan.dispatch import dispatch_rows, stream_lines_cached
 from onderdak.plan.problem import Portfolio, Scenarios
-
-BREAKPOINTS = 60
-"""Most breakpoints of the expected-dispatch curve per stream and quarter (quantiles of need)."""
-
-OBJECTIVE_SCALE = 1e-3
-"""Objective in thousands of euros inside the solver (better conditioned)."""
+from onderdak.plan.reliability import band_rows, depth_cached, reliability_targets
+from onderdak.plan.sparse_model import OBJECTIVE_SCALE, MilpModel
 
 CONSTRAINT_GROUPS = ("reliability", "budget", "wijk", "must_keep", "min_quality", "forbidden")
-
-
-class MilpModel:
-    """Collects variables (bounds, costs, integrality) and sparse rows for scipy.optimize.milp."""
-
-    def __init__(self) -> None:
-        self.n = 0
-        self.lb: list[np.ndarray] = []
-        self.ub: list[np.ndarray] = []
-        self.cost: list[np.ndarray] = []
-        self.integer: list[np.ndarray] = []
-        self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self.lo: list[np.ndarray] = []
-        self.hi: list[np.ndarray] = []
-        self.m = 0
-
-    def var(self, shape: tuple[int, ...], lb=0.0, ub=np.inf, cost=0.0, integer=False) -> np.ndarray:
-        size = int(np.prod(shape))
-        idx = np.arange(self.n, self.n + size).reshape(shape)
-        self.n += size
-        for store, value in ((self.lb, lb), (self.ub, ub), (self.cost, cost)):
-            store.append(np.broadcast_to(np.asarray(value, dtype=float), shape).ravel().copy())
-        self.integer.append(np.full(size, int(integer)))
-        return idx
-
-    def rows_(self, cols: np.ndarray, coefs: np.ndarray, lo, hi) -> None:
-        """Rows given as (R, T) column and coefficient arrays; unused terms have coefficient 0."""
-        cols, coefs = np.atleast_2d(cols), np.atleast_2d(np.asarray(coefs, dtype=float))
-        coefs = np.broadcast_to(coefs, cols.shape)
-        r = np.broadcast_to(np.arange(self.m, self.m + cols.shape[0])[:, None], cols.shape)
-        keep = coefs != 0
-        self.rows.append((r[keep], cols[keep], coefs[keep]))
-        self.lo.append(np.broadcast_to(np.asarray(lo, dtype=float), cols.shape[:1]).copy())
-        self.hi.append(np.broadcast_to(np.asarray(hi, dtype=float), cols.shape[:1]).copy())
-        self.m += cols.shape[0]
-
-    def arrays(self):
-        r, c, v = (np.concatenate(a) for a in zip(*self.rows, strict=True))
-        a = sparse.csr_array((v, (r, c)), shape=(self.m, self.n))
-        cat = np.concatenate
-        return (
-            cat(self.cost),
-            cat(self.integer),
-            cat(self.lb),
-            cat(self.ub),
-            a,
-            cat(self.lo),
-            cat(self.hi),
-        )
 
 
 @dataclass(frozen=True)
@@ -214,11 +159,11 @@ def build(
     bands = np.zeros((Q, S))
     if "reliability" not in relax:
         for si in range(S):
-            d = _depth_cached(sample, sample_w, si, q_from)
+            d = depth_cached(sample, sample_w, si, q_from)
             bands[:, si] = band(sample[:, :, si], targets[si], q_from, sample_w, d).places
     scale = np.maximum(bands.max(axis=0), 1.0)  # (S,) each stream's slack relative to its band
     reach_cost = p.months_per_quarter[None, :] / scale[:, None] if objective == "reach" else None
-    slack = _band_rows(mdl, p, x, y, bands, reach_cost)
+    slack = band_rows(mdl, p, x, y, bands, reach_cost)
     # second stage, expected over the paths: merit-order dispatch of need over the cost classes,
     # recourse and shortfall. With items sorted by rate, E[cost] = r_J·E[need] − Σ_j Δr_j·M_j where
     # M_j = E[min(need, cumulative capacity of items ≤ j)], concave piecewise linear in capacity.
@@ -227,9 +172,9 @@ def build(
     constant = 0.0
     if cost_on:
         for si in range(S):
-            lines = _stream_lines_cached(sample, sample_w, si)
+            lines = stream_lines_cached(sample, sample_w, si)
             for q in range(Q):
-                constant += _dispatch_rows(
+                constant += dispatch_rows(
                     mdl,
                     cls[:, si, q],
                     p,
@@ -278,269 +223,3 @@ def _identical_new(p: Portfolio, special: np.ndarray) -> list[list[int]]:
         )
         groups.setdefault(key, []).append(int(i))
     return [g for g in groups.values() if len(g) > 1]
-
-
-def reliability_targets(
-    p: Portfolio, settings: OptimiseSettings, reliability: float | Sequence[float] | None
-) -> np.ndarray:
-    """(S,) reliability per stream: ``reliability`` (one number for all, or one per stream), else
-    the settings' (``reliability_by_stream`` over ``reliability_share``)."""
-    S = len(p.streams)
-    if reliability is None:
-        return np.array([settings.reliability_of(st) for st in p.streams])
-    return np.broadcast_to(np.asarray(reliability, dtype=float), (S,)).copy()
-
-
-def _band_rows(
-    mdl, p: Portfolio, x, y, bands: np.ndarray, slack_cost: np.ndarray | None
-) -> np.ndarray | None:
-    """Capacity ≥ band per stream and quarter, on the allocation and on the locations' places.
-
-    Rows: Σ_l y[l, s, q] ≥ band[q, s]; the same on Σ_l places_l · x[l, q] for the locations that
-    can serve s (valid as y ≤ places · x, and the knapsack form the solver's cuts work on); and
-    Σ_l places_l · x[l, q] ≥ Σ_s band[q, s] over all locations. ``slack_cost`` (S, Q): a slack per
-    stream and quarter (places below the band) in every row at this cost, returned (the objective
-    of :func:`onderdak.plan.diagnosis.reachable_reliability`); None: the rows are hard.
-    """
-    L, S, Q = p.size
-    live = np.arange(Q)[None, :] < p.end_quarter[:, None]  # (L, Q)
-    soft = slack_cost is not None
-    slack = mdl.var((S, Q), 0.0, np.inf, slack_cost * OBJECTIVE_SCALE) if soft else None
-    si, qi = np.nonzero(bands.T > 0)
-    if len(si) == 0:
-        return slack
-    serving = p.serves[:, si] & live[:, qi]  # (L, R)
-    extra_cols = slack[si, qi][:, None] if soft else np.zeros((len(si), 0), dtype=int)
-    extra = np.ones((len(si), extra_cols.shape[1]))
-    need = bands[qi, si]
-    mdl.rows_(
-        np.concatenate([y[:, si, qi].T, extra_cols], 1),
-        np.concatenate([serving.T.astype(float), extra], 1),
-        need,
-        np.inf,
-    )
-    mdl.rows_(
-        np.concatenate([x[:, qi].T, extra_cols], 1),
-        np.concatenate([(serving * p.capacity_places[:, None]).T, extra], 1),
-        need,
-        np.inf,
-    )
-    if S > 1:
-        total = bands.sum(axis=1)
-        qs = np.flatnonzero(total > 0)
-        any_live = p.serves.any(axis=1)[:, None] & live[:, qs]
-        cols = [x[:, qs].T]
-        coefs = [(any_live * p.capacity_places[:, None]).T]
-        if soft:
-            cols.append(slack[:, qs].T)
-            coefs.append(np.ones((len(qs), S)))
-        mdl.rows_(np.concatenate(cols, 1), np.concatenate(coefs, 1), total[qs], np.inf)
-    return slack
-
-
-def _expected_min_lines(need: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Lines a + b·c whose minimum is E[min(need, c)] for c ≥ 0 (its last, flat, piece left out).
-
-    Exact (one line between consecutive needs) for up to BREAKPOINTS distinct needs; beyond that,
-    chords between BREAKPOINTS quantiles of need: exact at the quantiles, slightly below in
-    between (the cost errs on the high side).
-    """
-    srt = np.argsort(need, kind="stable")
-    return _lines_of_sorted(need[srt], weights[srt])
-
-
-@dataclass
-class _Lines:
-    """:func:`_expected_min_lines` of one stream and quarter, and their :func:`_envelope` by top."""
-
-    a: np.ndarray
-    b: np.ndarray
-    envelopes: dict[float, tuple] = field(default_factory=dict)
-
-    def envelope(self, top: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        if top not in self.envelopes:
-            self.envelopes[top] = _envelope(self.a, self.b, top)
-        return self.envelopes[top]
-
-
-def _stream_lines(need: np.ndarray, weights: np.ndarray) -> list[_Lines]:
-    """:func:`_expected_min_lines` of each quarter of one stream's need (paths, quarters)."""
-    srt = np.argsort(need, axis=0, kind="stable")  # per column as in _expected_min_lines
-    u_all = np.take_along_axis(need, srt, axis=0).T.copy()  # (quarters, paths), sorted
-    w_all = weights[srt].T.copy()
-    return [_Lines(*_lines_of_sorted(u, w)) for u, w in zip(u_all, w_all, strict=True)]
-
-
-_LINES_CACHE: dict[tuple[int, int], tuple[weakref.ref, np.ndarray, list[_Lines]]] = {}
-_LINES_LOCK = threading.Lock()
-
-
-def _stream_lines_cached(sample: np.ndarray, weights: np.ndarray, stream: int) -> list[_Lines]:
-    """:func:`_stream_lines` of ``sample[:, :, stream]``, kept while ``sample`` lives: a scenario
-    that falls back to a lower reliability builds its model again on the same paths."""
-    key = (id(sample), stream)
-    with _LINES_LOCK:
-        hit = _LINES_CACHE.get(key)
-    if hit is not None and hit[0]() is sample and np.array_equal(hit[1], weights):
-        return hit[2]
-    lines = _stream_lines(sample[:, :, stream], weights)
-    with _LINES_LOCK:
-        while len(_LINES_CACHE) >= 16:  # a few scenarios' worth
-            _LINES_CACHE.pop(next(iter(_LINES_CACHE)))
-        _LINES_CACHE[key] = (weakref.ref(sample), weights.copy(), lines)
-    return lines
-
-
-_DEPTH_CACHE: dict[tuple[int, int, int], tuple[weakref.ref, np.ndarray, np.ndarray]] = {}
-
-
-def _depth_cached(sample: np.ndarray, weights: np.ndarray, stream: int, start: int) -> np.ndarray:
-    """:func:`onderdak.need.shortfall.depth` of ``sample[:, start:, stream]``, kept while ``sample`` lives
-    (the builds of one plan: its target, the reachable one and the trade-off levels share it)."""
-    key = (id(sample), stream, start)
-    with _LINES_LOCK:
-        hit = _DEPTH_CACHE.get(key)
-    if hit is not None and hit[0]() is sample and np.array_equal(hit[1], weights):
-        return hit[2]
-    d = depth(sample[:, start:, stream], weights)
-    with _LINES_LOCK:
-        while len(_DEPTH_CACHE) >= 16:
-            _DEPTH_CACHE.pop(next(iter(_DEPTH_CACHE)))
-        _DEPTH_CACHE[key] = (weakref.ref(sample), weights.copy(), d)
-    return d
-
-
-def _lines_of_sorted(u: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_expected_min_lines` of needs ``u`` sorted ascending with their weights ``w``."""
-    if np.count_nonzero(u[1:] != u[:-1]) + 1 <= BREAKPOINTS:  # distinct needs
-        a_line = np.r_[0.0, np.cumsum(w * u)]
-        b_line = np.r_[1.0, 1.0 - np.cumsum(w)]
-    else:
-        cuts = np.unique(np.r_[0.0, np.quantile(u, np.linspace(0.0, 1.0, BREAKPOINTS))])
-        f = (np.minimum(u[None, :], cuts[:, None]) * w[None, :]).sum(axis=1)
-        b_line = np.diff(f) / np.diff(cuts)
-        a_line = f[:-1] - b_line * cuts[:-1]
-    keep = b_line > 1e-12
-    return a_line[keep], b_line[keep]
-
-
-def _concave_segments(
-    a_line: np.ndarray, b_line: np.ndarray, top: float, start: float
-) -> tuple[float, np.ndarray, np.ndarray]:
-    """g(c) = min(top, min_l a_l + b_l·c) from c = ``start`` on, as g(start) and linear pieces.
-
-    Returns g(start), and the slope (> 0, decreasing) and width of each piece after ``start``
-    until g reaches ``top``: g(start + t) = g(start) + Σ_k slope_k·clip(t − T_k, 0, width_k), T_k
-    the widths before piece k. The pieces are the lower envelope of the lines (exact).
-    """
-    return _pieces_from(_envelope(a_line, b_line, top), top, start)
-
-
-def _envelope(
-    a_line: np.ndarray, b_line: np.ndarray, top: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The lines with ``top`` added (a, b), the indices of those on the lower envelope in order of
-    falling slope, and the kinks between consecutive envelope lines (what :func:`_concave_segments`
-    needs for any start)."""
-    a = np.r_[a_line, top]
-    b = np.r_[b_line, 0.0]
-    order = np.lexsort((a, -b))  # slope descending, then the lower line first
-    af, bf = a.tolist(), b.tolist()  # Python floats: the same arithmetic, much faster per line
-    hull: list[int] = []
-    for i in order.tolist():
-        if hull and bf[hull[-1]] == bf[i]:
-            continue  # parallel and not lower
-        while len(hull) >= 2:
-            j, k = hull[-2], hull[-1]
-            # k is not on the envelope if i undercuts j no later than k does
-            if (af[i] - af[j]) * (bf[j] - bf[k]) <= (af[k] - af[j]) * (bf[j] - bf[i]):
-                hull.pop()
-            else:
-                break
-        hull.append(i)
-    h = np.array(hull)
-    kinks = (a[h[1:]] - a[h[:-1]]) / (b[h[:-1]] - b[h[1:]])
-    return a, b, h, kinks
-
-
-def _pieces_from(
-    envelope: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], top: float, start: float
-) -> tuple[float, np.ndarray, np.ndarray]:
-    """g(start) and the pieces after ``start`` of an :func:`_envelope` (see :func:`_concave_segments`)."""
-    a, b, h, kinks = envelope
-    g0 = float(np.min(a + b * start))
-    after = kinks > start
-    ends = kinks[after]
-    slope = b[h[:-1]][after]  # line h_j holds up to kink j
-    width = np.diff(np.r_[start, ends])
-    keep = (width > 1e-9 * max(1.0, abs(top))) & (slope > 1e-12)
-    return g0, slope[keep], width[keep]
-
-
-def _dispatch_rows(
-    mdl,
-    caps,
-    p: Portfolio,
-    si: int,
-    q: int,
-    need,
-    weights,
-    m_d: float,
-    least: float = 0.0,
-    *,
-    lines: _Lines | None = None,
-) -> float:
-    """Add the expected dispatch cost of one stream and quarter; return its constant part (€).
-
-    Each step of the merit order rewards E[min(need, cumulative capacity)]; that concave curve
-    of the step's class capacity enters as increments (one bounded variable per linear piece,
-    their sum at most the capacity), which the objective fills in order. ``least``: places of
-    the stream that every feasible plan has (the reliability floor); a step over all cost classes
-    starts there, as the pieces below it are always filled (exact, and far fewer increments).
-    ``lines``: :func:`_expected_min_lines` of ``need`` when already known.
-    """
-    C = len(caps)
-    classes = p.class_cost_eur_per_place_month[:, si, q]
-    if not p.municipal_pays(si):
-        # need beyond the places costs the municipality nothing, yet the COA fills the places
-        # there are: a positive net cost per occupied place would make the dispatch non-convex.
-        # Its places are set by the band; their running cost beyond the income enters the plan's
-        # evaluation (onderdak.plan.problem.evaluate) but not the choice here (fixed costs do).
-        classes = np.minimum(classes, 0.0)
-    rates = np.r_[classes, p.recourse_rates(si)]
-    fixed = np.r_[np.zeros(C), p.recourse_limit_places, np.inf]
-    order = np.argsort(rates, kind="stable")
-    rates, fixed = rates[order], fixed[order]
-    is_class = order < C
-    mean_need = float(weights @ need)
-    lines = _Lines(*_expected_min_lines(need, weights)) if lines is None else lines
-    constant = rates[-1] * mean_need
-    members: list[int] = []
-    offset = 0.0
-    for j in range(len(rates) - 1):
-        if is_class[j]:
-            members.append(int(caps[order[j]]))
-        offset += fixed[j]
-        delta = rates[j + 1] - rates[j]
-        if delta <= 0:
-            continue
-        if np.isinf(offset):
-            constant -= delta * mean_need
-            break
-        if not members:
-            constant -= delta * float(weights @ np.minimum(need, offset))
-            continue
-        start = least if len(members) == C else 0.0
-        # the same lines and top at every step (and in every build on these paths): one envelope
-        g0, slope, width = _pieces_from(lines.envelope(mean_need), mean_need, offset + start)
-        constant -= delta * g0
-        if len(slope) == 0:  # (with a start: its places are implied by the chance rows)
-            continue
-        inc = mdl.var((len(slope),), 0.0, width, -delta * slope * m_d * OBJECTIVE_SCALE)
-        mdl.rows_(
-            np.r_[inc, members][None, :],
-            np.r_[np.ones(len(inc)), -np.ones(len(members))][None, :],
-            -np.inf,
-            -start,
-        )
-    return constant * m_d

@@ -27,7 +27,8 @@ from onderdak.io import reference
 from onderdak.io.reference import municipal_recourse
 from onderdak.plan.inputs import recourse_cost_eur_per_place_month
 from onderdak.portfolio.allocation import allocate, fill_order
-from onderdak.portfolio.budget import Budget, _bands, assumption_codes, budget, budget_table
+from onderdak.portfolio.budget import budget
+from onderdak.portfolio.ledger import Budget, assumption_codes, band_values, budget_table
 from onderdak.register.locations import Register, capacity
 
 PORTFOLIO_STATUSES = ("existing", "planned")
@@ -217,7 +218,7 @@ def _bands_of(b: Budget, name: str) -> pd.DataFrame:
                 "location_id": "",
                 "year": b.years,
                 "line": line,
-                **_bands(_yearly(b, line)),
+                **band_values(_yearly(b, line)),
             }
         )
         frame["assumption"] = assumption_codes(
@@ -234,7 +235,7 @@ def horizon_totals(money: PlanMoney) -> pd.DataFrame:
     rows = []
     for name in ("without_plan", "with_plan"):
         for line in LINES:
-            bands = _bands(money.total(name, line)[:, None])
+            bands = band_values(money.total(name, line)[:, None])
             rows.append(
                 {"portfolio": name, "line": line, **{k: float(v[0]) for k, v in bands.items()}}
             )

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from onderdak.case.settings import OptimiseSettings
+from onderdak.case.optimise import OptimiseSettings
 from onderdak.core.errors import InfeasibleError
 from onderdak.need.shortfall import shortfall_chance
 from onderdak.plan.problem import Plan, Portfolio, Scenarios, evaluate

@@ -15,6 +15,7 @@ import pandas as pd
 from onderdak.case.settings import Case
 from onderdak.core.ensemble import Need
 from onderdak.core.streams import STREAMS
+from onderdak.io.reference import table
 from onderdak.portfolio.allocation import (
     DAYS_PER_YEAR,
     Allocation,
@@ -24,7 +25,8 @@ from onderdak.portfolio.allocation import (
     gap_table,
     planned_cost_eur_per_place_day,
 )
-from onderdak.portfolio.budget import Budget, budget, budget_table
+from onderdak.portfolio.budget import budget
+from onderdak.portfolio.ledger import Budget, budget_table
 from onderdak.register.locations import Capacity, Register, capacity, load_register
 
 PORTFOLIOS = {
@@ -237,8 +239,6 @@ def cost_comparison(locations: pd.DataFrame) -> pd.DataFrame:
 
     Columns: kind (``location`` | ``reference``), key, label, eur_per_place_day, source.
     """
-    from onderdak.io.reference import table
-
     used = locations[locations["occupied_place_days_mean"] > 0]
     rows = pd.DataFrame(
         {

@@ -17,6 +17,8 @@ import pandas as pd
 
 from onderdak.core.notes import Note
 from onderdak.io.reference import table
+from onderdak.need.demand import persons_per_dwelling
+from onderdak.register.locations import closing_month
 
 if TYPE_CHECKING:
     from onderdak.case.settings import Case
@@ -268,8 +270,6 @@ def outflow_incentive_eur(case: Case, alloc: Allocation, months: slice = slice(N
     :func:`status_holder_incentives` at those locations (the others receive none), for the months
     ``months`` of the horizon (a year at a time keeps the arrays small).
     """
-    from onderdak.need.demand import persons_per_dwelling
-
     cap = alloc.capacity
     person = incentive("housed_from_coa")
     idx = alloc.locations["status_holders"]
@@ -314,8 +314,6 @@ def status_holder_incentives(
         ``housed_too=False`` leaves ``housed`` zero (a caller that sums
         :func:`outflow_incentive_eur` a year at a time).
     """
-    from onderdak.register.locations import closing_month
-
     cap = alloc.capacity
     periods = cap.periods
     n, months = len(cap.ids), len(periods)

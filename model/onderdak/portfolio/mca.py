@@ -7,6 +7,9 @@ speed (``months_until_available``, min), reuse (``reuse_options_count``, max), l
 (1 = best), weighted by the user's weights (normalised to sum 1) and summed; rank 1 is best. The
 sensitivity draws weights from a Dirichlet around the user's weights and counts how often the
 ranking changes.
+
+Longer than 400 lines: the criteria, their normalisation, the ranking and its weight sensitivity
+are one method; split, a reader would follow one ranking across files.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The regional overview: per municipality its need, taakstelling progress, places against its share and shortfall risk.
 
-The municipalities come from a region file (every entry, computed afresh) or from the
+The municipalities (:mod:`onderdak.region.members`) come from a region file (every entry, computed afresh) or from the
 ``summary.csv`` of ``onderdak batch --region`` (the runs that succeeded, each recomputed with the
 case, scenario, paths and seed its run folder's ``manifest.json`` records, so the overview shows
 the numbers of the municipal reports; failed runs are listed as missing).
@@ -12,39 +12,27 @@ for which the sum of quantiles is the quantile of the sum.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from onderdak.case.settings import load_case
 from onderdak.core.errors import InputError
-from onderdak.inflow.drivers import half_year_index, half_year_label
+from onderdak.inflow.taakstelling import half_year_index, half_year_label
 from onderdak.io import resources
-from onderdak.region.file import jobs_for_region
+from onderdak.need.simulate import simulate
+from onderdak.portfolio.allocation import SHORTFALL_THRESHOLD
+from onderdak.portfolio.analysis import analyse_portfolio
+from onderdak.region.members import Member, read_members
 
 RECEPTION = ("ukraine", "asylum")
 """Streams in reception places (status holders are housed in dwellings)."""
 RISK_SHARE = 0.5
 """A municipality 'runs a risk of a shortfall' when P(shortfall in the year) exceeds this."""
-
-
-@dataclass(frozen=True)
-class Member:
-    """One municipality of a region: where its case is and how its run went."""
-
-    label: str
-    case: Path
-    scenario: str | None = None
-    paths: int | None = None
-    seed: int | None = None
-    status: str = "ok"  # ok | failed | invalid
-    folder: str = ""
-    message: str = ""
 
 
 @dataclass
@@ -99,113 +87,6 @@ def share_of_total(total: float, population_persons: pd.Series) -> pd.Series:
     return population_shares(population_persons) * float(total)
 
 
-# -- members ------------------------------------------------------------------------------------
-def read_members(source: str | Path) -> list[Member]:
-    """The municipalities of a region file (``.yaml``) or a batch ``summary.csv``."""
-    source = Path(source)
-    if not source.is_file():
-        raise InputError(f"{source}: region file or batch summary not found")
-    if source.suffix.lower() == ".csv":
-        return _members_from_summary(source)
-    return _members_from_region(source)
-
-
-def _members_from_region(path: Path) -> list[Member]:
-    _, jobs = jobs_for_region(path)
-    members = []
-    for job in jobs:
-        values = dict(job.parameters)
-        members.append(
-            Member(
-                job.label,
-                job.case,
-                job.scenario,
-                _int(values.get("paths"), path, "paths"),
-                _int(values.get("seed"), path, "seed"),
-            )
-        )
-    return members
-
-
-def _int(text: str | None, where: Path, name: str) -> int | None:
-    if text in (None, "", "none"):
-        return None
-    try:
-        value = int(str(text))
-    except ValueError:
-        raise InputError(
-            f"{where.name}, parameter `{name}`: {text!r} is not a whole number"
-        ) from None
-    return None if value < 0 else value
-
-
-def _members_from_summary(path: Path) -> list[Member]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    if not rows or "case" not in rows[0] or "status" not in rows[0]:
-        raise InputError(f"{path}: not a batch summary (columns `case` and `status` expected)")
-    members = []
-    for row in rows:
-        if row.get("folder"):
-            row["folder"] = str(_found(row["folder"], path))
-        case = _found(row["case"], path)
-        label = row.get("label") or case.parent.name
-        scenario = row.get("scenario") or None
-        if row["status"] != "ok":
-            members.append(
-                Member(
-                    label,
-                    case,
-                    scenario,
-                    status=row["status"],
-                    folder=row.get("folder", ""),
-                    message=row.get("message", ""),
-                )
-            )
-            continue
-        manifest_file = Path(row.get("folder", "")) / "manifest.json"
-        if not manifest_file.is_file():
-            members.append(
-                Member(
-                    label,
-                    case,
-                    scenario,
-                    status="missing",
-                    folder=row.get("folder", ""),
-                    message=f"run folder without manifest.json ({manifest_file.parent})",
-                )
-            )
-            continue
-        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-        members.append(
-            Member(
-                label,
-                Path(manifest.get("case") or case),
-                manifest.get("scenario") or scenario,
-                _run_paths(manifest, row.get("notebook", "")),
-                manifest.get("seed"),
-                folder=row.get("folder", ""),
-            )
-        )
-    return members
-
-
-def _found(text: str, summary: Path) -> Path:
-    """A path from a summary: as written (absolute, or relative to the working folder of the
-    batch), else relative to the repository (``onderdak`` is usually run from there)."""
-    return resources.locate(text) if text else Path(text)
-
-
-def _run_paths(manifest: Mapping, notebook: str) -> int | None:
-    """Paths of a run: its parameter as the run used it (the manifest records the notebook's
-    default too), else the case's (None)."""
-    for key in ("parameters", "parameters_effective"):
-        given = (manifest.get(key) or {}).get("paths")
-        if isinstance(given, int) and given > 0:
-            return given
-    return None
-
-
 # -- one municipality ---------------------------------------------------------------------------
 def _year_months(periods: pd.PeriodIndex, year: int, where: str) -> np.ndarray:
     idx = np.flatnonzero(periods.year == year)
@@ -223,9 +104,6 @@ def _quantiles(values: np.ndarray, prefix: str) -> dict[str, float]:
 
 def municipality_figures(member: Member, year: int, half_year: str) -> dict[str, object]:
     """One municipality's row of the overview, simulated afresh (see :func:`overview_row`)."""
-    from onderdak.case.settings import load_case
-    from onderdak.need.simulate import simulate
-
     case = load_case(member.case, member.scenario)
     run = simulate(case, paths=member.paths, seed=member.seed)
     where = f"{member.label} ({Path(member.case).name})"
@@ -266,8 +144,6 @@ def overview_row(
     label, where : str
         Short label of the municipality; where to point in an error message.
     """
-    from onderdak.portfolio.allocation import SHORTFALL_THRESHOLD
-
     where = where or case.name
     periods = need.periods
     months = _year_months(periods, year, where)
@@ -351,7 +227,6 @@ def _portfolio_figures(
             "reception_capacity_places": np.nan,
             "shortfall_probability_share": np.nan,
         }
-    from onderdak.portfolio.analysis import analyse_portfolio
 
     if committed is None:
         committed = analyse_portfolio(case, need).runs["committed"]
@@ -374,8 +249,6 @@ def reference_period(
     members: Sequence[Member], reference_month: str = "", today: dt.date | None = None
 ) -> pd.Period:
     """The month taken as "now": given, else today's month, kept within the first case's horizon."""
-    from onderdak.case.settings import load_case
-
     if reference_month:
         try:
             return pd.Period(reference_month, freq="M")
@@ -418,9 +291,6 @@ def region_overview(
     today : datetime.date, optional
         For tests: the date taken as today.
     """
-    from onderdak.case.settings import load_case
-    from onderdak.io import resources
-
     source = resources.locate(source)
     members = read_members(source)
     ran = [

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from onderdak.core.errors import InputError
 from onderdak.register.checks import RegisterWarning
-from onderdak.register.terms import is_empty, normalise
+from onderdak.register.terms import normalise
+from onderdak.register.values import is_empty
 
 SHEET_NAMES = ("locaties", "locations", "register", "locatieregister", "locatie_register")
 """Sheets read by default (normalised names)."""

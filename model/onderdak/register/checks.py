@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from onderdak.io.reference import citation, scalar
+
 if TYPE_CHECKING:
     from onderdak.register.locations import Register
 
@@ -97,8 +99,6 @@ def register_warnings(
     list of RegisterWarning
         The limits come from data/reference (keys in ``LEGAL_TERM_KEYS``).
     """
-    from onderdak.io.reference import citation, scalar
-
     out: list[RegisterWarning] = []
     t = register.table
     first = None if start is None else pd.Period(start, freq="M")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from onderdak.case.locations import OrganisationSettings
 from onderdak.io.reference import table
 
 DAYS_PER_YEAR = 365.0
@@ -258,8 +259,6 @@ def plausibility_notes(
     value, so an annuity of the price would overstate the cost, and the sources quote running cost.
     """
     if organisation is None:
-        from onderdak.case.settings import OrganisationSettings
-
         organisation = OrganisationSettings()
     out: list[RegisterNote] = []
     for loc_id, row in table_.iterrows():

@@ -25,7 +25,8 @@ from onderdak.register.costs import RegisterNote, fill_running_costs, plausibili
 from onderdak.register.rows import COLUMN_ORDER, header_score, map_headers, validate_rows
 
 if TYPE_CHECKING:
-    from onderdak.case.settings import Case, OrganisationSettings
+    from onderdak.case.locations import OrganisationSettings
+    from onderdak.case.settings import Case
 
 __all__ = [
     "Capacity",

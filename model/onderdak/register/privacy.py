@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from onderdak.register.terms import (
+from onderdak.register.headers import header_key
+from onderdak.register.personal_data import (
     NAME_WORDS,
     PERSON_WORDS,
     bsn_in_text,
-    header_key,
-    is_empty,
     is_personal_data_header,
     is_strong_person_name,
     looks_like_birth_date,
     looks_like_bsn,
     looks_like_person_name,
 )
+from onderdak.register.values import is_empty
 
 BIRTH_WORDS = frozenset({"geb", "gebdatum", "geboortedatum", "geboren", "dob", "birth", "birthday"})
 

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from onderdak.core.errors import InputError
+from onderdak.register.headers import match_header
+from onderdak.register.personal_data import is_personal_data_header
 from onderdak.register.privacy import personal_data_problems
 from onderdak.register.terms import (
     COLUMNS,
@@ -21,15 +23,9 @@ from onderdak.register.terms import (
     REUSE_OPTIONS,
     STATUSES,
     STREAM_NAMES,
-    is_empty,
-    is_personal_data_header,
-    match_header,
     normalise,
-    parse_choice,
-    parse_date,
-    parse_list,
-    parse_number,
 )
+from onderdak.register.values import is_empty, parse_choice, parse_date, parse_list, parse_number
 
 PERSONAL_DATA_MESSAGE = (
     "Onderdak works on counts of places and dwellings, never on persons: remove the column(s) with "
@@ -287,7 +283,7 @@ def header_score(values: list[object]) -> tuple[int, bool]:
 def map_headers(headers: list[str], rows: list[tuple[int, list[object]]], where: str) -> HeaderMap:
     """The register columns the headers name, after refusing personal data and unreadable units.
 
-    Headers are matched with their units kept (:func:`onderdak.register.terms.match_header`):
+    Headers are matched with their units kept (:func:`onderdak.register.headers.match_header`):
     ``Vaste lasten (€ per jaar)`` is ``fixed_opex_eur_per_year``; ``Koopprijs (k€)`` is refused,
     not ignored.
 

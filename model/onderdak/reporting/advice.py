@@ -390,7 +390,7 @@ def purchases_in_plan(advice: Advice) -> list[str]:
     units); planned locations are decided already."""
     if advice.plan is None:
         return []
-    from onderdak.business_case.inputs import BUY_KINDS
+    from onderdak.business_case.options import BUY_KINDS
 
     reg = advice.portfolio.register.table  # indexed by id
     buy = reg.index[(reg["status"] == "candidate") & reg["kind"].isin(BUY_KINDS)]

@@ -15,7 +15,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from onderdak.case.settings import Case
-from onderdak.inflow.drivers import scenario_book
+from onderdak.inflow.scenarios import scenario_book
 from onderdak.io import reference
 
 if TYPE_CHECKING:

@@ -42,7 +42,7 @@ def reveals(name: str, address: str) -> bool:
 
 def purchase_candidates(register: pd.DataFrame) -> list[str]:
     """Ids of the candidates the municipality would buy, convert or build (indexed by id)."""
-    from onderdak.business_case.inputs import BUY_KINDS
+    from onderdak.business_case.options import BUY_KINDS
 
     mask = (register["status"] == "candidate") & register["kind"].isin(BUY_KINDS)
     return [str(i) for i in register.index[mask]]

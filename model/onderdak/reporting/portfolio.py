@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from onderdak.core.streams import STREAMS
 from onderdak.portfolio.analysis import PortfolioAnalysis
-from onderdak.portfolio.budget import INCOME_LINES, LINES
+from onderdak.portfolio.ledger import INCOME_LINES, LINES
 from onderdak.reporting import i18n
 from onderdak.reporting.style import (
     ACCENT,

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from onderdak.inflow.drivers import half_year_index, half_year_label, scenario_definition
+from onderdak.inflow.scenarios import scenario_definition
+from onderdak.inflow.taakstelling import half_year_index, half_year_label
 from onderdak.pipeline.results import Results
 from onderdak.reporting import i18n
 from onderdak.reporting.style import euro, number, percent, period_name
