@@ -18,7 +18,6 @@ twice costs nothing; a stage with other arguments is computed again.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Mapping, Sequence
 from functools import cached_property
@@ -157,7 +156,6 @@ class CaseRun:
         run = self.scenario(scenario)
         key = ("plan", run.scenario, reliability, budget_eur, tuple(levels or ()), levels is None)
         key += (regret, fallback, language)
-        budget = ... if budget_eur is None else (None if math.isinf(budget_eur) else budget_eur)
         return self._keep(
             key,
             lambda: optimise_case(
@@ -165,7 +163,7 @@ class CaseRun:
                 run.need,
                 self._registered(),
                 reliability=reliability,
-                budget_eur=budget,
+                budget_eur=budget_eur,
                 levels=None if levels is None else list(levels),
                 regret=regret,
                 language=language,

@@ -14,12 +14,10 @@ import numpy as np
 import pandas as pd
 
 from onderdak.case.optimise import OptimiseSettings
-from onderdak.case.settings import Case, load_case
+from onderdak.case.settings import Case
 from onderdak.core.ensemble import Need
 from onderdak.core.errors import InfeasibleError, InputError
 from onderdak.core.notes import Note, note_record
-from onderdak.io import resources
-from onderdak.need.simulate import simulate
 from onderdak.plan.diagnosis import reachable_reliability, surely_unreachable
 from onderdak.plan.inputs import (
     portfolio_from_register,
@@ -37,7 +35,7 @@ from onderdak.plan.problem import (
 )
 from onderdak.plan.reduction import QuarterlyNeed, Reduction, quarterly_need
 from onderdak.plan.reliability import reliability_targets
-from onderdak.plan.solve import optimise
+from onderdak.plan.solve import optimise, resolve_budget
 from onderdak.plan.tables import decision_table, regret_table, tradeoff_table
 from onderdak.register.locations import load_register
 
@@ -65,7 +63,7 @@ def optimise_case(
     need: Need,
     register: Any = None,
     reliability: float | None = None,
-    budget_eur: float | None = ...,  # type: ignore[assignment]
+    budget_eur: float | None = None,
     levels: list[float] | None = None,
     regret: bool = True,
     language: str | None = None,
@@ -84,7 +82,8 @@ def optimise_case(
     register : Register or pandas.DataFrame, optional
         Default: the case's register (``onderdak.register.locations.load_register``).
     reliability, budget_eur : optional
-        Override ``case.optimise.reliability_share`` and ``capex_budget_eur`` (None: no budget).
+        Override ``case.optimise.reliability_share`` and ``capex_budget_eur``; None: the case's,
+        a budget of ``math.inf``: no budget.
     levels : list of float, optional
         Reliability levels of the trade-off (default: the settings'); [] skips the trade-off.
     regret : bool
@@ -108,7 +107,7 @@ def optimise_case(
         If no plan meets the constraints at the reliability asked (the message names the binding one).
     """
     settings = case.optimise
-    budget = settings.capex_budget_eur if budget_eur is ... else budget_eur
+    budget = resolve_budget(settings, budget_eur)
     if reliability is not None:
         settings = replace_settings(settings, float(reliability), budget, by_stream={})
     else:
@@ -322,32 +321,3 @@ def write_plan_tables(result: OptimiseResult, out: Path) -> list[str]:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return names
-
-
-def load_plan(
-    case_path: str | Path,
-    scenario: str | None = None,
-    paths: int | None = None,
-    seed: int | None = None,
-    reliability: float | None = None,
-    budget_eur: float | None = None,
-    language: str | None = None,
-) -> OptimiseResult:
-    """Read a case, simulate its need and make the plan (the notebook's one call).
-
-    ``case_path`` may be relative to the repository root; ``scenario`` None/''/'basis' is the base;
-    ``seed``, ``reliability`` and ``budget_eur`` None or negative take the case's. A reliability that
-    cannot be reached falls back to the most that can (see ``notes``).
-    """
-    case = load_case(
-        resources.locate(case_path), None if scenario in (None, "", "basis") else scenario
-    )
-    run = simulate(case, paths=paths, seed=None if seed is None or seed < 0 else seed)
-    return optimise_case(
-        case,
-        run.need,
-        reliability=None if reliability is None or reliability < 0 else reliability,
-        budget_eur=... if budget_eur is None or budget_eur < 0 else budget_eur,
-        language=language,
-        fallback=True,
-    )

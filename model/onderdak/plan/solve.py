@@ -13,6 +13,7 @@ SCIP (pyscipopt 6.3) stop at 1.4-1.5% there and need 130-150 s for 1% (benchmark
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -46,12 +47,20 @@ __all__ = [
 ]
 
 
+def resolve_budget(settings: OptimiseSettings, budget_eur: float | None) -> float | None:
+    """The capex budget a plan is held to: ``budget_eur``, or the settings' when it is None;
+    ``math.inf`` means no budget (returned as None)."""
+    if budget_eur is None:
+        return settings.capex_budget_eur
+    return None if math.isinf(budget_eur) else float(budget_eur)
+
+
 def optimise(
     portfolio: Portfolio,
     scenarios: Scenarios,
     settings: OptimiseSettings,
     reliability: float | Sequence[float] | None = None,
-    budget_eur: float | None = ...,  # type: ignore[assignment]
+    budget_eur: float | None = None,
     explain: bool = True,
 ) -> Plan:
     """The plan of least expected cost that meets need at the reliability asked.
@@ -66,7 +75,7 @@ def optimise(
         Share (0–1) of the paths each stream keeps free of shortfall (:mod:`onderdak.need.shortfall`): one
         for all streams or one per stream. Default: the settings' per stream.
     budget_eur : float or None, optional
-        Capex budget in euros; None: no budget. Default: the settings' budget.
+        Capex budget in euros; None: the settings' budget; ``math.inf``: no budget.
     explain : bool
         On infeasibility, name the binding constraint (one more solve per active constraint group);
         False raises at once with the solver's verdict (a caller that falls back does not need it).
@@ -77,7 +86,7 @@ def optimise(
         If no plan meets the constraints; the message names the constraint that binds.
     """
     rel = reliability_targets(portfolio, settings, reliability)
-    budget = settings.capex_budget_eur if budget_eur is ... else budget_eur
+    budget = resolve_budget(settings, budget_eur)
     started = time.perf_counter()
     built = build(portfolio, scenarios, settings, rel, budget)
     deadline = started + settings.time_limit_seconds
