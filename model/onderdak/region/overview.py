@@ -246,7 +246,7 @@ def _portfolio_figures(
 
 # -- the region ---------------------------------------------------------------------------------
 def reference_period(
-    members: Sequence[Member], reference_month: str = "", today: dt.date | None = None
+    members: Sequence[Member], reference_month: str | None = None, today: dt.date | None = None
 ) -> pd.Period:
     """The month taken as "now": given, else today's month, kept within the first case's horizon."""
     if reference_month:
@@ -264,12 +264,12 @@ def reference_period(
 
 def region_overview(
     source: str | Path,
-    year: int = 0,
-    half_year: str = "",
-    reference_month: str = "",
-    name: str = "",
-    paths: int = -1,
-    seed: int = -1,
+    year: int | None = None,
+    half_year: str | None = None,
+    reference_month: str | None = None,
+    name: str | None = None,
+    paths: int | None = None,
+    seed: int | None = None,
     today: dt.date | None = None,
 ) -> RegionOverview:
     """The overview of a region file or a batch summary.
@@ -278,16 +278,16 @@ def region_overview(
     ----------
     source : str or Path
         A region file (``.yaml``) or the ``summary.csv`` of ``onderdak batch --region``.
-    year : int
-        Year shown; 0 = the year after the reference month.
-    half_year : str
-        Taakstelling half-year (``2026-II``); empty = the one containing the reference month.
-    reference_month : str
-        "Now" (``YYYY-MM``); empty = today's month, within the horizon.
-    name : str
-        The region as shown; empty = the ``region`` of the first case file, else the file's folder.
-    paths, seed : int
-        Override every municipality's paths and seed (negative: as run, or as in the region file).
+    year : int, optional
+        Year shown; None = the year after the reference month.
+    half_year : str, optional
+        Taakstelling half-year (``2026-II``); None = the one containing the reference month.
+    reference_month : str, optional
+        "Now" (``YYYY-MM``); None = today's month, within the horizon.
+    name : str, optional
+        The region as shown; None = the ``region`` of the first case file, else the file's folder.
+    paths, seed : int, optional
+        Override every municipality's paths and seed (None: as run, or as in the region file).
     today : datetime.date, optional
         For tests: the date taken as today.
     """
@@ -296,8 +296,8 @@ def region_overview(
     ran = [
         replace(
             m,
-            paths=paths if paths >= 0 else m.paths,
-            seed=seed if seed >= 0 else m.seed,
+            paths=m.paths if paths is None else paths,
+            seed=m.seed if seed is None else seed,
         )
         for m in members
         if m.status == "ok"
