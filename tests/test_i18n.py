@@ -229,12 +229,12 @@ def test_every_code_that_has_words_has_its_message(language):
     """The codes the converted modules word (glossary, streams, map kinds, plan actions and money
     rows, criteria, deck words, notebook titles, sheets, code values) all render from the catalog."""
     from onderdak.portfolio.mca import CRITERIA
-    from onderdak.reporting import deck_text, export, maps, plan, style, workbook_tables
+    from onderdak.reporting import deck_text, export, maps, plan, workbook_tables
     from onderdak.reporting import workbook_values as wv
     from onderdak.reporting.mca_figures import criterion_label
 
-    words = [style.label(k, language) for k in style.GLOSSARY]
-    words += [style.stream_name(k, language) for k in style.STREAM_NAMES]
+    words = [i18n.label(k, language) for k in i18n.GLOSSARY]
+    words += [i18n.stream_name(k, language) for k in i18n.STREAM_NAMES]
     words += [maps.kind_label(k, language) for k in maps.KIND_LABELS]
     words += [plan.action_word(k, language) for k in plan.ACTION_WORDS]
     words += [plan.money_row(k, language) for k in plan.MONEY_ROWS]

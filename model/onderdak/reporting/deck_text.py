@@ -17,7 +17,8 @@ import pandas as pd
 
 from onderdak.reporting import i18n
 from onderdak.reporting.artefacts import Artefacts
-from onderdak.reporting.style import period_name, stream_name
+from onderdak.reporting.i18n import stream_name
+from onderdak.reporting.style import period_name
 
 WORD_KEYS = (
     "key",

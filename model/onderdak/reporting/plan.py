@@ -14,6 +14,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from onderdak.plan.build import OptimiseResult
 from onderdak.reporting import i18n
+from onderdak.reporting.i18n import label, stream_name
 from onderdak.reporting.notes_text import notes_text
 from onderdak.reporting.portfolio import short_name
 from onderdak.reporting.style import (
@@ -22,9 +23,7 @@ from onderdak.reporting.style import (
     NEUTRAL,
     STREAM_COLOURS,
     euro,
-    label,
     period_name,
-    stream_name,
     thousands,
 )
 

@@ -18,6 +18,7 @@ from onderdak.core.streams import STREAMS
 from onderdak.portfolio.analysis import PortfolioAnalysis
 from onderdak.portfolio.budget import INCOME_LINES, LINES
 from onderdak.reporting import i18n
+from onderdak.reporting.i18n import label
 from onderdak.reporting.style import (
     ACCENT,
     BAND_ALPHA,
@@ -25,7 +26,6 @@ from onderdak.reporting.style import (
     STATUS_COLOURS,
     STREAM_COLOURS,
     euro,
-    label,
     thousands,
 )
 

@@ -530,7 +530,7 @@ def _gate(
 
 
 def _scenario_label(case: Any, language: str) -> str:
-    from onderdak.reporting.style import label
+    from onderdak.reporting.i18n import label
 
     national = label(case.inflow.national_scenario, language)
     own = label(case.scenario, language)

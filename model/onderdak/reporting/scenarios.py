@@ -12,12 +12,12 @@ from onderdak.core.streams import STREAMS
 from onderdak.need.simulate import ScenarioRun
 from onderdak.pipeline.results import Results
 from onderdak.reporting import i18n
+from onderdak.reporting.i18n import label
 from onderdak.reporting.style import (
     ACCENT,
     BAND_ALPHA,
     NEUTRAL,
     STREAM_COLOURS,
-    label,
     period_name,
     thousands,
 )

@@ -16,34 +16,6 @@ ACCENT = "#b22d2d"  # shortfall, risk
 NEUTRAL = "#555555"
 BAND_ALPHA = (0.18, 0.32)  # outer (p05–p95), inner (p10–p90)
 
-GLOSSARY = (
-    "ukraine",
-    "asylum",
-    "status_holders",
-    "places",
-    "dwellings",
-    "persons",
-    "existing",
-    "planned",
-    "candidate",
-    "period",
-    "median",
-    "band_80",
-    "band_90",
-    "need",
-    "capacity",
-    "shortfall",
-    "laag",
-    "midden",
-    "hoog",
-    "nieuwe_crisis",
-    "einde_tijdelijke_bescherming",
-    "basis",
-)
-"""The terms with a label (``label.<key>`` in the message catalogs): streams, units, statuses,
-scenarios."""
-
-
 MONTH_NAMES = {
     language: tuple(i18n.month(2000, m, language).split(" ")[0] for m in range(1, 13))
     for language in i18n.LANGUAGES
@@ -60,11 +32,6 @@ def period_name(period: str, language: str = "nl") -> str:
     """'2029-01' → 'januari 2029', '2029Q3' → '3e kwartaal 2029' ('January 2029', 'Q3 2029' in
     English); other text is returned as given."""
     return i18n.period(str(period), language)
-
-
-def label(key: str, language: str = "nl") -> str:
-    """The report label of a term (stream, unit, status, scenario) in the report language."""
-    return i18n.text(f"label.{key}", language) if key in GLOSSARY else key.replace("_", " ")
 
 
 def apply() -> None:
@@ -106,15 +73,6 @@ def number(x: float, decimals: int = 0) -> str:
 def thousands(x: float, _pos: object = None) -> str:
     """A whole number with thousands separators: 12.345 (Dutch) or 12,345 (English)."""
     return number(x, 0)
-
-
-STREAM_NAMES = ("ukraine", "asylum", "status_holders")
-"""The streams with a name (``stream.<code>`` in the message catalogs)."""
-
-
-def stream_name(stream: str, language: str = "nl") -> str:
-    """The stream inside a sentence: 'asielzoekers', 'Oekraïners', 'status holders'."""
-    return i18n.text(f"stream.{stream}", language) if stream in STREAM_NAMES else stream
 
 
 def percent(x: float) -> str:

@@ -58,7 +58,7 @@ def _join(items: list[str], language: str) -> str:
 
 
 def _streams(codes: list[str], language: str) -> str:
-    from onderdak.reporting.style import stream_name
+    from onderdak.reporting.i18n import stream_name
 
     return _join([stream_name(c, language) for c in codes], language)
 
@@ -159,8 +159,7 @@ def risks_table(advice: Any, language: str = "nl") -> pd.DataFrame:
             )
         )
     if advice.plan is not None:
-        from onderdak.reporting.i18n import percent
-        from onderdak.reporting.style import stream_name
+        from onderdak.reporting.i18n import percent, stream_name
 
         nothing = vf.nothing_to_plan(advice)
         short = [c for c in vf.stream_chances(advice) if c["reached"] < c["asked"] - 1e-9]
@@ -431,8 +430,7 @@ def planning(advice: Any, language: str = "nl") -> str:
 
 
 def _chances(values: dict[str, float], language: str) -> str:
-    from onderdak.reporting.i18n import percent
-    from onderdak.reporting.style import stream_name
+    from onderdak.reporting.i18n import percent, stream_name
 
     return _join(
         [f"{stream_name(k, language)} {percent(v, 0, language)}" for k, v in values.items()],

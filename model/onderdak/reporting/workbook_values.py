@@ -16,10 +16,10 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from onderdak.portfolio.mca import CRITERIA
 from onderdak.reporting import i18n
+from onderdak.reporting.i18n import STREAM_NAMES, label, stream_name
 from onderdak.reporting.maps import kind_label
 from onderdak.reporting.mca_figures import criterion_label
 from onderdak.reporting.plan import MONEY_ROWS, action_word, money_row
-from onderdak.reporting.style import STREAM_NAMES, label, stream_name
 
 NUMBER_FORMATS = {
     "int": "#,##0",
