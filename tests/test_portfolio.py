@@ -16,7 +16,7 @@ from onderdak.core.ensemble import Need
 from onderdak.portfolio.analysis import analyse_portfolio, portfolio_tables
 from onderdak.portfolio.budget import COST_LINES
 from onderdak.reporting import portfolio as rep
-from onderdak.reporting import runner
+from onderdak.reporting import runner, style
 from onderdak.reporting.portfolio_text import headline, narrative
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,11 +135,11 @@ def test_narrative_is_generated_from_the_numbers(demo_analysis):
         ]
         assert f"{months[int(first[5:]) - 1]} {first[:4]}" in story
     assert "Ukrainians" in narrative(demo_analysis, "en")
-    assert "fictief" not in rep.short_name("AZC Ruwaard (COA; fictief)")
-    assert rep.short_name("AZC Ruwaard (COA; fictief)") == "AZC Ruwaard (COA)"
+    assert "fictief" not in style.short_name("AZC Ruwaard (COA; fictief)")
+    assert style.short_name("AZC Ruwaard (COA; fictief)") == "AZC Ruwaard (COA)"
     # a long name is broken between words over two lines, never cut mid-word ('aankoop en tr…')
     long = "Kantoorpand Stationsweg - aankoop en transformatie (fictief)"
-    assert rep.short_name(long, 34) == "Kantoorpand Stationsweg - aankoop\nen transformatie"
+    assert style.short_name(long, 34) == "Kantoorpand Stationsweg - aankoop\nen transformatie"
 
 
 def test_report_tables(demo_analysis):

@@ -20,8 +20,7 @@ from shapely.geometry.base import BaseGeometry
 
 from onderdak.reporting import i18n
 from onderdak.reporting.i18n import label
-from onderdak.reporting.portfolio import short_name
-from onderdak.reporting.style import ACCENT, NEUTRAL, STATUS_COLOURS
+from onderdak.reporting.style import ACCENT, NEUTRAL, STATUS_COLOURS, short_name
 
 if TYPE_CHECKING:
     from onderdak.geo.spread import Place

@@ -16,7 +16,6 @@ from onderdak.plan.build import OptimiseResult
 from onderdak.reporting import i18n
 from onderdak.reporting.i18n import label, stream_name
 from onderdak.reporting.notes_text import notes_text
-from onderdak.reporting.portfolio import short_name
 from onderdak.reporting.style import (
     ACCENT,
     BAND_ALPHA,
@@ -24,6 +23,7 @@ from onderdak.reporting.style import (
     STREAM_COLOURS,
     euro,
     period_name,
+    short_name,
     thousands,
 )
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 import matplotlib.pyplot as plt
 
 from onderdak.reporting import i18n
@@ -84,3 +87,14 @@ def euro(x: float, decimals: int = 0) -> str:
     """€ 1.234.567 (Dutch) or €1,234,567 (English); the Dutch space does not break (a line never
     ends in a bare €)."""
     return i18n.euro(x, decimals)
+
+
+def short_name(name: str, width: int = 40) -> str:
+    """A location name for an axis label: without the '(fictief)' marker, on two lines of at most
+    ``width`` characters (broken between words; cut with '…' only beyond two lines)."""
+    name = re.sub(r"\s*\(fictief\)", "", name)
+    name = re.sub(r";\s*fictief\)", ")", name).strip()
+    lines = textwrap.wrap(name, width) or [name]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder=" …")]
+    return "\n".join(lines)
