@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
     [
         "besluitpunten.py",
         "advice.py",
+        "advice_facts.py",
+        "advice_summary.py",
         "advice_text.py",
         "voorstel.py",
         "voorstel_facts.py",

@@ -26,6 +26,7 @@ from onderdak.reporting.style import (
     short_name,
     thousands,
 )
+from onderdak.reporting.voorstel_facts import due
 
 MILLION = 1e6
 ACTION_COLOURS = {"keep": "#2f4b7c", "open": "#3a8f5c", "close": ACCENT, "convert": "#d9822b"}
@@ -204,10 +205,8 @@ def regret_figure(result: OptimiseResult, language: str = "nl") -> Figure:
 
 def decide_by_after(months: pd.Series, peildatum: str) -> pd.Series:
     """Each decide-by month ('YYYY-MM'), or the month after the peildatum when that is later:
-    the rule of the besluitpunten and the deck (:func:`onderdak.reporting.besluitpunten.due`). An
+    the rule of the besluitpunten and the deck (:func:`onderdak.reporting.voorstel_facts.due`). An
     empty month stays empty."""
-    from onderdak.reporting.besluitpunten import due
-
     peil = pd.Period(str(peildatum), freq="M")
     return months.map(
         lambda m: str(due(m, peil)[0]) if isinstance(m, str) and m and m != "nan" else m

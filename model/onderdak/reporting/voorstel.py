@@ -240,7 +240,7 @@ def finances(advice: Any, language: str = "nl") -> str:
             emergency=m["emergency"],
             normbedrag=m["income_normbedrag"],
             coa=m["income_coa_rent"],
-            month=peildatum(advice) + REGISTER_THEN_BUDGET,
+            month=peildatum(advice) + vf.REGISTER_THEN_BUDGET,
         )
     first = [d["decide"] for d in vf.decisions(advice) if d["action"] == "open"]
     month = min(first) if first else peildatum(advice) + 1
@@ -388,11 +388,6 @@ def communication(advice: Any, language: str = "nl") -> str:
     return "\n\n".join(out)
 
 
-REGISTER_THEN_BUDGET = 6
-"""Without candidates: months from the peildatum to the budget amendment with the plan (the
-register completed in three months, the plan and its budget three months later)."""
-
-
 def planning(advice: Any, language: str = "nl") -> str:
     """The decision dates as a timeline list, with the budget amendment, the signposts and the MPP."""
     from onderdak.reporting.besluitpunten import next_mpp, peildatum
@@ -417,7 +412,7 @@ def planning(advice: Any, language: str = "nl") -> str:
     first = min((d["decide"] for d in decisions if d["action"] == "open"), default=peil + 1)
     if vf.nothing_to_plan(advice):  # the register first, the budget with the plan on it
         items.append((peil + 3, text("voorstel.planning.register", language), False))
-        first = peil + REGISTER_THEN_BUDGET
+        first = peil + vf.REGISTER_THEN_BUDGET
     items.append((first, text("voorstel.planning.budget", language), False))
     items.append((peil + 6, text("voorstel.planning.signposts", language), False))
     items.append((next_mpp(peil), text("voorstel.planning.mpp", language), False))
