@@ -187,6 +187,7 @@ CATALOGUED = (
     "portfolio_text",
     "record_text",
     "region",
+    "report_meta",
     "runner",
     "scenarios",
     "style",
@@ -195,7 +196,7 @@ CATALOGUED = (
     "workbook_values",
 )
 """Reporting modules whose words all live in the message catalogs."""
-TOPICS = {"deck_text": "deck"}
+TOPICS = {"deck_text": "deck", "report_meta": "export"}
 """A catalogued module whose words share another module's topic file."""
 
 _LANGUAGE_BRANCH = re.compile(
@@ -229,7 +230,7 @@ def test_every_code_that_has_words_has_its_message(language):
     """The codes the converted modules word (glossary, streams, map kinds, plan actions and money
     rows, criteria, deck words, notebook titles, sheets, code values) all render from the catalog."""
     from onderdak.portfolio.mca import CRITERIA
-    from onderdak.reporting import deck_text, export, maps, plan, workbook_tables
+    from onderdak.reporting import deck_text, maps, plan, report_meta, workbook_tables
     from onderdak.reporting import workbook_values as wv
     from onderdak.reporting.mca_figures import criterion_label
 
@@ -239,7 +240,7 @@ def test_every_code_that_has_words_has_its_message(language):
     words += [plan.action_word(k, language) for k in plan.ACTION_WORDS]
     words += [plan.money_row(k, language) for k in plan.MONEY_ROWS]
     words += [criterion_label(k, language) for k in CRITERIA]
-    words += [export.notebook_title(k, language) for k in export.NOTEBOOK_TITLES]
+    words += [report_meta.notebook_title(k, language) for k in report_meta.NOTEBOOK_TITLES]
     words += [str(w) for w in deck_text.words(language).values()]
     words += [workbook_tables.sheet_name(k, language) or "" for k in workbook_tables.SHEETS]
     words += [wv.code_word(v, c, language) for v, codes in wv._VOCABULARY.items() for c in codes]

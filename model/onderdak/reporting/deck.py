@@ -31,10 +31,11 @@ from onderdak.reporting import deck_layouts as lay
 from onderdak.reporting import deck_text as dtx
 from onderdak.reporting.artefacts import Artefacts
 from onderdak.reporting.deck_template import DEFAULT_TEMPLATE
-from onderdak.reporting.export import ReportMeta, fix_zip_times
 from onderdak.reporting.i18n import LANGUAGES
+from onderdak.reporting.office_files import fix_zip_times
+from onderdak.reporting.report_meta import ReportMeta
 from onderdak.reporting.style import period_name
-from onderdak.reporting.tablefmt import column_decimals, format_value
+from onderdak.reporting.tablefmt import column_decimals, format_value, header_label
 
 MAX_SLIDES = 16
 MAX_TABLE_ROWS = 12
@@ -296,8 +297,6 @@ class _Deck:
         lay.fit_picture(slide, image, box, size)
 
     def table(self, entry: dict[str, Any]) -> None:
-        from onderdak.reporting.workbook import header_label
-
         frame = self.artefacts.table(entry)
         shown = frame.head(MAX_TABLE_ROWS)
         units = entry.get("units") or {}

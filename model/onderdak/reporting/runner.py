@@ -27,9 +27,10 @@ from onderdak.core.errors import InputError, ReportError
 from onderdak.core.version import __version__
 from onderdak.io import resources
 from onderdak.reporting import collect
-from onderdak.reporting.export import ReportMeta, cell_markdown, export_all, notebook_title
+from onderdak.reporting.export import cell_markdown, export_all
 from onderdak.reporting.manifest import build_manifest, sha256_file, write_manifest
 from onderdak.reporting.parameters import parameters_cell, read_parameters, validate
+from onderdak.reporting.report_meta import ReportMeta, notebook_title
 from onderdak.reporting.runfolder import (
     FAILED_PREFIX,
     claim_folder,
