@@ -16,8 +16,10 @@ from typing import Any
 import pandas as pd
 
 from onderdak.reporting import i18n
+from onderdak.reporting import voorstel_facts as vf
 from onderdak.reporting.artefacts import Artefacts
-from onderdak.reporting.i18n import stream_name
+from onderdak.reporting.i18n import LANGUAGES, stream_name
+from onderdak.reporting.plan import money_row
 from onderdak.reporting.style import period_name
 
 WORD_KEYS = (
@@ -107,9 +109,8 @@ def month_after(month: str, peildatum: str) -> str:
     """The month a decision is due: ``month``, or the month after the peildatum when later."""
     if not peildatum:
         return month
-    from onderdak.reporting.besluitpunten import due
 
-    return str(due(month, pd.Period(peildatum, freq="M"))[0])
+    return str(vf.due(month, pd.Period(peildatum, freq="M"))[0])
 
 
 def plan_rows(artefacts: Artefacts) -> pd.DataFrame | None:
@@ -223,9 +224,6 @@ def plan_title(rows: pd.DataFrame, language: str) -> str:
 
 def money_facts(artefacts: Artefacts, language: str) -> dict[str, float | str] | None:
     """Net cost with and without the plan over the horizon (medians from ``plan_money``)."""
-    from onderdak.reporting.i18n import LANGUAGES
-    from onderdak.reporting.plan import money_row
-
     shown = table(artefacts, "plan_money")
     detail = table(artefacts, "plan_money_table")
     if shown is None:

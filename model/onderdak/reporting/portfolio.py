@@ -13,6 +13,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from onderdak.core.streams import STREAMS
+from onderdak.need.shortfall import SHORT_PLACES
 from onderdak.portfolio.analysis import PortfolioAnalysis
 from onderdak.portfolio.budget import INCOME_LINES, LINES
 from onderdak.reporting import i18n
@@ -152,8 +153,6 @@ def shortfall_strip_figure(
     """P(shortfall) per stream and month as a strip of colour (white 0% to red 100%); with
     ``plan`` (an OptimiseResult) a row per stream of the plan beneath, the plan's capacity held
     against every path's need (a month is short at :data:`onderdak.need.shortfall.SHORT_PLACES`)."""
-    from onderdak.need.shortfall import SHORT_PLACES
-
     gap = analysis.tables["gap"]
     gap = gap[gap["portfolio"] == portfolio]
     streams = [s for s in STREAMS if s in set(gap["stream"])]
@@ -335,8 +334,6 @@ def budget_figure(
 
 def gap_overview(analysis: PortfolioAnalysis, language: str = "nl") -> pd.DataFrame:
     """The gap per portfolio and stream over the horizon, with Dutch (or English) headers."""
-    from onderdak.reporting import i18n
-
     s = analysis.tables["gap_summary"].copy()
     w = _w(language)
 

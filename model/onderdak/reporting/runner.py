@@ -23,11 +23,15 @@ from typing import Any
 
 import nbformat
 
+from onderdak.case.settings import Case
 from onderdak.core.errors import InputError, ReportError
 from onderdak.core.version import __version__
 from onderdak.io import resources
-from onderdak.reporting import collect
+from onderdak.pipeline.gate import check_case
+from onderdak.reporting import collect, i18n
+from onderdak.reporting.deck import check_template
 from onderdak.reporting.export import cell_markdown, export_all
+from onderdak.reporting.i18n import label
 from onderdak.reporting.manifest import build_manifest, sha256_file, write_manifest
 from onderdak.reporting.parameters import parameters_cell, read_parameters, validate
 from onderdak.reporting.report_meta import ReportMeta, notebook_title
@@ -224,8 +228,6 @@ def _inputs_digest(
 
 def _report_date(now: dt.datetime, language: str) -> str:
     """6 december 2026 (Dutch) or 6 December 2026 (English)."""
-    from onderdak.reporting import i18n
-
     return i18n.date(now.date(), language)
 
 
@@ -351,8 +353,6 @@ def run_report(
             f"unknown export format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}"
         )
     if pptx_template not in (None, ""):
-        from onderdak.reporting.deck import check_template
-
         pptx_template = check_template(pptx_template).resolve()
     check_kernel(kernel_name)
 
@@ -501,9 +501,6 @@ def _gate(
     """
     from typing import get_args
 
-    from onderdak.case.settings import Case
-    from onderdak.pipeline.gate import check_case
-
     if "language" in values:
         languages = get_args(Case.model_fields["language"].annotation)
         if values["language"] not in languages:
@@ -531,13 +528,10 @@ def _gate(
 
 
 def _scenario_label(case: Any, language: str) -> str:
-    from onderdak.reporting.i18n import label
-
     national = label(case.inflow.national_scenario, language)
     own = label(case.scenario, language)
     if own == national:
         return own
-    from onderdak.reporting import i18n
 
     return i18n.text("runner.scenario_label", language, own=own, national=national)
 

@@ -13,8 +13,12 @@ from typing import Any
 import pandas as pd
 from IPython.display import Markdown, display
 
+from onderdak.io import reference
 from onderdak.reporting import voorstel_facts as vf
-from onderdak.reporting.i18n import text
+from onderdak.reporting.advice_text import words as artefact_words
+from onderdak.reporting.besluitpunten import _taakstelling, next_mpp, peildatum
+from onderdak.reporting.business_case import alternative_labels, ranking
+from onderdak.reporting.i18n import catalog, millions, percent, stream_name, text
 
 SECTIONS = (
     "aanleiding",
@@ -35,7 +39,6 @@ SECTIONS = (
 def heading(key: str, language: str = "nl") -> str:
     """'## Aanleiding' (with the section's introduction when it has one)."""
     out = f"## {text(f'voorstel.heading.{key}', language)}"
-    from onderdak.reporting.i18n import catalog
 
     if f"voorstel.intro.{key}" in catalog(language):
         out += "\n\n" + text(f"voorstel.intro.{key}", language)
@@ -58,15 +61,12 @@ def _join(items: list[str], language: str) -> str:
 
 
 def _streams(codes: list[str], language: str) -> str:
-    from onderdak.reporting.i18n import stream_name
-
     return _join([stream_name(c, language) for c in codes], language)
 
 
 def aanleiding(advice: Any, language: str = "nl") -> str:
     """Why the college must decide: the need now, the locations that run out, the shortfall."""
     s = advice.results.summary["scenarios"][advice.scenario]["streams"]
-    from onderdak.reporting.besluitpunten import _taakstelling
 
     paras = [
         text(
@@ -159,8 +159,6 @@ def risks_table(advice: Any, language: str = "nl") -> pd.DataFrame:
             )
         )
     if advice.plan is not None:
-        from onderdak.reporting.i18n import percent, stream_name
-
         nothing = vf.nothing_to_plan(advice)
         short = [c for c in vf.stream_chances(advice) if c["reached"] < c["asked"] - 1e-9]
         if nothing:
@@ -226,7 +224,6 @@ def finances(advice: Any, language: str = "nl") -> str:
     charges, capital charges, cover and the budget amendment."""
     if advice.plan is None or advice.plan.money is None:
         return ""
-    from onderdak.reporting.besluitpunten import peildatum
 
     m = vf.money(advice)
     years = f"{m['years'][0]}–{m['years'][-1]}"
@@ -312,8 +309,6 @@ def _names_of(decisions: list[dict[str, Any]], kinds: set[str]) -> list[str]:
 def legal(advice: Any, language: str = "nl") -> str:
     """The legal frame: Spreidingswet, Omgevingswet, Leegstandwet, procurement, ending a planned
     contract, COA; the terms from the reference data (legal_terms)."""
-    from onderdak.io import reference
-
     terms = reference.table("legal_terms").set_index("kind")["max_years"]
     s = advice.results.summary["scenarios"][advice.scenario]["streams"]
     paras = [
@@ -390,8 +385,6 @@ def communication(advice: Any, language: str = "nl") -> str:
 
 def planning(advice: Any, language: str = "nl") -> str:
     """The decision dates as a timeline list, with the budget amendment, the signposts and the MPP."""
-    from onderdak.reporting.besluitpunten import next_mpp, peildatum
-
     peil = peildatum(advice)
     items: list[tuple[pd.Period, str, bool]] = []
     decisions = vf.decisions(advice) if advice.plan is not None else []
@@ -425,8 +418,6 @@ def planning(advice: Any, language: str = "nl") -> str:
 
 
 def _chances(values: dict[str, float], language: str) -> str:
-    from onderdak.reporting.i18n import percent, stream_name
-
     return _join(
         [f"{stream_name(k, language)} {percent(v, 0, language)}" for k, v in values.items()],
         language,
@@ -493,8 +484,6 @@ def alternatives(advice: Any, language: str = "nl") -> str:
         )
     bc = advice.business_case
     if bc is not None:
-        from onderdak.reporting.business_case import alternative_labels, ranking
-
         order = ranking(bc)
         if len(order) > 1:
             labels = alternative_labels(bc)
@@ -569,8 +558,6 @@ def alternatives_table(advice: Any, language: str = "nl") -> pd.DataFrame:
     """The recommended plan, doing nothing and the plan-level alternatives side by side: expected
     cost (present value, emergency places included), investment and per stream the chance of a
     shortfall, and whether the reliability asked is reached."""
-    from onderdak.reporting.i18n import millions, percent
-
     if advice.plan is None:
         return pd.DataFrame()
     streams, rows = _alternative_rows(advice, language)
@@ -614,8 +601,6 @@ def alternatives_data(advice: Any, language: str = "nl") -> pd.DataFrame:
 
 def words(key: str, language: str = "nl", **facts: Any) -> dict[str, str]:
     """Title, caption (two or three lines saying what the figure shows) and source of a figure."""
-    from onderdak.reporting.advice_text import words as artefact_words
-
     out = artefact_words(key, language)
     out["caption"] = caption(key, language, **facts)
     return out

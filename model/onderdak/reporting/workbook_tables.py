@@ -16,7 +16,8 @@ import pandas as pd
 from onderdak.core.streams import STREAMS
 from onderdak.portfolio.mca import CRITERIA
 from onderdak.reporting import i18n
-from onderdak.reporting.plan import MONEY_ROWS, _money_total, decide_by_after
+from onderdak.reporting.notes_text import note_text
+from onderdak.reporting.plan import MONEY_ROWS, _money_total, decide_by_after, why_text
 from onderdak.reporting.scenarios import CHECK_MONTHS
 
 if TYPE_CHECKING:
@@ -120,8 +121,6 @@ def decisions_data(
 
 
 def _why_words(plan: pd.DataFrame, language: str | None) -> list[str]:
-    from onderdak.reporting.plan import why_text
-
     return [
         why_text(c, f, language) if isinstance(c, str) and c else ""
         for c, f in zip(plan["why"], plan["why_facts"], strict=True)
@@ -142,8 +141,6 @@ def assumption_words(
     """The ``assumption`` column of a budget or money table (codes, ``;``-separated) in words:
     each code through :func:`onderdak.reporting.notes_text.note_text` with the facts of its note in
     the budget of the row's portfolio (``budgets``: portfolio → :class:`onderdak.portfolio.budget.Budget`)."""
-    from onderdak.reporting.notes_text import note_text
-
     notes = {
         name: {n.code: n for ns in b.assumptions.values() for n in ns}  # type: ignore[attr-defined]
         for name, b in budgets.items()
