@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
         "advice_summary.py",
         "advice_text.py",
         "voorstel.py",
+        "voorstel_alternatives.py",
+        "voorstel_tables.py",
         "voorstel_facts.py",
         "key_assumptions.py",
         "signposts.py",
