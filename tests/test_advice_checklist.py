@@ -395,7 +395,7 @@ def test_the_decisions_table_dates_a_late_decision_as_the_besluitpunten_do():
     of the besluitpunten and the deck (voorstel_facts.due), in the table and in its workbook data."""
     from types import SimpleNamespace
 
-    from onderdak.reporting.plan import decide_by_after, decisions_display
+    from onderdak.reporting.plan_tables import decide_by_after, decisions_display
     from onderdak.reporting.workbook_tables import decisions_data
 
     months = pd.Series(["2026-12", "2026-11", "2027-03", ""])

@@ -183,6 +183,8 @@ CATALOGUED = (
     "maps",
     "mca_figures",
     "plan",
+    "plan_tables",
+    "plan_text",
     "portfolio",
     "portfolio_text",
     "record_text",
@@ -196,7 +198,12 @@ CATALOGUED = (
     "workbook_values",
 )
 """Reporting modules whose words all live in the message catalogs."""
-TOPICS = {"deck_text": "deck", "report_meta": "export"}
+TOPICS = {
+    "deck_text": "deck",
+    "plan_tables": "plan",
+    "plan_text": "plan",
+    "report_meta": "export",
+}
 """A catalogued module whose words share another module's topic file."""
 
 _LANGUAGE_BRANCH = re.compile(

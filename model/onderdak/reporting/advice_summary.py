@@ -16,7 +16,7 @@ from onderdak.reporting.advice_facts import (
 from onderdak.reporting.besluitpunten import decision_points as points
 from onderdak.reporting.business_case_narrative import headline as bc_headline
 from onderdak.reporting.i18n import millions, number, percent, text
-from onderdak.reporting.plan import tradeoff_sentence
+from onderdak.reporting.plan_text import tradeoff_sentence
 from onderdak.reporting.portfolio_text import horizon_money
 
 if TYPE_CHECKING:
