@@ -15,8 +15,8 @@ from onderdak.case.settings import load_case
 from onderdak.core.ensemble import Need
 from onderdak.portfolio.analysis import analyse_portfolio, portfolio_tables
 from onderdak.portfolio.budget import COST_LINES
+from onderdak.reporting import kernel, style
 from onderdak.reporting import portfolio as rep
-from onderdak.reporting import runner, style
 from onderdak.reporting.portfolio_text import headline, narrative
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,8 +172,8 @@ def test_notebook_runs_end_to_end(tmp_path):
         str(NOTEBOOK),
         str(out),
         parameters={"case_path": str(DEMO), "paths": 60, "output_dir": str(tmp_path / "run")},
-        kernel_name=runner.KERNEL,  # this interpreter
-        kernel_manager_class=runner.kernel_manager_class(),
+        kernel_name=kernel.KERNEL,  # this interpreter
+        kernel_manager_class=kernel.kernel_manager_class(),
         cwd=str(ROOT),
         progress_bar=False,
     )
