@@ -178,6 +178,7 @@ CATALOGUED = (
     "business_case_narrative",
     "collect",
     "deck",
+    "deck_figure_titles",
     "deck_text",
     "export",
     "maps",
@@ -199,6 +200,7 @@ CATALOGUED = (
 )
 """Reporting modules whose words all live in the message catalogs."""
 TOPICS = {
+    "deck_figure_titles": "deck",
     "deck_text": "deck",
     "plan_tables": "plan",
     "plan_text": "plan",

@@ -41,6 +41,8 @@ tables shown with ``deck=True`` (keep those ≤ 12 rows), at most 16 slides: mar
 (the slide's title).
 Captions say "Figuur n"/"Tabel n" (``set_language("en")`` or the runner's ``ONDERDAK_LANGUAGE``
 switch to English). Units go in ``unit``/``units`` and appear in HTML and XLSX headers.
+
+Longer than 400 lines: one concept, what a notebook shows and records for its exports (figures, tables, key message, decisions), the one API every notebook imports.
 """
 
 from __future__ import annotations

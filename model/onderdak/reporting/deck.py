@@ -10,6 +10,8 @@ are messages: a sentence with the finding, made from the recorded tables
 Slides: cover; key message; besluitpunten; decisions per location; the plan's money; risks;
 signposts; planning and next steps; then the recorded figures (``deck=True``), at most
 :data:`MAX_SLIDES` in all. Speaker notes carry the full text and the numbers.
+
+Longer than 400 lines: one concept, the deck writer (one class placing every kind of slide), whose words and figure titles already live in deck_text and deck_figure_titles.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from onderdak.core.errors import InputError
 from onderdak.reporting import deck_layouts as lay
 from onderdak.reporting import deck_text as dtx
 from onderdak.reporting.artefacts import Artefacts
+from onderdak.reporting.deck_figure_titles import figure_title
 from onderdak.reporting.deck_template import DEFAULT_TEMPLATE
 from onderdak.reporting.i18n import LANGUAGES
 from onderdak.reporting.office_files import fix_zip_times
@@ -271,7 +274,7 @@ class _Deck:
         image = self.artefacts.folder / entry["file"]
         with Image.open(image) as im:
             size = im.size
-        title = dtx.figure_title(entry, self.artefacts, self.language)
+        title = figure_title(entry, self.artefacts, self.language)
         below = " ".join(
             x
             for x in (

@@ -5,6 +5,8 @@ Python (no kernel to install) into ``<root>/.partial-<run-id>/``, exports it (HT
 the folder to ``<root>/<run-id>/``; ``<root>/latest`` then points at it. A failed run is moved to
 ``<root>/failed-<run-id>/`` with its error notebook and ``error.txt``; the last good report is
 never touched. ``<root>`` is ``reports/<case name>`` unless ``out`` is given.
+
+Longer than 400 lines: one concept, a report run from parameters to its atomic folder (run_report and the steps it owns); the kernel and the notebook choice live in kernel and report_notebooks.
 """
 
 from __future__ import annotations
