@@ -19,7 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from onderdak.reporting.runner import NOTEBOOK_DIR, parse_formats, run_report
+from onderdak.reporting.report_notebooks import NOTEBOOK_DIR, parse_formats
+from onderdak.reporting.runner import run_report
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "cases" / "demo"

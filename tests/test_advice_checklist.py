@@ -392,10 +392,10 @@ def test_the_alternatives_stand_beside_the_plan_and_doing_nothing(advice_run):
 
 def test_the_decisions_table_dates_a_late_decision_as_the_besluitpunten_do():
     """A decide-by month before the month after the peildatum is shown in that month, by the rule
-    of the besluitpunten and the deck (besluitpunten.due), in the table and in its workbook data."""
+    of the besluitpunten and the deck (voorstel_facts.due), in the table and in its workbook data."""
     from types import SimpleNamespace
 
-    from onderdak.reporting.plan import decide_by_after, decisions_display
+    from onderdak.reporting.plan_tables import decide_by_after, decisions_display
     from onderdak.reporting.workbook_tables import decisions_data
 
     months = pd.Series(["2026-12", "2026-11", "2027-03", ""])
@@ -429,7 +429,7 @@ def test_the_decisions_table_dates_a_late_decision_as_the_besluitpunten_do():
 def test_the_advice_decisions_table_has_no_decision_before_the_peildatum(advice_run):
     """The advice's table of decisions names the month the besluitpunten name (issue 15: the
     table said December 2026 where besluitpunt 2 said January 2027)."""
-    from onderdak.reporting.besluitpunten import due
+    from onderdak.reporting.voorstel_facts import due
 
     language, folder = advice_run
     data = pd.read_csv(folder / "results" / "plan_decisions_data.csv", dtype=str)

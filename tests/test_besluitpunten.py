@@ -20,8 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
     [
         "besluitpunten.py",
         "advice.py",
+        "advice_facts.py",
+        "advice_summary.py",
         "advice_text.py",
         "voorstel.py",
+        "voorstel_alternatives.py",
+        "voorstel_tables.py",
         "voorstel_facts.py",
         "key_assumptions.py",
         "signposts.py",

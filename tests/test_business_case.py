@@ -38,7 +38,7 @@ from onderdak.core.errors import InputError
 from onderdak.finance.cashflow import npv
 from onderdak.finance.reuse import ReuseSpec
 from onderdak.register.locations import load_register
-from onderdak.reporting import runner
+from onderdak.reporting import kernel
 from onderdak.reporting.notes_text import notes_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -295,8 +295,8 @@ def test_notebook_runs_end_to_end(tmp_path):
         str(notebook),
         str(out),
         parameters={"paths": 100},
-        kernel_name=runner.KERNEL,  # this interpreter
-        kernel_manager_class=runner.kernel_manager_class(),
+        kernel_name=kernel.KERNEL,  # this interpreter
+        kernel_manager_class=kernel.kernel_manager_class(),
         cwd=str(ROOT / "notebooks"),
         progress_bar=False,
     )

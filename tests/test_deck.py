@@ -32,7 +32,7 @@ from onderdak.reporting.artefacts import read_artefacts  # noqa: E402
 from onderdak.reporting.deck import check_template, write_deck  # noqa: E402
 from onderdak.reporting.deck_layouts import Box  # noqa: E402
 from onderdak.reporting.deck_template import DEFAULT_TEMPLATE, build_template  # noqa: E402
-from onderdak.reporting.export import ReportMeta  # noqa: E402
+from onderdak.reporting.report_meta import ReportMeta  # noqa: E402
 
 RAW = (
     r"\bukraine\b",

@@ -21,7 +21,8 @@ from pptx import Presentation
 from onderdak.reporting import collect
 from onderdak.reporting.artefacts import read_artefacts
 from onderdak.reporting.deck import write_deck
-from onderdak.reporting.export import ReportMeta, render_html
+from onderdak.reporting.export import render_html
+from onderdak.reporting.report_meta import ReportMeta
 from onderdak.reporting.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]

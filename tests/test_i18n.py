@@ -178,15 +178,19 @@ CATALOGUED = (
     "business_case_narrative",
     "collect",
     "deck",
+    "deck_figure_titles",
     "deck_text",
     "export",
     "maps",
     "mca_figures",
     "plan",
+    "plan_tables",
+    "plan_text",
     "portfolio",
     "portfolio_text",
     "record_text",
     "region",
+    "report_meta",
     "runner",
     "scenarios",
     "style",
@@ -195,7 +199,13 @@ CATALOGUED = (
     "workbook_values",
 )
 """Reporting modules whose words all live in the message catalogs."""
-TOPICS = {"deck_text": "deck"}
+TOPICS = {
+    "deck_figure_titles": "deck",
+    "deck_text": "deck",
+    "plan_tables": "plan",
+    "plan_text": "plan",
+    "report_meta": "export",
+}
 """A catalogued module whose words share another module's topic file."""
 
 _LANGUAGE_BRANCH = re.compile(
@@ -229,17 +239,17 @@ def test_every_code_that_has_words_has_its_message(language):
     """The codes the converted modules word (glossary, streams, map kinds, plan actions and money
     rows, criteria, deck words, notebook titles, sheets, code values) all render from the catalog."""
     from onderdak.portfolio.mca import CRITERIA
-    from onderdak.reporting import deck_text, export, maps, plan, style, workbook_tables
+    from onderdak.reporting import deck_text, maps, plan, report_meta, workbook_tables
     from onderdak.reporting import workbook_values as wv
     from onderdak.reporting.mca_figures import criterion_label
 
-    words = [style.label(k, language) for k in style.GLOSSARY]
-    words += [style.stream_name(k, language) for k in style.STREAM_NAMES]
+    words = [i18n.label(k, language) for k in i18n.GLOSSARY]
+    words += [i18n.stream_name(k, language) for k in i18n.STREAM_NAMES]
     words += [maps.kind_label(k, language) for k in maps.KIND_LABELS]
     words += [plan.action_word(k, language) for k in plan.ACTION_WORDS]
     words += [plan.money_row(k, language) for k in plan.MONEY_ROWS]
     words += [criterion_label(k, language) for k in CRITERIA]
-    words += [export.notebook_title(k, language) for k in export.NOTEBOOK_TITLES]
+    words += [report_meta.notebook_title(k, language) for k in report_meta.NOTEBOOK_TITLES]
     words += [str(w) for w in deck_text.words(language).values()]
     words += [workbook_tables.sheet_name(k, language) or "" for k in workbook_tables.SHEETS]
     words += [wv.code_word(v, c, language) for v, codes in wv._VOCABULARY.items() for c in codes]

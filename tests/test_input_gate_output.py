@@ -17,7 +17,7 @@ from onderdak.cli.main import main
 from onderdak.reporting import collect
 from onderdak.reporting.artefacts import read_artefacts
 from onderdak.reporting.deck import write_deck
-from onderdak.reporting.export import ReportMeta
+from onderdak.reporting.report_meta import ReportMeta
 from onderdak.reporting.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,7 +21,7 @@ from onderdak.plan.inputs import (
 from onderdak.plan.reduction import quarterly_need
 from onderdak.register.locations import load_register
 from onderdak.reporting.notes_text import note_text
-from onderdak.reporting.plan import narrative
+from onderdak.reporting.plan_text import narrative
 
 START = "2026-01"
 MONTHS = 24
@@ -334,7 +334,7 @@ def test_demo_plan_sizes_each_stream_to_its_need_and_earns_nothing_on_empty_plac
 
 
 def test_the_reasons_are_codes_worded_in_the_report_language():
-    from onderdak.reporting.plan import why_text
+    from onderdak.reporting.plan_tables import why_text
 
     facts = {"quarter": "2028Q3", "opex_eur": 12000.0, "reuse": "sale"}
     assert why_text("close;convert", facts, "nl") == (

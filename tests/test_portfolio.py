@@ -15,8 +15,8 @@ from onderdak.case.settings import load_case
 from onderdak.core.ensemble import Need
 from onderdak.portfolio.analysis import analyse_portfolio, portfolio_tables
 from onderdak.portfolio.ledger import COST_LINES
+from onderdak.reporting import kernel, style
 from onderdak.reporting import portfolio as rep
-from onderdak.reporting import runner
 from onderdak.reporting.portfolio_text import headline, narrative
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,11 +135,11 @@ def test_narrative_is_generated_from_the_numbers(demo_analysis):
         ]
         assert f"{months[int(first[5:]) - 1]} {first[:4]}" in story
     assert "Ukrainians" in narrative(demo_analysis, "en")
-    assert "fictief" not in rep.short_name("AZC Ruwaard (COA; fictief)")
-    assert rep.short_name("AZC Ruwaard (COA; fictief)") == "AZC Ruwaard (COA)"
+    assert "fictief" not in style.short_name("AZC Ruwaard (COA; fictief)")
+    assert style.short_name("AZC Ruwaard (COA; fictief)") == "AZC Ruwaard (COA)"
     # a long name is broken between words over two lines, never cut mid-word ('aankoop en tr…')
     long = "Kantoorpand Stationsweg - aankoop en transformatie (fictief)"
-    assert rep.short_name(long, 34) == "Kantoorpand Stationsweg - aankoop\nen transformatie"
+    assert style.short_name(long, 34) == "Kantoorpand Stationsweg - aankoop\nen transformatie"
 
 
 def test_report_tables(demo_analysis):
@@ -172,8 +172,8 @@ def test_notebook_runs_end_to_end(tmp_path):
         str(NOTEBOOK),
         str(out),
         parameters={"case_path": str(DEMO), "paths": 60, "output_dir": str(tmp_path / "run")},
-        kernel_name=runner.KERNEL,  # this interpreter
-        kernel_manager_class=runner.kernel_manager_class(),
+        kernel_name=kernel.KERNEL,  # this interpreter
+        kernel_manager_class=kernel.kernel_manager_class(),
         cwd=str(ROOT),
         progress_bar=False,
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from onderdak.cli.main import main
 from onderdak.io import resources
-from onderdak.reporting import runner
+from onderdak.reporting import report_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_a_checkout_reads_the_repository_folders():
     assert resources.checkout() == ROOT
     assert resources.reference_dir() == ROOT / "data" / "reference"
-    assert resources.notebook_dir() == ROOT / "notebooks" == runner.NOTEBOOK_DIR
+    assert resources.notebook_dir() == ROOT / "notebooks" == report_notebooks.NOTEBOOK_DIR
     assert resources.demo_case() == ROOT / "data" / "cases" / "demo" / "case.yaml"
     assert resources.schema_file() == ROOT / "data" / "cases" / "case.schema.json"
     for repo_path in resources.LAYOUT.values():

@@ -11,7 +11,7 @@ import pytest
 
 from onderdak.cli.main import main
 from onderdak.core.errors import InputError, ReportError
-from onderdak.reporting import runner
+from onderdak.reporting import kernel, report_notebooks, runner
 from onderdak.reporting.runfolder import latest_run, new_run_id
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,8 +116,8 @@ def test_missing_kernel_is_a_clear_error_and_writes_nothing(tmp_path):
 
 
 def test_default_kernel_is_this_interpreter_without_a_kernelspec():
-    runner.check_kernel()  # nothing to install: `python3` is always this interpreter
-    km = runner.kernel_manager_class()(kernel_name=runner.KERNEL)
+    kernel.check_kernel()  # nothing to install: `python3` is always this interpreter
+    km = kernel.kernel_manager_class()(kernel_name=kernel.KERNEL)
     assert km.kernel_spec.argv[0] == sys.executable
     assert "ipykernel_launcher" in km.kernel_spec.argv
 
@@ -130,11 +130,13 @@ def test_run_ids_are_unique_and_sort_by_time():
 
 
 def test_default_notebook_is_advice_once_it_exists():
-    expected = "advice" if (runner.NOTEBOOK_DIR / "advice.ipynb").exists() else "scenarios"
-    assert runner.default_notebook() == expected
-    assert runner.default_formats("advice") == ("html", "pdf", "pptx", "xlsx")
-    assert runner.parse_formats("HTML, pdf") == ("html", "pdf")
-    assert runner.parse_formats("none") == ()
+    expected = (
+        "advice" if (report_notebooks.NOTEBOOK_DIR / "advice.ipynb").exists() else "scenarios"
+    )
+    assert report_notebooks.default_notebook() == expected
+    assert report_notebooks.default_formats("advice") == ("html", "pdf", "pptx", "xlsx")
+    assert report_notebooks.parse_formats("HTML, pdf") == ("html", "pdf")
+    assert report_notebooks.parse_formats("none") == ()
 
 
 # -- slow: real notebook runs ----------------------------------------------------------------------

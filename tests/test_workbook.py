@@ -17,7 +17,7 @@ import pytest
 from onderdak.reporting import collect
 from onderdak.reporting.artefacts import read_artefacts
 from onderdak.reporting.columns import ENTRIES, UNITS, column
-from onderdak.reporting.export import ReportMeta
+from onderdak.reporting.report_meta import ReportMeta
 from onderdak.reporting.workbook import write_workbook
 from onderdak.reporting.workbook_tables import SHEETS, sheet_name, sheet_source
 from onderdak.reporting.workbook_values import NUMBER_FORMATS, code_word, convert, date_format

@@ -292,7 +292,8 @@ def run_overview(
     OnderdakError
         The overview failed (its error notebook is kept in ``failed-<run-id>``).
     """
-    from onderdak.reporting.runner import FORMATS, run_report
+    from onderdak.reporting.report_notebooks import FORMATS
+    from onderdak.reporting.runner import run_report
 
     case_file = write_region_case(region, results, folder)
     parameters: dict[str, Any] = {"region": str((folder / "summary.csv").resolve())}

@@ -61,19 +61,19 @@ def _cmd_rerun(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from onderdak.core.errors import InputError
-    from onderdak.reporting import runner
+    from onderdak.reporting import report_notebooks, runner
     from onderdak.reporting.parameters import parse_assignments, read_parameters
 
     if args.list_parameters:
-        name, path = runner.resolve_notebook(args.notebook)
-        for p in read_parameters(runner.read_template(path)).values():
+        name, path = report_notebooks.resolve_notebook(args.notebook)
+        for p in read_parameters(report_notebooks.read_template(path)).values():
             print(p.describe())
         return 0
     if not args.case:
         raise InputError(
             "report: give a case file, e.g. `onderdak report data/cases/demo/case.yaml`"
         )
-    formats = runner.parse_formats(args.formats)
+    formats = report_notebooks.parse_formats(args.formats)
     notebook = args.notebook or _default_notebook(args.case)
     try:
         result = runner.run_report(
@@ -175,7 +175,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from onderdak.core.errors import InputError
     from onderdak.region.file import read_region
     from onderdak.reporting.parameters import parse_assignments
-    from onderdak.reporting.runner import parse_formats
+    from onderdak.reporting.report_notebooks import parse_formats
 
     given = parse_assignments(args.parameters)
     if args.region and args.cases:

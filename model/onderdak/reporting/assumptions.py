@@ -17,6 +17,9 @@ from pydantic import BaseModel
 from onderdak.case.settings import Case
 from onderdak.inflow.scenarios import scenario_book
 from onderdak.io import reference
+from onderdak.register.locations import load_register
+from onderdak.reporting.i18n import text
+from onderdak.reporting.register_text import note_text
 
 if TYPE_CHECKING:
     from onderdak.register.costs import RegisterNote
@@ -29,9 +32,6 @@ def register_notes_table(register: Register, language: str = "nl") -> pd.DataFra
     """The register's cost notes as rows of the assumptions appendix (same columns), each worded
     by :func:`onderdak.reporting.register_text.note_text`: the location by code and name, its fields
     in words, no file or row (``onderdak validate`` names those)."""
-    from onderdak.reporting.i18n import text
-    from onderdak.reporting.register_text import note_text
-
     names = register.table["name"].astype(str).to_dict()
 
     def subject(n: RegisterNote) -> str:
@@ -168,8 +168,6 @@ def assumptions_table(
     """
     language = language or os.environ.get("ONDERDAK_LANGUAGE") or case.language
     if register is None and case.locations:
-        from onderdak.register.locations import load_register
-
         register = load_register(case)
     sources = reference.load_sources()
     scalars = sources[sources["value"] != ""]

@@ -14,7 +14,17 @@ from typing import Any
 
 import pandas as pd
 
+from onderdak.reporting import voorstel_facts as vf
+from onderdak.reporting.advice_facts import (
+    chances_by_stream,
+    money_facts,
+    plan_facts,
+    purchases_in_plan,
+    worst_stream_risk,
+)
+from onderdak.reporting.business_case import alternative_labels, ranking
 from onderdak.reporting.i18n import text
+from onderdak.reporting.voorstel_facts import REGISTER_THEN_BUDGET, due, nothing_to_plan
 
 MPP_MONTHS = (4, 9)
 """Months in which the Rijk publishes the MPP (the signposts of the advice)."""
@@ -26,16 +36,6 @@ LIST_FORM = 3
 def peildatum(advice: Any) -> pd.Period:
     """The peildatum of the advice's case, as a month."""
     return pd.Period(str(advice.case.peildatum), freq="M")
-
-
-def due(month: str | pd.Period | None, peil: pd.Period) -> tuple[pd.Period, bool]:
-    """The month a decision is due: ``month``, or the month after the peildatum when that is later
-    (then the second value is True: the decision is overdue by the plan's lead times)."""
-    first = peil + 1
-    if month is None or str(month) in ("", "nan", "NaT"):
-        return first, False
-    when = pd.Period(str(month), freq="M")
-    return (when, False) if when >= first else (first, True)
 
 
 def next_mpp(peil: pd.Period) -> pd.Period:
@@ -77,25 +77,10 @@ def _taakstelling(advice: Any) -> float | None:
     return float(t["p50"].iloc[0]) if len(t) else None
 
 
-def _chances(advice: Any) -> list[dict[str, Any]]:
-    """Per stream of the plan: the chance of a shortfall without and with the plan."""
-    return [
-        {
-            "stream": k,
-            "without": float(v["shortfall_chance_without_plan_share"]),
-            "with_plan": float(v["shortfall_chance_share"]),
-        }
-        for k, v in advice.plan.summary["streams"].items()
-    ]
-
-
 def _plan_point(advice: Any, language: str) -> tuple[str, pd.Period]:
     """The besluitpunt on the plan and the month its first decision is due: per location its
     name, target groups, places, what it is (buy, lease, build, extend), opening and decision date
     (the planning list's facts, :func:`onderdak.reporting.voorstel_facts.decisions`)."""
-    from onderdak.reporting import voorstel_facts as vf
-    from onderdak.reporting.advice import plan_facts
-    from onderdak.reporting.voorstel import REGISTER_THEN_BUDGET
 
     f = plan_facts(advice)
     peil = peildatum(advice)
@@ -107,7 +92,7 @@ def _plan_point(advice: Any, language: str) -> tuple[str, pd.Period]:
                 when=peil + 3,
                 window=f["window"],
                 now=vf.window_now(advice),
-                chances=_chances(advice),
+                chances=chances_by_stream(advice),
             ),
             peil + REGISTER_THEN_BUDGET,  # the budget follows with the plan on the register
         )
@@ -131,7 +116,7 @@ def _plan_point(advice: Any, language: str) -> tuple[str, pd.Period]:
         first=first,
         window=f["window"],
         now=vf.window_now(advice),
-        chances=_chances(advice),
+        chances=chances_by_stream(advice),
         short=f["short_of_target"],
     )
     return (
@@ -141,8 +126,6 @@ def _plan_point(advice: Any, language: str) -> tuple[str, pd.Period]:
 
 
 def _business_case_point(advice: Any, language: str) -> str:
-    from onderdak.reporting.advice import plan_facts, purchases_in_plan
-    from onderdak.reporting.business_case import alternative_labels, ranking
 
     bc = advice.business_case
     peil = peildatum(advice)
@@ -170,8 +153,6 @@ def _business_case_point(advice: Any, language: str) -> str:
 
 
 def _budget_point(advice: Any, language: str, when: pd.Period) -> str:
-    from onderdak.reporting.advice import money_facts
-    from onderdak.reporting.voorstel_facts import nothing_to_plan
 
     facts = money_facts(advice)
     return text(
@@ -195,7 +176,6 @@ def _signpost_point(advice: Any, language: str) -> str:
 
 def _candidates_point(advice: Any, language: str) -> str:
     """Without a plan: prepare the candidate locations."""
-    from onderdak.reporting.advice import _risk
 
     reg = advice.portfolio.register.table
     candidates = reg[reg["status"] == "candidate"]
@@ -205,8 +185,8 @@ def _candidates_point(advice: Any, language: str) -> str:
         n=len(candidates),
         places=candidates["capacity_places"].sum(),
         when=peildatum(advice) + 3,
-        now=_risk(advice)[1],
-        with_candidates=_risk(advice, "with_candidates")[1],
+        now=worst_stream_risk(advice)[1],
+        with_candidates=worst_stream_risk(advice, "with_candidates")[1],
     )
 
 

@@ -13,6 +13,7 @@ from matplotlib.ticker import FuncFormatter
 
 from onderdak.business_case.evaluate import BusinessCase
 from onderdak.reporting import i18n
+from onderdak.reporting.notes_text import notes_text
 from onderdak.reporting.style import ACCENT, NEUTRAL, number
 
 MILLION = 1e6
@@ -86,8 +87,6 @@ def metric_value(bc: BusinessCase, alternative: str, metric: str, column: str = 
 def alternative_labels(bc: BusinessCase, language: str | None = None) -> dict[str, str]:
     """Alternative id → its name in the report language: the user's own name for an alternative of
     the case file, else the catalog's ``alternative.<id>`` with the alternative's label facts."""
-    from onderdak.reporting import i18n
-
     return {
         a.name: a.label or i18n.text(f"alternative.{a.name}", language, **a.label_facts)
         for a in bc.alternatives
@@ -348,8 +347,5 @@ def break_even_table(bc: BusinessCase, language: str = "nl") -> pd.DataFrame:
 
 def assumptions_table(bc: BusinessCase, language: str | None = None) -> pd.DataFrame:
     """Every assumption and sourced figure the business case used, one per row, in words."""
-    from onderdak.reporting import i18n
-    from onderdak.reporting.notes_text import notes_text
-
     header = i18n.text("business_case.col_assumption", language)
     return pd.DataFrame({header: notes_text(bc.assumptions, language)})

@@ -41,6 +41,8 @@ tables shown with ``deck=True`` (keep those ≤ 12 rows), at most 16 slides: mar
 (the slide's title).
 Captions say "Figuur n"/"Tabel n" (``set_language("en")`` or the runner's ``ONDERDAK_LANGUAGE``
 switch to English). Units go in ``unit``/``units`` and appear in HTML and XLSX headers.
+
+Longer than 400 lines: one concept, what a notebook shows and records for its exports (figures, tables, key message, decisions), the one API every notebook imports.
 """
 
 from __future__ import annotations
@@ -57,8 +59,10 @@ from typing import Any
 
 import pandas as pd
 
+from onderdak.reporting import i18n
 from onderdak.reporting import style as _style  # noqa: F401  (applies the house style to every figure)
 from onderdak.reporting.artefacts import INDEX_FILE, Artefacts, read_artefacts
+from onderdak.reporting.style import apply, set_number_language
 from onderdak.reporting.tablefmt import column_decimals, format_value, table_html
 
 ENV_OUTPUT_DIR = "ONDERDAK_OUTPUT_DIR"
@@ -76,8 +80,6 @@ def set_output_dir(path: str | Path | None) -> None:
 def set_language(language: str | None) -> None:
     """Caption words and number separators in ``"nl"`` (default) or ``"en"``, and the house style
     of the figures (a report's setup: importing the package leaves matplotlib as it was)."""
-    from onderdak.reporting.style import apply, set_number_language
-
     _state["language"] = language
     set_number_language(language)
     apply()
@@ -93,8 +95,6 @@ def output_dir() -> Path | None:
 
 def _words() -> dict[str, str]:
     """The caption words (``collect.<word>`` in the message catalogs) in the report language."""
-    from onderdak.reporting import i18n
-
     lang = _state["language"] or os.environ.get(ENV_LANGUAGE) or "nl"
     return {
         k: i18n.text(f"collect.{k}", lang)
@@ -390,8 +390,6 @@ def show_text(key: str, level: int = 0, **facts: Any) -> None:
     language: a heading of ``level`` 1–3, or a paragraph (``level=0``). Notebooks keep their words
     in the catalog this way, so one template reads in Dutch and in English."""
     from IPython.display import Markdown, display
-
-    from onderdak.reporting import i18n
 
     words = i18n.text(key, None, **facts)
     display(Markdown(("#" * level + " " if level else "") + words))

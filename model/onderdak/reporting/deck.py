@@ -10,6 +10,8 @@ are messages: a sentence with the finding, made from the recorded tables
 Slides: cover; key message; besluitpunten; decisions per location; the plan's money; risks;
 signposts; planning and next steps; then the recorded figures (``deck=True``), at most
 :data:`MAX_SLIDES` in all. Speaker notes carry the full text and the numbers.
+
+Longer than 400 lines: one concept, the deck writer (one class placing every kind of slide), whose words and figure titles already live in deck_text and deck_figure_titles.
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ from onderdak.core.errors import InputError
 from onderdak.reporting import deck_layouts as lay
 from onderdak.reporting import deck_text as dtx
 from onderdak.reporting.artefacts import Artefacts
+from onderdak.reporting.deck_figure_titles import figure_title
 from onderdak.reporting.deck_template import DEFAULT_TEMPLATE
-from onderdak.reporting.export import ReportMeta, fix_zip_times
 from onderdak.reporting.i18n import LANGUAGES
+from onderdak.reporting.office_files import fix_zip_times
+from onderdak.reporting.report_meta import ReportMeta
 from onderdak.reporting.style import period_name
-from onderdak.reporting.tablefmt import column_decimals, format_value
+from onderdak.reporting.tablefmt import column_decimals, format_value, header_label
 
 MAX_SLIDES = 16
 MAX_TABLE_ROWS = 12
@@ -270,7 +274,7 @@ class _Deck:
         image = self.artefacts.folder / entry["file"]
         with Image.open(image) as im:
             size = im.size
-        title = dtx.figure_title(entry, self.artefacts, self.language)
+        title = figure_title(entry, self.artefacts, self.language)
         below = " ".join(
             x
             for x in (
@@ -296,8 +300,6 @@ class _Deck:
         lay.fit_picture(slide, image, box, size)
 
     def table(self, entry: dict[str, Any]) -> None:
-        from onderdak.reporting.workbook import header_label
-
         frame = self.artefacts.table(entry)
         shown = frame.head(MAX_TABLE_ROWS)
         units = entry.get("units") or {}

@@ -18,6 +18,8 @@ from lxml import etree
 from pptx import Presentation
 from pptx.util import Emu, Inches
 
+from onderdak.reporting.office_files import fix_zip_times
+
 DEFAULT_TEMPLATE = Path(__file__).with_name("templates") / "deck.pptx"
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 NAVY, ORANGE, INK, MUTED = "1F3A5F", "D9822B", "1D2733", "5F6B7A"
@@ -222,8 +224,6 @@ def build_template(path: str | Path = DEFAULT_TEMPLATE) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     prs.save(path)
-    from onderdak.reporting.export import fix_zip_times
-
     return fix_zip_times(path)
 
 

@@ -12,7 +12,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -20,61 +20,13 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
-from onderdak.reporting import i18n
+from onderdak.reporting.artefacts import read_artefacts
+from onderdak.reporting.deck import write_deck
+from onderdak.reporting.report_meta import ReportMeta
+from onderdak.reporting.workbook import write_workbook
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STYLESHEETS = Path(__file__).resolve().parent
-
-NOTEBOOK_TITLES = ("advice", "scenarios", "portfolio", "business_case", "plan", "region")
-"""The notebooks with a title (``export.title_<notebook>`` in the message catalogs)."""
-WORD_KEYS = (
-    "contents",
-    "page",
-    "of",
-    "municipality",
-    "region",
-    "scenario",
-    "date",
-    "run",
-    "version",
-    "fictional",
-    "made_with",
-)
-"""The fixed words of the title page and footer (``export.<key>`` in the message catalogs)."""
-
-
-def notebook_title(name: str, language: str | None = None) -> str:
-    """The title of a notebook's report in the report language (its name when it has none)."""
-    return i18n.text(f"export.title_{name}", language) if name in NOTEBOOK_TITLES else name
-
-
-@dataclass(frozen=True)
-class ReportMeta:
-    """What the title page, footer and deck say about a run."""
-
-    title: str
-    subtitle: str = ""
-    municipality: str = ""
-    scenario: str = ""
-    date: str = ""
-    run_id: str = ""
-    version: str = ""
-    language: str = "nl"
-    fictional: bool = False
-    notebook: str = ""
-    peildatum: str = ""
-    pptx_template: str = ""
-
-    def words(self) -> dict[str, str]:
-        """Fixed report words in the report language (a region's overview says "Regio")."""
-        words = {k: i18n.text(f"export.{k}", self.language) for k in WORD_KEYS}
-        if self.notebook == "region":
-            words["municipality"] = words["region"]
-        return words
-
-    def as_dict(self) -> dict[str, object]:
-        """Plain mapping (for the manifest)."""
-        return asdict(self)
 
 
 @dataclass
@@ -327,54 +279,6 @@ def write_pdf(html: str, path: str | Path, base_url: str | Path | None = None) -
     return len(document.pages)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet read a cell as a formula (OWASP, CSV/formula injection)."""
-
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-"""The date every member of an XLSX or PPTX we write carries, so the same report is the same bytes."""
-
-
-def defuse_formulas(book) -> int:
-    """Make every text cell of an openpyxl workbook that starts like a formula plain text.
-
-    A register cell such as ``=HYPERLINK("http://…","Klik hier")`` is stored as text with Excel's
-    quote prefix (shown as typed, never evaluated, also after editing). Returns the cells changed.
-    """
-    changed = 0
-    for ws in book.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                v = cell.value
-                if isinstance(v, str) and v.startswith(FORMULA_STARTS):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
-                    changed += 1
-    return changed
-
-
-_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-def fix_zip_times(path: str | Path) -> Path:
-    """Rewrite a zip container (XLSX, PPTX) with fixed member dates and order: same content, same bytes."""
-    import os
-    import zipfile
-
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.zip-tmp")
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
-                data = _CORE_DATES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
-            dst.writestr(fixed, data)
-    os.replace(tmp, path)
-    return path
-
-
 def export_all(
     executed: nbformat.NotebookNode,
     folder: Path,
@@ -385,8 +289,6 @@ def export_all(
     outputs: dict[str, str],
 ) -> int | None:
     """Write the asked-for exports of an executed notebook into ``folder``; returns PDF pages."""
-    from onderdak.reporting.artefacts import read_artefacts
-
     outputs["notebook"] = f"{name}.ipynb"
     pages = None
     html = None
@@ -404,15 +306,11 @@ def export_all(
         timings["pdf_s"] = time.perf_counter() - t
     artefacts = read_artefacts(folder)
     if "xlsx" in formats and artefacts.tables:
-        from onderdak.reporting.workbook import write_workbook
-
         t = time.perf_counter()
         write_workbook(artefacts, folder / "tables.xlsx", meta)
         outputs["xlsx"] = "tables.xlsx"
         timings["xlsx_s"] = time.perf_counter() - t
     if "pptx" in formats:
-        from onderdak.reporting.deck import write_deck
-
         t = time.perf_counter()
         write_deck(artefacts, folder / f"{name}.pptx", meta)
         outputs["pptx"] = f"{name}.pptx"

@@ -179,8 +179,6 @@ def catalog(language: str) -> dict[str, str]:
 
 
 def _filters(lang: str) -> dict[str, Any]:
-    from onderdak.reporting.style import label, stream_name  # words of the glossary
-
     return {
         "number": lambda x, d=0: number(x, d, lang),
         "euro": lambda x, d=0: euro(x, d, lang),
@@ -193,6 +191,50 @@ def _filters(lang: str) -> dict[str, Any]:
         "stream": lambda x: stream_name(x, lang),
         "label": lambda x: label(x, lang),
     }
+
+
+# --- words of the glossary ----------------------------------------------------------------------
+
+GLOSSARY = (
+    "ukraine",
+    "asylum",
+    "status_holders",
+    "places",
+    "dwellings",
+    "persons",
+    "existing",
+    "planned",
+    "candidate",
+    "period",
+    "median",
+    "band_80",
+    "band_90",
+    "need",
+    "capacity",
+    "shortfall",
+    "laag",
+    "midden",
+    "hoog",
+    "nieuwe_crisis",
+    "einde_tijdelijke_bescherming",
+    "basis",
+)
+"""The terms with a label (``label.<key>`` in the message catalogs): streams, units, statuses,
+scenarios."""
+
+
+def label(key: str, language: str = "nl") -> str:
+    """The report label of a term (stream, unit, status, scenario) in the report language."""
+    return text(f"label.{key}", language) if key in GLOSSARY else key.replace("_", " ")
+
+
+STREAM_NAMES = ("ukraine", "asylum", "status_holders")
+"""The streams with a name (``stream.<code>`` in the message catalogs)."""
+
+
+def stream_name(stream: str, language: str = "nl") -> str:
+    """The stream inside a sentence: 'asielzoekers', 'Oekraïners', 'status holders'."""
+    return text(f"stream.{stream}", language) if stream in STREAM_NAMES else stream
 
 
 @cache

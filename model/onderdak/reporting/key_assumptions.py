@@ -11,6 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from onderdak.finance.cashflow import normbedrag_per_month
+from onderdak.io.reference import table as reference_table
 from onderdak.reporting.assumptions import ASSUMPTION
 from onderdak.reporting.i18n import text
 
@@ -45,8 +47,6 @@ def key_assumptions(advice: Any, language: str = "nl") -> pd.DataFrame:
     why it matters. Rows: the normbedrag and its continuation, the cost of emergency places, the
     running costs of the register, and the case's settings that move the money most.
     """
-    from onderdak.finance.cashflow import normbedrag_per_month
-
     case = advice.case
     assumed, sourced = (text(f"assumption.status.{k}", language) for k in ("assumed", "sourced"))
     rows: list[tuple[str, str, str, str]] = []
@@ -91,8 +91,6 @@ def key_assumptions(advice: Any, language: str = "nl") -> pd.DataFrame:
 
 def norm_table() -> pd.DataFrame:
     """The published normbedrag per year (data/reference)."""
-    from onderdak.io.reference import table as reference_table
-
     return reference_table("normbedrag")
 
 

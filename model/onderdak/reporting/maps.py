@@ -19,8 +19,8 @@ from matplotlib.patheffects import withStroke
 from shapely.geometry.base import BaseGeometry
 
 from onderdak.reporting import i18n
-from onderdak.reporting.portfolio import short_name
-from onderdak.reporting.style import ACCENT, NEUTRAL, STATUS_COLOURS, label
+from onderdak.reporting.i18n import label
+from onderdak.reporting.style import ACCENT, NEUTRAL, STATUS_COLOURS, short_name
 
 if TYPE_CHECKING:
     from onderdak.geo.spread import Place

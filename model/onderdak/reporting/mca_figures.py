@@ -9,8 +9,7 @@ from matplotlib.figure import Figure
 
 from onderdak.portfolio.mca import CRITERIA
 from onderdak.reporting import i18n
-from onderdak.reporting.portfolio import short_name
-from onderdak.reporting.style import ACCENT, NEUTRAL
+from onderdak.reporting.style import ACCENT, NEUTRAL, short_name
 
 CRITERION_COLOURS = {
     "cost": "#1f5fa8",

@@ -19,6 +19,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from onderdak.business_case.options import BUY_KINDS
+from onderdak.case.settings import load_case
+from onderdak.io import resources
+from onderdak.register.locations import load_register
 from onderdak.reporting.i18n import text
 
 
@@ -42,8 +46,6 @@ def reveals(name: str, address: str) -> bool:
 
 def purchase_candidates(register: pd.DataFrame) -> list[str]:
     """Ids of the candidates the municipality would buy, convert or build (indexed by id)."""
-    from onderdak.business_case.options import BUY_KINDS
-
     mask = (register["status"] == "candidate") & register["kind"].isin(BUY_KINDS)
     return [str(i) for i in register.index[mask]]
 
@@ -86,9 +88,6 @@ def public_copy(case_path: str | Path, language: str = "nl") -> Path:
     ends (the advice reads its register again after it is prepared)."""
     import atexit
 
-    from onderdak.io import resources
-    from onderdak.register.locations import load_register
-
     case_path = resources.locate(case_path)
     spec = yaml.safe_load(Path(case_path).read_text(encoding="utf-8"))
     tmp = tempfile.mkdtemp(prefix="onderdak-openbaar-")
@@ -97,8 +96,6 @@ def public_copy(case_path: str | Path, language: str = "nl") -> Path:
     shutil.copytree(Path(case_path).parent, folder)
     locations = spec.get("locations") if isinstance(spec, dict) else None
     if locations:
-        from onderdak.case.settings import load_case
-
         register = load_register(load_case(case_path)).table
         path = folder / str(locations)
         xlsx = path.suffix.lower() in (".xlsx", ".xls")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import textwrap
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -15,9 +13,13 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from onderdak.core.streams import STREAMS
+from onderdak.need.shortfall import SHORT_PLACES
 from onderdak.portfolio.analysis import PortfolioAnalysis
 from onderdak.portfolio.ledger import INCOME_LINES, LINES
 from onderdak.reporting import i18n
+from onderdak.reporting.i18n import label
+from onderdak.reporting.notes_text import note_text
+from onderdak.reporting.register_text import notes_text, warnings_text
 from onderdak.reporting.style import (
     ACCENT,
     BAND_ALPHA,
@@ -25,7 +27,7 @@ from onderdak.reporting.style import (
     STATUS_COLOURS,
     STREAM_COLOURS,
     euro,
-    label,
+    short_name,
     thousands,
 )
 
@@ -67,17 +69,6 @@ def line_labels(language: str) -> dict[str, str]:
     """The budget lines' names (``portfolio.line_<line>``) in the report language, in the order
     of budget.csv (:data:`onderdak.portfolio.budget.LINES`)."""
     return {k: i18n.text(f"portfolio.line_{k}", language) for k in LINES}
-
-
-def short_name(name: str, width: int = 40) -> str:
-    """A location name for an axis label: without the '(fictief)' marker, on two lines of at most
-    ``width`` characters (broken between words; cut with '…' only beyond two lines)."""
-    name = re.sub(r"\s*\(fictief\)", "", name)
-    name = re.sub(r";\s*fictief\)", ")", name).strip()
-    lines = textwrap.wrap(name, width) or [name]
-    if len(lines) > 2:
-        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder=" …")]
-    return "\n".join(lines)
 
 
 def _x(periods: pd.PeriodIndex) -> np.ndarray:
@@ -162,8 +153,6 @@ def shortfall_strip_figure(
     """P(shortfall) per stream and month as a strip of colour (white 0% to red 100%); with
     ``plan`` (an OptimiseResult) a row per stream of the plan beneath, the plan's capacity held
     against every path's need (a month is short at :data:`onderdak.need.shortfall.SHORT_PLACES`)."""
-    from onderdak.need.shortfall import SHORT_PLACES
-
     gap = analysis.tables["gap"]
     gap = gap[gap["portfolio"] == portfolio]
     streams = [s for s in STREAMS if s in set(gap["stream"])]
@@ -345,8 +334,6 @@ def budget_figure(
 
 def gap_overview(analysis: PortfolioAnalysis, language: str = "nl") -> pd.DataFrame:
     """The gap per portfolio and stream over the horizon, with Dutch (or English) headers."""
-    from onderdak.reporting import i18n
-
     s = analysis.tables["gap_summary"].copy()
     w = _w(language)
 
@@ -386,8 +373,6 @@ def budget_overview(
 
 def warnings_table(analysis: PortfolioAnalysis, language: str = "nl") -> pd.DataFrame:
     """Register warnings, then its cost notes, as a one-column table (one row saying there are none when empty)."""
-    from onderdak.reporting.register_text import notes_text, warnings_text
-
     w = _w(language)
     items = warnings_text(analysis.register.warnings, language)
     items += notes_text(analysis.register, language)
@@ -397,8 +382,6 @@ def warnings_table(analysis: PortfolioAnalysis, language: str = "nl") -> pd.Data
 
 def assumptions(analysis: PortfolioAnalysis, language: str | None = None) -> list[str]:
     """The assumptions behind the budgets of both portfolios, in words (distinct, in order)."""
-    from onderdak.reporting.notes_text import note_text
-
     out: list[str] = []
     for run in analysis.runs.values():
         for notes in run.budget.assumptions.values():
@@ -411,8 +394,6 @@ def assumptions(analysis: PortfolioAnalysis, language: str | None = None) -> lis
 
 def assumptions_table(analysis: PortfolioAnalysis, language: str = "nl") -> pd.DataFrame:
     """The assumptions behind the budget as a one-column table."""
-    from onderdak.reporting import i18n
-
     return pd.DataFrame(
         {i18n.text("portfolio.col_assumption", language): assumptions(analysis, language)}
     )

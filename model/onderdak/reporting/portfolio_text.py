@@ -7,9 +7,9 @@ import numpy as np
 from onderdak.core.streams import STREAMS
 from onderdak.portfolio.analysis import PortfolioAnalysis
 from onderdak.reporting import i18n
-from onderdak.reporting.i18n import millions
+from onderdak.reporting.i18n import label, millions
 from onderdak.reporting.portfolio import assumptions
-from onderdak.reporting.style import label, percent
+from onderdak.reporting.style import percent
 
 
 def _unit_months(unit: str, language: str) -> str:

@@ -9,12 +9,12 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from onderdak.region.overview import RISK_SHARE, RegionOverview
 from onderdak.reporting import i18n
+from onderdak.reporting.i18n import label
 from onderdak.reporting.style import (
     ACCENT,
     NEUTRAL,
     STATUS_COLOURS,
     STREAM_COLOURS,
-    label,
     percent,
     thousands,
 )

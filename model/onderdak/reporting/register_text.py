@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from onderdak.register.checks import RegisterWarning
 from onderdak.register.costs import RegisterNote
 from onderdak.reporting import i18n
+from onderdak.reporting.maps import kind_label
 
 if TYPE_CHECKING:
     from onderdak.register.locations import Register
@@ -50,8 +51,6 @@ def note_text(
 ) -> str:
     """One cost note of the register as a sentence naming the location (``name``), and the file
     and row when ``where`` (the file) is given."""
-    from onderdak.reporting.maps import kind_label
-
     lang = i18n.current() if language is None else language
     at = f"{note.location_id} {name}".strip()
     if where:

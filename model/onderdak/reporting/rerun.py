@@ -19,6 +19,7 @@ from typing import Any
 
 from onderdak.core.errors import InputError
 from onderdak.reporting.manifest import MANIFEST_FILE
+from onderdak.reporting.runner import run_report
 
 COMPARED = ("results/", "figures/")
 """Output folders whose files must be byte-identical on a rerun."""
@@ -77,8 +78,6 @@ def _peildatum(value: str | None):
 def rerun(path: str | Path, out: str | Path | None = None) -> Verification:
     """Run the report of manifest ``path`` again (into ``out``, default the same report root) and
     compare it with the first run."""
-    from onderdak.reporting.runner import run_report
-
     before = read_manifest(path)
     spec = before["rerun"]
     root = Path(out) if out is not None else Path(path).resolve().parent.parent

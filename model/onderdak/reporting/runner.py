@@ -5,6 +5,8 @@ Python (no kernel to install) into ``<root>/.partial-<run-id>/``, exports it (HT
 the folder to ``<root>/<run-id>/``; ``<root>/latest`` then points at it. A failed run is moved to
 ``<root>/failed-<run-id>/`` with its error notebook and ``error.txt``; the last good report is
 never touched. ``<root>`` is ``reports/<case name>`` unless ``out`` is given.
+
+Longer than 400 lines: one concept, a report run from parameters to its atomic folder (run_report and the steps it owns); the kernel and the notebook choice live in kernel and report_notebooks.
 """
 
 from __future__ import annotations
@@ -16,20 +18,40 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
+from onderdak.case.settings import Case
 from onderdak.core.errors import InputError, ReportError
 from onderdak.core.version import __version__
-from onderdak.io import resources
-from onderdak.reporting import collect
-from onderdak.reporting.export import ReportMeta, cell_markdown, export_all, notebook_title
+from onderdak.pipeline.gate import check_case
+from onderdak.reporting import collect, i18n
+from onderdak.reporting.deck import check_template
+from onderdak.reporting.export import cell_markdown, export_all
+from onderdak.reporting.i18n import label
+from onderdak.reporting.kernel import (
+    KERNEL,
+    KERNEL_LOG,
+    check_kernel,
+    environment,
+    kernel_manager_class,
+    quiet_papermill,
+    stderr_to,
+)
 from onderdak.reporting.manifest import build_manifest, sha256_file, write_manifest
 from onderdak.reporting.parameters import parameters_cell, read_parameters, validate
+from onderdak.reporting.report_meta import ReportMeta, notebook_title
+from onderdak.reporting.report_notebooks import (
+    FORMATS,
+    NOTEBOOKS,
+    default_formats,
+    read_template,
+    resolve_notebook,
+)
 from onderdak.reporting.runfolder import (
     FAILED_PREFIX,
     claim_folder,
@@ -39,93 +61,11 @@ from onderdak.reporting.runfolder import (
     utc_now,
 )
 
-NOTEBOOK_DIR = resources.notebook_dir()
-NOTEBOOKS = ("scenarios", "portfolio", "business_case", "plan", "advice", "region")
-KERNEL = "python3"
-"""The default kernel: this interpreter (``sys.executable``), whatever kernelspecs are installed."""
-FORMATS = ("html", "pdf", "pptx", "xlsx")
-FULL_EXPORTS = {"advice": FORMATS, "region": FORMATS}
-"""Formats per notebook by default; notebooks not listed get HTML and XLSX."""
 RESERVED = {
     "case_path": "give the case as the CASE argument",
     "output_dir": "use --out for the report folder",
 }
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-def default_notebook() -> str:
-    """The notebook ``onderdak report`` runs without ``--notebook``: the advice once it exists."""
-    return "advice" if (NOTEBOOK_DIR / "advice.ipynb").exists() else "scenarios"
-
-
-def resolve_notebook(notebook: str | Path | None) -> tuple[str, Path]:
-    """``(name, path)`` of a notebook given by name (``notebooks/<name>.ipynb``) or by path."""
-    text = str(notebook or default_notebook())
-    path = Path(text) if text.endswith(".ipynb") else NOTEBOOK_DIR / f"{text}.ipynb"
-    if not path.is_file():
-        known = sorted(p.stem for p in NOTEBOOK_DIR.glob("*.ipynb"))
-        raise InputError(
-            f"notebook {text!r} not found ({path}); available: {', '.join(known) or 'none'}"
-        )
-    return path.stem, path.resolve()
-
-
-def read_template(path: Path) -> nbformat.NotebookNode:
-    """A notebook template, or an InputError naming the file when it is not a readable notebook."""
-    try:
-        return nbformat.read(str(path), 4)
-    except Exception as exc:  # nbformat raises JSON, validation, encoding and OS errors
-        raise InputError(
-            f"{path}: not a readable Jupyter notebook ({type(exc).__name__}: {str(exc)[:200]})"
-        ) from None
-
-
-def default_formats(name: str) -> tuple[str, ...]:
-    """The export formats of a notebook when none are asked for."""
-    return FULL_EXPORTS.get(name, ("html", "xlsx"))
-
-
-def check_kernel(kernel_name: str = KERNEL) -> None:
-    """Raise a ReportError with the install command when a named Jupyter kernel is missing.
-
-    :data:`KERNEL` is always there: it is this interpreter (:func:`kernel_manager_class`).
-    """
-    if kernel_name == KERNEL:
-        return
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        KernelSpecManager().get_kernel_spec(kernel_name)
-    except NoSuchKernel:
-        raise ReportError(
-            f"Jupyter kernel {kernel_name!r} is not installed; leave the kernel out to run on this "
-            f"Python, or install it: `python -m ipykernel install --sys-prefix --name {kernel_name}`"
-        ) from None
-
-
-def kernel_manager_class(kernel_name: str = KERNEL) -> type:
-    """The nbclient kernel manager for a kernel name: for :data:`KERNEL`, one that starts
-    ipykernel on ``sys.executable`` (ipykernel's own kernel spec, as jupyter_client builds it for
-    its native ``python3``), so a ``python3`` kernelspec of another Python cannot be picked up."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    if kernel_name != KERNEL:
-        return AsyncKernelManager
-
-    class ThisInterpreter(AsyncKernelManager):
-        @property
-        def kernel_spec(self):  # a jupyter_client KernelSpec
-            if self._kernel_spec is None:
-                from ipykernel.kernelspec import RESOURCES, get_kernel_dict
-
-                spec = get_kernel_dict()  # figures render off screen (the kernel's own default
-                spec["env"] = {**spec.get("env", {}), "MPLBACKEND": "Agg"}  # would be inline)
-                self._kernel_spec = self.kernel_spec_manager.kernel_spec_class(
-                    resource_dir=RESOURCES, **spec
-                )
-            return self._kernel_spec
-
-    return ThisInterpreter
 
 
 @dataclass
@@ -150,66 +90,6 @@ class RunResult:
         return d
 
 
-@contextlib.contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-KERNEL_LOG = "kernel-stderr.txt"
-"""What the kernel wrote to standard error (kept in a failed run's folder, removed from a good one)."""
-
-
-@contextlib.contextmanager
-def _stderr_to(path: Path) -> Iterator[None]:
-    """Standard error (file descriptor 2, which the kernel inherits) into ``path`` while it runs.
-
-    On Ctrl-C the kernel, in the same process group, prints a traceback of its own as the run
-    tears down; it goes to this file instead of over the one line the command line prints.
-    """
-    import sys
-
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no real file descriptor 2 (embedded use)
-        yield
-        return
-    try:
-        with open(path, "wb") as log:
-            os.dup2(log.fileno(), 2)
-            try:
-                yield
-            finally:
-                with contextlib.suppress(OSError, ValueError):
-                    sys.stderr.flush()
-                os.dup2(saved, 2)
-    finally:
-        os.close(saved)
-
-
-@contextlib.contextmanager
-def _quiet_papermill() -> Iterator[None]:
-    """Silence papermill's own logging (we check parameters ourselves and report errors)."""
-    import logging
-
-    log = logging.getLogger("papermill")
-    level = log.level
-    log.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        log.setLevel(level)
-
-
 def _inputs_digest(
     files: Sequence[Path], parameters: Mapping[str, Any], scenario: str | None
 ) -> str:
@@ -223,8 +103,6 @@ def _inputs_digest(
 
 def _report_date(now: dt.datetime, language: str) -> str:
     """6 december 2026 (Dutch) or 6 December 2026 (English)."""
-    from onderdak.reporting import i18n
-
     return i18n.date(now.date(), language)
 
 
@@ -350,8 +228,6 @@ def run_report(
             f"unknown export format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}"
         )
     if pptx_template not in (None, ""):
-        from onderdak.reporting.deck import check_template
-
         pptx_template = check_template(pptx_template).resolve()
     check_kernel(kernel_name)
 
@@ -383,7 +259,7 @@ def run_report(
         "ONDERDAK_RUN_ID": run_id,
     }
     try:
-        with _environment(env), _quiet_papermill(), _stderr_to(tmp / KERNEL_LOG):
+        with environment(env), quiet_papermill(), stderr_to(tmp / KERNEL_LOG):
             pm.execute_notebook(
                 str(nb_path),
                 str(executed_path.resolve()),  # papermill changes the working directory
@@ -500,9 +376,6 @@ def _gate(
     """
     from typing import get_args
 
-    from onderdak.case.settings import Case
-    from onderdak.pipeline.gate import check_case
-
     if "language" in values:
         languages = get_args(Case.model_fields["language"].annotation)
         if values["language"] not in languages:
@@ -530,27 +403,9 @@ def _gate(
 
 
 def _scenario_label(case: Any, language: str) -> str:
-    from onderdak.reporting.style import label
-
     national = label(case.inflow.national_scenario, language)
     own = label(case.scenario, language)
     if own == national:
         return own
-    from onderdak.reporting import i18n
 
     return i18n.text("runner.scenario_label", language, own=own, national=national)
-
-
-def parse_formats(text: str | None) -> tuple[str, ...] | None:
-    """``"html,pdf"`` → ``("html", "pdf")``; ``"none"`` → ``()``; None → None (the default)."""
-    if text is None:
-        return None
-    formats = tuple(
-        f.strip().lower() for f in text.split(",") if f.strip() and f.strip().lower() != "none"
-    )
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise InputError(
-            f"--formats: unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}"
-        )
-    return formats

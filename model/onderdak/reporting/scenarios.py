@@ -12,12 +12,12 @@ from onderdak.core.streams import STREAMS
 from onderdak.need.simulate import ScenarioRun
 from onderdak.pipeline.results import Results
 from onderdak.reporting import i18n
+from onderdak.reporting.i18n import label
 from onderdak.reporting.style import (
     ACCENT,
     BAND_ALPHA,
     NEUTRAL,
     STREAM_COLOURS,
-    label,
     period_name,
     thousands,
 )
@@ -130,8 +130,6 @@ def taakstelling_table(results: Results, scenario: str) -> pd.DataFrame:
 
 def taakstelling_display(results: Results, scenario: str, language: str = "nl") -> pd.DataFrame:
     """:func:`taakstelling_table` for the reader: half-years and column headers in words."""
-    from onderdak.reporting import i18n
-
     t = taakstelling_table(results, scenario)
     columns = {
         "halfjaar": "half_year",
@@ -149,8 +147,6 @@ def taakstelling_display(results: Results, scenario: str, language: str = "nl") 
 
 def half_year_name(half_year: str, language: str = "nl") -> str:
     """'2027-I' → '1e halfjaar 2027' ('first half of 2027' in English); other text as given."""
-    from onderdak.reporting import i18n
-
     year, _, half = str(half_year).partition("-")
     if not year.isdigit() or half not in ("I", "II"):
         return str(half_year)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 import matplotlib.pyplot as plt
 
 from onderdak.reporting import i18n
@@ -15,34 +18,6 @@ STATUS_COLOURS = {"existing": "#2f4b7c", "planned": "#7aa6c2", "candidate": "#bf
 ACCENT = "#b22d2d"  # shortfall, risk
 NEUTRAL = "#555555"
 BAND_ALPHA = (0.18, 0.32)  # outer (p05–p95), inner (p10–p90)
-
-GLOSSARY = (
-    "ukraine",
-    "asylum",
-    "status_holders",
-    "places",
-    "dwellings",
-    "persons",
-    "existing",
-    "planned",
-    "candidate",
-    "period",
-    "median",
-    "band_80",
-    "band_90",
-    "need",
-    "capacity",
-    "shortfall",
-    "laag",
-    "midden",
-    "hoog",
-    "nieuwe_crisis",
-    "einde_tijdelijke_bescherming",
-    "basis",
-)
-"""The terms with a label (``label.<key>`` in the message catalogs): streams, units, statuses,
-scenarios."""
-
 
 MONTH_NAMES = {
     language: tuple(i18n.month(2000, m, language).split(" ")[0] for m in range(1, 13))
@@ -60,11 +35,6 @@ def period_name(period: str, language: str = "nl") -> str:
     """'2029-01' → 'januari 2029', '2029Q3' → '3e kwartaal 2029' ('January 2029', 'Q3 2029' in
     English); other text is returned as given."""
     return i18n.period(str(period), language)
-
-
-def label(key: str, language: str = "nl") -> str:
-    """The report label of a term (stream, unit, status, scenario) in the report language."""
-    return i18n.text(f"label.{key}", language) if key in GLOSSARY else key.replace("_", " ")
 
 
 def apply() -> None:
@@ -108,15 +78,6 @@ def thousands(x: float, _pos: object = None) -> str:
     return number(x, 0)
 
 
-STREAM_NAMES = ("ukraine", "asylum", "status_holders")
-"""The streams with a name (``stream.<code>`` in the message catalogs)."""
-
-
-def stream_name(stream: str, language: str = "nl") -> str:
-    """The stream inside a sentence: 'asielzoekers', 'Oekraïners', 'status holders'."""
-    return i18n.text(f"stream.{stream}", language) if stream in STREAM_NAMES else stream
-
-
 def percent(x: float) -> str:
     """A share as a whole percentage: 0.125 → 12% (and "–" for a missing value)."""
     return i18n.percent(x)
@@ -126,3 +87,14 @@ def euro(x: float, decimals: int = 0) -> str:
     """€ 1.234.567 (Dutch) or €1,234,567 (English); the Dutch space does not break (a line never
     ends in a bare €)."""
     return i18n.euro(x, decimals)
+
+
+def short_name(name: str, width: int = 40) -> str:
+    """A location name for an axis label: without the '(fictief)' marker, on two lines of at most
+    ``width`` characters (broken between words; cut with '…' only beyond two lines)."""
+    name = re.sub(r"\s*\(fictief\)", "", name)
+    name = re.sub(r";\s*fictief\)", ")", name).strip()
+    lines = textwrap.wrap(name, width) or [name]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder=" …")]
+    return "\n".join(lines)

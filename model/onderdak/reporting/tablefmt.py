@@ -85,3 +85,8 @@ def _breakable(text: str) -> str:
 
 def _py(v: Any) -> Any:
     return v.item() if hasattr(v, "item") and not isinstance(v, str) else v
+
+
+def header_label(column: str, unit: str | None) -> str:
+    """A header with its unit in brackets when known: ``need_places [plaatsen]`` (the deck's tables)."""
+    return f"{column} [{unit}]" if unit else str(column)

@@ -13,8 +13,11 @@ from typing import Any
 import pandas as pd
 from IPython.display import Markdown, display
 
+from onderdak.io import reference
 from onderdak.reporting import voorstel_facts as vf
-from onderdak.reporting.i18n import text
+from onderdak.reporting.advice_text import words as artefact_words
+from onderdak.reporting.besluitpunten import _taakstelling, next_mpp, peildatum
+from onderdak.reporting.i18n import catalog, stream_name, text
 
 SECTIONS = (
     "aanleiding",
@@ -35,7 +38,6 @@ SECTIONS = (
 def heading(key: str, language: str = "nl") -> str:
     """'## Aanleiding' (with the section's introduction when it has one)."""
     out = f"## {text(f'voorstel.heading.{key}', language)}"
-    from onderdak.reporting.i18n import catalog
 
     if f"voorstel.intro.{key}" in catalog(language):
         out += "\n\n" + text(f"voorstel.intro.{key}", language)
@@ -51,22 +53,19 @@ def caption(key: str, language: str = "nl", **facts: Any) -> str:
     return text(f"voorstel.caption.{key}", language, **facts)
 
 
-def _join(items: list[str], language: str) -> str:
+def join_items(items: list[str], language: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {text('voorstel.and', language)} " + items[-1]
 
 
-def _streams(codes: list[str], language: str) -> str:
-    from onderdak.reporting.style import stream_name
-
-    return _join([stream_name(c, language) for c in codes], language)
+def streams_text(codes: list[str], language: str) -> str:
+    return join_items([stream_name(c, language) for c in codes], language)
 
 
 def aanleiding(advice: Any, language: str = "nl") -> str:
     """Why the college must decide: the need now, the locations that run out, the shortfall."""
     s = advice.results.summary["scenarios"][advice.scenario]["streams"]
-    from onderdak.reporting.besluitpunten import _taakstelling
 
     paras = [
         text(
@@ -143,91 +142,11 @@ def effect(advice: Any, language: str = "nl") -> str:
     return out
 
 
-def risks_table(advice: Any, language: str = "nl") -> pd.DataFrame:
-    """Kanttekeningen en risico's: each risk with its size and the measure that answers it."""
-    rows: list[tuple[str, dict[str, Any]]] = []
-    m = vf.money(advice) if advice.plan is not None and advice.plan.money is not None else None
-    if m is not None:
-        rows.append(
-            (
-                "inflow",
-                {
-                    "without": m["without_net_p50"],
-                    "without_p90": m["without_net_p90"],
-                    "nothing": vf.nothing_to_plan(advice),
-                },
-            )
-        )
-    if advice.plan is not None:
-        from onderdak.reporting.i18n import percent
-        from onderdak.reporting.style import stream_name
-
-        nothing = vf.nothing_to_plan(advice)
-        short = [c for c in vf.stream_chances(advice) if c["reached"] < c["asked"] - 1e-9]
-        if nothing:
-            rows.append(("no_candidates", {}))
-        elif short:
-            rows.append(
-                (
-                    "reliability",
-                    {
-                        "streams": _streams([c["stream"] for c in short], language),
-                        "reached": "; ".join(
-                            f"{stream_name(c['stream'], language)} {percent(c['reached'], 0, language)}"
-                            for c in short
-                        ),
-                    },
-                )
-            )
-        decisions = vf.decisions(advice)
-        overdue = [d["name"] for d in decisions if d["overdue"] and d["action"] == "open"]
-        if overdue:
-            rows.append(("overdue", {"names": _join(overdue, language)}))
-        goo = vf.goo_cost(advice) if advice.plan.money is not None else {}
-        if goo:
-            rows.append(
-                (
-                    "normbedrag",
-                    {
-                        "year": goo["normbedrag_year"],
-                        "goo": goo["cost_eur_per_place_day"],
-                        "norm": goo["normbedrag_eur_per_place_day"],
-                    },
-                )
-            )
-        bought = [d for d in decisions if d["form"] == "buy" and d["action"] == "open"]
-        if bought:
-            rows.append(
-                (
-                    "purchase",
-                    {
-                        "names": _join([d["name"] for d in bought], language),
-                        "capex": sum(d["capex_eur"] for d in bought),
-                    },
-                )
-            )
-    warnings = advice.portfolio.register.warnings if advice.portfolio.register else []
-    if warnings:
-        rows.append(("register", {"count": len(warnings)}))
-    loads = vf.wijk_loads(advice)
-    if loads and len(loads["above"]):
-        rows.append(("wijk", {"names": _join(list(loads["above"]["wijk_name"]), language)}))
-    cols = [text(f"voorstel.risk.column.{c}", language) for c in ("risk", "size", "measure")]
-    return pd.DataFrame(
-        [
-            [text(f"voorstel.risk.{k}.{c}", language, **f) for c in ("risk", "size", "measure")]
-            for k, f in rows
-        ],
-        columns=cols,
-    )
-
-
 def finances(advice: Any, language: str = "nl") -> str:
     """The financial paragraph of the proposed plan: investment, incidental and structural
     charges, capital charges, cover and the budget amendment."""
     if advice.plan is None or advice.plan.money is None:
         return ""
-    from onderdak.reporting.besluitpunten import peildatum
 
     m = vf.money(advice)
     years = f"{m['years'][0]}–{m['years'][-1]}"
@@ -241,7 +160,7 @@ def finances(advice: Any, language: str = "nl") -> str:
             emergency=m["emergency"],
             normbedrag=m["income_normbedrag"],
             coa=m["income_coa_rent"],
-            month=peildatum(advice) + REGISTER_THEN_BUDGET,
+            month=peildatum(advice) + vf.REGISTER_THEN_BUDGET,
         )
     first = [d["decide"] for d in vf.decisions(advice) if d["action"] == "open"]
     month = min(first) if first else peildatum(advice) + 1
@@ -285,27 +204,6 @@ def finances(advice: Any, language: str = "nl") -> str:
     )
 
 
-def budget_table(advice: Any, language: str = "nl", years: int = 4) -> pd.DataFrame:
-    """The multi-year view for the budget amendment: net charges on the municipal budget per year
-    (capital charges in place of investments), without and with the plan (medians)."""
-    m = vf.money(advice)
-    if vf.nothing_to_plan(advice):  # no plan: the current locations' charges only
-        cols = [text(f"voorstel.money.column.{c}", language) for c in ("year", "current")]
-        rows = [
-            [str(y), round(m["net_capital_basis_without_year"][y], -3)] for y in m["years"][:years]
-        ]
-        return pd.DataFrame(rows, columns=cols)
-    cols = [
-        text(f"voorstel.money.column.{c}", language)
-        for c in ("year", "without", "with", "difference")
-    ]
-    rows = []
-    for y in m["years"][:years]:
-        w, p = m["net_capital_basis_without_year"][y], m["net_capital_basis_year"][y]
-        rows.append([str(y), round(w, -3), round(p, -3), round(p - w, -3)])
-    return pd.DataFrame(rows, columns=cols)
-
-
 def _names_of(decisions: list[dict[str, Any]], kinds: set[str]) -> list[str]:
     return [d["name"] for d in decisions if d["kind"] in kinds and d["action"] == "open"]
 
@@ -313,8 +211,6 @@ def _names_of(decisions: list[dict[str, Any]], kinds: set[str]) -> list[str]:
 def legal(advice: Any, language: str = "nl") -> str:
     """The legal frame: Spreidingswet, Omgevingswet, Leegstandwet, procurement, ending a planned
     contract, COA; the terms from the reference data (legal_terms)."""
-    from onderdak.io import reference
-
     terms = reference.table("legal_terms").set_index("kind")["max_years"]
     s = advice.results.summary["scenarios"][advice.scenario]["streams"]
     paras = [
@@ -333,7 +229,7 @@ def legal(advice: Any, language: str = "nl") -> str:
                 "voorstel.legal.omgevingswet",
                 language,
                 bopa_years=int(terms.get("kruimelgeval", 10)),
-                names=_join(permit, language),
+                names=join_items(permit, language),
             )
         )
     empty = _names_of(decisions, {"leegstandwet"})
@@ -343,18 +239,22 @@ def legal(advice: Any, language: str = "nl") -> str:
                 "voorstel.legal.leegstandwet",
                 language,
                 years=int(terms.get("leegstandwet_non_residential", 10)),
-                names=_join(empty, language),
+                names=join_items(empty, language),
             )
         )
     tender = _names_of(decisions, {"office_conversion", "flex_units", "purchase"})
     if tender:
-        paras.append(text("voorstel.legal.procurement", language, names=_join(tender, language)))
+        paras.append(
+            text("voorstel.legal.procurement", language, names=join_items(tender, language))
+        )
     rejected = vf.rejected_planned(advice) if advice.plan is not None else []
     if rejected:
-        paras.append(text("voorstel.legal.contract", language, names=_join(rejected, language)))
+        paras.append(
+            text("voorstel.legal.contract", language, names=join_items(rejected, language))
+        )
     coa = _names_of(decisions, {"coa_location"})
     if coa:
-        paras.append(text("voorstel.legal.coa", language, names=_join(coa, language)))
+        paras.append(text("voorstel.legal.coa", language, names=join_items(coa, language)))
     return "\n\n".join(paras)
 
 
@@ -389,15 +289,8 @@ def communication(advice: Any, language: str = "nl") -> str:
     return "\n\n".join(out)
 
 
-REGISTER_THEN_BUDGET = 6
-"""Without candidates: months from the peildatum to the budget amendment with the plan (the
-register completed in three months, the plan and its budget three months later)."""
-
-
 def planning(advice: Any, language: str = "nl") -> str:
     """The decision dates as a timeline list, with the budget amendment, the signposts and the MPP."""
-    from onderdak.reporting.besluitpunten import next_mpp, peildatum
-
     peil = peildatum(advice)
     items: list[tuple[pd.Period, str, bool]] = []
     decisions = vf.decisions(advice) if advice.plan is not None else []
@@ -409,7 +302,7 @@ def planning(advice: Any, language: str = "nl") -> str:
                 name=d["name"],
                 form=text(f"voorstel.form.{d['form']}", language),
                 places=d["places"],
-                streams=_streams(d["streams"], language),
+                streams=streams_text(d["streams"], language),
                 quarter=d["quarter"],
             )
         else:
@@ -418,7 +311,7 @@ def planning(advice: Any, language: str = "nl") -> str:
     first = min((d["decide"] for d in decisions if d["action"] == "open"), default=peil + 1)
     if vf.nothing_to_plan(advice):  # the register first, the budget with the plan on it
         items.append((peil + 3, text("voorstel.planning.register", language), False))
-        first = peil + REGISTER_THEN_BUDGET
+        first = peil + vf.REGISTER_THEN_BUDGET
     items.append((first, text("voorstel.planning.budget", language), False))
     items.append((peil + 6, text("voorstel.planning.signposts", language), False))
     items.append((next_mpp(peil), text("voorstel.planning.mpp", language), False))
@@ -430,199 +323,8 @@ def planning(advice: Any, language: str = "nl") -> str:
     return "\n".join(lines)
 
 
-def _chances(values: dict[str, float], language: str) -> str:
-    from onderdak.reporting.i18n import percent
-    from onderdak.reporting.style import stream_name
-
-    return _join(
-        [f"{stream_name(k, language)} {percent(v, 0, language)}" for k, v in values.items()],
-        language,
-    )
-
-
-def alternatives(advice: Any, language: str = "nl") -> str:
-    """The plan-level alternatives the model computed: nothing (the current locations), the plans
-    for other reliability levels, and the forms of the purchase in the business case."""
-    if advice.plan is None:
-        return ""
-    nothing = vf.nothing_to_plan(advice)
-    out = [text("voorstel.alt.intro", language, nothing=nothing)]
-    chances = vf.stream_chances(advice)
-    if advice.plan.money is not None:
-        m = vf.money(advice)
-        out.append(
-            "- "
-            + text(
-                "voorstel.alt.none",
-                language,
-                chances=_chances({c["stream"]: c["without"] for c in chances}, language),
-                net=m["without_net_p50"],
-                p90=m["without_net_p90"],
-            )
-        )
-    plan_cost = float(advice.plan.summary["expected_cost_eur"])
-    for key, alt in advice.alternatives.items():
-        out.append(
-            "- "
-            + text(
-                "voorstel.alt.restricted",
-                language,
-                title=text(f"voorstel.alt.name.{key}", language),
-                detail=text(f"voorstel.alt.detail.{key}", language, extended=alt["extended"]),
-                cost=alt["expected_cost_eur"],
-                plan_cost=plan_cost,
-                capex=alt["capex_eur"],
-                places=alt["places"],
-                chances=_chances(alt["chances"], language),
-                short=_streams(alt["short"], language),
-            )
-        )
-    t = advice.plan.tables["tradeoff"]
-    asked = max(c["asked"] for c in chances)
-    for r in t[t["feasible"]].itertuples():
-        if abs(r.reliability_share - asked) < 1e-9 or r.places_opened <= 0:
-            continue
-        values = {
-            c["stream"]: float(getattr(r, f"shortfall_chance_{c['stream']}_share"))
-            for c in chances
-            if hasattr(r, f"shortfall_chance_{c['stream']}_share")
-        }
-        out.append(
-            "- "
-            + text(
-                "voorstel.alt.level",
-                language,
-                level=r.reliability_share,
-                capex=r.capex_eur,
-                places=r.places_opened,
-                chances=_chances(values, language),
-            )
-        )
-    bc = advice.business_case
-    if bc is not None:
-        from onderdak.reporting.business_case import alternative_labels, ranking
-
-        order = ranking(bc)
-        if len(order) > 1:
-            labels = alternative_labels(bc)
-            cost = {n: -float(bc.results[n].npv_eur.mean()) for n in order[:2]}
-            reg = vf.register(advice)
-            name = str(reg.at[bc.location_id, "name"]) if bc.location_id in reg.index else ""
-            out.append(
-                "- "
-                + text(
-                    "voorstel.alt.purchase",
-                    language,
-                    name=name,
-                    count=len(order),
-                    best=f"'{labels[order[0]]}'",
-                    second=f"'{labels[order[1]]}'",
-                    gap=cost[order[1]] - cost[order[0]],
-                )
-            )
-    missing = [k for k in ALTERNATIVES if k not in advice.alternatives]
-    if nothing:
-        out.append(text("voorstel.alt.nothing", language))
-        return "\n".join(out[:-1]) + "\n\n" + out[-1]
-    if missing:
-        out.append(text("voorstel.alt.not_computed", language, missing=missing))
-        return "\n".join(out[:-1]) + "\n\n" + out[-1]
-    return "\n".join(out)
-
-
-ALTERNATIVES = ("no_purchases", "extend_only")
-"""The plan-level alternatives the advice computes (:func:`onderdak.reporting.advice.plan_alternatives`)."""
-
-
-def _alternative_rows(advice: Any, language: str) -> tuple[list[str], list[tuple]]:
-    """The streams, and per alternative (the plan, doing nothing, the plan-level alternatives):
-    its name, expected cost, investment (None: none), chance of a shortfall per stream and the
-    streams whose reliability asked it does not reach."""
-    summary = advice.plan.summary
-    streams = list(summary["streams"])
-    chances = {c["stream"]: c for c in vf.stream_chances(advice)}
-    rows = [
-        (
-            text("voorstel.alt.row.plan", language),
-            summary["expected_cost_eur"],
-            summary["capex_eur"],
-            {k: chances[k]["with_plan"] for k in streams},
-            [k for k in streams if chances[k]["reached"] < chances[k]["asked"] - 1e-9],
-        ),
-        (
-            text("voorstel.alt.row.none", language),
-            summary["expected_cost_without_plan_eur"],
-            None,
-            {k: chances[k]["without"] for k in streams},
-            [k for k in streams if chances[k]["without"] > 1 - chances[k]["asked"] + 1e-9],
-        ),
-    ]
-    if vf.nothing_to_plan(advice):
-        rows = rows[1:]
-    for key, alt in advice.alternatives.items():
-        rows.append(
-            (
-                text(f"voorstel.alt.name.{key}", language),
-                alt["expected_cost_eur"],
-                alt["capex_eur"],
-                alt["chances"],
-                alt["short"],
-            )
-        )
-    return streams, rows
-
-
-def alternatives_table(advice: Any, language: str = "nl") -> pd.DataFrame:
-    """The recommended plan, doing nothing and the plan-level alternatives side by side: expected
-    cost (present value, emergency places included), investment and per stream the chance of a
-    shortfall, and whether the reliability asked is reached."""
-    from onderdak.reporting.i18n import millions, percent
-
-    if advice.plan is None:
-        return pd.DataFrame()
-    streams, rows = _alternative_rows(advice, language)
-    column = lambda c, **f: text(f"voorstel.alt.column.{c}", language, **f)  # noqa: E731
-    return pd.DataFrame(
-        [
-            {
-                column("name"): name,
-                column("cost"): millions(cost, 1, language),
-                column("capex"): "–" if capex is None else millions(capex, 1, language),
-                **{column("chance", stream=k): percent(ch.get(k), 0, language) for k in streams},
-                column("reached"): text(
-                    "voorstel.alt.reached", language, short=_streams(short, language)
-                ),
-            }
-            for name, cost, capex, ch, short in rows
-        ]
-    )
-
-
-def alternatives_data(advice: Any, language: str = "nl") -> pd.DataFrame:
-    """:func:`alternatives_table` for the workbook: the euros and shares as numbers."""
-    if advice.plan is None:
-        return pd.DataFrame()
-    streams, rows = _alternative_rows(advice, language)
-    return pd.DataFrame(
-        [
-            {
-                "alternative": name,
-                "expected_cost_eur": round(float(cost)),
-                "capex_eur": None if capex is None else round(float(capex)),
-                **{f"shortfall_chance_{k}_share": ch.get(k) for k in streams},
-                "reliability_asked_reached": text(
-                    "voorstel.alt.reached", language, short=_streams(short, language)
-                ),
-            }
-            for name, cost, capex, ch, short in rows
-        ]
-    )
-
-
 def words(key: str, language: str = "nl", **facts: Any) -> dict[str, str]:
     """Title, caption (two or three lines saying what the figure shows) and source of a figure."""
-    from onderdak.reporting.advice_text import words as artefact_words
-
     out = artefact_words(key, language)
     out["caption"] = caption(key, language, **facts)
     return out

@@ -33,6 +33,21 @@ def peildatum(advice: Any) -> pd.Period:
     return pd.Period(str(advice.case.peildatum), freq="M")
 
 
+def due(month: str | pd.Period | None, peil: pd.Period) -> tuple[pd.Period, bool]:
+    """The month a decision is due: ``month``, or the month after the peildatum when that is later
+    (then the second value is True: the decision is overdue by the plan's lead times)."""
+    first = peil + 1
+    if month is None or str(month) in ("", "nan", "NaT"):
+        return first, False
+    when = pd.Period(str(month), freq="M")
+    return (when, False) if when >= first else (first, True)
+
+
+REGISTER_THEN_BUDGET = 6
+"""Without candidates: months from the peildatum to the budget amendment with the plan (the
+register completed in three months, the plan and its budget three months later)."""
+
+
 def report_date() -> dt.date:
     return dt.date.today()
 
@@ -116,8 +131,6 @@ def decisions(advice: Any) -> list[dict[str, Any]]:
     """The plan's decisions per location: open, close or convert, each with its name, target
     groups, places, what it is (buy, build, lease, COA site), opening quarter and the month it must
     be decided (never before the month after the peildatum: then ``overdue`` is True)."""
-    from onderdak.reporting.besluitpunten import due
-
     peil = peildatum(advice)
     reg = register(advice)
     extend = extensions(reg)

@@ -20,7 +20,9 @@ from openpyxl.utils import get_column_letter
 from onderdak.reporting import i18n
 from onderdak.reporting.artefacts import Artefacts
 from onderdak.reporting.columns import Column, column, unit_words
-from onderdak.reporting.export import ReportMeta, defuse_formulas, fix_zip_times
+from onderdak.reporting.office_files import defuse_formulas, fix_zip_times
+from onderdak.reporting.report_meta import ReportMeta
+from onderdak.reporting.tablefmt import header_label
 from onderdak.reporting.workbook_tables import sheet_name, sheet_source
 from onderdak.reporting.workbook_values import NUMBER_FORMATS, convert, date_format
 
@@ -46,11 +48,6 @@ _WORDS = (
     "columns_title",
 )
 """The words of the contents and column sheets (``workbook.<key>`` in the message catalogs)."""
-
-
-def header_label(column: str, unit: str | None) -> str:
-    """A header with its unit in brackets when known: ``need_places [plaatsen]`` (the deck's tables)."""
-    return f"{column} [{unit}]" if unit else str(column)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

@@ -16,12 +16,14 @@ import pandas as pd
 from onderdak.core.streams import STREAMS
 from onderdak.portfolio.mca import CRITERIA
 from onderdak.reporting import i18n
-from onderdak.reporting.plan import MONEY_ROWS, _money_total, decide_by_after
+from onderdak.reporting.notes_text import note_text
+from onderdak.reporting.plan import MONEY_ROWS
+from onderdak.reporting.plan_tables import decide_by_after, money_total, why_text
 from onderdak.reporting.scenarios import CHECK_MONTHS
 
 if TYPE_CHECKING:
     from onderdak.pipeline.results import Results
-    from onderdak.plan.solve import OptimiseResult
+    from onderdak.plan.build import OptimiseResult
 
 SHEETS = (
     "scenario_table",
@@ -102,9 +104,9 @@ def decisions_data(
     language: str | None = None,
     peildatum: str | None = None,
 ) -> pd.DataFrame:
-    """:func:`onderdak.reporting.plan.decisions_display` as codes and numbers (``brief``: the
+    """:func:`onderdak.reporting.plan_tables.decisions_display` as codes and numbers (``brief``: the
     locations the plan uses, without code, present cost and reason, as in the advice). The reason
-    in words (:func:`onderdak.reporting.plan.why_text`), its facts left out; with a ``peildatum``
+    in words (:func:`onderdak.reporting.plan_tables.why_text`), its facts left out; with a ``peildatum``
     ('YYYY-MM') a decision due before it falls in the month after it, as in the besluitpunten."""
     t = result.tables["plan"].copy()
     columns = ["location_id", "name", "action", "quarter", "decide_by", "places", "capex_eur"]
@@ -120,8 +122,6 @@ def decisions_data(
 
 
 def _why_words(plan: pd.DataFrame, language: str | None) -> list[str]:
-    from onderdak.reporting.plan import why_text
-
     return [
         why_text(c, f, language) if isinstance(c, str) and c else ""
         for c, f in zip(plan["why"], plan["why_facts"], strict=True)
@@ -130,7 +130,7 @@ def _why_words(plan: pd.DataFrame, language: str | None) -> list[str]:
 
 def plan_table_data(result: OptimiseResult, language: str | None = None) -> pd.DataFrame:
     """The plan per location (``result.tables["plan"]``) for the workbook: the reasons in words
-    (:func:`onderdak.reporting.plan.why_text`), without the JSON of their facts."""
+    (:func:`onderdak.reporting.plan_tables.why_text`), without the JSON of their facts."""
     t = result.tables["plan"].copy()
     t["why"] = _why_words(t, language)
     return t.drop(columns=["why_facts"]).reset_index(drop=True)
@@ -142,8 +142,6 @@ def assumption_words(
     """The ``assumption`` column of a budget or money table (codes, ``;``-separated) in words:
     each code through :func:`onderdak.reporting.notes_text.note_text` with the facts of its note in
     the budget of the row's portfolio (``budgets``: portfolio → :class:`onderdak.portfolio.budget.Budget`)."""
-    from onderdak.reporting.notes_text import note_text
-
     notes = {
         name: {n.code: n for ns in b.assumptions.values() for n in ns}  # type: ignore[attr-defined]
         for name, b in budgets.items()
@@ -172,12 +170,12 @@ def money_table_data(result: OptimiseResult, language: str | None = None) -> pd.
 
 
 def money_data(result: OptimiseResult) -> pd.DataFrame:
-    """:func:`onderdak.reporting.plan.money_display` as numbers: per line, the total over the horizon
+    """:func:`onderdak.reporting.plan_tables.money_display` as numbers: per line, the total over the horizon
     without and with the plan (median) and the plan's 80% band (€)."""
     rows = []
     for line in MONEY_ROWS:
-        without = _money_total(result, "without_plan", line)
-        with_ = _money_total(result, "with_plan", line)
+        without = money_total(result, "without_plan", line)
+        with_ = money_total(result, "with_plan", line)
         if not (np.abs(without).max() > 0 or np.abs(with_).max() > 0):
             continue
         p10, p50, p90 = np.quantile(with_, [0.1, 0.5, 0.9])

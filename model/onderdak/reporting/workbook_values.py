@@ -16,10 +16,11 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from onderdak.portfolio.mca import CRITERIA
 from onderdak.reporting import i18n
+from onderdak.reporting.columns import column
+from onderdak.reporting.i18n import STREAM_NAMES, label, stream_name
 from onderdak.reporting.maps import kind_label
 from onderdak.reporting.mca_figures import criterion_label
 from onderdak.reporting.plan import MONEY_ROWS, action_word, money_row
-from onderdak.reporting.style import STREAM_NAMES, label, stream_name
 
 NUMBER_FORMATS = {
     "int": "#,##0",
@@ -99,8 +100,6 @@ def code_word(vocabulary: str, code: object, language: str = "nl") -> object:
         crit = CRITERIA.get(code)
         return code if crit is None else criterion_label(code, lang)
     if vocabulary == "column":
-        from onderdak.reporting.columns import column
-
         entry = column(code)
         return code if entry is None else entry.label(lang)
     if vocabulary == "line" and code in MONEY_ROWS:
