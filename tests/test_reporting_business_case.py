@@ -6,14 +6,14 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
 
-from onderdak.business_case.evaluate import load_business_case
+import onderdak
 from onderdak.reporting import business_case as rep
 from onderdak.reporting import business_case_narrative as txt
 
 
 @pytest.fixture(scope="module")
 def bc(demo_case_path):
-    return load_business_case(demo_case_path, paths=60)
+    return onderdak.run(demo_case_path, scenarios=["basis"], paths=60).business_case()
 
 
 @pytest.mark.parametrize(

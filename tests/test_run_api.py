@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import onderdak
-from onderdak.business_case.evaluate import load_business_case
+from onderdak.business_case.evaluate import run_business_case
 from onderdak.core.errors import InputError
 from onderdak.need import simulate as simulate_module
 from onderdak.need.demand import population_share
@@ -63,7 +63,7 @@ def test_the_run_gives_the_same_figures_as_the_functions_it_replaces(tiny_case):
     alone = run_case(tiny_case, ["basis"], paths=40, seed=11, money=False)
     pd.testing.assert_frame_equal(run.results(money=False).tables["need"], alone.tables["need"])
     bc = run.business_case("L08")
-    direct = load_business_case(tiny_case, "L08", "basis", 40, 11)
+    direct = run_business_case(run.case, "L08", paths=40, seed=11)  # simulates on its own
     for name, table in bc.tables().items():
         pd.testing.assert_frame_equal(table, direct.tables()[name])
 

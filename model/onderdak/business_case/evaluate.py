@@ -36,12 +36,10 @@ from onderdak.business_case.sensitivity import (
     cost_covering_income_factor,
     tornado,
 )
-from onderdak.case.settings import load_case
 from onderdak.core.errors import InputError
 from onderdak.core.notes import Note
 from onderdak.finance.cashflow import equivalent_annual_eur, irr
 from onderdak.finance.reuse import FlexibilityValue, flexibility_value
-from onderdak.io import resources
 from onderdak.need.simulate import simulate
 from onderdak.register.locations import load_register
 
@@ -333,32 +331,6 @@ def write_business_case(bc: BusinessCase, out: str | Path) -> None:
             os.replace(f, out / f.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def load_business_case(
-    case_path: str | Path,
-    location_id: str | None = None,
-    scenario: str | None = None,
-    paths: int | None = None,
-    seed: int | None = None,
-) -> BusinessCase:
-    """Read a case file and make the business case of one location (the notebook's one call).
-
-    ``case_path`` may be relative to the repository root; ``location_id`` None or empty takes the case's
-    ``business_case.location_id``; ``seed`` None or negative takes the case's seed; ``scenario`` None or
-    ``basis`` the base case.
-    """
-    case = load_case(
-        resources.locate(case_path), None if scenario in (None, "", "basis") else scenario
-    )
-    location = location_id or case.business_case.location_id
-    if not location:
-        raise InputError(
-            f"{case_path}: name the building: a location id, or `business_case.location_id` in the case file"
-        )
-    return run_business_case(
-        case, location, paths=paths, seed=None if seed is None or seed < 0 else seed
-    )
 
 
 def business_case_tables(runs: dict[str, Any], register: Any) -> dict[str, pd.DataFrame]:

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from onderdak.business_case.evaluate import BusinessCase, load_business_case
+from onderdak.business_case.evaluate import BusinessCase
 from onderdak.core.errors import InfeasibleError
-from onderdak.io import resources
-from onderdak.pipeline.results import Results, run_case
+from onderdak.pipeline.results import Results
+from onderdak.pipeline.run import CaseRun
 from onderdak.plan.build import optimise_case
-from onderdak.portfolio.analysis import PortfolioAnalysis, analyse_portfolio
+from onderdak.portfolio.analysis import PortfolioAnalysis
+from onderdak.reporting.openbaar import public_copy
 from onderdak.reporting.voorstel_facts import BUY_ACTIONS, extensions
 
 
@@ -48,7 +49,7 @@ ADVICE_LEVELS = (0.5, 0.8)
 def prepare_advice(
     case_path: str | Path,
     scenario: str = "basis",
-    paths: int = 1000,
+    paths: int | None = None,
     seed: int | None = None,
     plan: bool = True,
     language: str | None = None,
@@ -56,46 +57,36 @@ def prepare_advice(
 ) -> Advice:
     """Run every stage of the pipeline for the advice (all scenarios; portfolio, plan and money for ``scenario``).
 
-    The plan is the optimisation of :func:`onderdak.plan.build.optimise_case` for the advice's scenario,
-    with the trade-off over a few reliability levels (no regret: the plan report has it). When the
-    reliability asked cannot be reached, the plan is made for the most that can and says so; when no
-    plan is possible at all (e.g. a budget too small), ``plan_error`` and ``plan_error_facts`` say
-    why as a code and its facts (worded by :func:`onderdak.reporting.advice_text.no_plan`)."""
-    from onderdak.core.errors import InfeasibleError
-    from onderdak.plan.build import optimise_case
-
+    One run (:class:`onderdak.pipeline.run.CaseRun`): each scenario is simulated once and the
+    register read once; the portfolio, the business case and the plan of ``scenario`` take them
+    from it. ``paths`` and ``seed`` None: the case's. The plan is the optimisation of
+    :func:`onderdak.plan.build.optimise_case` for the advice's scenario, with the trade-off over a
+    few reliability levels (no regret: the plan report has it). When the reliability asked cannot
+    be reached, the plan is made for the most that can and says so; when no plan is possible at
+    all (e.g. a budget too small), ``plan_error`` and ``plan_error_facts`` say why as a code and
+    its facts (worded by :func:`onderdak.reporting.advice_text.no_plan`)."""
     if openbaar:  # the public variant: computed on a copy without candidates' addresses
-        from onderdak.reporting.openbaar import public_copy
-
         public = public_copy(case_path, language or "nl")
         return prepare_advice(public, scenario, paths, seed, plan, language)
-    case_path = resources.locate(case_path)
-    results = run_case(
-        case_path, paths=paths, seed=seed, money=False
-    )  # money: for `scenario` below
-    run = results.runs[scenario]
-    portfolio = analyse_portfolio(run.case, run.need, results.register)
+    run = CaseRun(case_path, paths=paths, seed=seed)
+    results = run.results(money=False)  # money: for `scenario` below
+    case = run.scenario(scenario).case
+    portfolio = run.portfolio(scenario)
     bc = None
-    if getattr(run.case, "business_case", None) is not None and run.case.business_case.location_id:
-        bc = load_business_case(case_path, None, scenario, paths, seed)
+    if case.business_case.location_id and run.register is not None:
+        bc = run.business_case(scenario=scenario)
     advice = Advice(scenario=scenario, results=results, portfolio=portfolio, business_case=bc)
-    if plan and results.register is not None:
-        rel = run.case.optimise.reliability_share
-        levels = sorted({*ADVICE_LEVELS, rel})
+    if plan and run.register is not None:
+        levels = sorted({*ADVICE_LEVELS, case.optimise.reliability_share})
         try:
-            advice.plan = optimise_case(
-                run.case,
-                run.need,
-                results.register,
-                levels=levels,
-                regret=False,
-                language=language,
-                fallback=True,
+            advice.plan = run.plan(
+                scenario, levels=levels, regret=False, language=language, fallback=True
             )
         except InfeasibleError as exc:
             advice.plan_error, advice.plan_error_facts = exc.code, exc.facts
     if advice.plan is not None:
-        advice.alternatives = plan_alternatives(run.case, run.need, results.register, language)
+        need = run.need[scenario]
+        advice.alternatives = plan_alternatives(case, need, run.register, language)
     return advice
 
 

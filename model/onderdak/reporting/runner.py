@@ -323,10 +323,7 @@ def run_report(
         scenario=scenario,
         register=register,
         parameters={k: v for k, v in injected.items() if k != "output_dir"},
-        effective={
-            **{k: p.default for k, p in declared.items() if k != "output_dir"},
-            **{k: v for k, v in injected.items() if k != "output_dir"},
-        },
+        effective=_effective(declared, injected, case),
         rerun={
             "case": str(case_file),
             "notebook": str(nb_path) if name not in NOTEBOOKS else name,
@@ -335,7 +332,7 @@ def run_report(
             "formats": list(formats),
             "pptx_template": str(pptx_template) if pptx_template else None,
         },
-        seed=case.seed if values.get("seed") in (None, -1) else values["seed"],
+        seed=case.seed if values.get("seed") is None else values["seed"],
         peildatum=case.peildatum,
         timings_s=timings,
         started_utc=now.isoformat(),
@@ -362,6 +359,19 @@ def content_id(run_id: str) -> str:
     return "-".join(parts[1:-1]) if len(parts) > 2 else run_id
 
 
+def _effective(
+    declared: Mapping[str, Any], injected: Mapping[str, Any], case: Any
+) -> dict[str, Any]:
+    """Every parameter as the notebook used it: its defaults, what was given, and paths and seed
+    None resolved to the case's (what the run computed with)."""
+    out = {k: p.default for k, p in declared.items() if k != "output_dir"}
+    out.update({k: v for k, v in injected.items() if k != "output_dir"})
+    for key in ("paths", "seed"):
+        if key in out and out[key] is None:
+            out[key] = getattr(case, key)
+    return out
+
+
 def _gate(
     case_path: str | Path,
     scenario: str | None,
@@ -372,7 +382,7 @@ def _gate(
     """The case of a report, through the same input gate as ``onderdak run`` (:mod:`onderdak.pipeline.gate`).
 
     ``-p language`` must be a report language; ``-p paths`` and ``-p seed`` must be what the case
-    file may hold, or the notebook's own "as the case" value (-1) where it declares one.
+    file may hold (``none``, the notebooks' default, is the case's own).
     """
     from typing import get_args
 
@@ -382,11 +392,7 @@ def _gate(
             raise InputError(
                 f"-p language={values['language']}: the report languages are {', '.join(languages)}"
             )
-    run = {}
-    for key in ("paths", "seed"):
-        value = values.get(key)
-        sentinel = key in declared and declared[key].default == -1 and value == -1
-        run[key] = None if value is None or sentinel else value
+    run = {key: values.get(key) for key in ("paths", "seed")}
     try:
         checked = check_case(
             case_path,
