@@ -149,10 +149,7 @@ def test_an_infeasible_plan_carries_its_code_and_facts(monkeypatch):
         calls.append(1)
         raise error
 
-    monkeypatch.setattr("onderdak.plan.build.optimise_case", refuse)
-    monkeypatch.setattr(adv.resources, "locate", lambda p: p)
-    monkeypatch.setattr(adv, "run_case", lambda *a, **k: _FakeResults())
-    monkeypatch.setattr(adv, "analyse_portfolio", lambda *a, **k: None)
+    monkeypatch.setattr(adv, "CaseRun", lambda *a, **k: _FakeRun(refuse))
     advice = adv.prepare_advice("case.yaml", "basis", 10)
     assert calls and advice.plan is None
     assert (advice.plan_error, advice.plan_error_facts) == (
@@ -161,15 +158,29 @@ def test_an_infeasible_plan_carries_its_code_and_facts(monkeypatch):
     )
 
 
-class _FakeResults:
-    """Just enough of onderdak.pipeline.results.Results for prepare_advice to reach the plan."""
+class _FakeRun:
+    """Just enough of onderdak.pipeline.run.CaseRun for prepare_advice to reach the plan."""
 
-    def __init__(self):
+    def __init__(self, plan):
         from types import SimpleNamespace
 
-        case = SimpleNamespace(optimise=SimpleNamespace(reliability_share=0.9), business_case=None)
-        self.runs = {"basis": SimpleNamespace(case=case, need=None)}
+        self.case = SimpleNamespace(
+            optimise=SimpleNamespace(reliability_share=0.9),
+            business_case=SimpleNamespace(location_id=None),
+        )
         self.register = object()
+        self.plan = plan
+
+    def results(self, **kwargs):
+        return None
+
+    def scenario(self, name=None):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(case=self.case, need=None)
+
+    def portfolio(self, scenario=None):
+        return None
 
 
 CATALOGUED = (
@@ -190,6 +201,7 @@ CATALOGUED = (
     "portfolio_text",
     "record_text",
     "region",
+    "region_figures",
     "report_meta",
     "runner",
     "scenarios",
@@ -204,6 +216,7 @@ TOPICS = {
     "deck_text": "deck",
     "plan_tables": "plan",
     "plan_text": "plan",
+    "region_figures": "region",
     "report_meta": "export",
 }
 """A catalogued module whose words share another module's topic file."""

@@ -13,6 +13,7 @@ import pytest
 from onderdak.core.errors import InputError
 from onderdak.region import overview as region
 from onderdak.reporting import region as rep
+from onderdak.reporting import region_figures as figs
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "cases" / "regio-voorbeeld" / "region.yaml"
@@ -202,10 +203,10 @@ def test_tables_have_a_region_row_and_text_is_in_the_report_language(twins):
 
 
 def test_figures_show_every_municipality(twins):
-    fig = rep.places_figure(twins, "nl")
+    fig = figs.places_figure(twins, "nl")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["Klein", "Groot"]
-    fig = rep.taakstelling_figure(twins, "en")
+    fig = figs.taakstelling_figure(twins, "en")
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["Klein", "Groot"]
     assert np.isfinite(twins.municipalities["reception_need_places_p90"]).all()
 
