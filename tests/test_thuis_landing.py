@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pydantic
 import pytest
-from thuis_fixtures import SPLIT, settings
 
 from onderdak.case.settings import load_case
 from onderdak.core.streams import STREAMS
@@ -16,6 +15,7 @@ from onderdak.thuis.composition import Residents
 from onderdak.thuis.landing import UNPLACED, WIJK_SERVICES, land
 from onderdak.thuis.result import thuis_for_run
 from onderdak.thuis.services import ALL
+from thuis_fixtures import SPLIT, settings
 
 DEMO = "data/cases/demo/case.yaml"
 

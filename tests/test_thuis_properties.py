@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings as hsettings
+from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from thuis_fixtures import settings
 
 from onderdak.core.ensemble import Need
 from onderdak.core.streams import STREAMS
 from onderdak.thuis.composition import by_age, residents
 from onderdak.thuis.defaults import resolve_profile
 from onderdak.thuis.services import services
+from thuis_fixtures import settings
 
 PATHS, MONTHS = 3, 30
 PERIODS = pd.period_range("2026-01", periods=MONTHS, freq="M", name="period")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from thuis_fixtures import settings
 
 from onderdak.core.ensemble import Need
 from onderdak.io import reference
 from onderdak.thuis.composition import Residents, residents
 from onderdak.thuis.defaults import resolve_profile
 from onderdak.thuis.services import ALL, services
+from thuis_fixtures import settings
 
 MONTHS = 40
 PERIODS = pd.period_range("2026-01", periods=MONTHS, freq="M", name="period")

@@ -93,7 +93,7 @@ def ceil_units(values: np.ndarray, size: float) -> np.ndarray:
     >>> ceil_units(np.array([[0.0, 13.0, 14.0]]), 14).tolist()
     [[0.0, 1.0, 1.0]]
     """
-    return np.ceil(np.maximum(values, 0.0) / size - 1e-9)
+    return np.ceil(np.maximum(values / size - 1e-9, 0.0))
 
 
 def newcomer_share(res: Residents, stream: str, profile: Profile, months: int) -> np.ndarray:
