@@ -157,7 +157,7 @@ def test_notebook_is_a_template_without_outputs_or_logic():
     params = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
     assert len(params) == 1
     for line in "".join(params[0]["source"]).splitlines():
-        assert re.match(r"^\w+: \w+ = .+  # .+$", line), line
+        assert re.match(r"^\w+: [\w |]+ = .+  # .+$", line), line
     for c in code:
         assert not c.get("outputs") and c.get("execution_count") is None
         src = "".join(c["source"])
