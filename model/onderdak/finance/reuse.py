@@ -15,23 +15,16 @@ All functions are vectorised over paths; switch months are ints, ``months`` mean
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
 
 import numpy as np
 
-from onderdak.case.money import ReuseOptionSettings
+from onderdak.case.money import ReuseOption, ReuseOptionSettings
 from onderdak.core.ensemble import QUANTILES
 from onderdak.finance.cashflow import MONTHS_PER_YEAR
 from onderdak.io.reference import scalar
 
-REUSE_OPTIONS = (
-    "social_housing",
-    "starter_homes",
-    "student_housing",
-    "community",
-    "sale",
-    "relocate_units",
-    "demolish",
-)
+REUSE_OPTIONS: tuple[str, ...] = get_args(ReuseOption)
 """Reuse options a location can switch to (the register's ``reuse_options`` vocabulary)."""
 
 
