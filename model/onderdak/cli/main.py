@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from onderdak.cli import national as national_command
 from onderdak.core.errors import OnderdakError
 from onderdak.core.version import __version__
 
@@ -516,6 +517,9 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("dir", help="folder to create (it must not exist or be empty)")
     p.set_defaults(func=_cmd_demo)
+
+
+_extra(national_command.add_parser)  # `onderdak national` (onderdak.cli.national)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
