@@ -27,6 +27,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from onderdak.cli import executors
+from onderdak.cli import resume as resumed
 from onderdak.cli.region_run import (  # noqa: F401 - the command's names, as before
     OVERVIEW_NOTEBOOK,
     REGION_CODE,
@@ -160,11 +162,23 @@ def run_batch(
     resume : bool
         Skip jobs that ran successfully before on the same inputs (:mod:`onderdak.cli.resume`).
     """
-    from onderdak.cli import executors
-    from onderdak.cli import resume as resumed
-
     jobs = executors.shard(jobs, shard)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    with executors.open_executor(executor, workers, scheduler) as pool:  # Dask missing: no folder
+        return _run(jobs, workers, out, formats, name, progress, no_pdf, pool, resume)
+
+
+def _run(
+    jobs: Sequence[Job],
+    workers: int,
+    out: str | Path | None,
+    formats: Sequence[str] | None,
+    name: str,
+    progress: bool,
+    no_pdf: bool,
+    pool: Executor | None,
+    resume: bool,
+) -> tuple[list[JobResult], Path]:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     base = Path(out) if out else Path("reports")
     folder = base / "batches" / f"{stamp}-{name}-{os.getpid()}-{secrets.token_hex(2)}"
@@ -204,8 +218,7 @@ def run_batch(
         results[todo[k]] = _result(todo[k], jobs[todo[k]], folder, data, runs)
 
     calls = [(jobs[i], run_out, formats, no_pdf) for i in todo]
-    with executors.open_executor(executor, workers, scheduler) as pool:
-        executors.run_jobs(_work, calls, pool, workers, name, progress, on_done=done)
+    executors.run_jobs(_work, calls, pool, workers, name, progress, on_done=done)
     finished = [r for r in results if r is not None]
     write_summary(finished, folder / "summary.csv")
     resumed.write_jobs(
