@@ -200,6 +200,8 @@ class NationalOverview:
     @property
     def without_register(self) -> int:
         """Municipalities without a location register (no shortfall risk or net cost)."""
+        if self.municipalities.empty:
+            return 0
         return int(self.municipalities["shortfall_probability_share"].isna().sum())
 
 
