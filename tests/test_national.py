@@ -135,6 +135,8 @@ def test_limit_and_unknown_municipalities(tmp_path, shared_data, capsys):
     assert _run(tmp_path / "b", shared_data, "--limit", "0") == 2
     assert main(["national", "--out", str(tmp_path / "c")]) == 2
     assert "give --from DIR" in capsys.readouterr().err
+    assert _run(tmp_path / "d", shared_data, "--shard", "1/2") == 2
+    assert "--shard is not supported yet" in capsys.readouterr().err
 
 
 def test_province_totals_add_up_and_the_membership_file_is_checked(tmp_path):

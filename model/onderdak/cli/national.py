@@ -118,8 +118,9 @@ def command(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("reports") / f"national-{args.year}"
     codes = selected_codes(source, args.municipalities, args.limit)
     options = executors.arguments(args)
-    if options.pop("resume"):
-        raise InputError("national: --resume is not supported yet; run again without it")
+    for option in ("resume", "shard"):  # the overview needs every municipality in one --out
+        if options.pop(option):
+            raise InputError(f"national: --{option} is not supported yet; run without it")
     overview, answers, seconds = run_national(
         source,
         out,
