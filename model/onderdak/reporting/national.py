@@ -77,6 +77,7 @@ def need_map(ov: NationalOverview, boundaries: gpd.GeoDataFrame, language: str =
             ran.plot(
                 ax=ax,
                 column="value",
+                vmin=0.0,  # from zero: equal shares look equal, not like a spread of noise
                 cmap=LinearSegmentedColormap.from_list(s, ["#f2f2f2", STREAM_COLOURS[s]]),
                 edgecolor="white",
                 linewidth=0.2,
