@@ -356,15 +356,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     else:
         raise InputError("batch: give one or more case files, or --region REGION.yaml")
     formats = parse_formats(args.formats)
+    ex = executors.arguments(args)  # --executor, --scheduler, --shard, --resume
     results, folder = batch.run_batch(
-        jobs,
-        args.workers,
-        args.out,
-        formats,
-        name,
-        not args.no_progress,
-        no_pdf=args.no_pdf,
-        **executors.arguments(args),
+        jobs, args.workers, args.out, formats, name, not args.no_progress, no_pdf=args.no_pdf, **ex
     )
     print(batch.summary_table(results))
     bad = sum(r.status != "ok" for r in results)
