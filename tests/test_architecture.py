@@ -85,7 +85,9 @@ def test_cycle_finder_on_a_hand_made_graph():
 
 def test_no_import_cycle_between_modules(graph):
     # the package's own __init__ re-exports the public API: it sits above every module
-    edges = {m: set(graph.find_modules_directly_imported_by(m)) - {"onderdak"} for m in graph.modules}
+    edges = {
+        m: set(graph.find_modules_directly_imported_by(m)) - {"onderdak"} for m in graph.modules
+    }
     cycles = _cycles(edges)
     assert not cycles, f"modules importing each other (imports inside functions count): {cycles}"
 

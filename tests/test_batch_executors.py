@@ -177,6 +177,7 @@ def test_dask_asked_but_not_installed_is_a_clear_error(
     assert code == 2
     err = capsys.readouterr().err
     assert "Dask is not installed" in err and "onderdak[dask]" in err
+    assert not (tmp_path / "batches").exists(), "refused before any work"
 
 
 def test_a_scheduler_needs_the_dask_executor(tmp_path, demo_case_path, capsys):

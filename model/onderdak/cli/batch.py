@@ -164,21 +164,7 @@ def run_batch(
     """
     jobs = executors.shard(jobs, shard)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
-    with executors.open_executor(executor, workers, scheduler) as pool:  # Dask missing: no folder
-        return _run(jobs, workers, out, formats, name, progress, no_pdf, pool, resume)
-
-
-def _run(
-    jobs: Sequence[Job],
-    workers: int,
-    out: str | Path | None,
-    formats: Sequence[str] | None,
-    name: str,
-    progress: bool,
-    no_pdf: bool,
-    pool: Executor | None,
-    resume: bool,
-) -> tuple[list[JobResult], Path]:
+    executors.check(executor, scheduler)  # Dask asked but missing: an error, no batch folder
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     base = Path(out) if out else Path("reports")
     folder = base / "batches" / f"{stamp}-{name}-{os.getpid()}-{secrets.token_hex(2)}"
@@ -218,7 +204,9 @@ def _run(
         results[todo[k]] = _result(todo[k], jobs[todo[k]], folder, data, runs)
 
     calls = [(jobs[i], run_out, formats, no_pdf) for i in todo]
-    executors.run_jobs(_work, calls, pool, workers, name, progress, on_done=done)
+    if calls:  # everything resumed: no cluster to start
+        with executors.open_executor(executor, workers, scheduler) as pool:
+            executors.run_jobs(_work, calls, pool, workers, name, progress, on_done=done)
     finished = [r for r in results if r is not None]
     write_summary(finished, folder / "summary.csv")
     resumed.write_jobs(

@@ -98,22 +98,37 @@ def dask_executor(workers: int, scheduler: str | None = None) -> Iterator[Execut
         yield client.get_executor(pure=False)
 
 
+def check(kind: str | Executor | None, scheduler: str | None = None) -> None:
+    """Refuse, before any work, an executor that cannot be opened (InputError, exit code 2)."""
+    if kind is None or isinstance(kind, Executor):
+        return
+    if kind not in EXECUTORS:
+        raise InputError(f"--executor {kind!r}: choose one of {', '.join(EXECUTORS)}")
+    if kind == "local" and scheduler:
+        raise InputError("--scheduler: only with --executor dask")
+    if kind == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise InputError(
+                "--executor dask: Dask is not installed; install it with "
+                "`pip install 'onderdak[dask]'` (or use --executor local)"
+            ) from None
+
+
 @contextlib.contextmanager
 def open_executor(
     kind: str | Executor | None, workers: int, scheduler: str | None = None
 ) -> Iterator[Executor | None]:
     """The executor of ``--executor``: None for the built-in pool (see :func:`run_jobs`)."""
+    check(kind, scheduler)
     if kind is None or isinstance(kind, Executor):
         yield kind
     elif kind == "local":
-        if scheduler:
-            raise InputError("--scheduler: only with --executor dask")
         yield None
-    elif kind == "dask":
+    else:
         with dask_executor(workers, scheduler) as executor:
             yield executor
-    else:
-        raise InputError(f"--executor {kind!r}: choose one of {', '.join(EXECUTORS)}")
 
 
 def run_jobs(
