@@ -120,7 +120,7 @@ def test_cli_batch_prints_the_summary_and_exits_non_zero(tmp_path, capsys, monke
     case = write_case(tmp_path / "case", "cli")
     seen = {}
 
-    def fake_run_batch(jobs, workers, out, formats, name, progress, no_pdf=False):
+    def fake_run_batch(jobs, workers, out, formats, name, progress, no_pdf=False, **executor):
         seen.update(jobs=jobs, workers=workers, formats=formats, no_pdf=no_pdf)
         results = [
             batch.JobResult(jobs[0], "ok", 3.0, str(tmp_path / "r" / "run1")),
@@ -222,7 +222,7 @@ def test_cli_region_runs_the_overview_and_keeps_the_exit_code(tmp_path, capsys, 
     region = write_region(tmp_path)
     calls = []
 
-    def fake_run_batch(jobs, workers, out, formats, name, progress, no_pdf=False):
+    def fake_run_batch(jobs, workers, out, formats, name, progress, no_pdf=False, **executor):
         statuses = ["ok", "failed"]
         results = [
             batch.JobResult(j, s, 1.0, str(tmp_path / j.label))

@@ -54,8 +54,9 @@ def test_lock_pins_every_dependency():
         )
 
 
-OPTIONAL_IMPORTS = {"psutil"}
-"""Imported inside a try (a fallback exists), so not a dependency."""
+OPTIONAL_IMPORTS = {"psutil", "dask", "distributed"}
+"""Imported inside a try (a fallback exists, or a clear error names the extra: `onderdak[dask]`),
+so not a required dependency."""
 
 
 def test_every_imported_distribution_is_declared():

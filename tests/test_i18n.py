@@ -194,6 +194,7 @@ CATALOGUED = (
     "export",
     "maps",
     "mca_figures",
+    "national",
     "plan",
     "plan_tables",
     "plan_text",

@@ -1,42 +1,42 @@
 """Run many report runs in parallel (cases × scenarios, or one region's municipalities), each isolated.
 
-Runs go to a pool of worker processes (spawned, one run at a time each); every run starts its own
+Runs go to a pool of worker processes (spawned, one run at a time each) or to any other executor,
+a Dask cluster for one (:mod:`onderdak.cli.executors`); every run starts its own
 kernel and claims its own run folder (unique run ids, exclusive creation), so runs cannot write
-into each other's folders, also when two batches run at once; a worker that dies is replaced. A failed run does not stop the batch; its error notebook is kept in its
+into each other's folders, also when two batches run at once; a run whose worker dies is run once
+more. ``--resume`` skips runs whose inputs are unchanged since a successful run
+(:mod:`onderdak.cli.resume`). A failed run does not stop the batch; its error notebook is kept in its
 ``failed-<run-id>`` folder. The batch writes ``<root>/batches/<batch-id>/summary.csv`` and one log
-per run, and prints a summary table.
+per run, ``jobs.json`` (what each job asked, for ``--resume``) and prints a summary table.
 
 A region file (:mod:`onderdak.region.file`) lists the municipalities.
 
-The regional overview (:func:`run_overview`) runs ``notebooks/region.ipynb`` through the report
-runner on the batch's ``summary.csv`` into ``reports/<region name>/<run-id>/`` (with ``--out``:
-``<out>/<region name>/``). It covers the municipalities whose run succeeded and names the others.
-The runner needs a case file: the batch writes ``region-case.yaml`` beside the summary (the region
-as one "municipality": its name, the summed inhabitants, the first case's start and price year).
+The regional overview after the runs (:func:`run_overview`) is in :mod:`onderdak.cli.region_run`.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import multiprocessing
 import os
 import secrets
-import sys
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from onderdak.core.errors import InputError
-from onderdak.region.file import (
-    Job,
-    Region,
-    job_parameters,
+from onderdak.cli import executors
+from onderdak.cli import resume as resumed
+from onderdak.cli.region_run import (  # noqa: F401 - the command's names, as before
+    OVERVIEW_NOTEBOOK,
+    REGION_CODE,
+    run_overview,
+    write_region_case,
 )
+from onderdak.core.errors import InputError
+from onderdak.region.file import Job, job_parameters
 
 
 @dataclass
@@ -77,13 +77,6 @@ def jobs_for_cases(
                 Job(path, s, notebook, job_parameters(parameters or {}, True), path.parent.name)
             )
     return jobs
-
-
-def _init_worker() -> None:
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(
-            var, "1"
-        )  # one core per run (and kernel): the workers are the parallelism
 
 
 def _work(
@@ -134,8 +127,13 @@ def run_batch(
     name: str = "batch",
     progress: bool = True,
     no_pdf: bool = False,
+    *,
+    executor: Executor | str | None = None,
+    scheduler: str | None = None,
+    shard: tuple[int, int] | None = None,
+    resume: bool = False,
 ) -> tuple[list[JobResult], Path]:
-    """Run the jobs in parallel processes; returns the results (in job order) and the batch folder.
+    """Run the jobs in parallel; returns the results (in job order) and the batch folder.
 
     Parameters
     ----------
@@ -153,163 +151,80 @@ def run_batch(
         Show a progress bar on standard error.
     no_pdf : bool
         Leave out the PDF of every run.
+    executor : concurrent.futures.Executor or {"local", "dask"}, optional
+        Where the runs go (:mod:`onderdak.cli.executors`): any executor, or ``"local"`` / None for
+        the built-in process pool, ``"dask"`` for a Dask client (on ``scheduler``, else a
+        LocalCluster of ``workers`` processes).
+    scheduler : str, optional
+        Address of a Dask scheduler (with ``executor="dask"``).
+    shard : (int, int), optional
+        (K, N): run only the K-th of N parts of the jobs (:func:`onderdak.cli.executors.shard`).
+    resume : bool
+        Skip jobs that ran successfully before on the same inputs (:mod:`onderdak.cli.resume`).
     """
-    from tqdm import tqdm
-
+    jobs = executors.shard(jobs, shard)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    executors.check(executor, scheduler)  # Dask asked but missing: an error, no batch folder
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     base = Path(out) if out else Path("reports")
     folder = base / "batches" / f"{stamp}-{name}-{os.getpid()}-{secrets.token_hex(2)}"
     (folder / "logs").mkdir(parents=True)
     run_out = Path(out).resolve() if out else None
+    requests = [resumed.request(job, formats, no_pdf) for job in jobs]
     results: list[JobResult | None] = [None] * len(jobs)
-    bar = tqdm(total=len(jobs), desc=name, unit="run", disable=not progress, file=sys.stderr)
-    failed = 0
-    pending, attempts = list(range(len(jobs))), [0] * len(jobs)
-    context = multiprocessing.get_context("spawn")
-    while pending:
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker) as pool:
-            futures = {pool.submit(_work, jobs[i], run_out, formats, no_pdf): i for i in pending}
-            pending = []
-            for fut in as_completed(futures):
-                i = futures[fut]
-                try:
-                    data = fut.result()
-                except BrokenProcessPool:  # a worker died (e.g. out of memory): retry once
-                    attempts[i] += 1
-                    if attempts[i] < 2:
-                        pending.append(i)
-                        continue
-                    data = {
-                        "status": "failed",
-                        "seconds": 0.0,
-                        "folder": "",
-                        "message": "the worker process died twice (out of memory?)",
-                    }
-                log = folder / "logs" / _log_name(i, jobs[i])
-                log.write_text(data["message"] + "\n", encoding="utf-8")
-                results[i] = JobResult(
+    todo = list(range(len(jobs)))
+    if resume:
+        previous = resumed.previous_runs(base, before=folder)
+        for i in list(todo):
+            earlier = resumed.unchanged_run(requests[i], previous)
+            if earlier:
+                message = f"unchanged since the run in {earlier}: not run again (--resume)"
+                results[i] = _result(
+                    i,
                     jobs[i],
-                    data["status"],
-                    data["seconds"],
-                    data["folder"],
-                    data["message"],
-                    str(log),
-                    data.get("extra") or {},
+                    folder,
+                    {"status": "ok", "seconds": 0.0, "folder": earlier, "message": message},
+                    0,
+                    resumed=True,
                 )
-                failed += data["status"] != "ok"
-                bar.set_postfix(failed=failed)
-                bar.update(1)
-    bar.close()
-    done = [r for r in results if r is not None]
-    write_summary(done, folder / "summary.csv")
-    return done, folder
+                todo.remove(i)
 
+    def done(k: int, data: dict[str, Any] | None, runs: int, error: BaseException | None) -> None:
+        if error is not None:
+            lost = executors.worker_lost(error)
+            data = {
+                "status": "failed",
+                "seconds": 0.0,
+                "folder": "",
+                "message": f"the worker died {runs} times (out of memory?)"
+                if lost
+                else f"{type(error).__name__}: {error}",
+            }
+        assert data is not None
+        results[todo[k]] = _result(todo[k], jobs[todo[k]], folder, data, runs)
 
-OVERVIEW_NOTEBOOK = "region"
-REGION_CODE = "GM0000"
-"""Placeholder CBS code of the region case (not a municipality; the case format asks for a code)."""
-_REGION_TITLE = {
-    "nl": "Opvang en huisvesting {} — {}",
-    "en": "Reception and housing {} — {}",
-}
-
-
-def write_region_case(region: Region, results: Sequence[JobResult], folder: Path) -> Path:
-    """``<folder>/region-case.yaml``: the region as the case the report runner asks for.
-
-    Its municipality is the region (named by the region file's ``title``, else the first case's
-    ``municipality.region``, else the region's name) with the summed inhabitants of the
-    municipalities that ran; start, horizon, price year, seed and language come from the first.
-    """
-    import yaml
-
-    from onderdak.case.settings import load_case
-
-    cases = [load_case(r.job.case, r.job.scenario) for r in results if r.status == "ok"]
-    if not cases:
-        raise InputError(f"{region.file.name}: no municipality ran successfully")
-    first = cases[0]
-    shown = region.title or first.municipality.region or region.name
-    language = region.language or first.language
-    years = f"{first.periods[0].year}–{first.periods[-1].year}"
-    data = {
-        "name": region.name,
-        "title": _REGION_TITLE.get(language, _REGION_TITLE["nl"]).format(years, shown),
-        "fictional": any(c.fictional for c in cases),
-        "language": language,
-        "municipality": {
-            "name": shown,
-            "code": REGION_CODE,
-            "population_persons": sum(c.municipality.population_persons for c in cases),
-            "region": shown,
-        },
-        "start": first.start,
-        "horizon_months": first.horizon_months,
-        "price_year": first.price_year,
-        "seed": first.seed,
-    }
-    path = folder / "region-case.yaml"
-    header = (
-        f"# Written by `onderdak batch --region {region.file}`: the region as one case, so that the\n"
-        "# overview runs through the report runner like any report. Not a municipality.\n"
+    calls = [(jobs[i], run_out, formats, no_pdf) for i in todo]
+    if calls:  # everything resumed: no cluster to start
+        with executors.open_executor(executor, workers, scheduler) as pool:
+            executors.run_jobs(_work, calls, pool, workers, name, progress, on_done=done)
+    finished = [r for r in results if r is not None]
+    write_summary(finished, folder / "summary.csv")
+    resumed.write_jobs(
+        folder / resumed.JOBS_FILE,
+        [(requests[i], r.status, r.folder) for i, r in enumerate(results) if r is not None],
     )
-    path.write_text(
-        header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
-    return path
+    return finished, folder
 
 
-def run_overview(
-    region: Region,
-    results: Sequence[JobResult],
-    folder: Path,
-    out: str | Path | None = None,
-    formats: Sequence[str] | None = None,
-    no_pdf: bool = False,
-) -> Any:
-    """Run the regional overview on a finished batch; returns the runner's ``RunResult``.
-
-    Parameters
-    ----------
-    region : Region
-        From :func:`read_region`.
-    results : Sequence[JobResult]
-        The batch's results (failed runs are named as missing in the overview).
-    folder : Path
-        The batch folder holding ``summary.csv``.
-    out : str or Path, optional
-        Report root of the batch; the overview goes to ``<out or reports>/<region name>/``.
-    formats : Sequence[str], optional
-        Exports; default all (HTML, PDF, PPTX, XLSX).
-    no_pdf : bool
-        Leave out the PDF.
-
-    Raises
-    ------
-    InputError
-        No municipality ran successfully.
-    OnderdakError
-        The overview failed (its error notebook is kept in ``failed-<run-id>``).
-    """
-    from onderdak.reporting.report_notebooks import FORMATS
-    from onderdak.reporting.runner import run_report
-
-    case_file = write_region_case(region, results, folder)
-    parameters: dict[str, Any] = {"region": str((folder / "summary.csv").resolve())}
-    if region.title:
-        parameters["region_name"] = region.title
-    if region.language:
-        parameters["language"] = region.language
-    root = (Path(out) if out else Path("reports")) / region.name
-    return run_report(
-        case_file,
-        OVERVIEW_NOTEBOOK,
-        parameters,
-        out=root,
-        formats=FORMATS if formats is None else formats,
-        no_pdf=no_pdf,
-        from_text=False,
+def _result(
+    i: int, job: Job, folder: Path, data: dict[str, Any], runs: int, resumed: bool = False
+) -> JobResult:
+    log = folder / "logs" / _log_name(i, job)
+    log.write_text(data["message"] + "\n", encoding="utf-8")
+    extra = dict(data.get("extra") or {})
+    extra.update(runs=runs, resumed=resumed)
+    return JobResult(
+        job, data["status"], data["seconds"], data["folder"], data["message"], str(log), extra
     )
 
 

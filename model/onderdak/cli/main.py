@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from onderdak.cli import compute, reports
+from onderdak.cli import national as national_command
 from onderdak.core.errors import OnderdakError
 from onderdak.core.version import __version__
 
@@ -26,6 +27,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     compute.add_commands(sub)
     reports.add_commands(sub)
+    national_command.add_parser(sub)
     return parser
 
 

@@ -171,7 +171,7 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from onderdak.cli import batch
+    from onderdak.cli import batch, executors
     from onderdak.core.errors import InputError
     from onderdak.region.file import read_region
     from onderdak.reporting.parameters import parse_assignments
@@ -189,8 +189,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     else:
         raise InputError("batch: give one or more case files, or --region REGION.yaml")
     formats = parse_formats(args.formats)
+    ex = executors.arguments(args)  # --executor, --scheduler, --shard, --resume
     results, folder = batch.run_batch(
-        jobs, args.workers, args.out, formats, name, not args.no_progress, no_pdf=args.no_pdf
+        jobs, args.workers, args.out, formats, name, not args.no_progress, no_pdf=args.no_pdf, **ex
     )
     print(batch.summary_table(results))
     bad = sum(r.status != "ok" for r in results)
@@ -218,6 +219,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _add_batch(sub: argparse._SubParsersAction) -> None:
+    from onderdak.cli import executors
+
     p = sub.add_parser(
         "batch", help="run reports for many cases/scenarios or a region, in parallel"
     )
@@ -238,6 +241,7 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="with --region: skip the regional overview after the runs",
     )
+    executors.add_arguments(p)
     p.set_defaults(func=_cmd_batch)
 
 

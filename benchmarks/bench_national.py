@@ -1,0 +1,89 @@
+"""Benchmark: ``onderdak national`` for N municipalities on the local pool and on Dask (1 and 2 workers).
+
+Run: ``.venv/bin/python benchmarks/bench_national.py [N] [--paths P] [--from DIR]`` (default N=12,
+the cases' own 2,000 paths, ``../shared/data``). Each municipality is one job: its starter case,
+every scenario simulated once (``run_case``) and its results written; then the overview (tables,
+workbook, map). Prints the wall time per executor, the time per municipality and the linear
+extrapolation to all 342 municipalities (target ≤ 30 minutes on 2 cores), with the load average
+before and after each run: the machine may be shared, and other load slows every figure.
+Dask's figures include starting its LocalCluster (a few seconds, once per run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MUNICIPALITIES = 342
+TARGET_MINUTES = 30.0
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def one(source: Path, codes: list[str], executor: str, workers: int, paths: int | None) -> float:
+    """Wall seconds of the national run of ``codes`` (jobs and overview) on ``executor``."""
+    from onderdak.cli.national import run_national
+
+    with tempfile.TemporaryDirectory(prefix="bench-national-") as tmp:
+        started = time.perf_counter()
+        _, answers, _ = run_national(
+            source,
+            Path(tmp),
+            codes,
+            2026,
+            paths=paths,
+            executor=executor,
+            workers=workers,
+            progress=False,
+        )
+        wall = time.perf_counter() - started
+    bad = [a["code"] for a in answers if a["status"] != "ok"]
+    if bad:
+        print(f"  failed: {', '.join(bad)}", file=sys.stderr)
+    return wall
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, nargs="?", default=12, help="municipalities (default 12)")
+    parser.add_argument("--paths", type=int, help="paths per scenario (default: the case's)")
+    parser.add_argument("--from", dest="source", default=str(ROOT.parent / "shared" / "data"))
+    args = parser.parse_args()
+    os.environ.setdefault("ONDERDAK_PEILDATUM", "2026-01")
+    from onderdak.cli.national import municipality_codes
+
+    source = Path(args.source)
+    codes = municipality_codes(source)[: args.n]
+    paths = args.paths or "the case's (2000)"
+    print(
+        f"national run: {len(codes)} municipalities, every scenario, paths {paths}, "
+        f"{os.cpu_count()} cores"
+    )
+    print(
+        f"{'executor':<18}{'wall s':>9}{'s/municipality':>16}{'342 (min)':>11}   load before → after"
+    )
+    worst = 0.0
+    for label, executor, workers in (
+        ("local pool, 2", "local", 2),
+        ("dask, 1 worker", "dask", 1),
+        ("dask, 2 workers", "dask", 2),
+    ):
+        before = _load()
+        wall = one(source, codes, executor, workers, args.paths)
+        per = wall / len(codes)
+        minutes = per * MUNICIPALITIES / 60
+        worst = max(worst, minutes) if workers == 2 else worst
+        print(f"{label:<18}{wall:>9.1f}{per:>16.2f}{minutes:>11.1f}   {before} → {_load()}")
+    print(f"target: all {MUNICIPALITIES} municipalities ≤ {TARGET_MINUTES:.0f} min on 2 cores")
+    return 0 if worst <= TARGET_MINUTES else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,181 @@
+"""`onderdak national`: starter cases from ../shared/data, run, and the national overview."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from onderdak.cli.main import main
+from onderdak.core.errors import InputError
+from onderdak.region.national import national_overview, province_totals, read_provinces
+
+pytestmark = pytest.mark.shared
+
+FOUR = "GM0797,GM0034,GM0148,GM0302"  # Heusden, Almere, Dalfsen, Nunspeet (shared/data/README.md)
+
+
+@pytest.fixture(scope="module")
+def provinces(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("prov") / "provinces.csv"
+    path.write_text(
+        "code,province\nGM0797,Noord-Brabant\nGM0034,Flevoland\nGM0148,Overijssel\n"
+        "GM0302,Gelderland\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _run(out: Path, shared: Path, *extra: str) -> int:
+    return main(
+        [
+            "national",
+            "--from",
+            str(shared),
+            "--out",
+            str(out),
+            "--paths",
+            "100",
+            "--workers",
+            "2",
+            "--no-progress",
+            *extra,
+        ]
+    )
+
+
+def test_four_municipalities_on_dask_the_overview_and_its_files(
+    tmp_path, shared_data, provinces, capsys
+):
+    pytest.importorskip("distributed")
+    out = tmp_path / "nl"
+    code = _run(
+        out,
+        shared_data,
+        "--municipalities",
+        FOUR,
+        "--executor",
+        "dask",
+        "--provinces",
+        str(provinces),
+    )
+    assert code == 0, capsys.readouterr().err
+    assert "4 of 4 municipalities computed" in capsys.readouterr().out
+    table = pd.read_csv(out / "municipalities.csv")
+    assert list(table["code"]) == ["GM0034", "GM0148", "GM0302", "GM0797"]
+    heusden = table.set_index("code").loc["GM0797"]
+    assert heusden["population_persons"] == 46365  # CBS 70072NED, 1 January 2025 (README)
+    for s in ("ukraine", "asylum", "status_holders"):
+        assert math.isclose(
+            heusden[f"{s}_need_per_1000_persons"],
+            heusden[f"{s}_need_p50"] / 46365 * 1000,
+            rel_tol=1e-4,
+        )
+    # starter cases have no register: no shortfall risk, no net cost (said in the summary)
+    assert table["shortfall_probability_share"].isna().all()
+    assert table["net_cost_eur_p50"].isna().all()
+    assert "4 gemeenten hebben nog geen locatieregister" in (out / "summary.md").read_text()
+    need = pd.read_csv(out / "need.csv")
+    assert len(need) == 4 * 5 * 3  # municipalities × scenarios × streams
+    prov = pd.read_csv(out / "provinces.csv").set_index("province")
+    assert prov.loc["Flevoland", "municipalities"] == 1
+    assert prov["population_persons"].sum() == table["population_persons"].sum()
+    book = load_workbook(out / "national.xlsx", read_only=True)
+    assert book.sheetnames == ["Gemeenten", "Behoefte per scenario", "Provincies", "Ontbrekend"]
+    headers = next(book["Gemeenten"].iter_rows(max_row=1, values_only=True))
+    assert "Asielzoekers (plaatsen per 1.000 inwoners)" in headers
+    assert (out / "need_map.png").stat().st_size > 20_000
+    for code in FOUR.lower().split(","):
+        assert (out / "results" / code / "need.csv").is_file()
+        assert (out / "cases" / code / "case.yaml").is_file()
+
+
+def test_a_failing_municipality_is_named_and_the_rest_kept(
+    tmp_path, shared_data, capsys, monkeypatch
+):
+    from onderdak.geo import starter_case
+
+    real = starter_case.init_case
+
+    def broken_for_dalfsen(code, *args, **kwargs):
+        if code == "GM0148":
+            raise InputError("init: GM0148 broken on purpose")
+        return real(code, *args, **kwargs)
+
+    monkeypatch.setattr(starter_case, "init_case", broken_for_dalfsen)
+    out = tmp_path / "nl"
+    with monkeypatch.context() as m:
+        m.setattr("onderdak.cli.executors.local_pool", _threads)
+        code = _run(out, shared_data, "--municipalities", "GM0797,GM0148", "--language", "en")
+    err = capsys.readouterr().err
+    assert code == 2 and "GM0148: invalid: init: GM0148 broken on purpose" in err
+    assert list(pd.read_csv(out / "municipalities.csv")["code"]) == ["GM0797"]
+    with open(out / "missing.csv", encoding="utf-8") as fh:
+        assert next(csv.DictReader(fh))["code"] == "GM0148"
+    assert (
+        "Not computed (see the sheet of missing municipalities): GM0148."
+        in (out / "summary.md").read_text()
+    )
+
+
+def _threads(workers):
+    """The built-in pool as threads: the monkeypatched init_case stays in force."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(workers)
+
+
+def test_limit_and_unknown_municipalities(tmp_path, shared_data, capsys):
+    assert _run(tmp_path / "a", shared_data, "--municipalities", "GM9999") == 2
+    assert "GM9999 not among the 2024 municipalities" in capsys.readouterr().err
+    assert _run(tmp_path / "b", shared_data, "--limit", "0") == 2
+    assert main(["national", "--out", str(tmp_path / "c")]) == 2
+    assert "give --from DIR" in capsys.readouterr().err
+    assert _run(tmp_path / "d", shared_data, "--shard", "1/2") == 2
+    assert "--shard is not supported yet" in capsys.readouterr().err
+
+
+def test_province_totals_add_up_and_the_membership_file_is_checked(tmp_path):
+    table = pd.DataFrame(
+        {
+            "code": ["GM1", "GM2", "GM3"],
+            "province": ["A", "A", "B"],
+            "population_persons": [1000, 3000, 2000],
+            "ukraine_need_p50": [5.0, 15.0, 10.0],
+            "asylum_need_p50": [4.0, 12.0, 8.0],
+            "status_holders_need_p50": [1.0, 3.0, 2.0],
+            "taakstelling_persons": [2.0, 6.0, 0.0],
+            "housed_persons": [1.0, 3.0, 0.0],
+            "backlog_end_persons": [1.0, 3.0, 0.0],
+        }
+    )
+    totals = province_totals(table).set_index("province")
+    assert totals.loc["A", "municipalities"] == 2
+    assert totals.loc["A", "ukraine_need_p50"] == 20.0
+    assert totals.loc["A", "ukraine_need_per_1000_persons"] == 5.0  # 20 places / 4,000 × 1,000
+    assert totals.loc["A", "housed_share_of_task"] == 0.5
+    assert math.isnan(totals.loc["B", "housed_share_of_task"])  # no task: no share
+    bad = tmp_path / "p.csv"
+    bad.write_text("code,province\nGM1,A\ngm1,B\n", encoding="utf-8")
+    with pytest.raises(InputError, match="row 3, column `code`: GM1 is named twice"):
+        read_provinces(bad)
+    bad.write_text("gemeente,provincie\n", encoding="utf-8")
+    with pytest.raises(InputError, match="needs the columns"):
+        read_provinces(bad)
+
+
+def test_an_overview_without_any_success_names_them_all():
+    ov = national_overview(
+        [
+            {"code": "GM2", "status": "failed", "message": "x\ny"},
+            {"code": "GM1", "status": "invalid"},
+        ],
+        2026,
+        "2026-II",
+    )
+    assert ov.municipalities.empty and list(ov.missing["code"]) == ["GM1", "GM2"]
+    assert list(ov.missing["message"]) == ["", "x"]
