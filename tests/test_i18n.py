@@ -206,6 +206,9 @@ CATALOGUED = (
     "runner",
     "scenarios",
     "style",
+    "thuis",
+    "thuis_figures",
+    "thuis_tables",
     "workbook",
     "workbook_tables",
     "workbook_values",
@@ -218,6 +221,8 @@ TOPICS = {
     "plan_text": "plan",
     "region_figures": "region",
     "report_meta": "export",
+    "thuis_figures": "thuis",
+    "thuis_tables": "thuis",
 }
 """A catalogued module whose words share another module's topic file."""
 
