@@ -78,7 +78,7 @@ def prepare_advice(
     if case.business_case.location_id and run.register is not None:
         bc = run.business_case(scenario=scenario)
     advice = Advice(scenario=scenario, results=results, portfolio=portfolio, business_case=bc)
-    if case.thuis is not None:
+    if getattr(case, "thuis", None) is not None:  # a case without the section: not computed
         advice.thuis = run.thuis(scenario)
     if plan and run.register is not None:
         levels = sorted({*ADVICE_LEVELS, case.optimise.reliability_share})
