@@ -114,7 +114,7 @@ def shortages(thuis: Thuis, names: dict[str, str], language: str = "nl") -> str:
             + text(
                 "thuis.shortage.item",
                 language,
-                area=tt.area_name(r.area, names, language),
+                area=tt.area_name(r.area, names, language, capital=True),
                 what=lower_first(text(f"thuis.service.{r.service}", language)),
                 chance=r.shortage_chance_share,
                 capacity=r.capacity,
