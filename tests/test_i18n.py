@@ -207,6 +207,9 @@ CATALOGUED = (
     "runner",
     "scenarios",
     "style",
+    "thuis",
+    "thuis_figures",
+    "thuis_tables",
     "workbook",
     "workbook_tables",
     "workbook_values",
@@ -219,6 +222,8 @@ TOPICS = {
     "plan_text": "plan",
     "region_figures": "region",
     "report_meta": "export",
+    "thuis_figures": "thuis",
+    "thuis_tables": "thuis",
 }
 """A catalogued module whose words share another module's topic file."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from onderdak.thuis.settings import ThuisSettings
+from onderdak.case.thuis import ThuisSettings
 
 SPLIT = {"age_0_3": 0.25, "age_4_11": 0.45, "age_12_17": 0.30}
 

@@ -19,6 +19,7 @@ from onderdak.case.municipality import (
     UkraineSettings,
 )
 from onderdak.case.optimise import OptimiseSettings
+from onderdak.case.thuis import ThuisSettings
 
 
 class Case(Strict):
@@ -83,6 +84,11 @@ class Case(Strict):
     geo: GeoSettings = GeoSettings()
     mca: MCASettings = MCASettings()
     optimise: OptimiseSettings = OptimiseSettings()
+    thuis: ThuisSettings | None = Field(
+        default=None,
+        description="What the residents need beyond a bed: school places, GP registrations, "
+        "inburgering, work and municipal staff (README, 'Thuis'). null: not computed.",
+    )
 
     _dir: Path = PrivateAttr(default=Path("."))
     _file: Path | None = PrivateAttr(default=None)

@@ -8,6 +8,7 @@
     run.portfolio()                    # the register against the need (the first scenario's)
     run.plan(reliability=0.9)          # the recommended investment plan
     run.business_case("L08")           # buying one building against its alternatives
+    run.thuis()                        # school, GP, inburgering, work and staff (case `thuis:`)
     run.results()                      # every table of `onderdak run`, all scenarios
 
 Every stage takes the simulated need and the register from the run, so a scenario is simulated
@@ -34,6 +35,7 @@ from onderdak.pipeline.results import Results, run_case
 from onderdak.plan.build import OptimiseResult, optimise_case
 from onderdak.portfolio.analysis import PortfolioAnalysis, analyse_portfolio
 from onderdak.register.locations import Register, load_register
+from onderdak.thuis.result import Thuis, thuis_for_run
 
 
 class CaseRun:
@@ -194,6 +196,24 @@ class CaseRun:
                 need=run.need,
                 ensemble=run.ensemble,
             ),
+        )
+
+    def thuis(self, scenario: str | None = None) -> Thuis:
+        """What one scenario's residents need beyond a bed (:func:`onderdak.thuis.result.thuis_for_run`).
+
+        Uses the scenario's simulated need and the run's register (none: every resident counts as
+        not at a location). Raises InputError when the case has no `thuis:` section.
+        """
+        run = self.scenario(scenario)
+        settings = run.case.thuis
+        if settings is None:
+            raise InputError(
+                f"{self.case_path.name}: the case has no `thuis:` section; add it to compute school "
+                "places, GP registrations, inburgering, work and staff (README, 'Thuis')"
+            )
+        return self._keep(
+            ("thuis", run.scenario),
+            lambda: thuis_for_run(run.case, run.need, self.register, settings),
         )
 
     def results(

@@ -20,7 +20,8 @@ from onderdak.reporting.voorstel_facts import BUY_ACTIONS, extensions
 
 @dataclass
 class Advice:
-    """Everything the advice shows, computed once: scenarios, portfolio, business case (and plan)."""
+    """Everything the advice shows, computed once: scenarios, portfolio, business case (and plan),
+    and what the residents need beyond a bed ('thuis', when the case has that section)."""
 
     scenario: str
     results: Results
@@ -30,6 +31,7 @@ class Advice:
     plan_error: str = ""  # the code of the InfeasibleError when no plan exists ('' when one does)
     plan_error_facts: dict[str, Any] = field(default_factory=dict)  # its facts, for the words
     alternatives: dict[str, dict[str, Any]] = field(default_factory=dict)  # plan_alternatives
+    thuis: Any = None  # onderdak.thuis.result.Thuis when the case has a `thuis:` section
 
     @property
     def case(self):
@@ -76,6 +78,8 @@ def prepare_advice(
     if case.business_case.location_id and run.register is not None:
         bc = run.business_case(scenario=scenario)
     advice = Advice(scenario=scenario, results=results, portfolio=portfolio, business_case=bc)
+    if getattr(case, "thuis", None) is not None:  # a case without the section: not computed
+        advice.thuis = run.thuis(scenario)
     if plan and run.register is not None:
         levels = sorted({*ADVICE_LEVELS, case.optimise.reliability_share})
         try:

@@ -7,6 +7,8 @@ import pandas as pd
 
 from onderdak.pipeline.results import Results
 from onderdak.reporting.i18n import text
+from onderdak.reporting.thuis import signpost_rows
+from onderdak.thuis.result import Thuis
 
 SIGNPOSTS = (
     "first_applications",
@@ -22,12 +24,15 @@ SIGNPOSTS = (
 FIELDS = ("signal", "source", "when", "threshold", "step")
 
 
-def signposts(results: Results, scenario: str, language: str = "nl") -> pd.DataFrame:
+def signposts(
+    results: Results, scenario: str, language: str = "nl", thuis: Thuis | None = None
+) -> pd.DataFrame:
     """A monitoring table whose thresholds are the 90th percentiles of the chosen scenario.
 
     Columns: Signaal, Bron, Wanneer, Drempel, Stap (English: Signal, Source, When, Threshold, Step).
     A figure above its threshold means the world is moving outside the band the plan was built for,
-    and names the step prepared for that case.
+    and names the step prepared for that case. With ``thuis`` (the advice's 'thuis'), its signposts
+    follow: the school-age children among the newcomers and the waiting list for newcomers' education.
     """
     run = results.runs[scenario]
     ens, need = run.ensemble, run.need
@@ -45,9 +50,9 @@ def signposts(results: Results, scenario: str, language: str = "nl") -> pd.DataF
         "backlog_p90": backlog_p90,
     }
     columns = {f: text(f"signpost.column.{f}", language) for f in FIELDS}
-    return pd.DataFrame(
-        [
-            {columns[f]: text(f"signpost.{key}.{f}", language, **facts) for f in FIELDS}
-            for key in SIGNPOSTS
-        ]
-    )
+    rows = [
+        {columns[f]: text(f"signpost.{key}.{f}", language, **facts) for f in FIELDS}
+        for key in SIGNPOSTS
+    ]
+    rows += [{columns[f]: r[f] for f in FIELDS} for r in signpost_rows(thuis, language)]
+    return pd.DataFrame(rows)

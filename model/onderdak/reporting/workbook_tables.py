@@ -48,10 +48,14 @@ SHEETS = (
     "mca",
     "mca_weights",
     "wijken",
+    "thuis",
+    "thuis_shortages",
+    "thuis_costs",
+    "thuis_services",
 )
 """The recorded tables with a sheet name and a source (``sheet.name_<key>``, ``sheet.source_<key>``
 in the message catalogs; a name fits Excel's 31 characters)."""
-_TITLES = ("budget_per_year", "mca", "mca_weights", "wijken")
+_TITLES = ("budget_per_year", "mca", "mca_weights", "wijken", "thuis_services")
 """Tables recorded for the workbook only, with a title (``sheet.title_<key>``)."""
 
 

@@ -2,5 +2,5 @@
 inburgering, work and municipal staff per stream, month and wijk (the layer beside ``portfolio``).
 
 The entry point is :func:`onderdak.thuis.result.thuis_for_run`; its parameters are
-:class:`onderdak.thuis.settings.ThuisSettings`.
+:class:`onderdak.case.thuis.ThuisSettings`.
 """

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from onderdak.case.thuis import AGE_GROUPS
 from onderdak.core.ensemble import Need
 from onderdak.core.streams import STREAMS
 from onderdak.io import reference
 from onderdak.thuis.defaults import Profile
-from onderdak.thuis.settings import AGE_GROUPS
 
 GOO_OCCUPANCY_KEY = "ukraine_goo_occupancy_share_2024_11"
 COA_OCCUPANCY_KEY = "coa_occupancy_norm_share"

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from onderdak.case.thuis import ThuisSettings, composition_default
 from onderdak.core.errors import InputError
 from onderdak.io import reference
-from onderdak.thuis.settings import ThuisSettings, composition_default
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from onderdak.case.thuis import MUNICIPALITY, ThuisSettings
 from onderdak.core.streams import STREAMS
 from onderdak.need.shortfall import short_paths
 from onderdak.register.locations import Capacity
 from onderdak.thuis.composition import Residents, bands
 from onderdak.thuis.services import ALL, UNITS, Services
-from onderdak.thuis.settings import MUNICIPALITY, ThuisSettings
 
 UNPLACED = "unplaced"
 """Area code of residents not at a register location (or at one without a wijk code)."""
@@ -37,7 +37,7 @@ CAPACITY_SERVICES = {
     "isk_places": "isk_pupils",
     "gp_registrations": "gp_registrations",
 }
-"""Capacity field of :class:`~onderdak.thuis.settings.AreaCapacity` → the service it is held against."""
+"""Capacity field of :class:`~onderdak.case.thuis.AreaCapacity` → the service it is held against."""
 
 WIJK_SERVICES = tuple(dict.fromkeys(CAPACITY_SERVICES.values()))
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from onderdak.case.settings import Case
+from onderdak.case.thuis import ThuisSettings
 from onderdak.core.ensemble import Need
 from onderdak.core.notes import Note
 from onderdak.core.streams import STREAMS
@@ -23,7 +24,6 @@ from onderdak.thuis.landing import (
     wijk_table,
 )
 from onderdak.thuis.services import ALL, UNITS, Services, services
-from onderdak.thuis.settings import ThuisSettings
 
 KEY_SERVICES = (
     (ALL, "primary_pupils"),

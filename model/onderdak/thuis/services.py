@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from onderdak.case.thuis import ROUTES, ThuisSettings
 from onderdak.core.streams import STREAMS
 from onderdak.thuis.composition import Residents, by_age
 from onderdak.thuis.defaults import (
@@ -20,7 +21,6 @@ from onderdak.thuis.defaults import (
     permit_to_housing_months,
     work_curve,
 )
-from onderdak.thuis.settings import ROUTES, ThuisSettings
 
 ALL = "all"
 """Stream label of series summed over the streams (classes, total staff)."""

@@ -1,4 +1,4 @@
-"""The case-level parameters of 'thuis': composition, school, inburgering, staff and the capacities per wijk.
+"""The case's `thuis:` section: composition, school, inburgering, staff and the capacities per wijk.
 
 Every figure here either has a sourced default in ``data/reference`` (``thuis_composition.csv``,
 ``thuis_work.csv`` and rows of ``sources.csv``; a ``None`` field takes it) or is an **ASSUMPTION**
