@@ -20,7 +20,7 @@ report: $(STAMP)  ## the demo advice report, all exports, in reports/demo/
 	$(BIN)/onderdak report $(CASE)
 
 test: $(STAMP)  ## the whole test suite
-	$(BIN)/python -m pytest -n $(PAR) -q
+	$(BIN)/python -m pytest -n $(PAR) -q --durations=8
 
 lab: $(STAMP)  ## JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
