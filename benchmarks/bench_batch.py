@@ -1,0 +1,226 @@
+"""Benchmark: ``onderdak batch`` of report notebooks for N starter cases, local pool beside Dask.
+
+Run: ``.venv/bin/python benchmarks/bench_batch.py [N] [--paths P] [--workers W] [--from DIR]``
+(default N=4 municipalities, 500 paths, 2 workers, ``../shared/data``).
+
+What it does, as the command line would (the same functions it calls):
+
+1. ``onderdak init GMxxxx --from DIR`` for the first N municipalities of the PDOK boundaries
+   (:func:`onderdak.geo.starter_case.init_case`, offline) into a temporary folder;
+2. ``onderdak batch <N cases> --notebook scenarios -p paths=P --formats html`` with
+   ``--executor local --workers W`` and ``--executor dask --workers W`` (:func:`onderdak.cli.batch.run_batch`),
+   one job per municipality (a fresh kernel each, every scenario simulated once);
+3. the same on a Dask LocalCluster with 1 worker, for the speed-up from 1 to W workers on the same N
+   municipalities (ideal: W×);
+4. the advice notebook the same way, but only if the starter cases name a location register: they
+   do not (``locaties.xlsx`` is an empty template until the project leader fills it in), so it says
+   so and skips it.
+
+Every worker gets one core: Dask workers have one thread each (``threads_per_worker=1``, checked in
+each worker), and OMP/OpenBLAS/MKL (and the like) get one thread, set here before anything imports
+numpy, so that the workers, their kernels and Dask's nannies all inherit it. Without that, one worker
+could already use every core and the speed-up from more workers would be hidden.
+
+Printed per run: wall seconds (Dask: including starting and stopping its LocalCluster, also given
+apart), the mean seconds of a job (kernel start, notebook, HTML export: measured in the worker), and
+the linear extrapolation of the wall time to all 342 municipalities (wall / N × 342, so the one-off
+start is counted 342/N times: an upper bound). With each figure the load average before → after:
+the machine may be shared, and other load slows every figure.
+"""
+
+from __future__ import annotations
+
+import os
+
+# one thread per worker for every numeric library: before numpy is imported anywhere (children inherit)
+THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "BLIS_NUM_THREADS",
+)
+for _var in THREAD_VARS:
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+MUNICIPALITIES = 342
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+@dataclass
+class Timing:
+    label: str
+    wall: float  # seconds, everything
+    start: float  # seconds starting and stopping the cluster (0 for the local pool: in ``wall``)
+    per_job: float  # mean seconds of a job, measured in its worker
+    failed: list[str]
+    load: str  # "before → after"
+
+    @property
+    def jobs(self) -> float:
+        return self.wall - self.start
+
+
+def _probe(dask_worker: Any = None) -> dict[str, Any]:
+    """In a Dask worker: its threads and the numeric libraries' thread settings."""
+    return {
+        "threads": dask_worker.state.nthreads if dask_worker is not None else None,
+        **{v: os.environ.get(v, "") for v in THREAD_VARS},
+    }
+
+
+def _check_dask(executor: Any, workers: int) -> str:
+    """One thread per Dask worker and one numeric thread each, checked in every worker."""
+    client = getattr(executor, "_client", None)
+    if client is None:
+        return "(not checked: no client)"
+    seen = client.run(_probe)
+    bad = {
+        addr: info
+        for addr, info in seen.items()
+        if info["threads"] != 1 or any(info[v] != "1" for v in THREAD_VARS)
+    }
+    if len(seen) != workers or bad:
+        raise SystemExit(f"dask workers are not {workers} × 1 thread with 1 BLAS thread: {seen}")
+    return f"{len(seen)} worker(s) × 1 thread, {'/'.join(v.split('_')[0] for v in THREAD_VARS)}=1"
+
+
+def run(jobs: list[Any], executor: str, workers: int, out: Path, label: str) -> Timing:
+    """One batch of ``jobs`` on ``executor`` with ``workers``; its timing."""
+    from onderdak.cli import batch, executors
+
+    before = _load()
+    started = time.perf_counter()
+    if executor == "local":
+        results, _ = batch.run_batch(
+            jobs, workers, out, ["html"], label, progress=False, executor="local"
+        )
+        wall, start = time.perf_counter() - started, 0.0
+    else:
+        with executors.dask_executor(workers) as pool:
+            up = time.perf_counter() - started
+            checked = _check_dask(pool, workers)
+            ran = time.perf_counter()
+            results, _ = batch.run_batch(
+                jobs, workers, out, ["html"], label, progress=False, executor=pool
+            )
+            done = time.perf_counter()
+        wall = time.perf_counter() - started
+        start = wall - (done - ran)
+        print(f"  [{label}: cluster up in {up:.1f} s; {checked}]", file=sys.stderr)
+    failed = [
+        f"{r.job.label}: {_first_line(r.message) or r.status}" for r in results if r.status != "ok"
+    ]
+    per_job = statistics.fmean(r.seconds for r in results) if results else 0.0
+    return Timing(label, wall, start, per_job, failed, f"{before} → {_load()}")
+
+
+def _first_line(text: str) -> str:
+    return text.splitlines()[0] if text else ""
+
+
+def table(timings: list[Timing], n: int) -> None:
+    print(
+        f"{'executor':<20}{'wall s':>8}{'of which cluster':>18}{'s/job':>8}"
+        f"{'342 (min)':>11}   load before → after"
+    )
+    for t in timings:
+        minutes = t.wall / n * MUNICIPALITIES / 60
+        start = f"{t.start:.1f}" if t.start else "-"
+        print(f"{t.label:<20}{t.wall:>8.1f}{start:>18}{t.per_job:>8.1f}{minutes:>11.1f}   {t.load}")
+        for f in t.failed:
+            print(f"  failed: {f}")
+
+
+def starter_cases(source: Path, codes: list[str], folder: Path) -> list[Path]:
+    """``onderdak init CODE --from source`` for each code; the case files."""
+    from onderdak.geo.starter_case import init_case
+
+    return [init_case(code, folder / code.lower(), source_dir=source) for code in codes]
+
+
+def registers_missing(cases: list[Path]) -> list[str]:
+    """The cases that name no location register (the advice needs one)."""
+    from onderdak.case.settings import load_case_file
+
+    return [c.parent.name for c in cases if not next(iter(load_case_file(c).values())).locations]
+
+
+def bench_notebook(
+    notebook: str, cases: list[Path], paths: int, workers: int, tmp: Path, scaling: bool
+) -> list[Timing]:
+    """The batch of ``notebook`` for ``cases``: local pool, Dask with ``workers`` (and with 1)."""
+    from onderdak.cli.batch import jobs_for_cases
+
+    jobs = jobs_for_cases(cases, None, notebook, {"paths": str(paths)})
+    runs = [("local", workers), ("dask", workers)] + ([("dask", 1)] if scaling else [])
+    timings = []
+    for executor, w in runs:
+        label = f"{executor}, {w} worker{'s' if w > 1 else ''}"
+        out = tmp / f"{notebook}-{executor}-{w}"
+        timings.append(run(jobs, executor, w, out, label))
+    return timings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, nargs="?", default=4, help="municipalities (default 4)")
+    parser.add_argument("--paths", type=int, default=500, help="paths per scenario (default 500)")
+    parser.add_argument("--workers", type=int, default=2, help="workers (default 2)")
+    parser.add_argument("--from", dest="source", default=str(ROOT.parent / "shared" / "data"))
+    args = parser.parse_args()
+    os.environ.setdefault("ONDERDAK_PEILDATUM", "2026-01")
+    from onderdak.cli.national import municipality_codes
+
+    source = Path(args.source)
+    codes = municipality_codes(source)[: args.n]
+    print(
+        f"onderdak batch of report notebooks: {len(codes)} starter cases ({', '.join(codes)}), "
+        f"-p paths={args.paths}, --formats html, {args.workers} workers, {os.cpu_count()} cores; "
+        f"load {_load()}"
+    )
+    with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
+        cases = starter_cases(source, codes, Path(tmp) / "cases")
+        print("\nscenarios notebook (one job per municipality, every scenario)")
+        timings = bench_notebook("scenarios", cases, args.paths, args.workers, Path(tmp), True)
+        table(timings, len(codes))
+        one, many = timings[2], timings[1]
+        print(
+            f"dask 1 → {args.workers} workers on the same {len(codes)} municipalities: "
+            f"speed-up {one.wall / many.wall:.2f}× wall, {one.jobs / many.jobs:.2f}× without "
+            f"starting the cluster (ideal {args.workers:.1f}×); local pool / dask "
+            f"{timings[0].wall / many.wall:.2f}"
+        )
+        missing = registers_missing(cases)
+        print("\nadvice notebook")
+        if missing:
+            print(
+                f"  skipped: the advice needs a location register, and the starter cases name none "
+                f"(field `locations`; {len(missing)} of {len(cases)}: {', '.join(missing)}): "
+                "fill in locaties.xlsx and set `locations:` first"
+            )
+        else:
+            table(
+                bench_notebook("advice", cases, args.paths, args.workers, Path(tmp), False),
+                len(codes),
+            )
+    bad = any(t.failed for t in timings)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
