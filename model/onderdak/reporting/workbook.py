@@ -183,7 +183,8 @@ def _write_frame(
         if n > 1:
             ws.row_dimensions[i].height = 15 * min(n, 12)
         if i > 1:  # the other cells of a row with a wrapped text start at its top too
-            for cell in ws[i]:
+            for j in range(1, len(columns) + 1):  # not ws[i]: it scans the whole sheet each time
+                cell = ws.cell(i, j)
                 if not cell.alignment.wrap_text:
                     cell.alignment = top
     ws.freeze_panes = "A2"
