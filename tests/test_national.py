@@ -97,16 +97,16 @@ def test_four_municipalities_on_dask_the_overview_and_its_files(
 def test_a_failing_municipality_is_named_and_the_rest_kept(
     tmp_path, shared_data, capsys, monkeypatch
 ):
-    from onderdak.geo import starter_case
+    from onderdak.region import national
 
-    real = starter_case.init_case
+    real = national.init_case
 
     def broken_for_dalfsen(code, *args, **kwargs):
         if code == "GM0148":
             raise InputError("init: GM0148 broken on purpose")
         return real(code, *args, **kwargs)
 
-    monkeypatch.setattr(starter_case, "init_case", broken_for_dalfsen)
+    monkeypatch.setattr(national, "init_case", broken_for_dalfsen)
     out = tmp_path / "nl"
     with monkeypatch.context() as m:
         m.setattr("onderdak.cli.executors.local_pool", _threads)

@@ -2,7 +2,7 @@
 
 One job per municipality (:func:`municipality_job`) writes the municipality's starter case
 (:func:`onderdak.geo.starter_case.init_case`, offline from exported CBS/PDOK files), simulates every
-scenario once (:func:`onderdak.pipeline.results.run_case`), writes its result tables atomically
+scenario once (:meth:`onderdak.pipeline.run.CaseRun.results`), writes its result tables atomically
 and returns its row of the overview. :func:`national_overview` puts the rows together.
 
 Need is the mean over the months of the year per path, shown as the median over paths (p50) and
@@ -33,6 +33,9 @@ import pandas as pd
 
 from onderdak.core.errors import InputError, OnderdakError
 from onderdak.core.streams import STREAMS
+from onderdak.geo.starter_case import init_case
+from onderdak.pipeline.results import write_results
+from onderdak.pipeline.run import CaseRun
 from onderdak.region.overview import overview_row
 
 PER_PERSONS = 1000
@@ -141,15 +144,12 @@ def municipality_job(
         ``status`` (ok | invalid | failed), ``code``, ``seconds``, ``folder``, ``message``,
         and when ok ``row`` (:func:`municipality_row`) and ``need`` (:func:`need_rows`).
     """
-    from onderdak.geo.starter_case import init_case
-    from onderdak.pipeline.results import run_case, write_results
-
     started = time.perf_counter()
     work = Path(work_dir)
     answer: dict[str, Any] = {"code": code, "folder": "", "message": ""}
     try:
         case = init_case(code, work / "cases" / code.lower(), source_dir=source_dir, force=True)
-        results = run_case(case, paths=paths, seed=seed)
+        results = CaseRun(case, paths=paths, seed=seed).results()
         folder = work / "results" / code.lower()
         write_results(results, folder)
         answer.update(
