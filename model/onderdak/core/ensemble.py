@@ -74,12 +74,18 @@ class Need:
         return next(iter(self.streams.values())).shape[0]
 
 
-def quantile_table(values: np.ndarray, periods: pd.PeriodIndex, **labels: str) -> pd.DataFrame:
-    """Tidy summary over paths: one row per period with mean and the QUANTILES of ``values`` (paths, months)."""
-    q = np.quantile(values, QUANTILES, axis=0)
-    out = pd.DataFrame({k: v for k, v in labels.items()}, index=range(len(periods)))
+def quantile_table(
+    values: np.ndarray,
+    periods: pd.PeriodIndex,
+    quantiles: tuple[float, ...] = QUANTILES,
+    **labels: str,
+) -> pd.DataFrame:
+    """Tidy summary over paths: one row per period with the labels, mean and the ``quantiles``
+    (columns ``p05``, ``p10``, …) of ``values`` (paths, months)."""
+    q = np.quantile(values, quantiles, axis=0)
+    out = pd.DataFrame(dict(labels), index=range(len(periods)))
     out["period"] = periods.strftime("%Y-%m")
     out["mean"] = values.mean(axis=0)
-    for qi, row in zip(QUANTILES, q, strict=True):
+    for qi, row in zip(quantiles, q, strict=True):
         out[f"p{round(qi * 100):02d}"] = row
     return out

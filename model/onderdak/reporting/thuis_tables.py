@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from onderdak.reporting import i18n
-from onderdak.thuis.result import Thuis, yearly
+from onderdak.thuis.composition import BANDS
+from onderdak.thuis.result import Thuis, peak_year, yearly
 from onderdak.thuis.services import ALL, UNITS
 
 SH = "status_holders"
@@ -51,25 +52,12 @@ def _unit(service: str) -> str:
     return "eur_per_year" if unit == "eur_per_month" else unit
 
 
-def _quantiles(per_year: np.ndarray) -> np.ndarray:
-    return np.quantile(per_year, (0.10, 0.50, 0.90), axis=0)
-
-
 def peak(thuis: Thuis, stream: str, service: str, year: int | None = None) -> dict:
     """One service in the year of its highest median (or in ``year``): year, p10, p50, p90 of the
     yearly value (a stock's mean over the year, a flow's or money's sum), and its unit."""
-    years, per_year = yearly(thuis.series.get(stream, service), periods(thuis), UNITS[service])
-    q = _quantiles(per_year)
-    k = int(np.argmax(q[1])) if year is None else int(np.flatnonzero(years == year)[0])
-    return {
-        "stream": stream,
-        "service": service,
-        "unit": _unit(service),
-        "year": int(years[k]),
-        "p10": float(q[0, k]),
-        "p50": float(q[1, k]),
-        "p90": float(q[2, k]),
-    }
+    values = thuis.series.get(stream, service)
+    found = peak_year(values, periods(thuis), UNITS[service], year)
+    return {"stream": stream, "service": service, "unit": _unit(service), **found}
 
 
 def peaks(thuis: Thuis) -> pd.DataFrame:
@@ -95,15 +83,7 @@ def staff_fte(thuis: Thuis) -> dict:
     parts = [series[(SH, s)] for s in ("fte_taakstelling", "fte_inburgering") if (SH, s) in series]
     if not parts:
         return {}
-    years, per_year = yearly(sum(parts), periods(thuis), "fte")
-    q = _quantiles(per_year)
-    k = int(np.argmax(q[1]))
-    return {
-        "year": int(years[k]),
-        "p10": float(q[0, k]),
-        "p50": float(q[1, k]),
-        "p90": float(q[2, k]),
-    }
+    return peak_year(sum(parts), periods(thuis), "fte")
 
 
 def costs_per_year(thuis: Thuis) -> pd.DataFrame:
@@ -126,7 +106,7 @@ def costs_per_year(thuis: Thuis) -> pd.DataFrame:
     total = (staff if staff is not None else zero) + (
         inburgering if inburgering is not None else zero
     )
-    q = _quantiles(total)
+    q = np.quantile(total, BANDS, axis=0)
 
     def p50(values: np.ndarray | None) -> np.ndarray:
         return np.full(len(years), np.nan) if values is None else np.median(values, axis=0)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from onderdak.case.thuis import AGE_GROUPS
-from onderdak.core.ensemble import Need
+from onderdak.core.ensemble import Need, quantile_table
 from onderdak.core.streams import STREAMS
 from onderdak.io import reference
 from onderdak.thuis.defaults import Profile
@@ -94,11 +94,10 @@ def composition_table(res: Residents, profiles: dict[str, Profile]) -> pd.DataFr
     return out
 
 
+BANDS = (0.10, 0.50, 0.90)
+"""The quantiles of every thuis table: p10, p50 (median) and p90."""
+
+
 def bands(values: np.ndarray, periods: pd.PeriodIndex, **labels: str) -> pd.DataFrame:
     """Tidy summary over paths: one row per period with the labels, mean, p10, p50 and p90."""
-    q = np.quantile(values, (0.10, 0.50, 0.90), axis=0)
-    out = pd.DataFrame(dict(labels), index=range(len(periods)))
-    out["period"] = periods.strftime("%Y-%m")
-    out["mean"] = values.mean(axis=0)
-    out["p10"], out["p50"], out["p90"] = q
-    return out
+    return quantile_table(values, periods, BANDS, **labels)

@@ -14,7 +14,7 @@ from onderdak.core.notes import Note
 from onderdak.core.streams import STREAMS
 from onderdak.need.demand import persons_per_dwelling
 from onderdak.register.locations import Capacity, Register, capacity
-from onderdak.thuis.composition import Residents, bands, composition_table, residents
+from onderdak.thuis.composition import BANDS, Residents, bands, composition_table, residents
 from onderdak.thuis.defaults import Profile, resolve_profile, shortage_start
 from onderdak.thuis.landing import (
     Landing,
@@ -196,6 +196,22 @@ def yearly(values: np.ndarray, periods: pd.PeriodIndex, unit: str) -> tuple[np.n
     return keep, per_year
 
 
+def peak_year(
+    values: np.ndarray, periods: pd.PeriodIndex, unit: str, year: int | None = None
+) -> dict[str, float | int]:
+    """A monthly series per path in the calendar year of its highest median (or in ``year``): the
+    year and the p10, p50 and p90 of the yearly value (:func:`yearly`)."""
+    years, per_year = yearly(values, periods, unit)
+    q = np.quantile(per_year, BANDS, axis=0)
+    k = int(np.argmax(q[1])) if year is None else int(np.flatnonzero(years == year)[0])
+    return {
+        "year": int(years[k]),
+        "p10": float(q[0, k]),
+        "p50": float(q[1, k]),
+        "p90": float(q[2, k]),
+    }
+
+
 def facts(
     svc: Services,
     periods: pd.PeriodIndex,
@@ -216,9 +232,6 @@ def facts(
         if (stream, service) not in svc.series:
             continue
         unit = UNITS[service]
-        years, per_year = yearly(svc.get(stream, service), periods, unit)
-        q = np.quantile(per_year, (0.10, 0.50, 0.90), axis=0)
-        k = int(np.argmax(q[1]))
         out.append(
             Note.of(
                 "thuis_peak_year",
@@ -226,10 +239,7 @@ def facts(
                 stream=stream,
                 service=service,
                 unit="eur_per_year" if unit == "eur_per_month" else unit,
-                year=int(years[k]),
-                p10=float(q[0, k]),
-                p50=float(q[1, k]),
-                p90=float(q[2, k]),
+                **peak_year(svc.get(stream, service), periods, unit),
             )
         )
     for row in short.itertuples(index=False):
