@@ -74,7 +74,7 @@ def test_a_worker_that_dies_twice_fails_its_job_only():
 def _fake_work(calls: list):
     """A job function that writes a run folder with a manifest, as the report runner does."""
 
-    def work(job, out, formats, no_pdf):
+    def work(job, out, formats, no_pdf, reuse_kernel=True):
         from onderdak.core.version import __version__
         from onderdak.reporting.manifest import data_hashes
 

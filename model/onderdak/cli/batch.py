@@ -1,10 +1,11 @@
 """Run many report runs in parallel (cases × scenarios, or one region's municipalities), each isolated.
 
 Runs go to a pool of worker processes (spawned, one run at a time each) or to any other executor,
-a Dask cluster for one (:mod:`onderdak.cli.executors`); every run starts its own
-kernel and claims its own run folder (unique run ids, exclusive creation), so runs cannot write
-into each other's folders, also when two batches run at once; a run whose worker dies is run once
-more. ``--resume`` skips runs whose inputs are unchanged since a successful run
+a Dask cluster for one (:mod:`onderdak.cli.executors`). Each worker keeps one kernel for its runs,
+reset between them (:mod:`onderdak.reporting.reused_kernel`: the kernel's start and the imports are
+paid once per worker, not per run; a failed run ends the kernel); every run claims its own run
+folder (unique run ids, exclusive creation), so runs cannot write into each other's folders, also
+when two batches run at once; a run whose worker dies is run once more. ``--resume`` skips runs whose inputs are unchanged since a successful run
 (:mod:`onderdak.cli.resume`). A failed run does not stop the batch; its error notebook is kept in its
 ``failed-<run-id>`` folder. The batch writes ``<root>/batches/<batch-id>/summary.csv`` and one log
 per run, ``jobs.json`` (what each job asked, for ``--resume``) and prints a summary table.
@@ -80,12 +81,18 @@ def jobs_for_cases(
 
 
 def _work(
-    job: Job, out: Path | None, formats: Sequence[str] | None, no_pdf: bool
+    job: Job,
+    out: Path | None,
+    formats: Sequence[str] | None,
+    no_pdf: bool,
+    reuse_kernel: bool = True,
 ) -> dict[str, Any]:
-    """Run one job in a worker process (its own kernel, its own run folder); never raises."""
+    """Run one job in a worker process (the worker's kept kernel, or one of its own with
+    ``reuse_kernel=False``; its own run folder); never raises."""
     import traceback
 
     from onderdak.core.errors import InputError, OnderdakError
+    from onderdak.reporting.reused_kernel import process_kernel
     from onderdak.reporting.runner import run_report
 
     started = time.perf_counter()
@@ -99,6 +106,7 @@ def _work(
             scenario=job.scenario,
             formats=formats,
             no_pdf=no_pdf,
+            kernel=process_kernel() if reuse_kernel else None,
         )
         data.update(status="ok", folder=str(result.folder), extra=result.as_dict())
     except OnderdakError as exc:
@@ -132,6 +140,7 @@ def run_batch(
     scheduler: str | None = None,
     shard: tuple[int, int] | None = None,
     resume: bool = False,
+    reuse_kernel: bool = True,
 ) -> tuple[list[JobResult], Path]:
     """Run the jobs in parallel; returns the results (in job order) and the batch folder.
 
@@ -161,6 +170,8 @@ def run_batch(
         (K, N): run only the K-th of N parts of the jobs (:func:`onderdak.cli.executors.shard`).
     resume : bool
         Skip jobs that ran successfully before on the same inputs (:mod:`onderdak.cli.resume`).
+    reuse_kernel : bool
+        Each worker keeps one kernel for its runs (default); False: a fresh kernel per run.
     """
     jobs = executors.shard(jobs, shard)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
@@ -203,7 +214,7 @@ def run_batch(
         assert data is not None
         results[todo[k]] = _result(todo[k], jobs[todo[k]], folder, data, runs)
 
-    calls = [(jobs[i], run_out, formats, no_pdf) for i in todo]
+    calls = [(jobs[i], run_out, formats, no_pdf, reuse_kernel) for i in todo]
     if calls:  # everything resumed: no cluster to start
         with executors.open_executor(executor, workers, scheduler) as pool:
             executors.run_jobs(_work, calls, pool, workers, name, progress, on_done=done)

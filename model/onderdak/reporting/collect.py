@@ -72,6 +72,12 @@ _KEY = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
 _state: dict[str, Any] = {"dir": None, "numbers": {}, "language": None}
 
 
+def reset() -> None:
+    """Forget the output folder, language and figure and table numbers: a new report starts
+    (a kernel reused for another run, :mod:`onderdak.reporting.reused_kernel`)."""
+    _state.update(dir=None, numbers={}, language=None)
+
+
 def set_output_dir(path: str | Path | None) -> None:
     """Record artefacts into ``path`` (None: fall back to ``ONDERDAK_OUTPUT_DIR``)."""
     _state["dir"] = None if path in (None, "") else Path(path)

@@ -52,6 +52,7 @@ from onderdak.reporting.report_notebooks import (
     read_template,
     resolve_notebook,
 )
+from onderdak.reporting.reused_kernel import START_ARGUMENTS, ReusedKernel
 from onderdak.reporting.runfolder import (
     FAILED_PREFIX,
     claim_folder,
@@ -165,6 +166,7 @@ def run_report(
     from_text: bool = True,
     no_pdf: bool = False,
     pptx_template: str | Path | None = None,
+    kernel: ReusedKernel | None = None,
 ) -> RunResult:
     """Execute a report notebook for a case and export it; see the module docstring for the folders.
 
@@ -193,6 +195,9 @@ def run_report(
     pptx_template : str or Path, optional
         A municipality's PowerPoint template (.pptx/.potx) whose layouts the deck uses; checked
         before the notebook runs. Default: Onderdak's own (``model/onderdak/reporting/templates/deck.pptx``).
+    kernel : ReusedKernel, optional
+        Run on this kept kernel (a batch worker's, :mod:`onderdak.reporting.reused_kernel`)
+        instead of starting one for this run; it must be of ``kernel_name``.
 
     Returns
     -------
@@ -258,8 +263,19 @@ def run_report(
         collect.ENV_LANGUAGE: language,
         "ONDERDAK_RUN_ID": run_id,
     }
+    if kernel is not None and kernel.kernel_name != kernel_name:
+        raise ValueError(f"kernel {kernel.kernel_name!r} given for a run on {kernel_name!r}")
+    ran = False
     try:
-        with environment(env), quiet_papermill(), stderr_to(tmp / KERNEL_LOG):
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(quiet_papermill())
+            if kernel is None:  # a kernel of its own, started with the run's environment
+                stack.enter_context(environment(env))
+                stack.enter_context(stderr_to(tmp / KERNEL_LOG))
+                reuse: dict[str, Any] = {}
+            else:  # the kept kernel, reset for this run (its standard error has its own log)
+                reuse = {"km": kernel.manager(nb_path.parent, env)}
+                stack.callback(lambda: ran or kernel.copy_log(tmp / KERNEL_LOG))
             pm.execute_notebook(
                 str(nb_path),
                 str(executed_path.resolve()),  # papermill changes the working directory
@@ -271,8 +287,10 @@ def run_report(
                 cwd=str(nb_path.parent),
                 execution_timeout=timeout_s,
                 start_timeout=120,
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                extra_arguments=START_ARGUMENTS,
+                **reuse,
             )
+            ran = True
     except PapermillExecutionError as exc:
         message = describe_cell_error(exc, template, name, bool(injected))
         error = _fail(root, tmp, run_id, message, "\n".join(exc.traceback), result)
@@ -287,6 +305,9 @@ def run_report(
     except Exception as exc:  # kernel died, timed out, could not start
         message = f"{name}.ipynb could not be executed: {type(exc).__name__}: {exc}"
         raise _fail(root, tmp, run_id, message, repr(exc), result) from None
+    finally:
+        if kernel is not None:
+            kernel.release(ok=ran)  # a failed run ends the kernel
     timings["execute_s"] = time.perf_counter() - t
     (tmp / KERNEL_LOG).unlink(missing_ok=True)  # a good run: the kernel's warnings are noise
 
