@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 
 from onderdak.backtest.horizons import DRAWS, Forecaster, Target, horizon_scores, rolling_forecasts
+from onderdak.case.fields import current_month
 from onderdak.case.settings import Case
+from onderdak.core.memo import kept
 from onderdak.inflow.calibration import (
     CALM_SD_PRIOR,
     CALM_SD_PRIOR_DOF,
@@ -188,6 +190,7 @@ def chain_forecaster(series: str) -> Forecaster:
     return forecast
 
 
+@kept(depends=current_month)  # the same for every case: once per process (a batch worker's kernel)
 def chain_backtest(
     forecasters: Mapping[str, Forecaster] | None = None,
     seed: int = 20261123,

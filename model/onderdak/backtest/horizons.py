@@ -25,6 +25,8 @@ from scipy import stats
 from scipy.signal import lfilter
 
 from onderdak.backtest.one_year import LEVELS, crps_ensemble, interval_score
+from onderdak.case.fields import current_month
+from onderdak.core.memo import kept
 from onderdak.inflow.calibration import Calibration, calibrate, yearly_total_inflow
 from onderdak.inflow.noise import expected_surge_multiplier, surge_profile
 
@@ -339,6 +341,7 @@ def surge_multiplier(
     return 1.0 + surge_profile(onset * size, SURGE_RAMP_MONTHS, SURGE_HALF_LIFE_MONTHS)
 
 
+@kept(depends=current_month)  # the same for every case: once per process (a batch worker's kernel)
 def inflow_backtest(
     history: pd.Series | None = None,
     law: str = "simulator",

@@ -12,12 +12,15 @@ import numpy as np
 import pandas as pd
 
 from onderdak.backtest.horizons import DRAWS, inflow_forecaster
+from onderdak.case.fields import current_month
+from onderdak.core.memo import kept
 from onderdak.inflow.calibration import yearly_total_inflow
 from onderdak.io import reference
 
 ORIGIN_RULES = ("before", "same")
 
 
+@kept(depends=current_month)  # the same for every case: once per process (a batch worker's kernel)
 def mpp_like_for_like(
     history: pd.Series | None = None,
     law: str = "simulator",

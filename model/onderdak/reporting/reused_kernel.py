@@ -35,7 +35,9 @@ MAX_RUNS = 50
 """Runs on one kernel before it is replaced by a fresh one."""
 ENV_PREFIX = "ONDERDAK_"
 """Environment variables carried into the kernel at every run (set, changed or removed)."""
-START_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+START_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
+"""A report kernel logs only errors and keeps no input history (a kept kernel counts its cells
+from 1 at every run, which a history database would take for the same lines again)."""
 
 RESET = """\
 import os as _os, sys as _sys, json as _json
