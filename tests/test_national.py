@@ -179,3 +179,74 @@ def test_an_overview_without_any_success_names_them_all():
     )
     assert ov.municipalities.empty and list(ov.missing["code"]) == ["GM1", "GM2"]
     assert list(ov.missing["message"]) == ["", "x"]
+
+
+@pytest.mark.slow
+def test_each_municipality_gets_its_scenarios_report_on_one_kept_kernel(
+    tmp_path, shared_data, capsys
+):
+    """--report scenarios on the built-in pool with one worker: both reports are made, on the
+    worker's one kernel, and the overview's table points at them."""
+    out = tmp_path / "nl"
+    code = _run(
+        out,
+        shared_data,
+        "--municipalities",
+        "GM0797,GM0148",
+        "--workers",
+        "1",
+        "--report",
+        "scenarios",
+    )
+    assert code == 0, capsys.readouterr().err
+    assert "2 scenarios reports" in capsys.readouterr().out
+    table = pd.read_csv(out / "municipalities.csv", keep_default_na=False).set_index("code")
+    for gm in ("GM0148", "GM0797"):
+        folder = out / table.loc[gm, "report"]
+        assert table.loc[gm, "report"] == f"reports/{gm.lower()}/latest"
+        html = (folder / "scenarios.html").read_text(encoding="utf-8")
+        assert table.loc[gm, "municipality"] in html
+        assert not (folder / "scenarios.pdf").exists()  # HTML only unless --formats says more
+    assert "2 van de 2 gemaakt" in (out / "summary.md").read_text(encoding="utf-8")
+    jobs = pd.read_csv(out / "jobs.csv")
+    assert list(jobs["report_status"]) == ["ok", "ok"]
+    assert jobs["worker"].nunique() == 1 and list(jobs["kernels_started"]) == [1, 1]
+
+
+def test_a_failing_report_is_named_and_its_municipality_kept(
+    tmp_path, shared_data, capsys, monkeypatch
+):
+    from onderdak.core.errors import ReportError
+    from onderdak.reporting import runner
+
+    def no_report(case, *args, **kwargs):
+        raise ReportError(f"scenarios.ipynb failed for {Path(case).parent.name} on purpose")
+
+    monkeypatch.setattr(runner, "run_report", no_report)
+    monkeypatch.setattr("onderdak.cli.executors.local_pool", _threads)
+    out = tmp_path / "nl"
+    code = _run(
+        out, shared_data, "--municipalities", "GM0148", "--report", "scenarios", "--language", "en"
+    )
+    assert code == 1
+    assert "GM0148: failed: scenarios.ipynb failed for gm0148 on purpose" in capsys.readouterr().err
+    table = pd.read_csv(out / "municipalities.csv", keep_default_na=False)
+    assert list(table["code"]) == ["GM0148"] and list(table["report"]) == [""]
+    missing = pd.read_csv(out / "missing.csv")
+    assert missing.to_dict("records") == [
+        {
+            "code": "GM0148",
+            "status": "report_failed",
+            "message": "scenarios.ipynb failed for gm0148 on purpose",
+        }
+    ]
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "No report (see the sheet of missing municipalities): GM0148." in summary
+    assert "Not computed" not in summary
+    sheet = load_workbook(out / "national.xlsx", read_only=True)["Missing"]
+    assert list(sheet.iter_rows(min_row=2, values_only=True))[0][1] == "report failed"
+
+
+def test_the_advice_is_refused_for_starter_cases(tmp_path, shared_data, capsys):
+    assert _run(tmp_path / "a", shared_data, "--limit", "1", "--report", "advice") == 2
+    assert "a starter case has no location register" in capsys.readouterr().err

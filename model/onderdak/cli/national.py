@@ -3,10 +3,18 @@
 One job per municipality (:func:`onderdak.region.national.municipality_job`) on the built-in
 process pool or a Dask cluster (:mod:`onderdak.cli.executors`), with a progress bar. The folder
 ``--out`` (default ``reports/national-<year>``) receives ``cases/<code>/`` (the starter cases),
-``results/<code>/`` (every result table, each folder written whole) and the overview
+``results/<code>/`` (every result table, each folder written whole), ``jobs.csv`` (each job's
+outcome and seconds, :func:`write_jobs`) and the overview
 (:func:`onderdak.reporting.national.write_overview`). A municipality that fails is named in the
 output and in ``missing.csv``; the others are kept, and the exit code is 1 (2 when every failure
 is invalid input).
+
+``--report scenarios`` adds each municipality's scenarios report (HTML; ``--formats`` for more) in
+``reports/<code>/`` of ``--out``, made in the same job on the worker's kept kernel
+(:mod:`onderdak.reporting.reused_kernel`: the kernel's start, the imports and the backtests on the
+national history are paid once per worker, not per municipality). The overview's table links each
+report; a report that fails is named in ``missing.csv`` beside the municipality's row, which stays.
+The advice needs a location register, which starter cases do not have, so it is refused.
 
 Offline only for now: ``--from DIR`` is the folder with the exported CBS/PDOK files (as
 ``../shared/data``): the municipalities are those of ``gemeenten_2024_pdok_gegeneraliseerd.geojson``,
@@ -19,6 +27,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +35,69 @@ from typing import Any
 from onderdak.core.errors import InputError
 
 BOUNDARIES_FILE = "gemeenten_2024_pdok_gegeneraliseerd.geojson"
+JOBS_FILE = "jobs.csv"
+JOB_COLUMNS = (
+    "code",
+    "status",
+    "seconds",
+    "runs",
+    "report_status",
+    "report_seconds",
+    "worker",
+    "kernels_started",
+)
+REPORTS = ("scenarios",)
+"""Reports a starter case can have (the advice needs the location register they leave empty)."""
+
+
+def municipality_with_report(
+    code: str,
+    source_dir: str,
+    work_dir: str,
+    year: int,
+    half_year: str,
+    paths: int | None,
+    notebook: str | None = None,
+    formats: tuple[str, ...] | None = None,
+) -> dict[str, Any]:
+    """One municipality: :func:`onderdak.region.national.municipality_job`, then (``notebook``
+    given) its report on this worker's kept kernel into ``<work_dir>/reports/<code>/``; never
+    raises. The answer gets ``report``: status (ok | invalid | failed), folder, message, seconds,
+    and the worker with the number of kernels it started so far."""
+    from onderdak.core.errors import OnderdakError
+    from onderdak.region.national import municipality_job
+    from onderdak.reporting.reused_kernel import process_kernel
+    from onderdak.reporting.runner import run_report
+
+    answer = municipality_job(code, source_dir, work_dir, year, half_year, paths)
+    if notebook is None or answer["status"] != "ok":
+        return answer
+    started = time.perf_counter()
+    work = Path(work_dir)
+    report: dict[str, Any] = {"folder": "", "message": ""}
+    kernel = process_kernel()
+    try:
+        result = run_report(
+            work / "cases" / code.lower() / "case.yaml",
+            notebook,
+            {} if paths is None else {"paths": paths},
+            out=work / "reports" / code.lower(),
+            formats=formats,
+            from_text=False,
+            kernel=kernel,
+        )
+        report.update(status="ok", folder=str(result.folder))
+    except OnderdakError as exc:
+        report.update(status="invalid" if isinstance(exc, InputError) else "failed")
+        report["message"] = str(exc)
+    except Exception as exc:  # a bug: named, the rest of the country goes on
+        report.update(status="failed", message=f"{type(exc).__name__}: {exc}")
+    report["seconds"] = time.perf_counter() - started
+    report["worker"] = f"{os.getpid()}-{threading.get_ident()}"
+    report["kernels_started"] = kernel.started  # by this worker so far: 1 while its kernel holds
+    answer["report"] = report
+    answer["seconds"] += report["seconds"]
+    return answer
 
 
 def municipality_codes(source: Path) -> list[str]:
@@ -63,6 +135,24 @@ def selected_codes(source: Path, given: str | None, limit: int | None) -> list[s
     return codes
 
 
+def write_jobs(answers: list[dict[str, Any]], path: Path) -> None:
+    """One row per municipality's job: its outcome, seconds (report included), times run, and
+    with ``--report`` the report's outcome and seconds, its worker and the kernels that worker
+    started so far (1 while its kept kernel holds)."""
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(JOB_COLUMNS)
+        for a in sorted(answers, key=lambda a: a["code"]):
+            r = a.get("report", {})
+            w.writerow(
+                [a["code"], a["status"], f"{a.get('seconds', 0.0):.2f}", a.get("runs", "")]
+                + [r.get("status", ""), f"{r['seconds']:.2f}" if "seconds" in r else ""]
+                + [r.get("worker", ""), r.get("kernels_started", "")]
+            )
+
+
 def run_national(
     source: Path,
     out: Path,
@@ -77,11 +167,16 @@ def run_national(
     provinces: Path | None = None,
     language: str = "nl",
     progress: bool = True,
+    report: str | None = None,
+    formats: tuple[str, ...] | None = None,
 ) -> tuple[Any, list[dict[str, Any]], float]:
-    """Run the municipalities and write the overview; returns (overview, answers, seconds)."""
+    """Run the municipalities and write the overview; returns (overview, answers, seconds).
+
+    ``report``: a notebook of :data:`REPORTS` made for every municipality, in ``formats``
+    (default HTML only)."""
     from onderdak.cli import executors
     from onderdak.inflow.taakstelling import half_year_label
-    from onderdak.region.national import municipality_job, national_overview, read_provinces
+    from onderdak.region.national import national_overview, read_provinces
     from onderdak.reporting.national import write_overview
 
     membership = read_provinces(provinces) if provinces else None
@@ -90,9 +185,19 @@ def run_national(
     half_year = half_year_label(year * 2 + 1)  # the year's second half
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    calls = [(c, str(source.resolve()), str(out.resolve()), year, half_year, paths) for c in codes]
+    if report is not None and report not in REPORTS:
+        raise InputError(
+            f"national --report {report}: a starter case has no location register, which the "
+            f"{report} needs; choose from {', '.join(REPORTS)}"
+        )
+    if report is not None and formats is None:
+        formats = ("html",)
+    where = (str(source.resolve()), str(out.resolve()))
+    calls = [(c, *where, year, half_year, paths, report, formats) for c in codes]
     with executors.open_executor(executor, workers, scheduler) as pool:
-        done = executors.run_jobs(municipality_job, calls, pool, workers, "national", progress)
+        done = executors.run_jobs(
+            municipality_with_report, calls, pool, workers, "national", progress
+        )
     answers = []
     for (answer, runs, error), code in zip(done, codes, strict=True):
         if error is not None:
@@ -100,14 +205,17 @@ def run_national(
             why = f"the worker died {runs} times" if lost else f"{type(error).__name__}: {error}"
             answer = {"code": code, "status": "failed", "message": why, "seconds": 0.0}
         answers.append({**answer, "runs": runs})
-    overview = national_overview(answers, year, half_year, membership)
+    write_jobs(answers, out / JOBS_FILE)
+    overview = national_overview(answers, year, half_year, membership, relative_to=out)
     write_overview(overview, out, source / BOUNDARIES_FILE, language)
     return overview, answers, time.perf_counter() - started
 
 
 def command(args: argparse.Namespace) -> int:
-    """``onderdak national``: exit 0 when every municipality ran, else 1 (2: only invalid input)."""
+    """``onderdak national``: exit 0 when every municipality (and its report) ran, else 1 (2: only
+    invalid input)."""
     from onderdak.cli import executors
+    from onderdak.reporting.report_notebooks import parse_formats
 
     if not args.source:
         raise InputError(
@@ -131,19 +239,27 @@ def command(args: argparse.Namespace) -> int:
         provinces=Path(args.provinces) if args.provinces else None,
         language=args.language,
         progress=not args.no_progress,
+        report=args.report,
+        formats=parse_formats(args.formats) if args.formats else None,
         **options,
     )
     bad = [a for a in answers if a["status"] != "ok"]
+    reports = [a["report"] for a in answers if "report" in a]
+    made = f"; {sum(r['status'] == 'ok' for r in reports)} {args.report} reports" if reports else ""
     print(
-        f"{len(answers) - len(bad)} of {len(answers)} municipalities computed in {seconds:.1f} s; "
-        f"overview in {out}"
+        f"{len(answers) - len(bad)} of {len(answers)} municipalities computed{made} in "
+        f"{seconds:.1f} s; overview in {out}"
     )
-    for a in bad:
-        first = (a.get("message") or "").splitlines()[0] if a.get("message") else ""
-        print(f"  {a['code']}: {a['status']}: {first}", file=sys.stderr)
-    if not bad:
+    failures = [(a["code"], a) for a in bad]
+    failures += [
+        (a["code"], a["report"]) for a in answers if a.get("report", {}).get("status", "ok") != "ok"
+    ]
+    for code, f in failures:
+        first = (f.get("message") or "").splitlines()[0] if f.get("message") else ""
+        print(f"  {code}: {f['status']}: {first}", file=sys.stderr)
+    if not failures:
         return 0
-    return 2 if all(a["status"] == "invalid" for a in bad) else 1
+    return 2 if all(f["status"] == "invalid" for _, f in failures) else 1
 
 
 def add_parser(sub: Any) -> None:
@@ -166,6 +282,12 @@ def add_parser(sub: Any) -> None:
         "--provinces", metavar="CSV", help="province of each municipality (code,province)"
     )
     p.add_argument("--language", choices=("nl", "en"), default="nl")
+    p.add_argument(
+        "--report",
+        metavar="NOTEBOOK",
+        help=f"also each municipality's report ({', '.join(REPORTS)}), in reports/<code>/",
+    )
+    p.add_argument("--formats", help="exports of each report (default html)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     executors.add_arguments(p)
     p.set_defaults(func=command)

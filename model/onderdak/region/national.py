@@ -21,6 +21,7 @@ have none.
 from __future__ import annotations
 
 import csv
+import os
 import time
 import traceback
 from collections.abc import Mapping, Sequence
@@ -205,36 +206,60 @@ class NationalOverview:
         return int(self.municipalities["shortfall_probability_share"].isna().sum())
 
 
+def _first_line(answer: Mapping[str, Any]) -> str:
+    return (answer.get("message") or "").splitlines()[0] if answer.get("message") else ""
+
+
 def national_overview(
     answers: Sequence[Mapping[str, Any]],
     year: int,
     half_year: str,
     provinces: Mapping[str, str] | None = None,
+    relative_to: str | Path | None = None,
 ) -> NationalOverview:
     """The overview from the answers of :func:`municipality_job` (in any order; sorted by code).
 
-    ``provinces`` maps a municipality code to its province (:func:`read_provinces`).
+    ``provinces`` maps a municipality code to its province (:func:`read_provinces`). An answer with
+    a ``report`` (``onderdak national --report``) gets a column ``report``: the report's folder,
+    relative to ``relative_to`` (the run's folder) through its ``latest`` link; a report that
+    failed is a row of ``missing`` with status ``report_<status>``, and its municipality stays.
     """
-    ok = sorted((a for a in answers if a.get("status") == "ok"), key=lambda a: a["code"])
-    missing = pd.DataFrame(
-        [
-            {
-                "code": a.get("code", ""),
-                "status": a.get("status", "failed"),
-                "message": (a.get("message") or "").splitlines()[0] if a.get("message") else "",
-            }
-            for a in sorted(answers, key=lambda a: a.get("code", ""))
-            if a.get("status") != "ok"
-        ],
-        columns=["code", "status", "message"],
-    )
-    table = pd.DataFrame([a["row"] for a in ok])
+    ordered = sorted(answers, key=lambda a: a.get("code", ""))
+    ok = [a for a in ordered if a.get("status") == "ok"]
+    failures = [
+        {"code": a.get("code", ""), "status": a.get("status", "failed"), "message": _first_line(a)}
+        for a in ordered
+        if a.get("status") != "ok"
+    ]
+    failures += [
+        {
+            "code": a["code"],
+            "status": f"report_{a['report']['status']}",
+            "message": _first_line(a["report"]),
+        }
+        for a in ok
+        if a.get("report", {}).get("status", "ok") != "ok"
+    ]
+    missing = pd.DataFrame(failures, columns=["code", "status", "message"])
+    table = pd.DataFrame([{**a["row"], **_report_link(a, relative_to)} for a in ok])
     need = pd.DataFrame([r for a in ok for r in a["need"]])
     totals = pd.DataFrame()
     if provinces and not table.empty:
         table.insert(2, "province", table["code"].map(provinces).fillna(""))
         totals = province_totals(table)
     return NationalOverview(int(year), half_year, table, need, totals, missing)
+
+
+def _report_link(answer: Mapping[str, Any], relative_to: str | Path | None) -> dict[str, str]:
+    report = answer.get("report")
+    if not report:
+        return {}
+    if report.get("status") != "ok":
+        return {"report": ""}
+    folder = Path(report["folder"]).parent / "latest"
+    if relative_to is not None:
+        folder = Path(os.path.relpath(folder, relative_to))
+    return {"report": folder.as_posix()}
 
 
 def province_totals(table: pd.DataFrame) -> pd.DataFrame:

@@ -36,6 +36,7 @@ COLUMNS = (
     "taakstelling_persons",
     "housed_persons",
     "backlog_end_persons",
+    "report",
     "municipalities",
     "housed_share_of_task",
     "stream",
@@ -116,8 +117,16 @@ def summary(ov: NationalOverview, language: str = "nl") -> str:
             lines.append(_t("summary_no_register", language, count=ov.without_register))
     if ov.provinces.empty:
         lines.append(_t("summary_no_provinces", language))
-    if len(ov.missing):
-        lines.append(_t("summary_missing", language, codes=", ".join(ov.missing["code"])))
+    reports = ov.missing["status"].str.startswith("report_") if len(ov.missing) else []
+    if "report" in table.columns:
+        made = int((table["report"] != "").sum())
+        lines.append(_t("summary_reports", language, made=made, total=ran))
+    if len(ov.missing) and (~reports).any():
+        codes = ", ".join(ov.missing.loc[~reports, "code"])
+        lines.append(_t("summary_missing", language, codes=codes))
+    if len(ov.missing) and reports.any():
+        codes = ", ".join(ov.missing.loc[reports, "code"])
+        lines.append(_t("summary_reports_missing", language, codes=codes))
     return "\n\n".join(lines)
 
 
@@ -127,11 +136,14 @@ def _headed(frame: pd.DataFrame, language: str) -> pd.DataFrame:
 
 def write_workbook(ov: NationalOverview, path: Path, language: str = "nl") -> Path:
     """``national.xlsx``: municipalities, need per scenario, provinces, missing (units in headers)."""
+    missing = ov.missing.copy()
+    if len(missing):  # the outcome in words, not its code
+        missing["status"] = [_t(f"status_{s}", language) for s in missing["status"]]
     sheets = {
         "sheet_municipalities": ov.municipalities,
         "sheet_need": ov.need,
         "sheet_provinces": ov.provinces,
-        "sheet_missing": ov.missing,
+        "sheet_missing": missing,
     }
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for key, frame in sheets.items():

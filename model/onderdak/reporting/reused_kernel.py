@@ -24,6 +24,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -187,11 +188,13 @@ class ReusedKernel:
             self.log.unlink()
 
 
-_PROCESS: dict[str, ReusedKernel] = {}
+_KEPT = threading.local()
 
 
 def process_kernel(kernel_name: str = KERNEL) -> ReusedKernel:
-    """This process's reused kernel of that name (a batch worker's: made on its first run)."""
-    if kernel_name not in _PROCESS:
-        _PROCESS[kernel_name] = ReusedKernel(kernel_name)
-    return _PROCESS[kernel_name]
+    """This worker's kept kernel of that name, made on its first run: one per process and thread
+    (a Dask worker with several threads runs one report per thread at a time)."""
+    kept: dict[str, ReusedKernel] = _KEPT.__dict__.setdefault("kernels", {})
+    if kernel_name not in kept:
+        kept[kernel_name] = ReusedKernel(kernel_name)
+    return kept[kernel_name]
