@@ -12,9 +12,11 @@ What it does, as the command line would (the same functions it calls):
    one job per municipality (a fresh kernel each, every scenario simulated once);
 3. the same on a Dask LocalCluster with 1 worker, for the speed-up from 1 to W workers on the same N
    municipalities (ideal: W×);
-4. the advice notebook the same way, but only if the starter cases name a location register: they
-   do not (``locaties.xlsx`` is an empty template until the project leader fills it in), so it says
-   so and skips it.
+4. the advice notebook the same way; the starter cases name no location register (``locaties.xlsx``
+   is an empty template until the project leader fills it in), so it runs the demo case (which has
+   one) N times instead: what the advice costs per municipality that has a register;
+5. each notebook once more on the local pool with a fresh kernel per job (``reuse_kernel=False``),
+   as before workers kept their kernel, to show what keeping it saves.
 
 Every worker gets one core: Dask workers have one thread each (``threads_per_worker=1``, checked in
 each worker), and OMP/OpenBLAS/MKL (and the like) get one thread, set here before anything imports
@@ -22,7 +24,8 @@ numpy, so that the workers, their kernels and Dask's nannies all inherit it. Wit
 could already use every core and the speed-up from more workers would be hidden.
 
 Printed per run: wall seconds (Dask: including starting and stopping its LocalCluster, also given
-apart), the mean seconds of a job (kernel start, notebook, HTML export: measured in the worker), and
+apart), the mean seconds of a job (notebook and HTML export, and the kernel's start when it is not kept:
+measured in the worker), and
 the linear extrapolation of the wall time to all 342 municipalities (wall / N × 342, so the one-off
 start is counted 342/N times: an upper bound). With each figure the load average before → after:
 the machine may be shared, and other load slows every figure.
@@ -99,15 +102,25 @@ def _check_dask(executor: Any, workers: int) -> str:
     return f"{len(seen)} worker(s) × 1 thread, {'/'.join(v.split('_')[0] for v in THREAD_VARS)}=1"
 
 
-def run(jobs: list[Any], executor: str, workers: int, out: Path, label: str) -> Timing:
-    """One batch of ``jobs`` on ``executor`` with ``workers``; its timing."""
+def run(
+    jobs: list[Any], executor: str, workers: int, out: Path, label: str, reuse_kernel: bool = True
+) -> Timing:
+    """One batch of ``jobs`` on ``executor`` with ``workers``; its timing. ``reuse_kernel``:
+    each worker keeps one kernel (the batch's default), else a fresh kernel per job."""
     from onderdak.cli import batch, executors
 
     before = _load()
     started = time.perf_counter()
     if executor == "local":
         results, _ = batch.run_batch(
-            jobs, workers, out, ["html"], label, progress=False, executor="local"
+            jobs,
+            workers,
+            out,
+            ["html"],
+            label,
+            progress=False,
+            executor="local",
+            reuse_kernel=reuse_kernel,
         )
         wall, start = time.perf_counter() - started, 0.0
     else:
@@ -167,13 +180,27 @@ def bench_notebook(
     from onderdak.cli.batch import jobs_for_cases
 
     jobs = jobs_for_cases(cases, None, notebook, {"paths": str(paths)})
-    runs = [("local", workers), ("dask", workers)] + ([("dask", 1)] if scaling else [])
+    runs = [("local", workers, True), ("dask", workers, True)]
+    runs += [("dask", 1, True)] if scaling else []
+    runs += [("local", workers, False)]  # as before kernels were kept: one started per job
     timings = []
-    for executor, w in runs:
-        label = f"{executor}, {w} worker{'s' if w > 1 else ''}"
-        out = tmp / f"{notebook}-{executor}-{w}"
-        timings.append(run(jobs, executor, w, out, label))
+    for executor, w, kept in runs:
+        label = f"{executor}, {w} worker{'s' if w > 1 else ''}" + ("" if kept else ", fresh")
+        out = tmp / f"{notebook}-{executor}-{w}-{kept}"
+        timings.append(run(jobs, executor, w, out, label, kept))
     return timings
+
+
+def demo_copies(n: int, folder: Path) -> list[Path]:
+    """The demo case (a municipality with a location register) ``n`` times, each in its folder."""
+    import shutil
+
+    cases = []
+    for i in range(n):
+        target = folder / f"demo-{i + 1}"
+        shutil.copytree(ROOT / "data" / "cases" / "demo", target)
+        cases.append(target / "case.yaml")
+    return cases
 
 
 def main() -> int:
@@ -209,15 +236,14 @@ def main() -> int:
         print("\nadvice notebook")
         if missing:
             print(
-                f"  skipped: the advice needs a location register, and the starter cases name none "
-                f"(field `locations`; {len(missing)} of {len(cases)}: {', '.join(missing)}): "
-                "fill in locaties.xlsx and set `locations:` first"
+                f"  not for the starter cases: the advice needs a location register, and they name "
+                f"none (field `locations`; {len(missing)} of {len(cases)}). Instead the demo case "
+                f"(which has one) {len(codes)} times: what the advice would cost per municipality"
             )
-        else:
-            table(
-                bench_notebook("advice", cases, args.paths, args.workers, Path(tmp), False),
-                len(codes),
-            )
+            cases = demo_copies(len(codes), Path(tmp) / "demo")
+        advice = bench_notebook("advice", cases, args.paths, args.workers, Path(tmp), False)
+        table(advice, len(codes))
+        timings += advice
     bad = any(t.failed for t in timings)
     return 1 if bad else 0
 

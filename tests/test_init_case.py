@@ -175,3 +175,16 @@ def test_online_the_same_case_as_offline_from_the_services_answers(
     again = _Services(shared_data)  # a second run reads the cache, not the services
     init_case("GM0797", tmp_path / "again", cache_dir=tmp_path / "cache", session=again)
     assert again.calls == []
+
+
+def test_the_same_municipality_gives_the_same_bytes(heusden: Path, shared_data: Path):
+    """A starter case written again is byte for byte the same (the register template carries no
+    time of writing), so `onderdak national --resume` sees unchanged inputs."""
+    import time
+
+    folder = heusden.parent
+    first = {p.name: p.read_bytes() for p in folder.iterdir()}
+    time.sleep(1.1)  # a time stamp would now differ
+    again = ["init", "GM0797", "--dir", str(folder), "--from", str(shared_data), "--force"]
+    assert main(again) == 0
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == first

@@ -135,8 +135,6 @@ def test_limit_and_unknown_municipalities(tmp_path, shared_data, capsys):
     assert _run(tmp_path / "b", shared_data, "--limit", "0") == 2
     assert main(["national", "--out", str(tmp_path / "c")]) == 2
     assert "give --from DIR" in capsys.readouterr().err
-    assert _run(tmp_path / "d", shared_data, "--shard", "1/2") == 2
-    assert "--shard is not supported yet" in capsys.readouterr().err
 
 
 def test_province_totals_add_up_and_the_membership_file_is_checked(tmp_path):
@@ -250,3 +248,109 @@ def test_a_failing_report_is_named_and_its_municipality_kept(
 def test_the_advice_is_refused_for_starter_cases(tmp_path, shared_data, capsys):
     assert _run(tmp_path / "a", shared_data, "--limit", "1", "--report", "advice") == 2
     assert "a starter case has no location register" in capsys.readouterr().err
+
+
+def _clean_checkout(monkeypatch):
+    """The code as a clean checkout (a working copy with changes is never resumed)."""
+    monkeypatch.setattr(
+        "onderdak.cli.national_resume._code", lambda: {"version": "1", "commit": "abc"}
+    )
+
+
+def test_shards_then_resume_compute_each_municipality_once_and_write_the_overview(
+    tmp_path, shared_data, capsys, monkeypatch
+):
+    """Two array tasks (--shard 1/2, 2/2) each compute their municipality and write no overview;
+    --resume then computes nothing again and writes it; another --paths computes anew."""
+    from onderdak.region import national
+
+    computed: list[str] = []
+    real = national.CaseRun
+
+    def counted(case, *args, **kwargs):
+        computed.append(Path(case).parent.name)
+        return real(case, *args, **kwargs)
+
+    monkeypatch.setattr(national, "CaseRun", counted)
+    monkeypatch.setattr("onderdak.cli.executors.local_pool", _threads)
+    _clean_checkout(monkeypatch)
+    out = tmp_path / "nl"
+    two = ("--municipalities", "GM0797,GM0148")
+    for k in ("1/2", "2/2"):
+        assert _run(out, shared_data, *two, "--shard", k) == 0
+        assert "no overview for one shard" in capsys.readouterr().out
+    assert sorted(computed) == ["gm0148", "gm0797"]
+    assert not (out / "municipalities.csv").exists()
+    assert (out / "jobs-shard-1-of-2.csv").is_file() and (out / "jobs-shard-2-of-2.csv").is_file()
+
+    assert _run(out, shared_data, *two, "--resume") == 0
+    assert "(2 unchanged since an earlier run, not computed again)" in capsys.readouterr().out
+    assert sorted(computed) == ["gm0148", "gm0797"]  # nothing computed again
+    table = pd.read_csv(out / "municipalities.csv")
+    assert list(table["code"]) == ["GM0148", "GM0797"]
+    assert list(pd.read_csv(out / "jobs.csv")["resumed"]) == [True, True]
+    prov = pd.read_csv(out / "provinces.csv")  # the 2024 division of data/reference by default
+    assert list(prov["province"]) == ["Noord-Brabant", "Overijssel"]
+
+    computed.clear()  # another question: computed anew
+    assert (
+        main(
+            [
+                "national",
+                "--from",
+                str(shared_data),
+                "--out",
+                str(out),
+                "--paths",
+                "50",
+                "--no-progress",
+                *two,
+                "--resume",
+            ]
+        )
+        == 0
+    )
+    assert sorted(computed) == ["gm0148", "gm0797"]
+
+
+def test_a_resumed_answer_is_not_used_when_the_inputs_changed(tmp_path, shared_data, monkeypatch):
+    from onderdak.cli import national_resume as kept
+
+    monkeypatch.setattr("onderdak.cli.executors.local_pool", _threads)
+    _clean_checkout(monkeypatch)
+    out = tmp_path / "nl"
+    assert _run(out, shared_data, "--municipalities", "GM0148") == 0
+    case = out / "cases" / "gm0148" / "case.yaml"
+    asked = kept.request(2026, "2026-II", 100, None, None)
+    assert kept.saved(out, "GM0148", asked, kept.inputs(case)) is not None
+    changed = dict(kept.inputs(case), data="another hash")  # a changed case folder or reference
+    assert kept.saved(out, "GM0148", asked, changed) is None
+    dirty = dict(kept.inputs(case), commit="abc+dirty")
+    assert kept.saved(out, "GM0148", asked, dirty) is None
+    assert kept.saved(out, "GM0148", dict(asked, year=2027), kept.inputs(case)) is None
+
+
+def test_the_province_of_every_2024_municipality(shared_data):
+    """data/reference's division covers exactly the municipalities of the PDOK 2024 boundaries,
+    12 provinces, with the municipalities per province of 2024."""
+    from onderdak.cli.national import municipality_codes
+    from onderdak.region.national import reference_provinces
+
+    provinces = reference_provinces()
+    assert sorted(provinces) == municipality_codes(shared_data)
+    counts = pd.Series(provinces).value_counts().to_dict()
+    assert counts == {
+        "Noord-Brabant": 56,
+        "Gelderland": 51,
+        "Zuid-Holland": 50,
+        "Noord-Holland": 44,
+        "Limburg": 31,
+        "Utrecht": 26,
+        "Overijssel": 25,
+        "Fryslân": 18,
+        "Zeeland": 13,
+        "Drenthe": 12,
+        "Groningen": 10,
+        "Flevoland": 6,
+    }
+    assert provinces["GM0034"] == "Flevoland" and provinces["GM0797"] == "Noord-Brabant"

@@ -16,6 +16,9 @@ national history are paid once per worker, not per municipality). The overview's
 report; a report that fails is named in ``missing.csv`` beside the municipality's row, which stays.
 The advice needs a location register, which starter cases do not have, so it is refused.
 
+``--resume`` and ``--shard K/N`` (for the array tasks of a cluster scheduler) keep each
+municipality's answer beside its results (:mod:`onderdak.cli.national_resume`).
+
 Offline only for now: ``--from DIR`` is the folder with the exported CBS/PDOK files (as
 ``../shared/data``): the municipalities are those of ``gemeenten_2024_pdok_gegeneraliseerd.geojson``,
 which also draws the map.
@@ -24,6 +27,7 @@ which also draws the map.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -45,6 +49,7 @@ JOB_COLUMNS = (
     "report_seconds",
     "worker",
     "kernels_started",
+    "resumed",
 )
 REPORTS = ("scenarios",)
 """Reports a starter case can have (the advice needs the location register they leave empty)."""
@@ -59,19 +64,51 @@ def municipality_with_report(
     paths: int | None,
     notebook: str | None = None,
     formats: tuple[str, ...] | None = None,
+    resume: bool = False,
 ) -> dict[str, Any]:
     """One municipality: :func:`onderdak.region.national.municipality_job`, then (``notebook``
     given) its report on this worker's kept kernel into ``<work_dir>/reports/<code>/``; never
     raises. The answer gets ``report``: status (ok | invalid | failed), folder, message, seconds,
-    and the worker with the number of kernels it started so far."""
+    and the worker with the number of kernels it started so far.
+
+    A municipality that ran well keeps its answer (:mod:`onderdak.cli.national_resume`); with
+    ``resume`` that answer is returned (``resumed`` true) when it asked the same on the same inputs.
+    """
+    from onderdak.cli import national_resume as kept
+    from onderdak.region.national import municipality_job, starter_case
+
+    asked = kept.request(year, half_year, paths, notebook, formats)
+    case, used = None, None
+    if resume:
+        with contextlib.suppress(Exception):  # a municipality that cannot start says so below
+            case = starter_case(code, source_dir, work_dir)
+            used = kept.inputs(case)
+        earlier = kept.saved(work_dir, code, asked, used) if used is not None else None
+        if earlier is not None:
+            return {**earlier, "seconds": 0.0, "resumed": True}
+    kept.forget(work_dir, code)
+    answer = municipality_job(code, source_dir, work_dir, year, half_year, paths, case=case)
+    if notebook is not None and answer["status"] == "ok":
+        answer = _with_report(answer, code, work_dir, paths, notebook, formats)
+    if answer["status"] == "ok" and answer.get("report", {}).get("status", "ok") == "ok":
+        case_file = Path(work_dir) / "cases" / code.lower() / "case.yaml"
+        with contextlib.suppress(Exception):  # without a kept answer it simply runs again
+            kept.save(work_dir, code, answer, asked, used or kept.inputs(case_file))
+    return answer
+
+
+def _with_report(
+    answer: dict[str, Any],
+    code: str,
+    work_dir: str,
+    paths: int | None,
+    notebook: str,
+    formats: tuple[str, ...] | None,
+) -> dict[str, Any]:
     from onderdak.core.errors import OnderdakError
-    from onderdak.region.national import municipality_job
     from onderdak.reporting.reused_kernel import process_kernel
     from onderdak.reporting.runner import run_report
 
-    answer = municipality_job(code, source_dir, work_dir, year, half_year, paths)
-    if notebook is None or answer["status"] != "ok":
-        return answer
     started = time.perf_counter()
     work = Path(work_dir)
     report: dict[str, Any] = {"folder": "", "message": ""}
@@ -149,7 +186,7 @@ def write_jobs(answers: list[dict[str, Any]], path: Path) -> None:
             w.writerow(
                 [a["code"], a["status"], f"{a.get('seconds', 0.0):.2f}", a.get("runs", "")]
                 + [r.get("status", ""), f"{r['seconds']:.2f}" if "seconds" in r else ""]
-                + [r.get("worker", ""), r.get("kernels_started", "")]
+                + [r.get("worker", ""), r.get("kernels_started", ""), bool(a.get("resumed"))]
             )
 
 
@@ -169,17 +206,20 @@ def run_national(
     progress: bool = True,
     report: str | None = None,
     formats: tuple[str, ...] | None = None,
+    resume: bool = False,
 ) -> tuple[Any, list[dict[str, Any]], float]:
     """Run the municipalities and write the overview; returns (overview, answers, seconds).
 
     ``report``: a notebook of :data:`REPORTS` made for every municipality, in ``formats``
-    (default HTML only)."""
+    (default HTML only). ``resume``: municipalities that ran well before on the same inputs are
+    not computed again. ``shard`` (K, N): only every N-th municipality from the K-th, and no
+    overview (None; :mod:`onderdak.cli.national_resume`)."""
     from onderdak.cli import executors
     from onderdak.inflow.taakstelling import half_year_label
-    from onderdak.region.national import national_overview, read_provinces
+    from onderdak.region.national import national_overview, read_provinces, reference_provinces
     from onderdak.reporting.national import write_overview
 
-    membership = read_provinces(provinces) if provinces else None
+    membership = read_provinces(provinces) if provinces else reference_provinces()
     codes = executors.shard(codes, shard)
     workers = max(1, min(workers or os.cpu_count() or 1, len(codes) or 1))
     half_year = half_year_label(year * 2 + 1)  # the year's second half
@@ -193,7 +233,7 @@ def run_national(
     if report is not None and formats is None:
         formats = ("html",)
     where = (str(source.resolve()), str(out.resolve()))
-    calls = [(c, *where, year, half_year, paths, report, formats) for c in codes]
+    calls = [(c, *where, year, half_year, paths, report, formats, resume) for c in codes]
     with executors.open_executor(executor, workers, scheduler) as pool:
         done = executors.run_jobs(
             municipality_with_report, calls, pool, workers, "national", progress
@@ -205,6 +245,9 @@ def run_national(
             why = f"the worker died {runs} times" if lost else f"{type(error).__name__}: {error}"
             answer = {"code": code, "status": "failed", "message": why, "seconds": 0.0}
         answers.append({**answer, "runs": runs})
+    if shard is not None:  # the other shards' municipalities are not here: no overview yet
+        write_jobs(answers, out / f"jobs-shard-{shard[0]}-of-{shard[1]}.csv")
+        return None, answers, time.perf_counter() - started
     write_jobs(answers, out / JOBS_FILE)
     overview = national_overview(answers, year, half_year, membership, relative_to=out)
     write_overview(overview, out, source / BOUNDARIES_FILE, language)
@@ -226,9 +269,6 @@ def command(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("reports") / f"national-{args.year}"
     codes = selected_codes(source, args.municipalities, args.limit)
     options = executors.arguments(args)
-    for option in ("resume", "shard"):  # the overview needs every municipality in one --out
-        if options.pop(option):
-            raise InputError(f"national: --{option} is not supported yet; run without it")
     overview, answers, seconds = run_national(
         source,
         out,
@@ -246,9 +286,17 @@ def command(args: argparse.Namespace) -> int:
     bad = [a for a in answers if a["status"] != "ok"]
     reports = [a["report"] for a in answers if "report" in a]
     made = f"; {sum(r['status'] == 'ok' for r in reports)} {args.report} reports" if reports else ""
+    again = sum(bool(a.get("resumed")) for a in answers)
+    reused = f" ({again} unchanged since an earlier run, not computed again)" if again else ""
+    where = f"overview in {out}"
+    if overview is None:
+        where = (
+            f"results in {out}; no overview for one shard: once every shard has finished, "
+            f"`onderdak national --resume` with the same options writes it"
+        )
     print(
-        f"{len(answers) - len(bad)} of {len(answers)} municipalities computed{made} in "
-        f"{seconds:.1f} s; overview in {out}"
+        f"{len(answers) - len(bad)} of {len(answers)} municipalities computed{reused}{made} in "
+        f"{seconds:.1f} s; {where}"
     )
     failures = [(a["code"], a) for a in bad]
     failures += [
@@ -279,7 +327,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--paths", type=int, help="Monte-Carlo paths per scenario (default the case's)")
     p.add_argument("--workers", type=int, help="parallel jobs (default: CPU cores)")
     p.add_argument(
-        "--provinces", metavar="CSV", help="province of each municipality (code,province)"
+        "--provinces",
+        metavar="CSV",
+        help="province of each municipality (code,province; default the CBS/Kadaster 2024 division)",
     )
     p.add_argument("--language", choices=("nl", "en"), default="nl")
     p.add_argument(

@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from onderdak.core.errors import InputError
 from onderdak.geo.boundaries import load_pdok
 from onderdak.geo.population import fetch_cbs_population
+from onderdak.io.office_files import fix_zip_times
 from onderdak.io.opendata import fetch_kwb_rows
 
 KWB_FILE = "kwb2024_85984NED_gm_wijk_leeftijd.csv"
@@ -258,6 +259,7 @@ def write_register_template(path: Path) -> None:
     help_sheet.column_dimensions["A"].width = 36
     help_sheet.column_dimensions["B"].width = 80
     book.save(path)
+    fix_zip_times(path)  # the same template is the same bytes (a rerun's inputs are unchanged)
 
 
 def case_text(m: Municipality, files: dict[str, str], price_year: int = PRICE_YEAR) -> str:

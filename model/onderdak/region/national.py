@@ -14,8 +14,9 @@ it in, so for starter cases both are empty (NaN) and the overview counts them as
 Province totals are sums over the municipalities of a province (quantiles summed: with one seed
 every municipality sees the same national paths, see :mod:`onderdak.region.overview`), beside the
 province's part of the status holders' taakstelling and the persons housed against it (model). The
-membership of a province comes from a file given by the user (``code,province``); the shared data
-have none.
+membership of a province is the 2024 division in ``data/reference/municipality_province_2024.csv``
+(:func:`reference_provinces`) unless the user gives a file of their own (``code,province``,
+:func:`read_provinces`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import pandas as pd
 from onderdak.core.errors import InputError, OnderdakError
 from onderdak.core.streams import STREAMS
 from onderdak.geo.starter_case import init_case
+from onderdak.io import reference
 from onderdak.pipeline.results import write_results
 from onderdak.pipeline.run import CaseRun
 from onderdak.region.overview import overview_row
@@ -125,6 +127,13 @@ def _net_cost(budget: pd.DataFrame | None, scenario: str, year: int) -> float:
     return float(rows["p50_eur"].iloc[0]) if len(rows) else float("nan")
 
 
+def starter_case(code: str, source_dir: str | Path, work_dir: str | Path) -> Path:
+    """The municipality's starter case, written (again) to ``<work_dir>/cases/<code>/``."""
+    return init_case(
+        code, Path(work_dir) / "cases" / code.lower(), source_dir=source_dir, force=True
+    )
+
+
 def municipality_job(
     code: str,
     source_dir: str | Path,
@@ -133,11 +142,13 @@ def municipality_job(
     half_year: str,
     paths: int | None = None,
     seed: int | None = None,
+    case: str | Path | None = None,
 ) -> dict[str, Any]:
     """One municipality of the national run, in a worker; never raises (a failure is its answer).
 
-    Writes ``<work_dir>/cases/<code>/`` (the starter case) and ``<work_dir>/results/<code>/``
-    (every result table, swapped in whole: a killed job leaves no half-written folder there).
+    Writes ``<work_dir>/cases/<code>/`` (the starter case; ``case``: the case file already written
+    there, :func:`starter_case`) and ``<work_dir>/results/<code>/`` (every result table, swapped in
+    whole: a killed job leaves no half-written folder there).
 
     Returns
     -------
@@ -149,7 +160,7 @@ def municipality_job(
     work = Path(work_dir)
     answer: dict[str, Any] = {"code": code, "folder": "", "message": ""}
     try:
-        case = init_case(code, work / "cases" / code.lower(), source_dir=source_dir, force=True)
+        case = case or starter_case(code, source_dir, work)
         results = CaseRun(case, paths=paths, seed=seed).results()
         folder = work / "results" / code.lower()
         write_results(results, folder)
@@ -278,6 +289,15 @@ def province_totals(table: pd.DataFrame) -> pd.DataFrame:
         out["taakstelling_persons"] > 0
     )
     return out.reset_index()
+
+
+PROVINCES_TABLE = "municipality_province_2024"
+
+
+def reference_provinces() -> dict[str, str]:
+    """The province of each municipality of 2024 (``data/reference``, CBS/Kadaster division)."""
+    frame = reference.table(PROVINCES_TABLE)
+    return dict(zip(frame["code"], frame["province"], strict=True))
 
 
 def read_provinces(path: str | Path) -> dict[str, str]:

@@ -29,13 +29,13 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Emu, Pt
 
 from onderdak.core.errors import InputError
+from onderdak.io.office_files import fix_zip_times
 from onderdak.reporting import deck_layouts as lay
 from onderdak.reporting import deck_text as dtx
 from onderdak.reporting.artefacts import Artefacts
 from onderdak.reporting.deck_figure_titles import figure_title
 from onderdak.reporting.deck_template import DEFAULT_TEMPLATE
 from onderdak.reporting.i18n import LANGUAGES
-from onderdak.reporting.office_files import fix_zip_times
 from onderdak.reporting.report_meta import ReportMeta
 from onderdak.reporting.style import period_name
 from onderdak.reporting.tablefmt import column_decimals, format_value, header_label

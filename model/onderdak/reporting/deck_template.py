@@ -18,7 +18,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.util import Emu, Inches
 
-from onderdak.reporting.office_files import fix_zip_times
+from onderdak.io.office_files import fix_zip_times
 
 DEFAULT_TEMPLATE = Path(__file__).with_name("templates") / "deck.pptx"
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)

@@ -117,6 +117,8 @@ def summary(ov: NationalOverview, language: str = "nl") -> str:
             lines.append(_t("summary_no_register", language, count=ov.without_register))
     if ov.provinces.empty:
         lines.append(_t("summary_no_provinces", language))
+    else:
+        lines.append(_t("summary_provinces", language, count=len(ov.provinces)))
     reports = ov.missing["status"].str.startswith("report_") if len(ov.missing) else []
     if "report" in table.columns:
         made = int((table["report"] != "").sum())

@@ -17,10 +17,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from onderdak.io.office_files import defuse_formulas, fix_zip_times
 from onderdak.reporting import i18n
 from onderdak.reporting.artefacts import Artefacts
 from onderdak.reporting.columns import Column, column, unit_words
-from onderdak.reporting.office_files import defuse_formulas, fix_zip_times
 from onderdak.reporting.report_meta import ReportMeta
 from onderdak.reporting.tablefmt import header_label
 from onderdak.reporting.workbook_tables import sheet_name, sheet_source

@@ -1,5 +1,6 @@
-"""The XLSX and PPTX files a report writes, safe and reproducible: text that looks like a formula
-stays text, and the same report is the same bytes (fixed member dates and order)."""
+"""The XLSX and PPTX files we write (reports, a starter case's register template), safe and
+reproducible: text that looks like a formula stays text, and the same content is the same bytes
+(fixed member dates and order)."""
 
 from __future__ import annotations
 
