@@ -1,7 +1,7 @@
 """Benchmark: ``onderdak batch`` of report notebooks for N starter cases, local pool beside Dask.
 
-Run: ``.venv/bin/python benchmarks/bench_batch.py [N] [--paths P] [--workers W] [--from DIR]``
-(default N=4 municipalities, 500 paths, 2 workers, ``../shared/data``).
+Run: ``.venv/bin/python benchmarks/bench_batch.py [N] [--paths P] [--workers W] [--no-advice]
+[--from DIR]`` (default N=4 municipalities, 500 paths, 2 workers, ``../shared/data``).
 
 What it does, as the command line would (the same functions it calls):
 
@@ -9,7 +9,7 @@ What it does, as the command line would (the same functions it calls):
    (:func:`onderdak.geo.starter_case.init_case`, offline) into a temporary folder;
 2. ``onderdak batch <N cases> --notebook scenarios -p paths=P --formats html`` with
    ``--executor local --workers W`` and ``--executor dask --workers W`` (:func:`onderdak.cli.batch.run_batch`),
-   one job per municipality (a fresh kernel each, every scenario simulated once);
+   one job per municipality (every scenario simulated once), each worker keeping one kernel;
 3. the same on a Dask LocalCluster with 1 worker, for the speed-up from 1 to W workers on the same N
    municipalities (ideal: W×);
 4. the advice notebook the same way; the starter cases name no location register (``locaties.xlsx``
@@ -24,11 +24,15 @@ numpy, so that the workers, their kernels and Dask's nannies all inherit it. Wit
 could already use every core and the speed-up from more workers would be hidden.
 
 Printed per run: wall seconds (Dask: including starting and stopping its LocalCluster, also given
-apart), the mean seconds of a job (notebook and HTML export, and the kernel's start when it is not kept:
-measured in the worker), and
-the linear extrapolation of the wall time to all 342 municipalities (wall / N × 342, so the one-off
-start is counted 342/N times: an upper bound). With each figure the load average before → after:
-the machine may be shared, and other load slows every figure.
+apart), the mean and median seconds of a job (notebook and HTML export, and the kernel's start when
+it is not kept: measured in the worker; with kept kernels only a worker's first job starts one, so
+the median is a job once the workers run), and the linear extrapolation of the wall time to all 342
+municipalities (wall / N × 342, so the one-off starts are counted 342/N times: an upper bound).
+With each figure the load average before → after: the machine may be shared, and other load slows
+every figure. The speed-up from 1 to W Dask workers is given in wall time and in jobs per second
+once the workers run (W × median at 1 worker / median at W), and beside it the machine's own
+ceiling (:func:`machine_ceiling`: how much slower the same simulation gets when two processes run it
+at once).
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ class Timing:
     wall: float  # seconds, everything
     start: float  # seconds starting and stopping the cluster (0 for the local pool: in ``wall``)
     per_job: float  # mean seconds of a job, measured in its worker
+    median_job: float  # median seconds of a job: a job after its worker's first (kernel started)
     failed: list[str]
     load: str  # "before → after"
 
@@ -139,7 +144,8 @@ def run(
         f"{r.job.label}: {_first_line(r.message) or r.status}" for r in results if r.status != "ok"
     ]
     per_job = statistics.fmean(r.seconds for r in results) if results else 0.0
-    return Timing(label, wall, start, per_job, failed, f"{before} → {_load()}")
+    median = statistics.median(r.seconds for r in results) if results else 0.0
+    return Timing(label, wall, start, per_job, median, failed, f"{before} → {_load()}")
 
 
 def _first_line(text: str) -> str:
@@ -148,13 +154,16 @@ def _first_line(text: str) -> str:
 
 def table(timings: list[Timing], n: int) -> None:
     print(
-        f"{'executor':<20}{'wall s':>8}{'of which cluster':>18}{'s/job':>8}"
+        f"{'executor':<26}{'wall s':>8}{'of which cluster':>18}{'s/job':>8}{'median':>8}"
         f"{'342 (min)':>11}   load before → after"
     )
     for t in timings:
         minutes = t.wall / n * MUNICIPALITIES / 60
         start = f"{t.start:.1f}" if t.start else "-"
-        print(f"{t.label:<20}{t.wall:>8.1f}{start:>18}{t.per_job:>8.1f}{minutes:>11.1f}   {t.load}")
+        print(
+            f"{t.label:<26}{t.wall:>8.1f}{start:>18}{t.per_job:>8.1f}{t.median_job:>8.1f}"
+            f"{minutes:>11.1f}   {t.load}"
+        )
         for f in t.failed:
             print(f"  failed: {f}")
 
@@ -191,6 +200,32 @@ def bench_notebook(
     return timings
 
 
+def _unit(_: int = 0) -> float:
+    """Seconds of one unit of a job's own work: the demo case's five scenarios, simulated."""
+    from onderdak.pipeline.run import CaseRun
+
+    started = time.perf_counter()
+    CaseRun(ROOT / "data" / "cases" / "demo" / "case.yaml").results(money=False)
+    return time.perf_counter() - started
+
+
+def machine_ceiling(rounds: int = 3) -> float:
+    """How much slower a job gets when two run at once on this machine (1.0: not at all).
+
+    Two worker processes (imports and caches warmed first) run the same unit of work alone, one
+    after the other, and then both at once; the ratio of the mean times. With two workers the
+    speed-up cannot exceed 2 / this ratio, whatever the executor.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(_unit, range(2)))  # warm both workers
+        alone = [pool.submit(_unit).result() for _ in range(rounds)]
+        together = [t for _ in range(rounds) for t in pool.map(_unit, range(2))]
+    return statistics.fmean(together) / statistics.fmean(alone)
+
+
 def demo_copies(n: int, folder: Path) -> list[Path]:
     """The demo case (a municipality with a location register) ``n`` times, each in its folder."""
     import shutil
@@ -209,6 +244,7 @@ def main() -> int:
     parser.add_argument("--paths", type=int, default=500, help="paths per scenario (default 500)")
     parser.add_argument("--workers", type=int, default=2, help="workers (default 2)")
     parser.add_argument("--from", dest="source", default=str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--no-advice", action="store_true", help="only the scenarios notebook")
     args = parser.parse_args()
     os.environ.setdefault("ONDERDAK_PEILDATUM", "2026-01")
     from onderdak.cli.national import municipality_codes
@@ -229,10 +265,20 @@ def main() -> int:
         print(
             f"dask 1 → {args.workers} workers on the same {len(codes)} municipalities: "
             f"speed-up {one.wall / many.wall:.2f}× wall, {one.jobs / many.jobs:.2f}× without "
-            f"starting the cluster (ideal {args.workers:.1f}×); local pool / dask "
-            f"{timings[0].wall / many.wall:.2f}"
+            f"starting the cluster, {args.workers * one.median_job / many.median_job:.2f}× in jobs "
+            f"per second once the workers run (median jobs; ideal {args.workers:.1f}×): each worker "
+            f"starts its kernel once, the first job pays it; local pool / dask "
+            f"{timings[0].wall / many.wall:.2f}; kept kernels / a fresh kernel per job "
+            f"{timings[0].wall / timings[-1].wall:.2f} of the wall time"
+        )
+        ratio = machine_ceiling()
+        print(
+            f"this machine: a job takes {ratio:.2f}× as long when two run at once as alone (the "
+            f"same simulation in two processes), so 2 workers can give at most {2 / ratio:.2f}×"
         )
         missing = registers_missing(cases)
+        if args.no_advice:
+            return 1 if any(t.failed for t in timings) else 0
         print("\nadvice notebook")
         if missing:
             print(
