@@ -94,7 +94,7 @@ class ReusedKernel:
 
     @property
     def alive(self) -> bool:
-        from jupyter_core.utils import run_sync
+        from jupyter_client.utils import run_sync
 
         return self.km is not None and bool(run_sync(self.km.is_alive)())
 
@@ -107,7 +107,7 @@ class ReusedKernel:
         ReportError
             The kernel could not start or could not be reset.
         """
-        from jupyter_core.utils import run_sync
+        from jupyter_client.utils import run_sync
 
         if not self.alive:
             self._start(cwd, timeout_s)
@@ -127,7 +127,7 @@ class ReusedKernel:
         return self.km
 
     def _start(self, cwd: str | Path, timeout_s: int) -> None:
-        from jupyter_core.utils import run_sync
+        from jupyter_client.utils import run_sync
 
         self.shutdown()
         self.km = _tracking(kernel_manager_class(self.kernel_name))(kernel_name=self.kernel_name)
@@ -175,7 +175,7 @@ class ReusedKernel:
 
     def shutdown(self) -> None:
         """Stop the kernel (now) and remove its log."""
-        from jupyter_core.utils import run_sync
+        from jupyter_client.utils import run_sync
 
         km, self.km = self.km, None
         if km is not None:
