@@ -129,12 +129,20 @@ def _threads(workers):
     return ThreadPoolExecutor(workers)
 
 
-def test_limit_and_unknown_municipalities(tmp_path, shared_data, capsys):
+def test_limit_and_unknown_municipalities(tmp_path, shared_data, capsys, monkeypatch):
     assert _run(tmp_path / "a", shared_data, "--municipalities", "GM9999") == 2
     assert "GM9999 not among the 2024 municipalities" in capsys.readouterr().err
     assert _run(tmp_path / "b", shared_data, "--limit", "0") == 2
+    import requests
+
+    def offline(*a, **k):
+        raise requests.ConnectionError("no network")
+
+    monkeypatch.setattr(requests, "get", offline)
+    monkeypatch.setenv("ONDERDAK_CACHE", str(tmp_path / "empty-cache"))
     assert main(["national", "--out", str(tmp_path / "c")]) == 2
-    assert "give --from DIR" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "could not be downloaded" in err and "give --from DIR" in err
 
 
 def test_province_totals_add_up_and_the_membership_file_is_checked(tmp_path):
@@ -354,3 +362,91 @@ def test_the_province_of_every_2024_municipality(shared_data):
         "Flevoland": 6,
     }
     assert provinces["GM0034"] == "Flevoland" and provinces["GM0797"] == "Noord-Brabant"
+
+
+class _Services:
+    """PDOK's WFS and CBS's OData as they answer, for any municipality, from the shared exports."""
+
+    def __init__(self, shared: Path):
+        import json
+        import re
+
+        import geopandas as gpd
+
+        from onderdak.geo.boundaries import RD_NEW
+        from onderdak.geo.kerncijfers import read_kwb_file
+
+        self.re = re.compile(r"GM(\d{4})")
+        self.kwb = read_kwb_file(shared / "kwb2024_85984NED_gm_wijk_leeftijd.csv")
+
+        def layer(name):
+            frame = gpd.read_file(shared / name).to_crs(RD_NEW)
+            return json.loads(frame.to_json())["features"]
+
+        self.layers = {
+            "gemeente": layer("gemeenten_2024_pdok_gegeneraliseerd.geojson"),
+            "wijk": layer("wijken_2024_cartomap_wgs84.geojson"),
+        }
+        self.calls: list[str] = []
+
+    def _rows(self, params):
+        digits = self.re.search(params["$filter"]).group(1)
+        kwb = self.kwb[self.kwb["statcode"].str.fullmatch(f"(GM|WK){digits}.*")]
+        return kwb
+
+    def get(self, url, params=None, timeout=None):
+        self.calls.append(url)
+        params = params or {}
+        if "wfs" in url:
+            features = self.layers[params["typeNames"].split(":")[1].split("_")[0]]
+            start, count = int(params["startIndex"]), int(params["count"])
+            page = {"type": "FeatureCollection", "features": features[start : start + count]}
+        elif url.endswith("85984NED/TypedDataSet"):
+            page = {
+                "value": [
+                    {
+                        "WijkenEnBuurten": f"{r.statcode:<10}",
+                        "AantalInwoners_5": int(r.population_persons),
+                    }
+                    for r in self._rows(params).itertuples()
+                ]
+            }
+        elif url.endswith("85984NED/WijkenEnBuurten"):
+            page = {
+                "value": [
+                    {"Key": f"{r.statcode:<10}", "Title": r.name}
+                    for r in self._rows(params).itertuples()
+                ]
+            }
+        elif "70072ned" in url.lower():
+            page = {"value": []}  # no population of 2025: the cases take 85984NED's, and say so
+        else:
+            raise AssertionError(f"unexpected request {url}")
+        return type("R", (), {"status_code": 200, "json": lambda self: page})()
+
+
+def test_without_from_it_downloads_once_and_then_runs_offline_from_the_cache(
+    tmp_path, shared_data, capsys, monkeypatch
+):
+    import requests
+
+    services = _Services(shared_data)
+    monkeypatch.setenv("ONDERDAK_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(requests, "get", services.get)
+    monkeypatch.setattr("onderdak.cli.executors.local_pool", _threads)
+    args = ["national", "--municipalities", "GM0797,GM0148", "--paths", "100", "--no-progress"]
+    assert main([*args, "--out", str(tmp_path / "online")]) == 0, capsys.readouterr().err
+    assert any("wfs" in c for c in services.calls) and any("85984NED" in c for c in services.calls)
+    online = pd.read_csv(tmp_path / "online" / "municipalities.csv")
+    assert (tmp_path / "online" / "need_map.png").stat().st_size > 20_000
+
+    def offline(*a, **k):
+        raise requests.ConnectionError("no network")
+
+    monkeypatch.setattr(requests, "get", offline)  # a second run: the cache, no network
+    assert main([*args, "--out", str(tmp_path / "cached")]) == 0, capsys.readouterr().err
+    cached = pd.read_csv(tmp_path / "cached" / "municipalities.csv")
+    pd.testing.assert_frame_equal(online, cached)
+    assert list(cached["code"]) == ["GM0148", "GM0797"]
+    kwb = services.kwb.set_index("statcode")["population_persons"]  # what the service answered
+    assert list(cached["population_persons"]) == [int(kwb["GM0148"]), int(kwb["GM0797"])]

@@ -19,9 +19,11 @@ The advice needs a location register, which starter cases do not have, so it is 
 ``--resume`` and ``--shard K/N`` (for the array tasks of a cluster scheduler) keep each
 municipality's answer beside its results (:mod:`onderdak.cli.national_resume`).
 
-Offline only for now: ``--from DIR`` is the folder with the exported CBS/PDOK files (as
-``../shared/data``): the municipalities are those of ``gemeenten_2024_pdok_gegeneraliseerd.geojson``,
-which also draws the map.
+``--from DIR`` is the folder with the exported CBS/PDOK files (as ``../shared/data``): the
+municipalities are those of ``gemeenten_2024_pdok_gegeneraliseerd.geojson``, which also draws the
+map. Without it everything is downloaded as ``onderdak init`` does, into the download cache
+(``$ONDERDAK_CACHE``, else ``~/.cache/onderdak``), what all municipalities share once before the
+jobs start (:func:`online_boundaries`); a second run reads the cache and needs no network.
 """
 
 from __future__ import annotations
@@ -150,6 +152,22 @@ def municipality_codes(source: Path) -> list[str]:
     )
 
 
+def online_boundaries(out: Path) -> Path:
+    """Without ``--from``: the municipalities of 2024 from the PDOK WFS into the download cache
+    (with the wijk layer and the CBS population every starter case shares,
+    :func:`onderdak.geo.starter_case.warm_cache`), written to ``<out>/`` as the boundaries file the
+    municipality list and the map are read from; the workers' ``onderdak init`` then reads the cache."""
+    from onderdak.geo.starter_case import warm_cache
+
+    frame = warm_cache()
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / BOUNDARIES_FILE
+    tmp = out / f".{BOUNDARIES_FILE}.{os.getpid()}"
+    frame[["statcode", "statnaam", "geometry"]].to_file(tmp, driver="GeoJSON")
+    os.replace(tmp, path)
+    return out
+
+
 def selected_codes(source: Path, given: str | None, limit: int | None) -> list[str]:
     """``--municipalities GM0797,GM0034`` (checked against the boundaries) or all; the first ``limit``."""
     from onderdak.geo.starter_case import municipality_code
@@ -191,7 +209,7 @@ def write_jobs(answers: list[dict[str, Any]], path: Path) -> None:
 
 
 def run_national(
-    source: Path,
+    source: Path | None,
     out: Path,
     codes: list[str],
     year: int,
@@ -232,7 +250,7 @@ def run_national(
         )
     if report is not None and formats is None:
         formats = ("html",)
-    where = (str(source.resolve()), str(out.resolve()))
+    where = (str(source.resolve()) if source else None, str(out.resolve()))
     calls = [(c, *where, year, half_year, paths, report, formats, resume) for c in codes]
     with executors.open_executor(executor, workers, scheduler) as pool:
         done = executors.run_jobs(
@@ -250,7 +268,7 @@ def run_national(
         return None, answers, time.perf_counter() - started
     write_jobs(answers, out / JOBS_FILE)
     overview = national_overview(answers, year, half_year, membership, relative_to=out)
-    write_overview(overview, out, source / BOUNDARIES_FILE, language)
+    write_overview(overview, out, (source or out) / BOUNDARIES_FILE, language)
     return overview, answers, time.perf_counter() - started
 
 
@@ -260,14 +278,16 @@ def command(args: argparse.Namespace) -> int:
     from onderdak.cli import executors
     from onderdak.reporting.report_notebooks import parse_formats
 
-    if not args.source:
-        raise InputError(
-            "national: give --from DIR, the folder with the exported CBS/PDOK files "
-            "(as ../shared/data); the online download of all municipalities is not built yet"
-        )
-    source = Path(args.source)
     out = Path(args.out) if args.out else Path("reports") / f"national-{args.year}"
-    codes = selected_codes(source, args.municipalities, args.limit)
+    source = Path(args.source) if args.source else None
+    try:
+        listed = source or online_boundaries(out)  # online: the list and the map from PDOK, cached
+    except InputError as exc:
+        raise InputError(
+            f"national: the municipalities could not be downloaded: {exc} Without a network, give "
+            "--from DIR, the folder with the exported CBS/PDOK files (as ../shared/data)"
+        ) from None
+    codes = selected_codes(listed, args.municipalities, args.limit)
     options = executors.arguments(args)
     overview, answers, seconds = run_national(
         source,
@@ -319,7 +339,10 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--year", type=int, default=2026, help="year shown (default 2026)")
     p.add_argument(
-        "--from", dest="source", metavar="DIR", help="folder with the exported CBS/PDOK files"
+        "--from",
+        dest="source",
+        metavar="DIR",
+        help="folder with the exported CBS/PDOK files (default: download, cached as for init)",
     )
     p.add_argument("--out", help="output folder (default reports/national-<year>)")
     p.add_argument("--limit", type=int, help="only the first N municipalities (by code)")

@@ -238,6 +238,19 @@ def _online(
     }
 
 
+def warm_cache(cache_dir: str | Path | None = None, session: Any = None) -> Any:
+    """Fetch what every municipality's starter case shares, once (the PDOK gemeente and wijk layers
+    and the CBS population), into the download cache, so that many :func:`init_case` calls at once
+    read it from there; returns the municipalities of :data:`KWB_YEAR` (PDOK, RD New)."""
+    municipalities = load_pdok("gemeente", KWB_YEAR, cache_dir=cache_dir, session=session)
+    load_pdok("wijk", KWB_YEAR, cache_dir=cache_dir, session=session)
+    try:
+        fetch_cbs_population(POPULATION_YEAR, cache_dir=cache_dir, session=session)
+    except InputError:
+        pass  # each case then says it uses the 2024 figure of 85984NED, as init does
+    return municipalities
+
+
 # --- the register template and the case file -------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -88,7 +89,9 @@ def cached_json(
     except ValueError:
         raise InputError(f"{url} did not answer with JSON; check the year/table") from None
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_suffix(".tmp")
+    tmp = file.with_name(
+        f".{file.stem}.{os.getpid()}-{secrets.token_hex(3)}.tmp"
+    )  # workers at once
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     tmp.replace(file)
     return data

@@ -127,8 +127,9 @@ def _net_cost(budget: pd.DataFrame | None, scenario: str, year: int) -> float:
     return float(rows["p50_eur"].iloc[0]) if len(rows) else float("nan")
 
 
-def starter_case(code: str, source_dir: str | Path, work_dir: str | Path) -> Path:
-    """The municipality's starter case, written (again) to ``<work_dir>/cases/<code>/``."""
+def starter_case(code: str, source_dir: str | Path | None, work_dir: str | Path) -> Path:
+    """The municipality's starter case, written (again) to ``<work_dir>/cases/<code>/``, from the
+    exported files in ``source_dir`` or (None) downloaded, through the download cache."""
     return init_case(
         code, Path(work_dir) / "cases" / code.lower(), source_dir=source_dir, force=True
     )
@@ -136,7 +137,7 @@ def starter_case(code: str, source_dir: str | Path, work_dir: str | Path) -> Pat
 
 def municipality_job(
     code: str,
-    source_dir: str | Path,
+    source_dir: str | Path | None,
     work_dir: str | Path,
     year: int,
     half_year: str,
