@@ -115,6 +115,7 @@ def summary(ov: NationalOverview, language: str = "nl") -> str:
             )
         if ov.without_register:
             lines.append(_t("summary_no_register", language, count=ov.without_register))
+        lines.append(_t("summary_starter_assumptions", language))
     if ov.provinces.empty:
         lines.append(_t("summary_no_provinces", language))
     else:
