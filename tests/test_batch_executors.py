@@ -95,7 +95,7 @@ def _fake_work(calls: list):
 def test_resume_skips_only_jobs_whose_inputs_are_unchanged(tmp_path, monkeypatch):
     monkeypatch.setattr("onderdak.reporting.manifest.git_commit", lambda: "abc")
     calls: list[str] = []
-    monkeypatch.setattr(batch, "_work", _fake_work(calls))
+    monkeypatch.setattr(batch, "run_job", _fake_work(calls))
     cases = []
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
@@ -146,7 +146,7 @@ def test_a_dirty_checkout_is_never_resumed(tmp_path, monkeypatch):
 
 def test_shard_runs_its_part_of_the_batch(tmp_path, monkeypatch):
     calls: list[str] = []
-    monkeypatch.setattr(batch, "_work", _fake_work(calls))
+    monkeypatch.setattr(batch, "run_job", _fake_work(calls))
     jobs = []
     for name in "abcde":
         (tmp_path / name).mkdir()

@@ -80,7 +80,7 @@ def jobs_for_cases(
     return jobs
 
 
-def _work(
+def run_job(
     job: Job,
     out: Path | None,
     formats: Sequence[str] | None,
@@ -217,7 +217,7 @@ def run_batch(
     calls = [(jobs[i], run_out, formats, no_pdf, reuse_kernel) for i in todo]
     if calls:  # everything resumed: no cluster to start
         with executors.open_executor(executor, workers, scheduler) as pool:
-            executors.run_jobs(_work, calls, pool, workers, name, progress, on_done=done)
+            executors.run_jobs(run_job, calls, pool, workers, name, progress, on_done=done)
     finished = [r for r in results if r is not None]
     write_summary(finished, folder / "summary.csv")
     resumed.write_jobs(

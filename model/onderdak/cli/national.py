@@ -77,7 +77,7 @@ def municipality_with_report(
     ``resume`` that answer is returned (``resumed`` true) when it asked the same on the same inputs.
     """
     from onderdak.cli import national_resume as kept
-    from onderdak.region.national import municipality_job, starter_case
+    from onderdak.region.national import municipality_folder, municipality_job, starter_case
 
     asked = kept.request(year, half_year, paths, notebook, formats)
     case, used = None, None
@@ -93,7 +93,7 @@ def municipality_with_report(
     if notebook is not None and answer["status"] == "ok":
         answer = _with_report(answer, code, work_dir, paths, notebook, formats)
     if answer["status"] == "ok" and answer.get("report", {}).get("status", "ok") == "ok":
-        case_file = Path(work_dir) / "cases" / code.lower() / "case.yaml"
+        case_file = municipality_folder(work_dir, "cases", code) / "case.yaml"
         with contextlib.suppress(Exception):  # without a kept answer it simply runs again
             kept.save(work_dir, code, answer, asked, used or kept.inputs(case_file))
     return answer
@@ -107,33 +107,20 @@ def _with_report(
     notebook: str,
     formats: tuple[str, ...] | None,
 ) -> dict[str, Any]:
-    from onderdak.core.errors import OnderdakError
+    """The municipality's report as one job of ``onderdak batch`` (:func:`onderdak.cli.batch.run_job`,
+    on this worker's kept kernel), added to its answer."""
+    from onderdak.cli.batch import run_job
+    from onderdak.region.file import Job, job_parameters
+    from onderdak.region.national import municipality_folder
     from onderdak.reporting.reused_kernel import process_kernel
-    from onderdak.reporting.runner import run_report
 
-    started = time.perf_counter()
-    work = Path(work_dir)
-    report: dict[str, Any] = {"folder": "", "message": ""}
-    kernel = process_kernel()
-    try:
-        result = run_report(
-            work / "cases" / code.lower() / "case.yaml",
-            notebook,
-            {} if paths is None else {"paths": paths},
-            out=work / "reports" / code.lower(),
-            formats=formats,
-            from_text=False,
-            kernel=kernel,
-        )
-        report.update(status="ok", folder=str(result.folder))
-    except OnderdakError as exc:
-        report.update(status="invalid" if isinstance(exc, InputError) else "failed")
-        report["message"] = str(exc)
-    except Exception as exc:  # a bug: named, the rest of the country goes on
-        report.update(status="failed", message=f"{type(exc).__name__}: {exc}")
-    report["seconds"] = time.perf_counter() - started
+    case = municipality_folder(work_dir, "cases", code) / "case.yaml"
+    given = job_parameters({} if paths is None else {"paths": paths}, False)
+    job = Job(case, None, notebook, given, code.lower())
+    done = run_job(job, municipality_folder(work_dir, "reports", code), formats, False)
+    report = {k: done[k] for k in ("status", "folder", "message", "seconds")}
     report["worker"] = f"{os.getpid()}-{threading.get_ident()}"
-    report["kernels_started"] = kernel.started  # by this worker so far: 1 while its kernel holds
+    report["kernels_started"] = process_kernel().started  # by this worker: 1 while its kernel holds
     answer["report"] = report
     answer["seconds"] += report["seconds"]
     return answer
@@ -158,13 +145,12 @@ def online_boundaries(out: Path) -> Path:
     :func:`onderdak.geo.starter_case.warm_cache`), written to ``<out>/`` as the boundaries file the
     municipality list and the map are read from; the workers' ``onderdak init`` then reads the cache."""
     from onderdak.geo.starter_case import warm_cache
+    from onderdak.io.atomic import fresh_file
 
     frame = warm_cache()
     out.mkdir(parents=True, exist_ok=True)
-    path = out / BOUNDARIES_FILE
-    tmp = out / f".{BOUNDARIES_FILE}.{os.getpid()}"
-    frame[["statcode", "statnaam", "geometry"]].to_file(tmp, driver="GeoJSON")
-    os.replace(tmp, path)
+    with fresh_file(out / BOUNDARIES_FILE) as tmp:
+        frame[["statcode", "statnaam", "geometry"]].to_file(tmp, driver="GeoJSON")
     return out
 
 

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import secrets
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from onderdak.cli.resume import same_code
+from onderdak.io.atomic import fresh_file
+from onderdak.region.national import municipality_folder
 
 ANSWER_FILE = "answer.json"
 
@@ -61,7 +63,7 @@ def inputs(case_file: str | Path) -> dict[str, Any]:
 
 
 def _file(work: str | Path, code: str) -> Path:
-    return Path(work) / "results" / code.lower() / ANSWER_FILE
+    return municipality_folder(work, "results", code) / ANSWER_FILE
 
 
 def save(
@@ -71,28 +73,28 @@ def save(
     asked: Mapping[str, Any],
     used: Mapping[str, Any],
 ) -> None:
-    """Write the answer of a municipality that ran (atomically: a temporary file, then renamed)."""
+    """Write the answer of a municipality that ran (atomically: :func:`~onderdak.io.atomic.fresh_file`)."""
     path = _file(work, code)
     if not path.parent.is_dir():
         return
-    tmp = path.with_name(f".{ANSWER_FILE}.{os.getpid()}-{secrets.token_hex(3)}")
     body = {"request": dict(asked), "inputs": dict(used), "answer": dict(answer)}
-    tmp.write_text(json.dumps(body, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    with fresh_file(path) as tmp:
+        tmp.write_text(json.dumps(body, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
 
 
 def saved(
-    work: str | Path, code: str, asked: Mapping[str, Any], used: Mapping[str, Any] | None = None
+    work: str | Path, code: str, asked: Mapping[str, Any], used: Mapping[str, Any]
 ) -> dict[str, Any] | None:
     """The kept answer of ``code`` when it asked ``asked`` and ran well (its report too) on the
-    inputs ``used`` (None: whatever they were); else None."""
+    inputs ``used`` (:func:`inputs`: the same data, the same code, :func:`~onderdak.cli.resume.same_code`);
+    else None."""
     try:
         body = json.loads(_file(work, code).read_text(encoding="utf-8"))
-        answer = body["answer"]
+        answer, then = body["answer"], body["inputs"]
         if body["request"] != dict(asked) or answer.get("status") != "ok":
             return None
-        if used is not None and (
-            body["inputs"] != dict(used) or "+dirty" in str(used.get("commit"))
+        if then["data"] != used["data"] or not same_code(
+            then["version"], then["commit"], used["version"], used["commit"]
         ):
             return None
         report = answer.get("report")

@@ -84,10 +84,9 @@ def inputs_unchanged(folder: Path) -> bool:
         register = (hashes.get("register") or {}).get("path")
         if data_hashes(manifest["case"], register)["combined"] != hashes["combined"]:
             return False
-        commit = package.get("git_commit")
-        if package.get("version") != __version__ or commit != git_commit():
-            return False
-        if commit is not None and commit.endswith("+dirty"):
+        if not same_code(
+            package.get("version"), package.get("git_commit"), __version__, git_commit()
+        ):
             return False
         notebook = manifest.get("notebook_file")
         if notebook and sha256_file(notebook["path"]) != notebook["sha256"]:
@@ -95,3 +94,14 @@ def inputs_unchanged(folder: Path) -> bool:
     except (OSError, ValueError, KeyError, TypeError):
         return False
     return True
+
+
+def same_code(version: Any, commit: Any, today_version: Any, today_commit: Any) -> bool:
+    """Whether a run made with ``version`` and ``commit`` counts as made by today's code: the same
+    package version and git commit, and not from a checkout with uncommitted changes (``+dirty``),
+    whose code cannot be told apart."""
+    return (
+        version == today_version
+        and commit == today_commit
+        and not str(commit or "").endswith("+dirty")
+    )

@@ -1,4 +1,5 @@
-"""Output folders written atomically: a new folder beside the old one, swapped in whole on success.
+"""Output folders written atomically: a new folder beside the old one, swapped in whole on success;
+and single files the same way (:func:`fresh_file`).
 
 A command's output folder is new, empty, or an earlier output of the same command (it holds one of
 the command's mark files, e.g. ``summary.json``); anything else is refused before any work. A
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -113,3 +115,18 @@ def _running(pid: int) -> bool:
     except OSError:
         return True
     return True
+
+
+@contextlib.contextmanager
+def fresh_file(path: str | Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` to write into, renamed to ``path`` on success and removed on
+    failure. Its name is its own (process and call), so that readers see the old file or the whole
+    new one, also when several processes write the same file at once (a shared download cache)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(3)}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # only there when the block failed

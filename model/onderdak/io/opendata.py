@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
 
 from onderdak.core.errors import InputError
+from onderdak.io.atomic import fresh_file
 
 PDOK_GEBIEDSINDELINGEN = "https://service.pdok.nl/cbs/gebiedsindelingen/{year}/wfs/v1_0"
 CBS_ODATA = "https://opendata.cbs.nl/ODataApi/odata/{table}/TypedDataSet"
@@ -89,11 +89,8 @@ def cached_json(
     except ValueError:
         raise InputError(f"{url} did not answer with JSON; check the year/table") from None
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_name(
-        f".{file.stem}.{os.getpid()}-{secrets.token_hex(3)}.tmp"
-    )  # workers at once
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(file)
+    with fresh_file(file) as tmp:  # workers may write the same answer at once
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return data
 
 

@@ -127,11 +127,17 @@ def _net_cost(budget: pd.DataFrame | None, scenario: str, year: int) -> float:
     return float(rows["p50_eur"].iloc[0]) if len(rows) else float("nan")
 
 
+def municipality_folder(work_dir: str | Path, part: str, code: str) -> Path:
+    """``<work_dir>/<part>/<code>``: a municipality's ``cases``, ``results`` or ``reports`` folder
+    in a national run's folder."""
+    return Path(work_dir) / part / code.lower()
+
+
 def starter_case(code: str, source_dir: str | Path | None, work_dir: str | Path) -> Path:
     """The municipality's starter case, written (again) to ``<work_dir>/cases/<code>/``, from the
     exported files in ``source_dir`` or (None) downloaded, through the download cache."""
     return init_case(
-        code, Path(work_dir) / "cases" / code.lower(), source_dir=source_dir, force=True
+        code, municipality_folder(work_dir, "cases", code), source_dir=source_dir, force=True
     )
 
 
@@ -163,7 +169,7 @@ def municipality_job(
     try:
         case = case or starter_case(code, source_dir, work)
         results = CaseRun(case, paths=paths, seed=seed).results()
-        folder = work / "results" / code.lower()
+        folder = municipality_folder(work, "results", code)
         write_results(results, folder)
         answer.update(
             status="ok",

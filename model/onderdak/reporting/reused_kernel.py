@@ -59,13 +59,18 @@ helpers' too, and the cells are counted from 1 again."""
 
 def _tracking(base: type) -> type:
     """A kernel manager class that remembers the clients it hands out (nbclient leaves the
-    client of a kernel it does not own connected; :meth:`ReusedKernel.release` closes them)."""
+    client of a kernel it does not own connected; ``close_clients`` closes them after each run)."""
 
     class Tracking(base):  # type: ignore[misc, valid-type]
         def client(self, **kwargs: Any) -> Any:
             made = super().client(**kwargs)
             self.__dict__.setdefault("_onderdak_clients", []).append(made)
             return made
+
+        def close_clients(self) -> None:
+            for kc in self.__dict__.pop("_onderdak_clients", []):
+                with contextlib.suppress(Exception):
+                    kc.stop_channels()
 
     return Tracking
 
@@ -161,9 +166,7 @@ class ReusedKernel:
         the kernel, the next run starts a fresh one."""
         if self.km is None:
             return
-        for kc in self.km.__dict__.pop("_onderdak_clients", []):
-            with contextlib.suppress(Exception):
-                kc.stop_channels()
+        self.km.close_clients()
         self.runs += 1
         if not ok or self.runs >= self.max_runs:
             self.shutdown()
@@ -179,9 +182,7 @@ class ReusedKernel:
 
         km, self.km = self.km, None
         if km is not None:
-            for kc in km.__dict__.pop("_onderdak_clients", []):
-                with contextlib.suppress(Exception):
-                    kc.stop_channels()
+            km.close_clients()
             with contextlib.suppress(Exception):
                 run_sync(km.shutdown_kernel)(now=True)
         with contextlib.suppress(OSError):
